@@ -1,0 +1,41 @@
+# The two commands: `make run` and `make test`. Both set everything up on a fresh Debian/Ubuntu machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.requirements-installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup deps db demo clean check
+
+run: setup db demo
+	@echo "Serving the portal on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	DJANGO_SETTINGS_MODULE=ot24portal.settings.dev $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	@scripts/system-deps.sh postgres
+	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt
+	@scripts/system-deps.sh
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+db: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py loaddata ot24
+	$(PY) manage.py compilemessages --ignore=.venv >/dev/null 2>&1 || true
+
+demo: db
+	$(PY) manage.py demo_data
+
+check: setup
+	$(PY) manage.py check
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,32 @@
+"""Validators for Italian identifiers, built on python-stdnum, with Italian messages."""
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.it import codicefiscale, iva
+
+
+def validate_codice_fiscale_persona(value: str) -> None:
+    """A natural person's codice fiscale (16 characters)."""
+    try:
+        codicefiscale.validate(value)
+    except StdnumError as exc:
+        raise ValidationError(_("Codice fiscale non valido: %(err)s"), params={"err": _(str(exc))}) from exc
+
+
+def validate_codice_fiscale_azienda(value: str) -> None:
+    """A company's codice fiscale: 11 digits (same as a partita IVA) or 16 characters for a sole trader."""
+    compact = iva.compact(value) if value else value
+    try:
+        if len(compact) == 11:
+            iva.validate(compact)
+        else:
+            codicefiscale.validate(value)
+    except StdnumError as exc:
+        raise ValidationError(_("Codice fiscale non valido: controllare lunghezza e cifra di controllo.")) from exc
+
+
+def validate_partita_iva(value: str) -> None:
+    try:
+        iva.validate(value)
+    except StdnumError as exc:
+        raise ValidationError(_("Partita IVA non valida: servono 11 cifre con la cifra di controllo corretta.")) from exc

@@ -1,0 +1,303 @@
+"""Companies, productive units (sites), PATs, consultants' mandates, campaigns and applications."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.validators import validate_codice_fiscale_azienda, validate_partita_iva
+from interventions.models import Edition, EvidenceItem, Intervention
+from interventions.sectors import SECTOR_CHOICES
+
+from . import campaigns
+
+cap_validator = RegexValidator(r"^\d{5}$", _("Il CAP è formato da 5 cifre."))
+province_validator = RegexValidator(r"^[A-Z]{2}$", _("La provincia è la sigla di due lettere maiuscole (es. RM)."))
+digits_validator = RegexValidator(r"^\d+$", _("Sono ammesse solo cifre."))
+
+
+class Campaign(models.Model):
+    """A filing year on an edition of the form."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="campaigns")
+    filing_year = models.PositiveIntegerField(
+        _("anno di presentazione"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    is_open = models.BooleanField(_("aperta"), default=True)
+
+    class Meta:
+        verbose_name = _("campagna")
+        verbose_name_plural = _("campagne")
+        ordering = ["-filing_year"]
+
+    def __str__(self):
+        return f"OT24 {self.filing_year}"
+
+    @property
+    def deadline(self) -> dt.date:
+        return campaigns.filing_deadline(self.filing_year)
+
+    @property
+    def reference_year(self) -> int:
+        return campaigns.reference_year(self.filing_year)
+
+    def days_left(self, today: dt.date | None = None) -> int:
+        return campaigns.days_left(self.filing_year, today or timezone.localdate())
+
+    def is_past_deadline(self, today: dt.date | None = None) -> bool:
+        return self.days_left(today) < 0
+
+
+class Company(models.Model):
+    ragione_sociale = models.CharField(_("denominazione o ragione sociale"), max_length=200)
+    codice_fiscale = models.CharField(
+        _("codice fiscale"), max_length=16, unique=True, validators=[validate_codice_fiscale_azienda]
+    )
+    partita_iva = models.CharField(_("partita IVA"), max_length=11, validators=[validate_partita_iva])
+    codice_ditta = models.CharField(_("codice ditta INAIL"), max_length=12, validators=[digits_validator])
+    matricola_inps = models.CharField(_("matricola INPS"), max_length=10, blank=True, validators=[digits_validator])
+    address = models.CharField(_("indirizzo della sede legale"), max_length=200)
+    city = models.CharField(_("città"), max_length=100)
+    cap = models.CharField(_("CAP"), max_length=5, validators=[cap_validator])
+    province = models.CharField(_("provincia"), max_length=2, validators=[province_validator])
+    legal_representative = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("legale rappresentante"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="represented_companies",
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="companies", verbose_name=_("utenti")
+    )
+
+    class Meta:
+        verbose_name = _("azienda")
+        verbose_name_plural = _("aziende")
+        ordering = ["ragione_sociale"]
+
+    def __str__(self):
+        return self.ragione_sociale
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships")
+
+    class Meta:
+        verbose_name = _("utente aziendale")
+        verbose_name_plural = _("utenti aziendali")
+        constraints = [models.UniqueConstraint(fields=["user", "company"], name="unique_membership")]
+
+    def __str__(self):
+        return f"{self.user} @ {self.company}"
+
+
+class MandateQuerySet(models.QuerySet):
+    def current(self, today: dt.date | None = None):
+        today = today or timezone.localdate()
+        return self.filter(Q(start_date__lte=today), Q(end_date__isnull=True) | Q(end_date__gte=today))
+
+
+class Mandate(models.Model):
+    """A company's delegation to a consultant, valid from start_date to end_date (both included)."""
+
+    consultant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mandates")
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="mandates")
+    start_date = models.DateField(_("inizio"))
+    end_date = models.DateField(_("fine"), null=True, blank=True)
+
+    objects = MandateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("delega al consulente")
+        verbose_name_plural = _("deleghe ai consulenti")
+        ordering = ["company", "-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="mandate_end_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.consultant} → {self.company}"
+
+
+class Site(models.Model):
+    """A productive unit: one application per site and campaign."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="sites")
+    name = models.CharField(_("unità produttiva"), max_length=200)
+    address = models.CharField(_("indirizzo"), max_length=200)
+    city = models.CharField(_("città"), max_length=100)
+    cap = models.CharField(_("CAP"), max_length=5, validators=[cap_validator])
+    province = models.CharField(_("provincia"), max_length=2, validators=[province_validator])
+    codice_sede = models.CharField(_("codice sede INAIL"), max_length=10, blank=True)
+    workers = models.PositiveIntegerField(
+        _("numero di lavoratori"), help_text=_("Calcolato secondo il D.Lgs. 81/2008."), validators=[MaxValueValidator(1_000_000)]
+    )
+    sector = models.CharField(_("settore (sezione D)"), max_length=20, choices=SECTOR_CHOICES, blank=True)
+
+    class Meta:
+        verbose_name = _("unità produttiva")
+        verbose_name_plural = _("unità produttive")
+        ordering = ["company", "name"]
+
+    def __str__(self):
+        return f"{self.company} — {self.name}"
+
+    def suggested_sector(self) -> str | None:
+        from interventions.sectors import suggest_sector
+
+        return suggest_sector([pat.voce_di_tariffa for pat in self.pats.all()])
+
+
+class PAT(models.Model):
+    """Posizione assicurativa territoriale, with the figures of INAIL's yearly rate notice."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="pats")
+    number = models.CharField(_("numero PAT"), max_length=10, unique=True, validators=[digits_validator])
+    voce_di_tariffa = models.CharField(
+        _("voce di tariffa"), max_length=4, validators=[RegexValidator(r"^\d{4}$", _("La voce di tariffa è di 4 cifre."))]
+    )
+    lavoratori_anno = models.DecimalField(
+        _("lavoratori-anno"), max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    premium = models.DecimalField(
+        _("premio annuo (€)"), max_digits=12, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    class Meta:
+        verbose_name = _("PAT")
+        verbose_name_plural = _("PAT")
+        ordering = ["site", "number"]
+
+    def __str__(self):
+        return f"PAT {self.number}"
+
+
+class Application(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Bozza")
+        SUBMITTED = "submitted", _("Inviata")
+        IN_REVIEW = "in_review", _("In istruttoria")
+        CLARIFICATION_REQUESTED = "clarification_requested", _("Chiarimenti richiesti")
+        CLARIFICATION_ANSWERED = "clarification_answered", _("Chiarimenti forniti")
+        APPROVED = "approved", _("Accolta")
+        REJECTED = "rejected", _("Respinta")
+        WITHDRAWN = "withdrawn", _("Ritirata")
+
+    MAX_PATS = 3
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="applications")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="applications")
+    status = models.CharField(_("stato"), max_length=30, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic-locking counter, bumped at every save.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Scheda informativa generale, pre-filled from the records and editable for this application.
+    ragione_sociale = models.CharField(_("denominazione o ragione sociale"), max_length=200, blank=True)
+    codice_ditta = models.CharField(_("codice ditta"), max_length=12, blank=True, validators=[digits_validator])
+    codice_sede = models.CharField(_("codice sede"), max_length=10, blank=True)
+    unita_produttiva = models.CharField(_("unità produttiva"), max_length=200, blank=True)
+    indirizzo = models.CharField(_("indirizzo"), max_length=200, blank=True)
+    citta = models.CharField(_("città"), max_length=100, blank=True)
+    cap = models.CharField(_("CAP"), max_length=5, blank=True, validators=[cap_validator])
+    matricola_inps = models.CharField(_("matricola INPS"), max_length=10, blank=True, validators=[digits_validator])
+    sector = models.CharField(_("settore (sezione D)"), max_length=20, choices=SECTOR_CHOICES, blank=True)
+    workers = models.PositiveIntegerField(_("numero di lavoratori"), null=True, blank=True)
+    pats = models.ManyToManyField(PAT, blank=True, related_name="applications", verbose_name=_("PAT"))
+    scheda_completed = models.BooleanField(default=False)
+
+    # The signatory: "Il sottoscritto ... nato a ... il ..., in qualità di ... della Ditta sopra indicata".
+    signatory_name = models.CharField(_("il sottoscritto (nome e cognome)"), max_length=200, blank=True)
+    signatory_codice_fiscale = models.CharField(_("codice fiscale del sottoscritto"), max_length=16, blank=True)
+    signatory_birth_place = models.CharField(_("nato a"), max_length=100, blank=True)
+    signatory_birth_date = models.DateField(_("il"), null=True, blank=True)
+    signatory_role = models.CharField(_("in qualità di"), max_length=100, blank=True)
+
+    # DICHIARA and the closing declarations, ticked by the signatory at submission.
+    declares_obligations = models.BooleanField(default=False)
+    declares_compliance = models.BooleanField(default=False)
+    declares_art76 = models.BooleanField(default=False)
+    declares_privacy = models.BooleanField(default=False)
+    place = models.CharField(_("luogo"), max_length=100, blank=True)
+
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    receipt_number = models.CharField(max_length=30, unique=True, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("domanda")
+        verbose_name_plural = _("domande")
+        ordering = ["-campaign__filing_year", "site__company__ragione_sociale", "site__name"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "site"], name="one_application_per_site_campaign")]
+
+    def __str__(self):
+        return f"{self.campaign} — {self.site}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def company(self) -> Company:
+        return self.site.company
+
+
+class Selection(models.Model):
+    """An intervention declared in an application, with its ticked sub-options (1-based numbers)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="selections")
+    intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="+")
+    suboptions = models.JSONField(default=list, blank=True)
+    declaration_confirmed = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("intervento selezionato")
+        verbose_name_plural = _("interventi selezionati")
+        ordering = ["application", "intervention__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "intervention"], name="unique_selection")
+        ]
+
+    def __str__(self):
+        return f"{self.application_id}: {self.intervention.code}"
+
+
+class EvidenceFile(models.Model):
+    """An uploaded document for one evidence item. The bytes live in private storage under a name
+    derived from their SHA-256; the original name is kept only here."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="evidence_files")
+    evidence_item = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="+")
+    storage_name = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=100)
+    original_name = models.CharField(_("nome originale"), max_length=255)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("file di documentazione")
+        verbose_name_plural = _("file di documentazione")
+        ordering = ["application", "evidence_item__order", "uploaded_at"]
+
+    def __str__(self):
+        return self.original_name

@@ -1,0 +1,101 @@
+"""Reads of the catalogue: the ORM rows turned into the scoring engine's plain data."""
+from __future__ import annotations
+
+from django.db.models import Prefetch
+
+from . import scoring
+from .models import Edition, EvidenceItem, Intervention
+from .sectors import SECTOR_KEYS
+
+
+class EditionNotFound(LookupError):
+    pass
+
+
+def edition_get(code: str) -> Edition:
+    try:
+        return Edition.objects.get(code=code)
+    except Edition.DoesNotExist:
+        raise EditionNotFound(f"Edizione sconosciuta: {code!r}. Caricare il catalogo con `loaddata {code}`.") from None
+
+
+def interventions_of(edition: Edition):
+    """Every intervention of an edition with everything the screens need, in form order."""
+    return (
+        Intervention.objects.filter(section__edition=edition)
+        .select_related("section")
+        .prefetch_related(
+            "sector_points",
+            "suboptions",
+            "declarations",
+            Prefetch("evidence_items", queryset=EvidenceItem.objects.order_by("order")),
+        )
+        .order_by("order")
+    )
+
+
+def points_by_sector(intervention: Intervention) -> dict[str, int]:
+    overrides = {sp.sector: sp.points for sp in intervention.sector_points.all()}
+    return {key: overrides.get(key, intervention.points) for key in SECTOR_KEYS}
+
+
+def to_catalogue_item(intervention: Intervention) -> scoring.CatalogueItem:
+    return scoring.CatalogueItem(
+        code=intervention.code,
+        section=intervention.section.letter,
+        title=intervention.full_text,
+        points=points_by_sector(intervention),
+        suboptions=tuple(s.label for s in intervention.suboptions.all()),
+        min_suboptions=intervention.min_suboptions,
+        max_workers=intervention.max_workers,
+        declarations=tuple(d.label for d in intervention.declarations.all()),
+        alternative_group=intervention.alternative_group,
+    )
+
+
+def catalogue_for(edition: Edition) -> scoring.Catalogue:
+    return scoring.Catalogue(
+        edition=edition.code,
+        threshold=edition.threshold,
+        items=tuple(to_catalogue_item(i) for i in interventions_of(edition)),
+    )
+
+
+def catalogue_get(code: str) -> scoring.Catalogue:
+    return catalogue_for(edition_get(code))
+
+
+def edition_export(code: str) -> dict:
+    """The whole edition as the JSON document printed by `catalogue export`."""
+    edition = edition_get(code)
+    items = []
+    for i in interventions_of(edition):
+        evidence = list(i.evidence_items.all())
+        alternatives: dict[int, list[str]] = {}
+        for e in evidence:
+            alternatives.setdefault(e.alternative, []).append(e.label)
+        items.append(
+            {
+                "code": i.code,
+                "section": i.section.letter,
+                "heading": i.heading,
+                "title": i.full_text,
+                "text": i.text,
+                "points": points_by_sector(i),
+                "suboptions": [s.label for s in i.suboptions.all()],
+                "min_suboptions": i.min_suboptions,
+                "max_workers": i.max_workers,
+                "alternative_group": i.alternative_group or None,
+                "declarations": [d.label for d in i.declarations.all()],
+                "evidence": [e.label for e in evidence],
+                "evidence_alternatives": list(alternatives.values()),
+                "evidence_conditions": {e.label: e.condition for e in evidence if e.condition},
+            }
+        )
+    return {
+        "edition": edition.code,
+        "title": edition.title,
+        "threshold": edition.threshold,
+        "sections": {s.letter: s.title for s in edition.sections.all()},
+        "interventions": items,
+    }

@@ -1,0 +1,16 @@
+"""Tests: PostgreSQL through DATABASE_URL (set by `make test`), fast password hashing."""
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F401,F403
+from .base import env
+
+SECRET_KEY = "test-only-key"
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PRIVATE_MEDIA_ROOT = Path(env("OT24_PRIVATE_MEDIA_ROOT", default=tempfile.mkdtemp(prefix="ot24-test-media-")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

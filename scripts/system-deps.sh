@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the portal needs, only when something is missing.
+# Usage: scripts/system-deps.sh [postgres]
+set -euo pipefail
+
+need=()
+python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
+if [ "${1:-}" = "postgres" ]; then
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+fi
+
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "Installing system packages: ${need[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
+# Debian's package starts a cluster of its own; our tests use a throwaway one.
