@@ -1,0 +1,78 @@
+"""The project's own promises: settings per environment, the login page, the demo data."""
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_check(settings_module, extra_env):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(DJANGO_SETTINGS_MODULE=settings_module, **extra_env)
+    return subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
+
+
+def test_production_refuses_to_start_without_secrets():
+    proc = run_check("ot24portal.settings.production", {"DATABASE_URL": "sqlite:////tmp/x.sqlite3"})
+    assert proc.returncode != 0
+    assert "DJANGO_SECRET_KEY" in proc.stderr
+
+
+def test_production_starts_with_secrets():
+    proc = run_check(
+        "ot24portal.settings.production",
+        {"DJANGO_SECRET_KEY": "k" * 60, "DATABASE_URL": "sqlite:////tmp/x.sqlite3", "DJANGO_ALLOWED_HOSTS": "ot24.example"},
+    )
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_dev_defaults_to_sqlite_in_the_project_folder():
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    out = subprocess.run(
+        [sys.executable, "-c", "import django,os;os.environ['DJANGO_SETTINGS_MODULE']='ot24portal.settings.dev';"
+         "django.setup();from django.conf import settings as s;print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'])"],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+    assert out.stdout.split() == ["django.db.backends.sqlite3", str(ROOT / "db.sqlite3")]
+
+
+def test_suite_runs_on_postgresql(settings):
+    assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+@pytest.mark.django_db
+def test_login_page_is_served_in_italian(client):
+    response = client.get("/accesso/")
+    assert response.status_code == 200
+    assert "Accedi al portale OT24" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_anonymous_is_sent_to_login(client):
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/accesso/")
+
+
+@pytest.mark.django_db
+def test_demo_data_is_idempotent_and_opens_next_campaign(django_user_model):
+    from django.utils import timezone
+
+    from applications.models import Campaign
+
+    out = StringIO()
+    call_command("demo_data", stdout=out)
+    call_command("demo_data", stdout=StringIO())
+    assert "admin@ot24.example" in out.getvalue()
+    assert Campaign.objects.get(filing_year=timezone.localdate().year + 1).edition.code == "ot24"
+    assert django_user_model.objects.filter(email="admin@ot24.example").count() == 1
+
+
+@pytest.mark.django_db
+def test_user_logs_in_with_email(client, django_user_model):
+    django_user_model.objects.create_user(email="Mario.Rossi@Example.com", password="segreta-123")
+    assert client.login(email="mario.rossi@example.com", password="segreta-123")
