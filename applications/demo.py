@@ -1,15 +1,56 @@
-"""Demo data for `make run`: idempotent, safe to run on every start."""
+"""Demo data for `make run`: idempotent, safe to run on every start.
+
+A construction company whose legal representative has two sites; a consultant with mandates from three
+companies in different sectors (one mandate already ended); a reviewer, a supervisor and an
+administrator; applications as a fresh draft, a complete draft and a submitted one."""
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from stdnum import luhn
+from stdnum.it import codicefiscale
 
 from accounts.models import User
 from interventions.models import Edition
 
-from .models import Campaign
+from . import services
+from .models import PAT, Application, Campaign, Company, Mandate, Membership, Site
 
 DEMO_PASSWORD = "ot24-demo-2027"
+
+
+def partita_iva(first_ten: str) -> str:
+    return first_ten + luhn.calc_check_digit(first_ten)
+
+
+def codice_fiscale(first_fifteen: str) -> str:
+    return first_fifteen + codicefiscale.calc_check_digit(first_fifteen)
+
+
+def minimal_pdf(text: str) -> bytes:
+    """A tiny valid one-page PDF, for demo evidence."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
 
 
 def _user(email: str, role: str, first: str, last: str, **extra) -> User:
@@ -29,8 +70,106 @@ def demo_campaign() -> Campaign:
     return campaign
 
 
+def _company(ragione_sociale, piva10, codice_ditta, city, cap, province, rep=None) -> Company:
+    piva = partita_iva(piva10)
+    company, _ = Company.objects.get_or_create(
+        codice_fiscale=piva,
+        defaults=dict(ragione_sociale=ragione_sociale, partita_iva=piva, codice_ditta=codice_ditta,
+                      matricola_inps="12345678", address="Via Roma 1", city=city, cap=cap, province=province,
+                      legal_representative=rep),
+    )
+    return company
+
+
+def _site(company, name, city, cap, province, workers, sector, pats) -> Site:
+    site, created = Site.objects.get_or_create(
+        company=company, name=name,
+        defaults=dict(address="Via dell'Industria 10", city=city, cap=cap, province=province,
+                      codice_sede="01", workers=workers, sector=sector),
+    )
+    if created:
+        for number, voce, lav, premium in pats:
+            PAT.objects.create(site=site, number=number, voce_di_tariffa=voce, lavoratori_anno=Decimal(lav),
+                               premium=Decimal(premium) if premium else None)
+    return site
+
+
+def _fill(application: Application, user: User, sections: dict, with_evidence: bool) -> Application:
+    application.refresh_from_db()
+    services.application_update_scheda(
+        user=user, application=application, version=application.version, pats=list(application.site.pats.all()[:3]),
+        data=dict(signatory_birth_place="Roma", signatory_birth_date=dt.date(1970, 5, 17),
+                  signatory_role=application.signatory_role or "Legale rappresentante",
+                  signatory_name=application.signatory_name or "Mario Rossi",
+                  signatory_codice_fiscale=application.signatory_codice_fiscale or codice_fiscale("RSSMRA70E17H501")),
+    )
+    for letter, chosen in sections.items():
+        application.refresh_from_db()
+        services.application_save_section(user=user, application=application, section=letter, chosen=chosen,
+                                          version=application.version)
+    if with_evidence:
+        for selection in application.selections.select_related("intervention"):
+            for item in selection.intervention.evidence_items.filter(alternative=1, condition=""):
+                services.evidence_add(
+                    user=user, application=application, evidence_item=item,
+                    uploaded_file=SimpleUploadedFile(f"{selection.intervention.code}-{item.order}.pdf",
+                                                     minimal_pdf(f"{selection.intervention.code} documento {item.order}")),
+                )
+    application.refresh_from_db()
+    return application
+
+
 @transaction.atomic
 def load_demo() -> list[tuple[str, str]]:
-    demo_campaign()
+    campaign = demo_campaign()
+    today = timezone.localdate()
     _user("admin@ot24.example", User.Role.ADMIN, "Ada", "Amministratrice", is_staff=True, is_superuser=True)
-    return [("admin@ot24.example", "administrator (also /admin/)")]
+    _user("revisore@ot24.example", User.Role.REVIEWER, "Rita", "Revisori")
+    _user("supervisore@ot24.example", User.Role.SUPERVISOR, "Sandro", "Supervisori")
+    rep = _user("legale@edilrossi.example", User.Role.COMPANY, "Mario", "Rossi",
+                codice_fiscale=codice_fiscale("RSSMRA70E17H501"))
+    clerk = _user("ufficio@edilrossi.example", User.Role.COMPANY, "Giulia", "Bianchi")
+    consultant = _user("consulente@studiosicuro.example", User.Role.CONSULTANT, "Carla", "Conti")
+
+    edil = _company("Edil Rossi S.r.l.", "0123456058", "1234567", "Roma", "00100", "RM", rep)
+    for user in (rep, clerk):
+        Membership.objects.get_or_create(user=user, company=edil)
+    roma = _site(edil, "Cantiere Roma Nord", "Roma", "00138", "RM", 12, "costruzioni",
+                 [("10000001", "3110", "11.50", "48000"), ("10000002", "3620", "3.20", "9000")])
+    _site(edil, "Deposito Tivoli", "Tivoli", "00019", "RM", 6, "costruzioni", [("10000003", "3110", "5.00", "15000")])
+
+    alimentari = _company("Pastificio Verdi S.p.A.", "0234567034", "2345678", "Parma", "43121", "PR")
+    _site(alimentari, "Stabilimento Parma", "Parma", "43122", "PR", 140, "alimenti", [("20000001", "1100", "138.00", "210000")])
+    trasporti = _company("Trasporti Neri S.r.l.", "0345678015", "3456789", "Milano", "20121", "MI")
+    neri = _site(trasporti, "Deposito Milano", "Milano", "20138", "MI", 8, "trasporti", [("30000001", "9121", "7.80", "26000")])
+    metal = _company("Meccanica Gialli S.n.c.", "0456789017", "4567891", "Brescia", "25121", "BS")
+    _site(metal, "Officina Brescia", "Brescia", "25125", "BS", 35, "metalmeccanica", [("40000001", "6210", "33.00", "95000")])
+    for company, start, end in (
+        (alimentari, today - dt.timedelta(days=400), None),
+        (trasporti, today - dt.timedelta(days=100), None),
+        (edil, today - dt.timedelta(days=30), None),
+        (metal, today - dt.timedelta(days=700), today - dt.timedelta(days=10)),  # ended
+    ):
+        Mandate.objects.get_or_create(consultant=consultant, company=company, defaults={"start_date": start, "end_date": end})
+
+    if not Application.objects.filter(campaign=campaign, site=roma).exists():
+        draft = services.application_start(user=rep, site=roma, campaign=campaign)
+        _fill(draft, rep, {"C": {"C1": (frozenset(), False), "C4": (frozenset(), False)}, "D": {"D1": (frozenset(), False)}},
+              with_evidence=False)
+    if not Application.objects.filter(campaign=campaign, site=neri).exists():
+        ready = services.application_start(user=consultant, site=neri, campaign=campaign)
+        ready = _fill(ready, consultant, {"C": {"C2": (frozenset(), False), "C18": (frozenset(), False),
+                                                "C21": (frozenset(), False)},
+                                          "D": {"D1": (frozenset(), False)}}, with_evidence=True)
+        services.application_submit(
+            user=consultant, application=ready, place="Milano", version=ready.version,
+            declarations={k: True for k in ("declares_obligations", "declares_compliance", "declares_art76", "declares_privacy")},
+        )
+    return [
+        ("legale@edilrossi.example", "company: legal representative of Edil Rossi (construction, 2 sites, a draft)"),
+        ("ufficio@edilrossi.example", "company: member of Edil Rossi (edits, cannot submit)"),
+        ("consulente@studiosicuro.example", "consultant: 3 current mandates, 1 ended; a submitted application"),
+        ("revisore@ot24.example", "INAIL reviewer"),
+        ("supervisore@ot24.example", "INAIL supervisor"),
+        ("admin@ot24.example", "administrator (also /admin/)"),
+    ]

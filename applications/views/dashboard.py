@@ -1,7 +1,71 @@
+"""Dashboards: one page for companies and consultants (filtered to what the user works for), the
+consultants' CSV export, and the reviewers' list of submitted applications."""
+from __future__ import annotations
+
+import csv
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import render
+
+from ..models import Application, Campaign
+from ..selectors import applications_for, dashboard_rows
+
+
+def current_campaign():
+    return Campaign.objects.filter(is_open=True).select_related("edition").order_by("-filing_year").first()
 
 
 @login_required
 def dashboard(request):
-    return render(request, "applications/dashboard.html", {})
+    campaign = current_campaign()
+    if request.user.is_reviewer:
+        page = Paginator(
+            applications_for(request.user).exclude(status=Application.Status.DRAFT).order_by("submitted_at"),
+            settings.OT24_PAGINATE_BY,
+        ).get_page(request.GET.get("page"))
+        return render(request, "applications/reviewer_dashboard.html", {"page": page, "campaign": campaign})
+    query = request.GET.get("q", "").strip()[:100]
+    status = request.GET.get("status", "")
+    rows = dashboard_rows(request.user, campaign, query=query, status=status) if campaign else []
+    page = Paginator(rows, settings.OT24_PAGINATE_BY).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "applications/dashboard.html",
+        {
+            "campaign": campaign,
+            "page": page,
+            "query": query,
+            "status": status,
+            "statuses": Application.Status.choices,
+            "is_consultant": request.user.is_consultant,
+        },
+    )
+
+
+@login_required
+def dashboard_csv(request):
+    campaign = current_campaign()
+    rows = dashboard_rows(request.user, campaign, query=request.GET.get("q", "").strip()[:100],
+                          status=request.GET.get("status", "")) if campaign else []
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="domande-ot24.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 with a BOM
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(["Azienda", "Codice fiscale", "Unità produttiva", "Città", "Stato", "Punteggio", "Interventi senza documentazione", "Giorni alla scadenza"])
+    for row in rows:
+        writer.writerow([
+            _safe(row.site.company.ragione_sociale), row.site.company.codice_fiscale, _safe(row.site.name), _safe(row.site.city),
+            row.application.get_status_display() if row.application else "Non avviata",
+            "" if row.total is None else row.total,
+            "" if row.missing_evidence is None else row.missing_evidence,
+            row.days_left,
+        ])
+    return response
+
+
+def _safe(value: str) -> str:
+    """Neutralise spreadsheet formulas in user-typed cells (CSV injection)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

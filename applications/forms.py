@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext_lazy as _
+
+from accounts.validators import validate_codice_fiscale_persona
+
+from .models import PAT, Application
+
+SCHEDA_FIELDS = [
+    "ragione_sociale", "codice_ditta", "codice_sede", "unita_produttiva", "indirizzo", "citta", "cap",
+    "matricola_inps", "sector", "workers",
+    "signatory_name", "signatory_codice_fiscale", "signatory_birth_place", "signatory_birth_date", "signatory_role",
+]
+
+
+class VersionedForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class SchedaForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    pats = forms.ModelMultipleChoiceField(
+        queryset=PAT.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label=_("PAT coperte dalla domanda (al massimo 3)"),
+        error_messages={"required": _("Selezionare almeno una PAT.")},
+    )
+
+    class Meta:
+        model = Application
+        fields = SCHEDA_FIELDS
+        widgets = {"signatory_birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, application: Application, **kwargs):
+        super().__init__(*args, instance=application, **kwargs)
+        self.fields["pats"].queryset = application.site.pats.all()
+        self.fields["pats"].initial = list(application.pats.all())
+        self.fields["version"].initial = application.version
+        for name in ("ragione_sociale", "codice_ditta", "unita_produttiva", "indirizzo", "citta", "cap", "sector",
+                     "workers", "signatory_name", "signatory_birth_place", "signatory_birth_date", "signatory_role"):
+            self.fields[name].required = True
+        self.fields["signatory_codice_fiscale"].validators.append(validate_codice_fiscale_persona)
+        self.fields["signatory_codice_fiscale"].required = True
+
+    def clean_pats(self):
+        pats = self.cleaned_data["pats"]
+        if len(pats) > Application.MAX_PATS:
+            raise forms.ValidationError(_("Una domanda copre al massimo 3 PAT: deselezionarne qualcuna."))
+        return pats
+
+    def clean_signatory_codice_fiscale(self):
+        return (self.cleaned_data.get("signatory_codice_fiscale") or "").upper().replace(" ", "")
+
+
+class SectionForm(VersionedForm):
+    """One checkbox per intervention of a section, its sub-options and its declaration."""
+
+    def __init__(self, *args, interventions, selections: dict, version: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.interventions = list(interventions)
+        self.fields["version"].initial = version
+        for item in self.interventions:
+            current = selections.get(item.code)
+            self.fields[f"sel_{item.code}"] = forms.BooleanField(
+                required=False, label=item.code, initial=current is not None
+            )
+            subs = list(item.suboptions.all())
+            if subs:
+                self.fields[f"sub_{item.code}"] = forms.TypedMultipleChoiceField(
+                    required=False,
+                    coerce=int,
+                    choices=[(s.number, f"{s.number}. {s.label}") for s in subs],
+                    widget=forms.CheckboxSelectMultiple,
+                    initial=current.suboptions if current else [],
+                    label=_("Opzioni"),
+                )
+            if list(item.declarations.all()):
+                self.fields[f"decl_{item.code}"] = forms.BooleanField(
+                    required=False,
+                    initial=bool(current and current.declaration_confirmed),
+                    label=" ".join(d.label for d in item.declarations.all()),
+                )
+
+    def chosen(self) -> dict[str, tuple[frozenset[int], bool]]:
+        data = self.cleaned_data
+        return {
+            item.code: (frozenset(data.get(f"sub_{item.code}") or ()), bool(data.get(f"decl_{item.code}")))
+            for item in self.interventions
+            if data.get(f"sel_{item.code}")
+        }
+
+    def rows(self):
+        """(intervention, selected field, sub-options field, declaration field) for the template."""
+        for item in self.interventions:
+            yield item, self[f"sel_{item.code}"], (
+                self[f"sub_{item.code}"] if f"sub_{item.code}" in self.fields else None
+            ), (self[f"decl_{item.code}"] if f"decl_{item.code}" in self.fields else None)
+
+
+class EvidenceUploadForm(forms.Form):
+    evidence_item = forms.IntegerField(widget=forms.HiddenInput)
+    file = forms.FileField(
+        label=_("File (PDF, JPEG, PNG o .p7m)"),
+        error_messages={"required": _("Scegliere un file da caricare."), "empty": _("Il file è vuoto.")},
+    )
+
+
+class SubmitForm(VersionedForm):
+    declares_obligations = forms.BooleanField(
+        label=_("Dichiaro di essere consapevole che la concessione del beneficio è subordinata all'accertamento degli obblighi contributivi ed assicurativi."),
+        error_messages={"required": _("Dichiarazione obbligatoria.")},
+    )
+    declares_compliance = forms.BooleanField(
+        label=_("Dichiaro che nei luoghi di lavoro di cui alla presente domanda sono rispettate le disposizioni in materia di prevenzione infortuni e di igiene nei luoghi di lavoro e che sono stati effettuati, nell'anno solare precedente, gli interventi indicati."),
+        error_messages={"required": _("Dichiarazione obbligatoria.")},
+    )
+    declares_art76 = forms.BooleanField(
+        label=_("Sono consapevole che, per effetto dell'art. 76 del d.p.r. 445/2000, le dichiarazioni mendaci, le falsità negli atti o l'uso di atti falsi sono puniti ai sensi del codice penale e delle leggi speciali in materia e che la riduzione sarà annullata nel caso in cui il provvedimento sia stato adottato sulla base di dichiarazioni non veritiere."),
+        error_messages={"required": _("Dichiarazione obbligatoria.")},
+    )
+    declares_privacy = forms.BooleanField(
+        label=_("Tutela dei dati – Dichiaro di essere stato informato sulle modalità e finalità del trattamento dei dati ai sensi dell'art. 13 del D.Lgs. 196/2003."),
+        error_messages={"required": _("Dichiarazione obbligatoria.")},
+    )
+    place = forms.CharField(label=_("Luogo"), max_length=100)
+    password = forms.CharField(
+        label=_("Conferma con la tua password"), widget=forms.PasswordInput, strip=False,
+        help_text=_("La password conferma la firma elettronica della domanda."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if authenticate(email=self.user.email, password=password) is None:
+            raise forms.ValidationError(_("Password non corretta."))
+        return password
+
+    def declarations(self) -> dict[str, bool]:
+        return {k: self.cleaned_data[k] for k in ("declares_obligations", "declares_compliance", "declares_art76", "declares_privacy")}

@@ -1,0 +1,74 @@
+"""Who may do what, as django-rules predicates over relations we already have (membership, consultant
+mandate, reviewer role). Each predicate has a twin queryset filter in selectors.py; the tests hold the
+two against each other.
+
+Objects: permissions on a Company take the company; on an Application, the application."""
+from __future__ import annotations
+
+import rules
+from django.utils import timezone
+
+from .models import Application, Company, Mandate
+
+
+def _company_of(obj) -> Company | None:
+    if isinstance(obj, Company):
+        return obj
+    if isinstance(obj, Application):
+        return obj.site.company
+    site = getattr(obj, "site", None)
+    if site is not None:
+        return site.company
+    return getattr(obj, "company", None)
+
+
+@rules.predicate
+def is_company_member(user, obj) -> bool:
+    company = _company_of(obj)
+    return bool(company) and user.is_authenticated and company.memberships.filter(user=user).exists()
+
+
+@rules.predicate
+def is_legal_representative(user, obj) -> bool:
+    company = _company_of(obj)
+    return bool(company) and user.is_authenticated and company.legal_representative_id == user.pk
+
+
+@rules.predicate
+def has_current_mandate(user, obj) -> bool:
+    company = _company_of(obj)
+    return (
+        bool(company)
+        and user.is_authenticated
+        and Mandate.objects.current(timezone.localdate()).filter(consultant=user, company=company).exists()
+    )
+
+
+@rules.predicate
+def is_reviewer(user) -> bool:
+    return user.is_authenticated and user.is_reviewer
+
+
+@rules.predicate
+def is_administrator(user) -> bool:
+    return user.is_authenticated and user.is_superuser
+
+
+@rules.predicate
+def is_draft(user, application) -> bool:
+    return isinstance(application, Application) and application.is_draft
+
+
+@rules.predicate
+def is_submitted(user, application) -> bool:
+    return isinstance(application, Application) and not application.is_draft and application.status != Application.Status.WITHDRAWN
+
+
+works_for_company = is_company_member | is_legal_representative | has_current_mandate
+
+rules.add_perm("applications.view_company", works_for_company | is_administrator)
+rules.add_perm("applications.start_application", works_for_company)
+rules.add_perm("applications.view_application", works_for_company | (is_reviewer & is_submitted) | is_administrator)
+rules.add_perm("applications.edit_application", works_for_company & is_draft)
+rules.add_perm("applications.submit_application", (is_legal_representative | has_current_mandate) & is_draft)
+rules.add_perm("applications.view_evidence", works_for_company | (is_reviewer & is_submitted) | is_administrator)

@@ -1,0 +1,211 @@
+"""Reads. Every list a view shows comes from here, already filtered by what the user may see; each
+filter mirrors a predicate in rules.py."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from interventions import scoring
+from interventions.models import Intervention
+from interventions.selectors import catalogue_for, interventions_of
+
+from .checklist import InterventionEvidence, ItemState, evidence_status
+from .models import Application, Company, EvidenceFile, Mandate, Selection, Site
+
+
+def _works_for_q(user, prefix: str = "", today: dt.date | None = None) -> Q:
+    """Q on Company (through `prefix`) matching the companies the user works for: member, legal
+    representative or consultant with a current mandate. Mirrors rules.works_for_company."""
+    today = today or timezone.localdate()
+    current = Mandate.objects.current(today).filter(consultant=user).values("company_id")
+    return (
+        Q(**{f"{prefix}memberships__user": user})
+        | Q(**{f"{prefix}legal_representative": user})
+        | Q(**{f"{prefix}pk__in": current})
+    )
+
+
+def companies_for(user) -> QuerySet[Company]:
+    if not user.is_authenticated:
+        return Company.objects.none()
+    if user.is_superuser:
+        return Company.objects.all()
+    return Company.objects.filter(_works_for_q(user)).distinct()
+
+
+def sites_for(user) -> QuerySet[Site]:
+    return Site.objects.filter(company__in=companies_for(user)).select_related("company")
+
+
+def applications_for(user) -> QuerySet[Application]:
+    """Applications the user may view. Mirrors the `applications.view_application` permission."""
+    if not user.is_authenticated:
+        return Application.objects.none()
+    qs = Application.objects.select_related("site__company", "campaign__edition")
+    if user.is_superuser:
+        return qs
+    visible = Q(site__company__in=companies_for(user))
+    if user.is_reviewer:
+        visible |= ~Q(status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN])
+    return qs.filter(visible)
+
+
+# --- one application: its score, evidence checklist and blocking problems -------------------------
+
+
+def application_catalogue(application: Application) -> scoring.Catalogue:
+    return catalogue_for(application.campaign.edition)
+
+
+def application_selections(application: Application) -> list[Selection]:
+    return list(application.selections.select_related("intervention"))
+
+
+def to_scoring_selections(selections) -> list[scoring.Selection]:
+    return [scoring.Selection(code=s.intervention.code, suboptions=frozenset(s.suboptions)) for s in selections]
+
+
+def application_score(application: Application, catalogue: scoring.Catalogue | None = None) -> scoring.ScoreResult:
+    catalogue = catalogue or application_catalogue(application)
+    selections = application_selections(application)
+    return scoring.score(
+        catalogue,
+        sector=application.sector or "altri",
+        workers=application.workers or 0,
+        declarations=[s.intervention.code for s in selections if s.declaration_confirmed],
+        selections=to_scoring_selections(selections),
+    )
+
+
+@dataclass
+class EvidenceRow:
+    intervention: Intervention
+    items: list  # [(EvidenceItem, [EvidenceFile])]
+    status: InterventionEvidence
+
+
+def evidence_checklist(application: Application) -> list[EvidenceRow]:
+    """For every selected intervention, its evidence items with their files and completeness."""
+    selected_ids = set(application.selections.values_list("intervention_id", flat=True))
+    files_by_item: dict[int, list[EvidenceFile]] = {}
+    for f in application.evidence_files.all().order_by("uploaded_at"):
+        files_by_item.setdefault(f.evidence_item_id, []).append(f)
+    rows = []
+    for intervention in interventions_of(application.campaign.edition).filter(pk__in=selected_ids):
+        items = [(item, files_by_item.get(item.pk, [])) for item in intervention.evidence_items.all()]
+        status = evidence_status(
+            ItemState(item.pk, item.alternative, bool(item.condition), len(files)) for item, files in items
+        )
+        rows.append(EvidenceRow(intervention=intervention, items=items, status=status))
+    return rows
+
+
+@dataclass
+class Problem:
+    message: str
+    step: str
+
+
+@dataclass
+class ApplicationOverview:
+    application: Application
+    score: scoring.ScoreResult
+    evidence: list[EvidenceRow]
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def missing_evidence(self) -> int:
+        return sum(1 for row in self.evidence if not row.status.complete)
+
+    @property
+    def can_submit(self) -> bool:
+        return not self.problems
+
+
+SCHEDA_REQUIRED = (
+    "ragione_sociale", "codice_ditta", "unita_produttiva", "indirizzo", "citta", "cap", "sector",
+    "signatory_name", "signatory_birth_place", "signatory_birth_date", "signatory_role",
+)
+
+
+def application_overview(application: Application, today: dt.date | None = None) -> ApplicationOverview:
+    """Everything the review step, the dashboards and submission need to know about one application."""
+    result = application_score(application)
+    evidence = evidence_checklist(application)
+    problems: list[Problem] = []
+    if not application.scheda_completed or any(
+        getattr(application, name) in ("", None) for name in SCHEDA_REQUIRED
+    ) or application.workers is None:
+        problems.append(Problem("Completare la scheda informativa generale (dati dell'azienda e del sottoscritto).", "scheda"))
+    if not application.pats.exists():
+        problems.append(Problem("Indicare almeno una PAT coperta dalla domanda.", "scheda"))
+    for line in result.lines:
+        for error in line.errors:
+            problems.append(Problem(f"{line.code}: {error}", line.code[0]))
+    if not result.eligible:
+        problems.append(
+            Problem(f"Il punteggio conteggiato è {result.total}: ne servono almeno {result.threshold}.", "A")
+        )
+    for row in evidence:
+        if not row.status.complete:
+            problems.append(
+                Problem(f"{row.intervention.code}: manca la documentazione probante ({len(row.status.missing_item_ids)} documenti).", "evidence")
+            )
+    if application.campaign.is_past_deadline(today):
+        problems.append(Problem(f"Il termine di presentazione ({application.campaign.deadline:%d/%m/%Y}) è scaduto.", "review"))
+    return ApplicationOverview(application=application, score=result, evidence=evidence, problems=problems)
+
+
+@dataclass
+class DashboardRow:
+    site: Site
+    application: Application | None
+    total: int | None
+    missing_evidence: int | None
+    days_left: int
+
+
+def dashboard_rows(user, campaign, *, query: str = "", status: str = "") -> list[DashboardRow]:
+    """One row per site the user works for, with this campaign's application, sorted by urgency:
+    drafts first (fewest points first), then sites without an application, then the rest."""
+    sites = sites_for(user).order_by("company__ragione_sociale", "name")
+    if query:
+        sites = sites.filter(
+            Q(company__ragione_sociale__icontains=query) | Q(name__icontains=query) | Q(city__icontains=query)
+            | Q(company__codice_fiscale__icontains=query)
+        )
+    apps = {
+        a.site_id: a
+        for a in Application.objects.filter(campaign=campaign, site__in=sites).prefetch_related(
+            Prefetch("selections", queryset=Selection.objects.select_related("intervention")),
+            "evidence_files",
+            "pats",
+        ).select_related("campaign__edition", "site__company")
+    }
+    catalogue = catalogue_for(campaign.edition)
+    days_left = campaign.days_left()
+    rows = []
+    for site in sites:
+        application = apps.get(site.pk)
+        if status == "none" and application is not None:
+            continue
+        if status and status != "none" and (application is None or application.status != status):
+            continue
+        total = missing = None
+        if application is not None:
+            total = application_score(application, catalogue).total
+            missing = sum(1 for row in evidence_checklist(application) if not row.status.complete)
+        rows.append(DashboardRow(site=site, application=application, total=total, missing_evidence=missing, days_left=days_left))
+
+    def urgency(row: DashboardRow):
+        if row.application is None:
+            return (1, 0)
+        if row.application.is_draft:
+            return (0, row.total or 0)
+        return (2, 0)
+
+    rows.sort(key=urgency)
+    return rows

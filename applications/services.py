@@ -1,0 +1,220 @@
+"""Writes. Every change to an application goes through one of these functions: keyword arguments,
+one place that checks permission and state, `transaction.atomic`."""
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from interventions import scoring
+from interventions.models import EvidenceItem, Intervention
+
+from . import storage
+from .models import PAT, Application, Campaign, EvidenceFile, Selection, Site
+from .selectors import application_catalogue, application_overview, application_selections, to_scoring_selections
+
+
+class StaleVersion(ValidationError):
+    pass
+
+
+def _require(user, perm: str, obj) -> None:
+    if isinstance(obj, Application) and perm in ("applications.edit_application", "applications.submit_application") \
+            and not obj.is_draft:
+        raise PermissionDenied("La domanda è già stata inviata e non può più essere modificata.")
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied("Operazione non consentita per questo utente.")
+
+
+def _bump_version(application: Application, expected_version: int | None) -> None:
+    """Optimistic locking: refuse a save based on an older copy of the application."""
+    if expected_version is not None:
+        updated = Application.objects.filter(pk=application.pk, version=expected_version).update(
+            version=F("version") + 1, updated_at=timezone.now()
+        )
+        if not updated:
+            raise StaleVersion(
+                "La domanda è stata modificata da un'altra sessione: ricaricare la pagina per vedere i dati aggiornati."
+            )
+    else:
+        Application.objects.filter(pk=application.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    application.refresh_from_db(fields=["version", "updated_at"])
+
+
+@transaction.atomic
+def application_start(*, user, site: Site, campaign: Campaign) -> Application:
+    """Create the draft for a site and campaign (or return the existing one), pre-filled from the records."""
+    _require(user, "applications.start_application", site.company)
+    existing = Application.objects.filter(site=site, campaign=campaign).first()
+    if existing:
+        return existing
+    company = site.company
+    rep = company.legal_representative
+    application = Application.objects.create(
+        campaign=campaign,
+        site=site,
+        created_by=user,
+        ragione_sociale=company.ragione_sociale,
+        codice_ditta=company.codice_ditta,
+        codice_sede=site.codice_sede,
+        unita_produttiva=site.name,
+        indirizzo=site.address,
+        citta=site.city,
+        cap=site.cap,
+        matricola_inps=company.matricola_inps,
+        sector=site.sector or (site.suggested_sector() or ""),
+        workers=site.workers,
+        signatory_name=rep.get_full_name() if rep else "",
+        signatory_codice_fiscale=rep.codice_fiscale if rep else "",
+        signatory_role="Legale rappresentante" if rep else "",
+    )
+    application.pats.set(site.pats.all()[: Application.MAX_PATS])
+    return application
+
+
+@transaction.atomic
+def application_update_scheda(*, user, application: Application, data: dict, pats: list[PAT], version: int) -> Application:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _require(user, "applications.edit_application", application)
+    if len(pats) > Application.MAX_PATS:
+        raise ValidationError(f"Una domanda copre al massimo {Application.MAX_PATS} PAT.")
+    if any(p.site_id != application.site_id for p in pats):
+        raise ValidationError("Le PAT devono appartenere all'unità produttiva della domanda.")
+    _bump_version(application, version)
+    for name, value in data.items():
+        setattr(application, name, value)
+    application.scheda_completed = True
+    application.save()
+    application.pats.set(pats)
+    return application
+
+
+def section_check(
+    *, application: Application, section: str, chosen: dict[str, tuple[frozenset[int], bool]]
+) -> scoring.ScoreResult:
+    """Score the application as it would be with `chosen` (code -> (sub-options, declaration)) replacing
+    this section's selections. Pure read: used to validate a section before saving it."""
+    catalogue = application_catalogue(application)
+    others = [s for s in application_selections(application) if s.intervention.section.letter != section]
+    selections = to_scoring_selections(others) + [
+        scoring.Selection(code=code, suboptions=subs) for code, (subs, _) in chosen.items()
+    ]
+    declarations = [s.intervention.code for s in others if s.declaration_confirmed] + [
+        code for code, (_, declared) in chosen.items() if declared
+    ]
+    return scoring.score(
+        catalogue,
+        sector=application.sector or "altri",
+        workers=application.workers or 0,
+        declarations=declarations,
+        selections=selections,
+    )
+
+
+@transaction.atomic
+def application_save_section(
+    *, user, application: Application, section: str, chosen: dict[str, tuple[frozenset[int], bool]], version: int
+) -> scoring.ScoreResult:
+    """Replace one section's selections. Refused, with the reasons per intervention, when any chosen
+    intervention would not count; nothing is saved then."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _require(user, "applications.edit_application", application)
+    result = section_check(application=application, section=section, chosen=chosen)
+    errors = {line.code: line.errors for line in result.lines if line.code in chosen and line.errors}
+    if errors:
+        raise ValidationError({code: list(msgs) for code, msgs in errors.items()})
+    _bump_version(application, version)
+    interventions = {
+        i.code: i
+        for i in Intervention.objects.filter(section__edition=application.campaign.edition, section__letter=section)
+    }
+    unknown = set(chosen) - set(interventions)
+    if unknown:
+        raise ValidationError(f"Interventi non appartenenti alla sezione {section}: {', '.join(sorted(unknown))}.")
+    removed = application.selections.filter(intervention__section__letter=section).exclude(
+        intervention__code__in=list(chosen)
+    )
+    # Files of evidence items of removed interventions go with them.
+    for ef in application.evidence_files.filter(evidence_item__intervention__in=removed.values("intervention")):
+        _delete_evidence_file(ef)
+    removed.delete()
+    for code, (subs, declared) in chosen.items():
+        Selection.objects.update_or_create(
+            application=application,
+            intervention=interventions[code],
+            defaults={"suboptions": sorted(subs), "declaration_confirmed": declared},
+        )
+    return result
+
+
+@transaction.atomic
+def evidence_add(*, user, application: Application, evidence_item: EvidenceItem, uploaded_file) -> EvidenceFile:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _require(user, "applications.edit_application", application)
+    if not application.selections.filter(intervention_id=evidence_item.intervention_id).exists():
+        raise ValidationError("Il documento non riguarda un intervento selezionato in questa domanda.")
+    name = (uploaded_file.name or "").replace("\x00", "")[-255:]
+    try:
+        stored = storage.save_stream(uploaded_file.chunks(), name)
+    except storage.RejectedFile as exc:
+        raise ValidationError(str(exc)) from None
+    try:
+        evidence = EvidenceFile.objects.create(
+            application=application,
+            evidence_item=evidence_item,
+            storage_name=stored.storage_name,
+            sha256=stored.sha256,
+            size=stored.size,
+            content_type=stored.content_type,
+            original_name=name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1] or "documento",
+            uploaded_by=user,
+        )
+    except Exception:
+        storage.delete_if_unused(stored.storage_name, EvidenceFile.objects.filter(sha256=stored.sha256).exists())
+        raise
+    _bump_version(application, None)
+    return evidence
+
+
+def _delete_evidence_file(evidence: EvidenceFile) -> None:
+    storage_name, sha = evidence.storage_name, evidence.sha256
+    evidence.delete()
+    transaction.on_commit(
+        lambda: storage.delete_if_unused(storage_name, EvidenceFile.objects.filter(sha256=sha).exists())
+    )
+
+
+@transaction.atomic
+def evidence_remove(*, user, evidence: EvidenceFile) -> None:
+    application = Application.objects.select_for_update().get(pk=evidence.application_id)
+    _require(user, "applications.edit_application", application)
+    _delete_evidence_file(evidence)
+    _bump_version(application, None)
+
+
+def _receipt_number(application: Application) -> str:
+    return f"OT24-{application.campaign.filing_year}-{application.pk:06d}"
+
+
+@transaction.atomic
+def application_submit(*, user, application: Application, declarations: dict[str, bool], place: str, version: int) -> Application:
+    """Freeze the application: refused when the total is under the threshold, evidence is missing,
+    the deadline has passed, a declaration is not ticked, or the user may not submit for the company."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _require(user, "applications.submit_application", application)
+    if not all(declarations.get(k) for k in ("declares_obligations", "declares_compliance", "declares_art76", "declares_privacy")):
+        raise ValidationError("Occorre spuntare tutte le dichiarazioni per inviare la domanda.")
+    overview = application_overview(application)
+    if overview.problems:
+        raise ValidationError([p.message for p in overview.problems])
+    _bump_version(application, version)
+    for name, value in declarations.items():
+        setattr(application, name, value)
+    application.place = place
+    application.status = Application.Status.SUBMITTED
+    application.submitted_at = timezone.now()
+    application.submitted_by = user
+    application.receipt_number = _receipt_number(application)
+    application.save()
+    return application

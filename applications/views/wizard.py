@@ -1,0 +1,263 @@
+"""The application wizard: one page per step, saved to the database at every step."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from interventions.models import EvidenceItem
+from interventions.scoring import benefit
+from interventions.selectors import interventions_of
+
+from .. import services, storage
+from ..forms import EvidenceUploadForm, SchedaForm, SectionForm, SubmitForm
+from ..models import Application, Campaign
+from ..selectors import application_overview, application_score, applications_for, sites_for
+
+STEPS = [
+    ("scheda", "Scheda informativa"),
+    ("A", "Sezione A"),
+    ("B", "Sezione B"),
+    ("C", "Sezione C"),
+    ("D", "Sezione D"),
+    ("evidence", "Documentazione"),
+    ("review", "Riepilogo"),
+    ("submit", "Firma e invio"),
+]
+STEP_KEYS = [key for key, _ in STEPS]
+SECTIONS = ("A", "B", "C", "D")
+
+
+def step_url(application: Application, step: str) -> str:
+    return reverse("application_step", args=[application.pk, step])
+
+
+def next_step(step: str) -> str:
+    index = STEP_KEYS.index(step)
+    return STEP_KEYS[min(index + 1, len(STEP_KEYS) - 1)]
+
+
+def get_application(request, pk: int) -> Application:
+    """The application, if the user may see it; 404 otherwise, so ids of other tenants reveal nothing."""
+    return get_object_or_404(applications_for(request.user), pk=pk)
+
+
+def _context(request, application, step, **extra):
+    index = STEP_KEYS.index(step)
+    return {
+        "application": application,
+        "steps": STEPS,
+        "step": step,
+        "step_title": dict(STEPS)[step],
+        "progress": int(100 * (index + 1) / len(STEPS)),
+        "score": application_score(application),
+        "can_edit": request.user.has_perm("applications.edit_application", application),
+        **extra,
+    }
+
+
+@login_required
+@require_POST
+def application_start(request, site_pk: int):
+    site = get_object_or_404(sites_for(request.user), pk=site_pk)
+    campaign = Campaign.objects.filter(is_open=True).order_by("-filing_year").first()
+    if campaign is None:
+        messages.error(request, _("Nessuna campagna aperta."))
+        return redirect("dashboard")
+    try:
+        application = services.application_start(user=request.user, site=site, campaign=campaign)
+    except PermissionDenied:
+        raise Http404
+    return redirect(step_url(application, "scheda"))
+
+
+@login_required
+def application_detail(request, pk: int):
+    application = get_application(request, pk)
+    if application.is_draft and request.user.has_perm("applications.edit_application", application):
+        return redirect(step_url(application, "scheda"))
+    return redirect(step_url(application, "review"))
+
+
+@login_required
+def application_step(request, pk: int, step: str):
+    application = get_application(request, pk)
+    if step not in STEP_KEYS:
+        raise Http404
+    editable = request.user.has_perm("applications.edit_application", application)
+    if step != "review" and not editable:
+        if application.is_draft:
+            raise PermissionDenied
+        return redirect(step_url(application, "review"))
+    if request.method == "POST" and not editable:
+        raise PermissionDenied
+    if step == "scheda":
+        return _scheda(request, application)
+    if step in SECTIONS:
+        return _section(request, application, step)
+    if step == "evidence":
+        return _evidence(request, application)
+    if step == "review":
+        return _review(request, application)
+    return _submit(request, application)
+
+
+def _save_and_go(request, application, step):
+    messages.success(request, _("Dati salvati."))
+    target = request.POST.get("go")
+    if target in STEP_KEYS:
+        return redirect(step_url(application, target))
+    return redirect(step_url(application, next_step(step)))
+
+
+def _stale(request, form, exc):
+    form.add_error(None, exc.messages[0])
+
+
+def _scheda(request, application):
+    form = SchedaForm(request.POST or None, application=application)
+    suggested = application.site.suggested_sector()
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            services.application_update_scheda(
+                user=request.user, application=application, data=data,
+                pats=list(form.cleaned_data["pats"]), version=form.cleaned_data["version"],
+            )
+        except ValidationError as exc:
+            _stale(request, form, exc)
+        else:
+            return _save_and_go(request, application, "scheda")
+    return render(request, "applications/wizard/scheda.html", _context(request, application, "scheda", form=form, suggested_sector=suggested))
+
+
+def _section(request, application, letter):
+    interventions = interventions_of(application.campaign.edition).filter(section__letter=letter)
+    selections = {s.intervention.code: s for s in application.selections.select_related("intervention")}
+    form = SectionForm(request.POST or None, interventions=interventions, selections=selections, version=application.version)
+    line_errors: dict[str, list[str]] = {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_save_section(
+                user=request.user, application=application, section=letter,
+                chosen=form.chosen(), version=form.cleaned_data["version"],
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                line_errors = {code: [e.message for e in errs] for code, errs in exc.error_dict.items()}
+                form.add_error(None, _("Alcune scelte non sono valide: vedere i messaggi accanto agli interventi. Nulla è stato salvato."))
+            else:
+                _stale(request, form, exc)
+        else:
+            return _save_and_go(request, application, letter)
+    sector = application.sector or "altri"
+    rows = []
+    for item, sel_field, sub_field, decl_field in form.rows():
+        points = {sp.sector: sp.points for sp in item.sector_points.all()}.get(sector, item.points)
+        rows.append({"item": item, "points": points, "sel": sel_field, "sub": sub_field, "decl": decl_field,
+                     "errors": line_errors.get(item.code, [])})
+    section = application.campaign.edition.sections.get(letter=letter)
+    return render(request, "applications/wizard/section.html",
+                  _context(request, application, letter, form=form, rows=rows, section=section))
+
+
+def _evidence(request, application):
+    upload_form = EvidenceUploadForm()
+    failed_item = None
+    if request.method == "POST":
+        upload_form = EvidenceUploadForm(request.POST, request.FILES)
+        if upload_form.is_valid():
+            item = EvidenceItem.objects.filter(
+                pk=upload_form.cleaned_data["evidence_item"],
+                intervention__section__edition=application.campaign.edition,
+            ).first()
+            try:
+                if item is None:
+                    raise ValidationError(_("Documento non previsto."))
+                services.evidence_add(user=request.user, application=application, evidence_item=item,
+                                      uploaded_file=upload_form.cleaned_data["file"])
+            except ValidationError as exc:
+                upload_form.add_error("file", exc.messages[0])
+            else:
+                messages.success(request, _("File caricato."))
+                return redirect(step_url(application, "evidence") + f"#item-{item.pk}")
+        failed_item = request.POST.get("evidence_item")
+    overview = application_overview(application)
+    return render(request, "applications/wizard/evidence.html",
+                  _context(request, application, "evidence", rows=overview.evidence,
+                           upload_form=upload_form, failed_item=str(failed_item or "")))
+
+
+@login_required
+@require_POST
+def evidence_remove(request, pk: int, file_pk: int):
+    application = get_application(request, pk)
+    evidence = get_object_or_404(application.evidence_files, pk=file_pk)
+    try:
+        services.evidence_remove(user=request.user, evidence=evidence)
+    except PermissionDenied:
+        messages.error(request, _("Non è possibile rimuovere file da una domanda già inviata."))
+    else:
+        messages.success(request, _("File rimosso."))
+    return redirect(step_url(application, "evidence"))
+
+
+@login_required
+def evidence_download(request, pk: int, file_pk: int):
+    application = get_application(request, pk)
+    if not request.user.has_perm("applications.view_evidence", application):
+        raise Http404
+    evidence = get_object_or_404(application.evidence_files, pk=file_pk)
+    path = storage.path_of(evidence.storage_name)
+    if not path.exists():
+        raise Http404
+    response = FileResponse(open(path, "rb"), as_attachment=True, filename=evidence.original_name,
+                            content_type=evidence.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _benefits(application):
+    return [(pat, benefit(pat.lavoratori_anno, pat.premium)) for pat in application.pats.all()]
+
+
+def _review(request, application):
+    overview = application_overview(application)
+    selections = {s.intervention.code: s for s in application.selections.select_related("intervention")}
+    lines = []
+    for line in overview.score.lines:
+        sel = selections[line.code]
+        row = next((r for r in overview.evidence if r.intervention.code == line.code), None)
+        subs = {s.number: s.label for s in sel.intervention.suboptions.all()}
+        lines.append({"line": line, "intervention": sel.intervention, "evidence": row,
+                      "suboptions": [subs[n] for n in sel.suboptions if n in subs]})
+    return render(request, "applications/wizard/review.html",
+                  _context(request, application, "review", overview=overview, lines=lines, benefits=_benefits(application)))
+
+
+def _submit(request, application):
+    overview = application_overview(application)
+    can_submit = request.user.has_perm("applications.submit_application", application)
+    form = SubmitForm(request.POST or None, user=request.user, initial={"version": application.version, "place": application.place})
+    if request.method == "POST":
+        if not can_submit:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.application_submit(
+                    user=request.user, application=application, declarations=form.declarations(),
+                    place=form.cleaned_data["place"], version=form.cleaned_data["version"],
+                )
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("Domanda inviata."))
+                return redirect(step_url(application, "review"))
+    return render(request, "applications/wizard/submit.html",
+                  _context(request, application, "submit", form=form, overview=overview, can_submit=can_submit))
