@@ -7,13 +7,13 @@ STAMP := $(VENV)/.requirements-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup deps db demo clean check
+.PHONY: run test setup messages db demo clean check
 
 run: setup db demo
 	@echo "Serving the portal on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	DJANGO_SETTINGS_MODULE=ot24portal.settings.dev $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: setup
+test: setup messages
 	@scripts/system-deps.sh postgres
 	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
 
@@ -26,10 +26,12 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
-db: setup
+messages: setup
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+
+db: setup messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py loaddata ot24
-	$(PY) manage.py compilemessages --ignore=.venv >/dev/null 2>&1 || true
 
 demo: db
 	$(PY) manage.py demo_data

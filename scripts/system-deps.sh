@@ -4,7 +4,8 @@
 set -euo pipefail
 
 need=()
-python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
+python3 -c "import venv, ensurepip" 2>/dev/null || need+=(python3-venv)
+command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 if [ "${1:-}" = "postgres" ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 fi

@@ -76,3 +76,13 @@ def test_demo_data_is_idempotent_and_opens_next_campaign(django_user_model):
 def test_user_logs_in_with_email(client, django_user_model):
     django_user_model.objects.create_user(email="Mario.Rossi@Example.com", password="segreta-123")
     assert client.login(email="mario.rossi@example.com", password="segreta-123")
+
+
+@pytest.mark.django_db
+def test_english_is_available_through_i18n(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/accesso/"})
+    assert response.status_code == 302
+    page = client.get("/accesso/").content.decode()
+    assert "Log in to the OT24 portal" in page and 'lang="en"' in page
+    client.post("/i18n/setlang/", {"language": "it", "next": "/accesso/"})
+    assert "Accedi al portale OT24" in client.get("/accesso/").content.decode()
