@@ -10,7 +10,7 @@ class UserAdmin(BaseUserAdmin):
     ordering = ("email",)
     list_display = ("email", "first_name", "last_name", "role", "is_active", "is_staff")
     list_filter = ("role", "is_active", "is_staff")
-    search_fields = ("email", "first_name", "last_name", "codice_fiscale")
+    search_fields = ("email", "first_name", "last_name", "codice_fiscale")  # also feeds autocomplete
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Dati personali"), {"fields": ("first_name", "last_name", "codice_fiscale", "role")}),
