@@ -163,7 +163,7 @@ def load_demo() -> list[tuple[str, str]]:
                                           "D": {"D1": (frozenset(), False)}}, with_evidence=True)
         services.application_submit(
             user=consultant, application=ready, place="Milano", version=ready.version,
-            declarations={k: True for k in ("declares_obligations", "declares_compliance", "declares_art76", "declares_privacy")},
+            declarations=dict.fromkeys(Application.DECLARATIONS, True),
         )
     return [
         ("legale@edilrossi.example", "company: legal representative of Edil Rossi (construction, 2 sites, a draft)"),

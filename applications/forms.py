@@ -107,22 +107,22 @@ class EvidenceUploadForm(forms.Form):
     )
 
 
+def declaration_field(label) -> forms.BooleanField:
+    return forms.BooleanField(label=label, error_messages={"required": _("Dichiarazione obbligatoria.")})
+
+
 class SubmitForm(VersionedForm):
-    declares_obligations = forms.BooleanField(
-        label=_("Dichiaro di essere consapevole che la concessione del beneficio è subordinata all'accertamento degli obblighi contributivi ed assicurativi."),
-        error_messages={"required": _("Dichiarazione obbligatoria.")},
+    declares_obligations = declaration_field(
+        _("Dichiaro di essere consapevole che la concessione del beneficio è subordinata all'accertamento degli obblighi contributivi ed assicurativi.")
     )
-    declares_compliance = forms.BooleanField(
-        label=_("Dichiaro che nei luoghi di lavoro di cui alla presente domanda sono rispettate le disposizioni in materia di prevenzione infortuni e di igiene nei luoghi di lavoro e che sono stati effettuati, nell'anno solare precedente, gli interventi indicati."),
-        error_messages={"required": _("Dichiarazione obbligatoria.")},
+    declares_compliance = declaration_field(
+        _("Dichiaro che nei luoghi di lavoro di cui alla presente domanda sono rispettate le disposizioni in materia di prevenzione infortuni e di igiene nei luoghi di lavoro e che sono stati effettuati, nell'anno solare precedente, gli interventi indicati.")
     )
-    declares_art76 = forms.BooleanField(
-        label=_("Sono consapevole che, per effetto dell'art. 76 del d.p.r. 445/2000, le dichiarazioni mendaci, le falsità negli atti o l'uso di atti falsi sono puniti ai sensi del codice penale e delle leggi speciali in materia e che la riduzione sarà annullata nel caso in cui il provvedimento sia stato adottato sulla base di dichiarazioni non veritiere."),
-        error_messages={"required": _("Dichiarazione obbligatoria.")},
+    declares_art76 = declaration_field(
+        _("Sono consapevole che, per effetto dell'art. 76 del d.p.r. 445/2000, le dichiarazioni mendaci, le falsità negli atti o l'uso di atti falsi sono puniti ai sensi del codice penale e delle leggi speciali in materia e che la riduzione sarà annullata nel caso in cui il provvedimento sia stato adottato sulla base di dichiarazioni non veritiere.")
     )
-    declares_privacy = forms.BooleanField(
-        label=_("Tutela dei dati – Dichiaro di essere stato informato sulle modalità e finalità del trattamento dei dati ai sensi dell'art. 13 del D.Lgs. 196/2003."),
-        error_messages={"required": _("Dichiarazione obbligatoria.")},
+    declares_privacy = declaration_field(
+        _("Tutela dei dati – Dichiaro di essere stato informato sulle modalità e finalità del trattamento dei dati ai sensi dell'art. 13 del D.Lgs. 196/2003.")
     )
     place = forms.CharField(label=_("Luogo"), max_length=100)
     password = forms.CharField(
@@ -141,4 +141,4 @@ class SubmitForm(VersionedForm):
         return password
 
     def declarations(self) -> dict[str, bool]:
-        return {k: self.cleaned_data[k] for k in ("declares_obligations", "declares_compliance", "declares_art76", "declares_privacy")}
+        return {k: self.cleaned_data[k] for k in Application.DECLARATIONS}

@@ -197,6 +197,7 @@ class Application(models.Model):
         WITHDRAWN = "withdrawn", _("Ritirata")
 
     MAX_PATS = 3
+    DECLARATIONS = ("declares_obligations", "declares_compliance", "declares_art76", "declares_privacy")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="applications")
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="applications")

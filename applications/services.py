@@ -203,14 +203,14 @@ def application_submit(*, user, application: Application, declarations: dict[str
     the deadline has passed, a declaration is not ticked, or the user may not submit for the company."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     _require(user, "applications.submit_application", application)
-    if not all(declarations.get(k) for k in ("declares_obligations", "declares_compliance", "declares_art76", "declares_privacy")):
+    if not all(declarations.get(k) for k in Application.DECLARATIONS):
         raise ValidationError("Occorre spuntare tutte le dichiarazioni per inviare la domanda.")
     overview = application_overview(application)
     if overview.problems:
         raise ValidationError([p.message for p in overview.problems])
     _bump_version(application, version)
-    for name, value in declarations.items():
-        setattr(application, name, value)
+    for name in Application.DECLARATIONS:
+        setattr(application, name, True)
     application.place = place
     application.status = Application.Status.SUBMITTED
     application.submitted_at = timezone.now()
