@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import validate_codice_fiscale_persona
 
-from .models import PAT, Application
+from .models import PAT, Application, Site
 
 SCHEDA_FIELDS = [
     "ragione_sociale", "codice_ditta", "codice_sede", "unita_produttiva", "indirizzo", "citta", "cap",
@@ -142,3 +142,18 @@ class SubmitForm(VersionedForm):
 
     def declarations(self) -> dict[str, bool]:
         return {k: self.cleaned_data[k] for k in Application.DECLARATIONS}
+
+
+class SiteForm(forms.ModelForm):
+    class Meta:
+        model = Site
+        fields = ["name", "address", "city", "cap", "province", "codice_sede", "workers", "sector"]
+
+    def clean_province(self):
+        return (self.cleaned_data.get("province") or "").upper()
+
+
+PATFormSet = forms.inlineformset_factory(
+    Site, PAT, fields=["number", "voce_di_tariffa", "lavoratori_anno", "premium"],
+    extra=1, can_delete=True, max_num=20, validate_max=True, localized_fields=["lavoratori_anno", "premium"],
+)

@@ -68,6 +68,7 @@ works_for_company = is_company_member | is_legal_representative | has_current_ma
 
 rules.add_perm("applications.view_company", works_for_company | is_administrator)
 rules.add_perm("applications.start_application", works_for_company)
+rules.add_perm("applications.manage_sites", works_for_company)
 rules.add_perm("applications.view_application", works_for_company | (is_reviewer & is_submitted) | is_administrator)
 rules.add_perm("applications.edit_application", works_for_company & is_draft)
 rules.add_perm("applications.submit_application", (is_legal_representative | has_current_mandate) & is_draft)

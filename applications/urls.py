@@ -1,10 +1,12 @@
 from django.urls import path
 
-from .views import dashboard, wizard
+from .views import dashboard, sites, wizard
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("domande/export.csv", dashboard.dashboard_csv, name="dashboard_csv"),
+    path("aziende/<int:company_pk>/unita/nuova/", sites.site_create, name="site_create"),
+    path("unita/<int:site_pk>/", sites.site_edit, name="site_edit"),
     path("unita/<int:site_pk>/avvia/", wizard.application_start, name="application_start"),
     path("domande/<int:pk>/", wizard.application_detail, name="application_detail"),
     path("domande/<int:pk>/passo/<str:step>/", wizard.application_step, name="application_step"),

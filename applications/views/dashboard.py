@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from ..models import Application, Campaign
-from ..selectors import applications_for, dashboard_rows
+from ..selectors import applications_for, companies_for, dashboard_rows
 
 
 def current_campaign():
@@ -41,6 +41,7 @@ def dashboard(request):
             "status": status,
             "statuses": Application.Status.choices,
             "is_consultant": request.user.is_consultant,
+            "companies": companies_for(request.user).order_by("ragione_sociale")[:50],
         },
     )
 
