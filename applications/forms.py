@@ -153,7 +153,19 @@ class SiteForm(forms.ModelForm):
         return (self.cleaned_data.get("province") or "").upper()
 
 
+class BasePATFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        for form in self.deleted_forms:
+            pat = form.instance
+            if pat.pk and pat.applications.exclude(status=Application.Status.DRAFT).exists():
+                raise forms.ValidationError(
+                    _("La PAT %(n)s è indicata in una domanda già inviata e non può essere eliminata."),
+                    params={"n": pat.number},
+                )
+
+
 PATFormSet = forms.inlineformset_factory(
-    Site, PAT, fields=["number", "voce_di_tariffa", "lavoratori_anno", "premium"],
+    Site, PAT, formset=BasePATFormSet, fields=["number", "voce_di_tariffa", "lavoratori_anno", "premium"],
     extra=1, can_delete=True, max_num=20, validate_max=True, localized_fields=["lavoratori_anno", "premium"],
 )

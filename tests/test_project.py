@@ -86,3 +86,9 @@ def test_english_is_available_through_i18n(client):
     assert "Log in to the OT24 portal" in page and 'lang="en"' in page
     client.post("/i18n/setlang/", {"language": "it", "next": "/accesso/"})
     assert "Accedi al portale OT24" in client.get("/accesso/").content.decode()
+
+
+@pytest.mark.django_db
+def test_italian_first_whatever_the_browser_says(client):
+    page = client.get("/accesso/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Accedi al portale OT24" in page

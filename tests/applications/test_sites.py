@@ -52,3 +52,21 @@ def test_outsiders_cannot_see_or_edit_sites(client):
     client.login(email=outsider.email, password=DEFAULT_PASSWORD)
     assert client.get(reverse("site_edit", args=[site.pk])).status_code == 404
     assert client.post(reverse("site_create", args=[site.company.pk]), SITE).status_code == 404
+
+
+def test_pat_of_a_submitted_application_cannot_be_deleted(client):
+    from applications.models import Application
+    from tests.factories import open_campaign
+
+    site = SiteFactory()
+    pat = PATFactory(site=site)
+    rep = legal_rep(site.company)
+    app = Application.objects.create(campaign=open_campaign(), site=site, status=Application.Status.SUBMITTED)
+    app.pats.set([pat])
+    client.login(email=rep.email, password=DEFAULT_PASSWORD)
+    data = {**SITE, **formset(rows=[{"id": pat.pk, "number": pat.number, "voce_di_tariffa": "3110",
+                                      "lavoratori_anno": "11,5", "premium": "48000", "DELETE": "on"}], initial=1)}
+    response = client.post(reverse("site_edit", args=[site.pk]), data)
+    assert response.status_code == 200
+    assert "non può essere eliminata" in response.content.decode()
+    assert list(app.pats.all()) == [pat]
