@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -191,6 +191,25 @@ def _evidence(request, application):
     return render(request, "applications/wizard/evidence.html",
                   _context(request, application, "evidence", rows=overview.evidence,
                            upload_form=upload_form, failed_item=str(failed_item or "")))
+
+
+@login_required
+def section_preview(request, pk: int, step: str):
+    """The running total as it would be with the section's boxes as currently ticked (nothing saved)."""
+    application = get_application(request, pk)
+    if step not in SECTIONS or not request.user.has_perm("applications.edit_application", application):
+        raise Http404
+    interventions = interventions_of(application.campaign.edition).filter(section__letter=step)
+    form = SectionForm(request.GET, interventions=interventions, selections={}, version=application.version)
+    if not form.is_valid():
+        return JsonResponse({"error": _("Dati non validi.")}, status=400)
+    result = services.section_check(application=application, section=step, chosen=form.chosen())
+    return JsonResponse({
+        "total": result.total, "threshold": result.threshold, "eligible": result.eligible, "missing": result.missing,
+        "label": _("Punteggio conteggiato: %(total)s su %(threshold)s") % {"total": result.total, "threshold": result.threshold},
+        "lines": {line.code: {"counted": line.counted, "errors": list(line.errors)} for line in result.lines
+                  if line.code.startswith(step)},
+    })
 
 
 @login_required

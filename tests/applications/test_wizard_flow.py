@@ -287,3 +287,18 @@ def test_dashboard_paginates(client, setup, settings):
     page1 = client.get("/").content.decode()
     assert "Pagina 1 di 2" in page1
     assert client.get("/", {"page": 2}).status_code == 200
+
+
+def test_section_preview_scores_without_saving(client, setup):
+    campaign, site, pat, rep = setup
+    login(client, rep)
+    app = start(client, site)
+    url = reverse("section_preview", args=[app.pk, "C"])
+    data = client.get(url, {"version": 1, "sel_C4": "on", "sel_C1": "on"}).json()
+    assert data["total"] == 70 and data["label"] == "Punteggio conteggiato: 70 su 100"
+    data = client.get(url, {"version": 1, "sel_C3": "on"}).json()
+    assert data["total"] == 0 and data["lines"]["C3"]["errors"][0].startswith("Occorre confermare")
+    assert not app.selections.exists()
+    client.logout()
+    login(client, legal_rep(SiteFactory().company))
+    assert client.get(url, {"version": 1}).status_code == 404
