@@ -47,7 +47,7 @@ def get_application(request, pk: int) -> Application:
     return get_object_or_404(applications_for(request.user), pk=pk)
 
 
-def _context(request, application, step, **extra):
+def _context(request, application, step, *, score=None, **extra):
     index = STEP_KEYS.index(step)
     return {
         "application": application,
@@ -55,7 +55,7 @@ def _context(request, application, step, **extra):
         "step": step,
         "step_title": dict(STEPS)[step],
         "progress": int(100 * (index + 1) / len(STEPS)),
-        "score": application_score(application),
+        "score": score or application_score(application),
         "can_edit": request.user.has_perm("applications.edit_application", application),
         **extra,
     }
@@ -189,7 +189,7 @@ def _evidence(request, application):
         failed_item = request.POST.get("evidence_item")
     overview = application_overview(application)
     return render(request, "applications/wizard/evidence.html",
-                  _context(request, application, "evidence", rows=overview.evidence,
+                  _context(request, application, "evidence", score=overview.score, rows=overview.evidence,
                            upload_form=upload_form, failed_item=str(failed_item or "")))
 
 
@@ -256,7 +256,8 @@ def _review(request, application):
         lines.append({"line": line, "intervention": sel.intervention, "evidence": row,
                       "suboptions": [subs[n] for n in sel.suboptions if n in subs]})
     return render(request, "applications/wizard/review.html",
-                  _context(request, application, "review", overview=overview, lines=lines, benefits=_benefits(application)))
+                  _context(request, application, "review", score=overview.score, overview=overview, lines=lines,
+                           benefits=_benefits(application)))
 
 
 def _submit(request, application):
@@ -279,4 +280,5 @@ def _submit(request, application):
                 messages.success(request, _("Domanda inviata."))
                 return redirect(step_url(application, "review"))
     return render(request, "applications/wizard/submit.html",
-                  _context(request, application, "submit", form=form, overview=overview, can_submit=can_submit))
+                  _context(request, application, "submit", score=overview.score, form=form, overview=overview,
+                           can_submit=can_submit))
