@@ -92,3 +92,9 @@ def test_english_is_available_through_i18n(client):
 def test_italian_first_whatever_the_browser_says(client):
     page = client.get("/accesso/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "Accedi al portale OT24" in page
+
+
+def test_translation_catalogue_has_no_fuzzy_entries():
+    """Fuzzy entries are silently ignored by compilemessages: English would fall back to Italian."""
+    po = (ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po").read_text()
+    assert "#, fuzzy" not in po
