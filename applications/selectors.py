@@ -68,9 +68,11 @@ def to_scoring_selections(selections) -> list[scoring.Selection]:
     return [scoring.Selection(code=s.intervention.code, suboptions=frozenset(s.suboptions)) for s in selections]
 
 
-def application_score(application: Application, catalogue: scoring.Catalogue | None = None) -> scoring.ScoreResult:
+def application_score(
+    application: Application, catalogue: scoring.Catalogue | None = None, selections: list[Selection] | None = None
+) -> scoring.ScoreResult:
     catalogue = catalogue or application_catalogue(application)
-    selections = application_selections(application)
+    selections = application_selections(application) if selections is None else selections
     return scoring.score(
         catalogue,
         sector=application.sector or "altri",
@@ -159,6 +161,32 @@ def application_overview(application: Application, today: dt.date | None = None)
     return ApplicationOverview(application=application, score=result, evidence=evidence, problems=problems)
 
 
+def _evidence_items_by_intervention(edition) -> dict[int, list[tuple[int, int, bool]]]:
+    from interventions.models import EvidenceItem
+
+    items: dict[int, list[tuple[int, int, bool]]] = {}
+    for item_id, intervention_id, alternative, condition in EvidenceItem.objects.filter(
+        intervention__section__edition=edition
+    ).values_list("id", "intervention_id", "alternative", "condition"):
+        items.setdefault(intervention_id, []).append((item_id, alternative, bool(condition)))
+    return items
+
+
+def _missing_evidence(selections, files, items_by_intervention) -> int:
+    """How many selected interventions still lack evidence, from rows already in memory."""
+    counts: dict[int, int] = {}
+    for f in files:
+        counts[f.evidence_item_id] = counts.get(f.evidence_item_id, 0) + 1
+    return sum(
+        1
+        for s in selections
+        if not evidence_status(
+            ItemState(item_id, alternative, conditional, counts.get(item_id, 0))
+            for item_id, alternative, conditional in items_by_intervention.get(s.intervention_id, [])
+        ).complete
+    )
+
+
 @dataclass
 class DashboardRow:
     site: Site
@@ -181,11 +209,11 @@ def dashboard_rows(user, campaign, *, query: str = "", status: str = "") -> list
         a.site_id: a
         for a in Application.objects.filter(campaign=campaign, site__in=sites).prefetch_related(
             Prefetch("selections", queryset=Selection.objects.select_related("intervention")),
-            "evidence_files",
-            "pats",
+            Prefetch("evidence_files", queryset=EvidenceFile.objects.only("id", "application_id", "evidence_item_id")),
         ).select_related("campaign__edition", "site__company")
     }
     catalogue = catalogue_for(campaign.edition)
+    evidence_items = _evidence_items_by_intervention(campaign.edition)
     days_left = campaign.days_left()
     rows = []
     for site in sites:
@@ -196,8 +224,9 @@ def dashboard_rows(user, campaign, *, query: str = "", status: str = "") -> list
             continue
         total = missing = None
         if application is not None:
-            total = application_score(application, catalogue).total
-            missing = sum(1 for row in evidence_checklist(application) if not row.status.complete)
+            selections = list(application.selections.all())
+            total = application_score(application, catalogue, selections).total
+            missing = _missing_evidence(selections, list(application.evidence_files.all()), evidence_items)
         rows.append(DashboardRow(site=site, application=application, total=total, missing_evidence=missing, days_left=days_left))
 
     def urgency(row: DashboardRow):

@@ -302,3 +302,24 @@ def test_section_preview_scores_without_saving(client, setup):
     client.logout()
     login(client, legal_rep(SiteFactory().company))
     assert client.get(url, {"version": 1}).status_code == 404
+
+
+def test_dashboard_queries_do_not_grow_with_applications(client, setup, django_assert_max_num_queries):
+    """One query budget for 1 and for 6 applications: no per-row queries (exact counts come with issue 8)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    campaign, site, pat, rep = setup
+    login(client, rep)
+    app = start(client, site)
+    post_section(client, app, "C", {"sel_C4": "on", "sel_C5": "on"})
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/").status_code == 200
+    for _ in range(5):
+        other = SiteFactory(company=site.company)
+        a = start(client, other)
+        post_section(client, a, "C", {"sel_C4": "on"})
+    with CaptureQueriesContext(connection) as six:
+        page = client.get("/").content.decode()
+    assert page.count("Riprendi") == 6
+    assert len(six.captured_queries) == len(one.captured_queries)
