@@ -304,7 +304,7 @@ def test_section_preview_scores_without_saving(client, setup):
     assert client.get(url, {"version": 1}).status_code == 404
 
 
-def test_dashboard_queries_do_not_grow_with_applications(client, setup, django_assert_max_num_queries):
+def test_dashboard_queries_do_not_grow_with_applications(client, setup):
     """One query budget for 1 and for 6 applications: no per-row queries (exact counts come with issue 8)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
