@@ -6,6 +6,10 @@ set -euo pipefail
 need=()
 python3 -c "import venv, ensurepip" 2>/dev/null || need+=(python3-venv)
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
+# WeasyPrint renders with Pango; DejaVu gives it fonts with every Italian letter.
+ldconfig -p | grep -q 'libpango-1.0.so' || need+=(libpango-1.0-0)
+ldconfig -p | grep -q 'libpangoft2-1.0.so' || need+=(libpangoft2-1.0-0)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 if [ "${1:-}" = "postgres" ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 fi

@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from interventions.models import EvidenceItem
 from interventions.scoring import benefit
 from interventions.selectors import interventions_of
 
-from .. import services, storage
+from .. import pdf, services, storage
 from ..forms import EvidenceUploadForm, SchedaForm, SectionForm, SubmitForm
 from ..models import Application, Campaign
 from ..selectors import application_overview, application_score, applications_for, sites_for
@@ -237,6 +237,18 @@ def evidence_download(request, pk: int, file_pk: int):
         raise Http404
     response = FileResponse(open(path, "rb"), as_attachment=True, filename=evidence.original_name,
                             content_type=evidence.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def application_pdf(request, pk: int):
+    """The application as printed; a draft carries the BOZZA watermark."""
+    application = get_application(request, pk)
+    content = pdf.render_application_pdf(application)
+    name = f"OT24-{application.campaign.filing_year}-{application.pk}{'-bozza' if application.is_draft else ''}.pdf"
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
