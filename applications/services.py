@@ -2,9 +2,10 @@
 one place that checks permission and state, `transaction.atomic`."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from interventions import scoring
@@ -155,8 +156,18 @@ def evidence_add(*, user, application: Application, evidence_item: EvidenceItem,
     if not application.selections.filter(intervention_id=evidence_item.intervention_id).exists():
         raise ValidationError("Il documento non riguarda un intervento selezionato in questa domanda.")
     name = (uploaded_file.name or "").replace("\x00", "")[-255:]
+    per_file = settings.OT24_MAX_FILE_BYTES
+    used = application.evidence_files.aggregate(total=Sum("size"))["total"] or 0
+    remaining = settings.OT24_MAX_APPLICATION_BYTES - used
+    limit, too_big = per_file, None
+    if remaining < per_file:
+        limit = max(remaining, 0)
+        too_big = (
+            f"Spazio esaurito: la documentazione di una domanda non può superare "
+            f"{settings.OT24_MAX_APPLICATION_BYTES // (1024 * 1024)} MB in totale."
+        )
     try:
-        stored = storage.save_stream(uploaded_file.chunks(), name)
+        stored = storage.save_stream(uploaded_file.chunks(), name, max_bytes=limit, too_big=too_big)
     except storage.RejectedFile as exc:
         raise ValidationError(str(exc)) from None
     try:

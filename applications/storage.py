@@ -18,7 +18,6 @@ ACCEPTED_TYPES = {
     "image/png": ((b"\x89PNG\r\n\x1a\n",), (".png",)),
     "application/pkcs7-mime": ((b"\x30\x80", b"\x30\x82", b"\x30\x83", b"\x30\x84"), (".p7m",)),
 }
-DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
 class RejectedFile(ValueError):
@@ -52,10 +51,30 @@ def detect_type(head: bytes, filename: str) -> str:
     raise RejectedFile("Tipo di file non ammesso: sono accettati PDF, JPEG, PNG e file firmati .p7m.")
 
 
-def save_stream(chunks, filename: str, *, max_bytes: int | None = None) -> StoredFile:
+def check_pdf(path: str) -> None:
+    """Refuse PDFs that INAIL could not read: encrypted, damaged or without pages."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(path, strict=False)
+        if reader.is_encrypted:
+            raise RejectedFile("Il PDF è protetto da password o cifrato: caricare una copia senza protezione.")
+        if len(reader.pages) == 0:
+            raise RejectedFile("Il PDF non contiene pagine.")
+    except RejectedFile:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
+        raise RejectedFile("Il PDF è danneggiato o illeggibile: salvarlo di nuovo e ricaricarlo.") from exc
+
+
+def save_stream(
+    chunks, filename: str, *, max_bytes: int | None = None, too_big: str | None = None
+) -> StoredFile:
     """Write the chunks to a temporary file beside the store, hashing as they come; check type and size;
     move into place under the hash. On any refusal nothing is left on disk."""
-    max_bytes = max_bytes or getattr(settings, "OT24_MAX_FILE_BYTES", DEFAULT_MAX_FILE_BYTES)
+    if max_bytes is None:
+        max_bytes = settings.OT24_MAX_FILE_BYTES
     digest = hashlib.sha256()
     size = 0
     head = b""
@@ -66,7 +85,7 @@ def save_stream(chunks, filename: str, *, max_bytes: int | None = None) -> Store
             for chunk in chunks:
                 size += len(chunk)
                 if size > max_bytes:
-                    raise RejectedFile(f"Il file supera il limite di {max_bytes // (1024 * 1024)} MB.")
+                    raise RejectedFile(too_big or f"Il file supera il limite di {max_bytes // (1024 * 1024)} MB.")
                 if len(head) < 16:
                     head += chunk[: 16 - len(head)]
                 digest.update(chunk)
@@ -74,6 +93,8 @@ def save_stream(chunks, filename: str, *, max_bytes: int | None = None) -> Store
         if size == 0:
             raise RejectedFile("Il file è vuoto.")
         content_type = detect_type(head, filename)
+        if content_type == "application/pdf":
+            check_pdf(tmp_path)
         sha = digest.hexdigest()
         storage_name = f"{sha[:2]}/{sha}"
         final = directory / storage_name
@@ -88,6 +109,15 @@ def save_stream(chunks, filename: str, *, max_bytes: int | None = None) -> Store
 
 def path_of(storage_name: str) -> Path:
     return root() / storage_name
+
+
+def matches_hash(storage_name: str, sha256: str) -> bool:
+    """True when the stored bytes still have the hash recorded at upload."""
+    digest = hashlib.sha256()
+    with open(path_of(storage_name), "rb") as fh:
+        for chunk in iter(lambda: fh.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest() == sha256
 
 
 def delete_if_unused(storage_name: str, still_used: bool) -> None:

@@ -1,6 +1,8 @@
 """The application wizard: one page per step, saved to the database at every step."""
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +20,8 @@ from .. import pdf, services, storage
 from ..forms import EvidenceUploadForm, SchedaForm, SectionForm, SubmitForm
 from ..models import Application, Campaign
 from ..selectors import application_overview, application_score, applications_for, sites_for
+
+logger = logging.getLogger(__name__)
 
 STEPS = [
     ("scheda", "Scheda informativa"),
@@ -235,6 +239,12 @@ def evidence_download(request, pk: int, file_pk: int):
     path = storage.path_of(evidence.storage_name)
     if not path.exists():
         raise Http404
+    if not storage.matches_hash(evidence.storage_name, evidence.sha256):
+        logger.error("Evidence file %s of application %s fails its hash check", evidence.pk, application.pk)
+        return HttpResponse(
+            _("Il file risulta alterato rispetto a quello caricato e non viene consegnato. Contattare l'assistenza."),
+            status=409, content_type="text/plain; charset=utf-8",
+        )
     response = FileResponse(open(path, "rb"), as_attachment=True, filename=evidence.original_name,
                             content_type=evidence.content_type)
     response["X-Content-Type-Options"] = "nosniff"

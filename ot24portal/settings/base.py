@@ -114,6 +114,8 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="OT24 <noreply@ot2
 # The OT24 rules that are settings, not catalogue data.
 OT24_DEFAULT_EDITION = "ot24"
 OT24_PAGINATE_BY = 25
+OT24_MAX_FILE_BYTES = env.int("OT24_MAX_FILE_BYTES", default=20 * 1024 * 1024)
+OT24_MAX_APPLICATION_BYTES = env.int("OT24_MAX_APPLICATION_BYTES", default=200 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

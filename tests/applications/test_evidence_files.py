@@ -1,0 +1,85 @@
+"""Upload checks on real files: unreadable PDFs, quotas, files altered on disk."""
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from pypdf import PdfWriter
+
+from applications import services, storage
+from applications.demo import minimal_pdf
+from interventions.models import EvidenceItem
+from tests.factories import DEFAULT_PASSWORD, SiteFactory, legal_rep, open_campaign
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft():
+    site = SiteFactory()
+    rep = legal_rep(site.company)
+    app = services.application_start(user=rep, site=site, campaign=open_campaign())
+    services.application_save_section(user=rep, application=app, section="C", version=app.version,
+                                      chosen={"C4": (frozenset(), False)})
+    item = EvidenceItem.objects.filter(intervention__code="C4").order_by("order").first()
+    return app, rep, item
+
+
+def encrypted_pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.encrypt("segreta")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def stored_files():
+    return sorted(p for p in storage.root().rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (encrypted_pdf(), "protetto da password"),
+        (b"%PDF-1.7\n" + b"\x00garbage" * 20, "danneggiato o illeggibile"),
+        (minimal_pdf("x")[:60], "danneggiato o illeggibile"),
+    ],
+)
+def test_unreadable_pdfs_are_refused_and_nothing_stored(draft, content, message):
+    app, rep, item = draft
+    before = stored_files()
+    with pytest.raises(ValidationError, match=message):
+        services.evidence_add(user=rep, application=app, evidence_item=item,
+                              uploaded_file=SimpleUploadedFile("doc.pdf", content))
+    assert stored_files() == before
+    assert not app.evidence_files.exists()
+
+
+def test_per_file_and_per_application_limits(draft, settings):
+    app, rep, item = draft
+    settings.OT24_MAX_FILE_BYTES = 2000
+    settings.OT24_MAX_APPLICATION_BYTES = 3000
+    big = minimal_pdf("x" * 3000)
+    with pytest.raises(ValidationError, match="supera il limite di"):
+        services.evidence_add(user=rep, application=app, evidence_item=item, uploaded_file=SimpleUploadedFile("a.pdf", big))
+    first = minimal_pdf("primo " * 150)
+    assert 1000 < len(first) < 2000
+    services.evidence_add(user=rep, application=app, evidence_item=item, uploaded_file=SimpleUploadedFile("a.pdf", first))
+    second = minimal_pdf("secondo " * 150)
+    with pytest.raises(ValidationError, match="Spazio esaurito"):
+        services.evidence_add(user=rep, application=app, evidence_item=item, uploaded_file=SimpleUploadedFile("b.pdf", second))
+    assert app.evidence_files.count() == 1
+
+
+def test_altered_file_is_not_served(client, draft):
+    app, rep, item = draft
+    evidence = services.evidence_add(user=rep, application=app, evidence_item=item,
+                                     uploaded_file=SimpleUploadedFile("a.pdf", minimal_pdf("originale")))
+    path = storage.path_of(evidence.storage_name)
+    path.write_bytes(path.read_bytes().replace(b"originale", b"falsifica"))
+    client.login(email=rep.email, password=DEFAULT_PASSWORD)
+    response = client.get(reverse("evidence_download", args=[app.pk, evidence.pk]))
+    assert response.status_code == 409
+    assert "alterato" in response.content.decode()
