@@ -242,6 +242,10 @@ class Application(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     receipt_number = models.CharField(max_length=30, unique=True, null=True, blank=True)
+    # Frozen at submission: what was signed, as data and as the printed PDF (private storage, by hash).
+    snapshot = models.JSONField(null=True, blank=True, editable=False)
+    pdf_storage_name = models.CharField(max_length=200, blank=True, editable=False)
+    pdf_sha256 = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("domanda")

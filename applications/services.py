@@ -14,6 +14,7 @@ from interventions.models import EvidenceItem, Intervention
 from . import storage
 from .models import PAT, Application, Campaign, EvidenceFile, Selection, Site
 from .selectors import application_catalogue, application_overview, application_selections, to_scoring_selections
+from .snapshot import build_snapshot
 
 
 class StaleVersion(ValidationError):
@@ -227,5 +228,23 @@ def application_submit(*, user, application: Application, declarations: dict[str
     application.submitted_at = timezone.now()
     application.submitted_by = user
     application.receipt_number = _receipt_number(application)
+    application.snapshot = build_snapshot(application, overview)
     application.save()
+    _store_signed_pdf(application)
     return application
+
+
+def _store_signed_pdf(application: Application) -> None:
+    """Render the submitted application once and keep those bytes: later downloads serve them, never a
+    new rendering. If anything after the write fails, the transaction rolls back and the file goes."""
+    from . import pdf
+
+    stored = storage.save_stream([pdf.render_application_pdf(application)], "domanda.pdf")
+    try:
+        Application.objects.filter(pk=application.pk).update(
+            pdf_storage_name=stored.storage_name, pdf_sha256=stored.sha256
+        )
+    except Exception:
+        storage.delete_if_unused(stored.storage_name, False)
+        raise
+    application.pdf_storage_name, application.pdf_sha256 = stored.storage_name, stored.sha256

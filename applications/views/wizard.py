@@ -255,7 +255,15 @@ def evidence_download(request, pk: int, file_pk: int):
 def application_pdf(request, pk: int):
     """The application as printed; a draft carries the BOZZA watermark."""
     application = get_application(request, pk)
-    content = pdf.render_application_pdf(application)
+    if application.pdf_storage_name:
+        # What was signed: the bytes stored at submission, checked against their hash.
+        if not storage.matches_hash(application.pdf_storage_name, application.pdf_sha256):
+            logger.error("Signed PDF of application %s fails its hash check", application.pk)
+            return HttpResponse(_("Il PDF firmato risulta alterato. Contattare l'assistenza."), status=409,
+                                content_type="text/plain; charset=utf-8")
+        content = storage.path_of(application.pdf_storage_name).read_bytes()
+    else:
+        content = pdf.render_application_pdf(application)
     name = f"OT24-{application.campaign.filing_year}-{application.pk}{'-bozza' if application.is_draft else ''}.pdf"
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -43,3 +43,49 @@ def test_pdf_is_private(client):
     outsider = legal_rep(SiteFactory().company)
     assert client.login(email=outsider.email, password=DEFAULT_PASSWORD)
     assert client.get(reverse("application_pdf", args=[app.pk])).status_code == 404
+
+
+def test_submission_freezes_snapshot_and_signed_pdf(client):
+    import hashlib
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from applications import storage
+    from applications.demo import minimal_pdf
+    from applications.models import Application
+    from interventions.models import Intervention
+
+    site = SiteFactory(sector="costruzioni", workers=12)
+    PATFactory(site=site)
+    rep = legal_rep(site.company)
+    app = services.application_start(user=rep, site=site, campaign=open_campaign())
+    app = services.application_update_scheda(user=rep, application=app, version=app.version, pats=list(site.pats.all()), data={
+        "signatory_name": "Mario Rossi", "signatory_birth_place": "Roma", "signatory_role": "Legale rappresentante",
+        "signatory_birth_date": __import__("datetime").date(1970, 5, 17), "sector": "costruzioni", "workers": 12})
+    app.refresh_from_db()
+    services.application_save_section(user=rep, application=app, section="A", version=app.version,
+                                      chosen={"A6": (frozenset(), False)})
+    app.refresh_from_db()
+    services.application_save_section(user=rep, application=app, section="D", version=app.version,
+                                      chosen={"D4": (frozenset(), False)})
+    item = Intervention.objects.get(code="D4", section__edition__code="ot24").evidence_items.get()
+    services.evidence_add(user=rep, application=app, evidence_item=item,
+                          uploaded_file=SimpleUploadedFile("fattura.pdf", minimal_pdf("fattura")))
+    app.refresh_from_db()
+    app = services.application_submit(user=rep, application=app, place="Roma", version=app.version,
+                                      declarations=dict.fromkeys(Application.DECLARATIONS, True))
+    snap = app.snapshot
+    assert snap["total"] == 100 and [l["code"] for l in snap["lines"]] == ["A6", "D4"]
+    assert snap["evidence"][0]["sha256"] == app.evidence_files.get().sha256
+    stored = storage.path_of(app.pdf_storage_name).read_bytes()
+    assert hashlib.sha256(stored).hexdigest() == app.pdf_sha256
+    text = pdf_text(stored)
+    assert "BOZZA" not in text and "Firmato elettronicamente da Mario Rossi" in text
+    assert app.receipt_number in text
+
+    # Later catalogue changes do not touch what was signed.
+    Intervention.objects.filter(code="A6").update(points=5)
+    assert client.login(email=rep.email, password=DEFAULT_PASSWORD)
+    served = client.get(reverse("application_pdf", args=[app.pk])).content
+    assert served == stored
+    assert Application.objects.get(pk=app.pk).snapshot == snap
