@@ -237,9 +237,13 @@ def application_submit(*, user, application: Application, declarations: dict[str
 def _store_signed_pdf(application: Application) -> None:
     """Render the submitted application once and keep those bytes: later downloads serve them, never a
     new rendering. If anything after the write fails, the transaction rolls back and the file goes."""
-    from . import pdf
+    from . import pdf, signing
 
-    stored = storage.save_stream([pdf.render_application_pdf(application)], "domanda.pdf")
+    sealed = signing.seal_pdf(
+        pdf.render_application_pdf(application),
+        reason=f"Domanda OT24 {application.campaign.filing_year} n. {application.receipt_number}",
+    )
+    stored = storage.save_stream([sealed], "domanda.pdf")
     try:
         Application.objects.filter(pk=application.pk).update(
             pdf_storage_name=stored.storage_name, pdf_sha256=stored.sha256

@@ -114,6 +114,13 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="OT24 <noreply@ot2
 # The OT24 rules that are settings, not catalogue data.
 OT24_DEFAULT_EDITION = "ot24"
 OT24_PAGINATE_BY = 25
+# The portal's seal on signed PDFs (applications/signing.py).
+OT24_SEAL_KEY_FILE = env("OT24_SEAL_KEY_FILE", default="")
+OT24_SEAL_CERT_FILE = env("OT24_SEAL_CERT_FILE", default="")
+OT24_SEAL_PKCS12_FILE = env("OT24_SEAL_PKCS12_FILE", default="")
+OT24_SEAL_PKCS12_PASSWORD = env("OT24_SEAL_PKCS12_PASSWORD", default="")
+OT24_SEAL_ALLOW_DEV_CERT = True
+OT24_DEV_CERT_DIR = env("OT24_DEV_CERT_DIR", default=str(BASE_DIR / "dev-certs"))
 OT24_MAX_FILE_BYTES = env.int("OT24_MAX_FILE_BYTES", default=20 * 1024 * 1024)
 OT24_MAX_APPLICATION_BYTES = env.int("OT24_MAX_APPLICATION_BYTES", default=200 * 1024 * 1024)
 

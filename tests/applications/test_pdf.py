@@ -82,6 +82,8 @@ def test_submission_freezes_snapshot_and_signed_pdf(client):
     text = pdf_text(stored)
     assert "BOZZA" not in text and "Firmato elettronicamente da Mario Rossi" in text
     assert app.receipt_number in text
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    assert len(PdfFileReader(io.BytesIO(stored)).embedded_signatures) == 1  # sealed by the portal
 
     # Later catalogue changes do not touch what was signed.
     Intervention.objects.filter(code="A6").update(points=5)
@@ -89,3 +91,45 @@ def test_submission_freezes_snapshot_and_signed_pdf(client):
     served = client.get(reverse("application_pdf", args=[app.pk])).content
     assert served == stored
     assert Application.objects.get(pk=app.pk).snapshot == snap
+
+
+def test_submitted_pdf_carries_a_valid_pades_seal(settings):
+    from pathlib import Path
+
+    from pyhanko.keys import load_cert_from_pemder
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    from applications import signing
+
+    sealed = signing.seal_pdf(minimal_pdf_bytes(), reason="prova")
+    _, cert_path = signing.ensure_dev_certificate(Path(settings.OT24_DEV_CERT_DIR))
+    reader = PdfFileReader(io.BytesIO(sealed))
+    [signature] = reader.embedded_signatures
+    status = validate_pdf_signature(signature, ValidationContext(trust_roots=[load_cert_from_pemder(str(cert_path))]))
+    assert status.intact and status.valid and status.trusted
+    assert signature.field_name == signing.SEAL_FIELD
+    # Any change to the signed bytes breaks it.
+    tampered = sealed.replace(b"prova-testo", b"falso-testo")
+    assert tampered != sealed
+    broken = validate_pdf_signature(PdfFileReader(io.BytesIO(tampered)).embedded_signatures[0],
+                                    ValidationContext(trust_roots=[load_cert_from_pemder(str(cert_path))]))
+    assert not broken.intact
+
+
+def minimal_pdf_bytes():
+    from applications.demo import minimal_pdf
+
+    return minimal_pdf("prova-testo")
+
+
+def test_production_refuses_the_development_certificate(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from applications import signing
+
+    settings.OT24_SEAL_ALLOW_DEV_CERT = False
+    settings.OT24_SEAL_KEY_FILE = settings.OT24_SEAL_CERT_FILE = settings.OT24_SEAL_PKCS12_FILE = ""
+    with pytest.raises(ImproperlyConfigured):
+        signing.seal_pdf(minimal_pdf_bytes(), reason="x")

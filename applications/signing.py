@@ -1,0 +1,76 @@
+"""The portal's PAdES seal on signed applications (pyHanko), with the portal's own certificate.
+
+Configure OT24_SEAL_KEY_FILE + OT24_SEAL_CERT_FILE (PEM), or OT24_SEAL_PKCS12_FILE (+ password).
+When none is configured outside production, a self-signed development certificate is created in
+OT24_DEV_CERT_DIR on first use (`make run` creates it up front)."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+SEAL_FIELD = "SigilloPortaleOT24"
+
+
+def ensure_dev_certificate(directory: Path) -> tuple[Path, Path]:
+    """A self-signed key and certificate for development; never used when a seal is configured."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    directory.mkdir(parents=True, exist_ok=True)
+    key_path, cert_path = directory / "seal-key.pem", directory / "seal-cert.pem"
+    if key_path.exists() and cert_path.exists():
+        return key_path, cert_path
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([
+        x509.NameAttribute(NameOID.COMMON_NAME, "Portale OT24 (certificato di sviluppo)"),
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "IT"),
+    ])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=5 * 365))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
+                                     data_encipherment=False, key_agreement=False, key_cert_sign=True,
+                                     crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    key_path.chmod(0o600)
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return key_path, cert_path
+
+
+def _signer():
+    from pyhanko.sign import signers
+
+    if settings.OT24_SEAL_PKCS12_FILE:
+        password = settings.OT24_SEAL_PKCS12_PASSWORD.encode() if settings.OT24_SEAL_PKCS12_PASSWORD else None
+        return signers.SimpleSigner.load_pkcs12(settings.OT24_SEAL_PKCS12_FILE, passphrase=password)
+    key_file, cert_file = settings.OT24_SEAL_KEY_FILE, settings.OT24_SEAL_CERT_FILE
+    if not (key_file and cert_file):
+        if not settings.OT24_SEAL_ALLOW_DEV_CERT:
+            raise ImproperlyConfigured("Configure OT24_SEAL_KEY_FILE and OT24_SEAL_CERT_FILE, or OT24_SEAL_PKCS12_FILE.")
+        key_file, cert_file = ensure_dev_certificate(Path(settings.OT24_DEV_CERT_DIR))
+    return signers.SimpleSigner.load(str(key_file), str(cert_file), key_passphrase=None)
+
+
+def seal_pdf(data: bytes, *, reason: str, location: str = "Portale OT24") -> bytes:
+    """Add the portal's PAdES signature to a PDF, as an incremental update."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+    from pyhanko.sign.fields import SigSeedSubFilter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    meta = signers.PdfSignatureMetadata(
+        field_name=SEAL_FIELD, reason=reason, location=location, subfilter=SigSeedSubFilter.PADES
+    )
+    return signers.sign_pdf(writer, meta, signer=_signer()).getvalue()
