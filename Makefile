@@ -34,7 +34,7 @@ db: setup messages
 	$(PY) manage.py loaddata ot24
 
 demo: db
-	$(PY) -c 'import django, os; os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ot24portal.settings.dev"); django.setup(); from django.conf import settings; from pathlib import Path; from applications.signing import ensure_dev_certificate; settings.OT24_SEAL_KEY_FILE or settings.OT24_SEAL_PKCS12_FILE or print("Development seal certificate:", ensure_dev_certificate(Path(settings.OT24_DEV_CERT_DIR))[1])'
+	$(PY) manage.py dev_certificate
 	$(PY) manage.py demo_data
 
 check: setup
