@@ -1,12 +1,15 @@
 """The printed application, rendered with WeasyPrint from templates/pdf/application.html.
 
-A draft renders with a "BOZZA" watermark at any time. (Sealing, PDF/A-3b and the embedded snapshot
-belong to the evidence issue and are not done here yet.)"""
+A draft renders with a "BOZZA" watermark at any time. A submitted application renders as PDF/A-3b with its
+frozen JSON snapshot attached (`domanda-ot24.json`, relationship Data), so a machine reads what a person
+reads; signing.py then seals it."""
 from __future__ import annotations
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import HTML
+import json
+
+from weasyprint import HTML, Attachment
 
 from interventions.scoring import benefit
 
@@ -40,6 +43,17 @@ def application_context(application: Application) -> dict:
     }
 
 
+SNAPSHOT_NAME = "domanda-ot24.json"
+
+
 def render_application_pdf(application: Application) -> bytes:
     html = render_to_string("pdf/application.html", application_context(application))
-    return HTML(string=html).write_pdf()
+    if not application.snapshot:
+        return HTML(string=html).write_pdf()
+    snapshot = Attachment(
+        string=json.dumps(application.snapshot, ensure_ascii=False, indent=1, sort_keys=True),
+        name=SNAPSHOT_NAME,
+        description="Dati della domanda OT24 come inviata (JSON)",
+        relationship="Data",
+    )
+    return HTML(string=html).write_pdf(pdf_variant="pdf/a-3b", attachments=[snapshot])

@@ -84,6 +84,11 @@ def test_submission_freezes_snapshot_and_signed_pdf(client):
     assert app.receipt_number in text
     from pyhanko.pdf_utils.reader import PdfFileReader
     assert len(PdfFileReader(io.BytesIO(stored)).embedded_signatures) == 1  # sealed by the portal
+    # PDF/A-3b with the snapshot attached: the machine-readable copy of what the person reads.
+    import json
+    reader = PdfReader(io.BytesIO(stored))
+    assert json.loads(reader.attachments["domanda-ot24.json"][0]) == json.loads(json.dumps(snap))
+    assert b"pdfaid:part" in reader.xmp_metadata.stream.get_data()
 
     # Later catalogue changes do not touch what was signed.
     Intervention.objects.filter(code="A6").update(points=5)
