@@ -74,3 +74,41 @@ def seal_pdf(data: bytes, *, reason: str, location: str = "Portale OT24") -> byt
         field_name=SEAL_FIELD, reason=reason, location=location, subfilter=SigSeedSubFilter.PADES
     )
     return signers.sign_pdf(writer, meta, signer=_signer()).getvalue()
+
+
+def seal_certificate_path() -> Path | None:
+    """The PEM certificate the portal seals with (None for PKCS#12 setups, read from the bundle)."""
+    if settings.OT24_SEAL_CERT_FILE:
+        return Path(settings.OT24_SEAL_CERT_FILE)
+    if not settings.OT24_SEAL_PKCS12_FILE and settings.OT24_SEAL_ALLOW_DEV_CERT:
+        return ensure_dev_certificate(Path(settings.OT24_DEV_CERT_DIR))[1]
+    return None
+
+
+def verify_pdf(data: bytes) -> dict:
+    """What a PDF's signatures say: for each, the field, the signer, and whether it is intact, valid and
+    trusted against the portal's certificate."""
+    from pyhanko.keys import load_cert_from_pemder
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    roots = []
+    cert_path = seal_certificate_path()
+    if cert_path is not None:
+        roots.append(load_cert_from_pemder(str(cert_path)))
+    elif settings.OT24_SEAL_PKCS12_FILE:
+        roots.append(_signer().signing_cert)
+    reader = PdfFileReader(io.BytesIO(data), strict=False)
+    results = []
+    for sig in reader.embedded_signatures:
+        status = validate_pdf_signature(sig, ValidationContext(trust_roots=roots))
+        results.append({
+            "field": sig.field_name,
+            "signer": status.signing_cert.subject.human_friendly,
+            "intact": bool(status.intact),
+            "valid": bool(status.valid),
+            "trusted": bool(status.trusted),
+            "covers_whole_file": sig.coverage is not None and sig.coverage.name == "ENTIRE_FILE",
+        })
+    return {"signatures": results}

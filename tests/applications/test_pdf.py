@@ -89,6 +89,10 @@ def test_submission_freezes_snapshot_and_signed_pdf(client):
     reader = PdfReader(io.BytesIO(stored))
     assert json.loads(reader.attachments["domanda-ot24.json"][0]) == json.loads(json.dumps(snap))
     assert b"pdfaid:part" in reader.xmp_metadata.stream.get_data()
+    from applications.management.commands.verify_application import verify_bytes
+    report = verify_bytes(stored)
+    assert report["unaltered"] and report["application"]["receipt_number"] == app.receipt_number
+    assert report["snapshot_receipt"] == app.receipt_number
 
     # Later catalogue changes do not touch what was signed.
     Intervention.objects.filter(code="A6").update(points=5)
@@ -138,3 +142,32 @@ def test_production_refuses_the_development_certificate(settings):
     settings.OT24_SEAL_KEY_FILE = settings.OT24_SEAL_CERT_FILE = settings.OT24_SEAL_PKCS12_FILE = ""
     with pytest.raises(ImproperlyConfigured):
         signing.seal_pdf(minimal_pdf_bytes(), reason="x")
+
+
+def test_verify_application_command(tmp_path, settings):
+    import json
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from applications import signing
+    from applications.demo import minimal_pdf
+
+    sealed = signing.seal_pdf(minimal_pdf("verifica"), reason="prova")
+    good = tmp_path / "ok.pdf"
+    good.write_bytes(sealed)
+    out = StringIO()
+    call_command("verify_application", str(good), stdout=out)
+    report = json.loads(out.getvalue())
+    assert report["issued_by_portal"] and report["unaltered"]
+
+    flipped = bytearray(sealed)
+    flipped[len(flipped) // 3] ^= 0x01  # one flipped byte inside the signed range
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(bytes(flipped))
+    with pytest.raises(CommandError):
+        call_command("verify_application", str(bad), stdout=StringIO())
+    unsigned = tmp_path / "plain.pdf"
+    unsigned.write_bytes(minimal_pdf("x"))
+    with pytest.raises(CommandError):
+        call_command("verify_application", str(unsigned), stdout=StringIO())
