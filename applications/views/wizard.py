@@ -230,6 +230,12 @@ def evidence_remove(request, pk: int, file_pk: int):
     return redirect(step_url(application, "evidence"))
 
 
+def _altered(what: str, message: str) -> HttpResponse:
+    """A stored file no longer matches its recorded hash: never hand it over, log it loudly."""
+    logger.error("Hash check failed: %s", what)
+    return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
+
+
 @login_required
 def evidence_download(request, pk: int, file_pk: int):
     application = get_application(request, pk)
@@ -240,11 +246,8 @@ def evidence_download(request, pk: int, file_pk: int):
     if not path.exists():
         raise Http404
     if not storage.matches_hash(evidence.storage_name, evidence.sha256):
-        logger.error("Evidence file %s of application %s fails its hash check", evidence.pk, application.pk)
-        return HttpResponse(
-            _("Il file risulta alterato rispetto a quello caricato e non viene consegnato. Contattare l'assistenza."),
-            status=409, content_type="text/plain; charset=utf-8",
-        )
+        return _altered(f"evidence file {evidence.pk} of application {application.pk}",
+                        _("Il file risulta alterato rispetto a quello caricato e non viene consegnato. Contattare l'assistenza."))
     response = FileResponse(open(path, "rb"), as_attachment=True, filename=evidence.original_name,
                             content_type=evidence.content_type)
     response["X-Content-Type-Options"] = "nosniff"
@@ -258,9 +261,8 @@ def application_pdf(request, pk: int):
     if application.pdf_storage_name:
         # What was signed: the bytes stored at submission, checked against their hash.
         if not storage.matches_hash(application.pdf_storage_name, application.pdf_sha256):
-            logger.error("Signed PDF of application %s fails its hash check", application.pk)
-            return HttpResponse(_("Il PDF firmato risulta alterato. Contattare l'assistenza."), status=409,
-                                content_type="text/plain; charset=utf-8")
+            return _altered(f"signed PDF of application {application.pk}",
+                            _("Il PDF firmato risulta alterato. Contattare l'assistenza."))
         content = storage.path_of(application.pdf_storage_name).read_bytes()
     else:
         content = pdf.render_application_pdf(application)
