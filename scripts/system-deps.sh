@@ -12,6 +12,8 @@ ldconfig -p | grep -q 'libpangoft2-1.0.so' || need+=(libpangoft2-1.0-0)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 if [ "${1:-}" = "postgres" ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+  # The end-to-end tests drive Debian's Chromium (playwright cannot download its own browser here).
+  [ -x /usr/bin/chromium ] || need+=(chromium)
 fi
 
 if [ ${#need[@]} -eq 0 ]; then
