@@ -98,3 +98,11 @@ def test_translation_catalogue_has_no_fuzzy_entries():
     """Fuzzy entries are silently ignored by compilemessages: English would fall back to Italian."""
     po = (ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po").read_text()
     assert "#, fuzzy" not in po
+
+
+@pytest.mark.django_db
+def test_error_pages_are_ours_and_italian(client, django_user_model):
+    user = django_user_model.objects.create_user(email="x@example.com", password="pw-Test-12345")
+    client.force_login(user)
+    page = client.get("/domande/999999/").content.decode()
+    assert "Pagina non trovata" in page and "Nome Ente" not in page
