@@ -106,3 +106,15 @@ def test_error_pages_are_ours_and_italian(client, django_user_model):
     client.force_login(user)
     page = client.get("/domande/999999/").content.decode()
     assert "Pagina non trovata" in page and "Nome Ente" not in page
+
+
+def test_check_deploy_reports_nothing_with_production_settings():
+    import secrets
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(DJANGO_SETTINGS_MODULE="ot24portal.settings.production", DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
+               DATABASE_URL="sqlite:////tmp/ot24-deploy-check.sqlite3", DJANGO_ALLOWED_HOSTS="ot24.example")
+    proc = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                          cwd=ROOT, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "no issues" in proc.stdout
