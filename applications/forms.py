@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import validate_codice_fiscale_persona
@@ -136,7 +135,7 @@ class SubmitForm(VersionedForm):
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if authenticate(email=self.user.email, password=password) is None:
+        if not self.user.check_password(password):
             raise forms.ValidationError(_("Password non corretta."))
         return password
 

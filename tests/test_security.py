@@ -1,0 +1,38 @@
+"""Security defaults that hold for every page: log-in lock-out, CSP without inline scripts, headers."""
+import re
+
+import pytest
+
+from ot24portal.settings.base import AUTHENTICATION_BACKENDS as ALL_BACKENDS
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_locks_out_after_five_failures(client, settings, django_user_model):
+    settings.AUTHENTICATION_BACKENDS = ALL_BACKENDS
+    django_user_model.objects.create_user(email="bersaglio@example.com", password="giusta-Pass-123")
+    for _ in range(5):
+        response = client.post("/accesso/", {"username": "bersaglio@example.com", "password": "sbagliata"})
+    response = client.post("/accesso/", {"username": "bersaglio@example.com", "password": "giusta-Pass-123"})
+    assert "Accesso temporaneamente bloccato" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_works_through_the_form_with_axes(client, settings, django_user_model):
+    settings.AUTHENTICATION_BACKENDS = ALL_BACKENDS
+    django_user_model.objects.create_user(email="utente@example.com", password="giusta-Pass-123")
+    response = client.post("/accesso/", {"username": "utente@example.com", "password": "giusta-Pass-123"})
+    assert response.status_code == 302 and "_auth_user_id" in client.session
+
+
+def test_csp_and_security_headers(client):
+    response = client.get("/accesso/")
+    csp = response["Content-Security-Policy"]
+    script_src = re.search(r"script-src ([^;]+)", csp).group(1)
+    assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    # No inline scripts in our pages: every <script> has a src.
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", response.content.decode())
