@@ -83,3 +83,26 @@ def test_altered_file_is_not_served(client, draft):
     response = client.get(reverse("evidence_download", args=[app.pk, evidence.pk]))
     assert response.status_code == 409
     assert "alterato" in response.content.decode()
+
+
+def test_verify_evidence_reports_altered_and_missing_files(draft):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    app, rep, item = draft
+    good = services.evidence_add(user=rep, application=app, evidence_item=item,
+                                 uploaded_file=SimpleUploadedFile("a.pdf", minimal_pdf("uno")))
+    out = StringIO()
+    call_command("verify_evidence", stdout=out)
+    assert "0 con problemi" in out.getvalue()
+    altered = services.evidence_add(user=rep, application=app, evidence_item=item,
+                                    uploaded_file=SimpleUploadedFile("b.pdf", minimal_pdf("due")))
+    path = storage.path_of(altered.storage_name)
+    path.write_bytes(path.read_bytes() + b"%")
+    storage.path_of(good.storage_name).unlink()
+    out = StringIO()
+    with pytest.raises(CommandError, match="2 file mancanti o alterati"):
+        call_command("verify_evidence", stdout=out)
+    assert f"ALTERATO  file {altered.pk} (b.pdf)" in out.getvalue()
+    assert f"MANCANTE  file {good.pk} (a.pdf)" in out.getvalue()
