@@ -51,8 +51,42 @@ def detect_type(head: bytes, filename: str) -> str:
     raise RejectedFile("Tipo di file non ammesso: sono accettati PDF, JPEG, PNG e file firmati .p7m.")
 
 
+# Keys that carry scripts, embedded files or XFA forms, and action types that run something. Plain
+# navigation (/OpenAction to a page, /GoTo, /URI links) is common in ordinary PDFs and is allowed.
+ACTIVE_PDF_KEYS = (b"/JavaScript", b"/JS", b"/EmbeddedFile", b"/EmbeddedFiles", b"/RichMedia", b"/XFA")
+ACTIVE_PDF_ACTIONS = ("/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/RichMediaExecute", "/Rendition")
+
+
+def _pdf_has_active_content(reader) -> bool:
+    """Scripts, launch or automatic actions, embedded files or forms, anywhere in the document's objects."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+    seen: set[int] = set()
+    stack = [reader.trailer["/Root"]]
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, IndirectObject):
+            if obj.idnum in seen:
+                continue
+            seen.add(obj.idnum)
+            obj = obj.get_object()
+        if isinstance(obj, DictionaryObject):
+            for key, value in obj.items():
+                if key.encode() in ACTIVE_PDF_KEYS:
+                    return True
+                if key == "/S" and isinstance(value, NameObject) and value in ACTIVE_PDF_ACTIONS:
+                    return True
+                if key != "/Parent":
+                    stack.append(value)
+        elif isinstance(obj, ArrayObject):
+            stack.extend(obj)
+        if len(seen) > 50_000:
+            return True  # absurdly deep documents are refused rather than walked forever
+    return False
+
+
 def check_pdf(path: str) -> None:
-    """Refuse PDFs that INAIL could not read: encrypted, damaged or without pages."""
+    """Refuse PDFs that INAIL could not read (encrypted, damaged, no pages) or that carry active content."""
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
@@ -62,10 +96,44 @@ def check_pdf(path: str) -> None:
             raise RejectedFile("Il PDF è protetto da password o cifrato: caricare una copia senza protezione.")
         if len(reader.pages) == 0:
             raise RejectedFile("Il PDF non contiene pagine.")
+        if _pdf_has_active_content(reader):
+            raise RejectedFile(
+                "Il PDF contiene script, azioni automatiche o file incorporati: caricare una copia stampata in PDF."
+            )
     except RejectedFile:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError, AttributeError) as exc:
         raise RejectedFile("Il PDF è danneggiato o illeggibile: salvarlo di nuovo e ricaricarlo.") from exc
+
+
+def check_image(path: str) -> None:
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            image.verify()
+        with Image.open(path) as image:
+            image.load()
+    except Exception as exc:  # Pillow raises many kinds for broken images
+        raise RejectedFile("L'immagine è danneggiata o illeggibile.") from exc
+
+
+def check_p7m(path: str) -> None:
+    """A .p7m must be a CAdES/PKCS#7 signed-data envelope."""
+    from asn1crypto import cms
+
+    try:
+        with open(path, "rb") as fh:
+            info = cms.ContentInfo.load(fh.read())
+        if info["content_type"].native != "signed_data":
+            raise ValueError("not signed data")
+        info["content"]["signer_infos"].native  # parses the whole structure
+    except Exception as exc:
+        raise RejectedFile("Il file .p7m non è una busta firmata (CAdES) valida.") from exc
+
+
+CONTENT_CHECKS = {"application/pdf": check_pdf, "image/jpeg": check_image, "image/png": check_image,
+                  "application/pkcs7-mime": check_p7m}
 
 
 def save_stream(
@@ -93,8 +161,7 @@ def save_stream(
         if size == 0:
             raise RejectedFile("Il file è vuoto.")
         content_type = detect_type(head, filename)
-        if content_type == "application/pdf":
-            check_pdf(tmp_path)
+        CONTENT_CHECKS[content_type](tmp_path)
         sha = digest.hexdigest()
         storage_name = f"{sha[:2]}/{sha}"
         final = directory / storage_name
