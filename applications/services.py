@@ -243,7 +243,7 @@ def _store_signed_pdf(application: Application) -> None:
         pdf.render_application_pdf(application),
         reason=f"Domanda OT24 {application.campaign.filing_year} n. {application.receipt_number}",
     )
-    stored = storage.save_stream([sealed], "domanda.pdf")
+    stored = storage.save_stream([sealed], "domanda.pdf", max_bytes=len(sealed), untrusted=False)
     try:
         Application.objects.filter(pk=application.pk).update(
             pdf_storage_name=stored.storage_name, pdf_sha256=stored.sha256

@@ -137,7 +137,7 @@ CONTENT_CHECKS = {"application/pdf": check_pdf, "image/jpeg": check_image, "imag
 
 
 def save_stream(
-    chunks, filename: str, *, max_bytes: int | None = None, too_big: str | None = None
+    chunks, filename: str, *, max_bytes: int | None = None, too_big: str | None = None, untrusted: bool = True
 ) -> StoredFile:
     """Write the chunks to a temporary file beside the store, hashing as they come; check type and size;
     move into place under the hash. On any refusal nothing is left on disk."""
@@ -161,7 +161,8 @@ def save_stream(
         if size == 0:
             raise RejectedFile("Il file è vuoto.")
         content_type = detect_type(head, filename)
-        CONTENT_CHECKS[content_type](tmp_path)
+        if untrusted:  # documents the portal itself produced (the signed PDF) skip the upload checks
+            CONTENT_CHECKS[content_type](tmp_path)
         sha = digest.hexdigest()
         storage_name = f"{sha[:2]}/{sha}"
         final = directory / storage_name
