@@ -2,6 +2,8 @@
 one place that checks permission and state, `transaction.atomic`."""
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,6 +17,9 @@ from . import storage
 from .models import PAT, Application, Campaign, EvidenceFile, Selection, Site
 from .selectors import application_catalogue, application_overview, application_selections, to_scoring_selections
 from .snapshot import build_snapshot
+
+
+logger = logging.getLogger(__name__)
 
 
 class StaleVersion(ValidationError):
@@ -171,6 +176,12 @@ def evidence_add(*, user, application: Application, evidence_item: EvidenceItem,
         stored = storage.save_stream(uploaded_file.chunks(), name, max_bytes=limit, too_big=too_big)
     except storage.RejectedFile as exc:
         raise ValidationError(str(exc)) from None
+    except OSError:
+        logger.exception("Evidence storage failed for application %s", application.pk)
+        raise ValidationError(
+            "Il file non è stato salvato per un errore del sistema di archiviazione: nulla è stato registrato, "
+            "riprovare tra qualche minuto."
+        ) from None
     try:
         evidence = EvidenceFile.objects.create(
             application=application,
@@ -230,7 +241,15 @@ def application_submit(*, user, application: Application, declarations: dict[str
     application.receipt_number = _receipt_number(application)
     application.snapshot = build_snapshot(application, overview)
     application.save()
-    _store_signed_pdf(application)
+    try:
+        _store_signed_pdf(application)
+    except Exception:
+        # Everything above is rolled back with this transaction: the application stays a draft.
+        logger.exception("Rendering or sealing the PDF failed for application %s", application.pk)
+        raise ValidationError(
+            "Non è stato possibile generare il PDF firmato: la domanda NON è stata inviata ed è rimasta in bozza. "
+            "Riprovare tra qualche minuto."
+        ) from None
     return application
 
 
