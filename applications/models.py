@@ -306,3 +306,32 @@ class EvidenceFile(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class Event(models.Model):
+    """One action on an application's timeline: append-only (never updated, never deleted)."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    action = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=30, choices=Application.Status.choices, blank=True)
+    to_status = models.CharField(max_length=30, choices=Application.Status.choices, blank=True)
+    message = models.TextField(blank=True)
+    internal = models.BooleanField(default=False, help_text="Reviewers' internal note: never shown to applicants.")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("evento")
+        verbose_name_plural = _("eventi")
+        ordering = ["application", "created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.application_id} {self.action} {self.from_status}->{self.to_status}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Events are append-only.")

@@ -65,6 +65,14 @@ def is_submitted(user, application) -> bool:
 
 
 works_for_company = is_company_member | is_legal_representative | has_current_mandate
+signs_for_company = is_legal_representative | has_current_mandate
+
+# The roles named in workflow.py's transition table, as predicates on (user, application).
+WORKFLOW_ROLES = {
+    "signatory": signs_for_company,
+    "applicant": works_for_company,
+    "reviewer": is_reviewer,
+}
 
 rules.add_perm("applications.view_company", works_for_company | is_administrator)
 rules.add_perm("applications.start_application", works_for_company)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from interventions import scoring
 from interventions.models import EvidenceItem, Intervention
 
-from . import storage
+from . import storage, workflow
 from .models import PAT, Application, Campaign, EvidenceFile, Selection, Site
 from .selectors import application_catalogue, application_overview, application_selections, to_scoring_selections
 from .snapshot import build_snapshot
@@ -235,7 +235,7 @@ def application_submit(*, user, application: Application, declarations: dict[str
     for name in Application.DECLARATIONS:
         setattr(application, name, True)
     application.place = place
-    application.status = Application.Status.SUBMITTED
+    workflow.transition(application, "submit", user=user)
     application.submitted_at = timezone.now()
     application.submitted_by = user
     application.receipt_number = _receipt_number(application)
@@ -271,3 +271,11 @@ def _store_signed_pdf(application: Application) -> None:
         storage.delete_if_unused(stored.storage_name, False)
         raise
     application.pdf_storage_name, application.pdf_sha256 = stored.storage_name, stored.sha256
+
+
+@transaction.atomic
+def application_withdraw(*, user, application: Application) -> Application:
+    """The signatory withdraws a submitted application before the review starts."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    workflow.transition(application, "withdraw", user=user)
+    return application

@@ -10,6 +10,7 @@ urlpatterns = [
     path("unita/<int:site_pk>/avvia/", wizard.application_start, name="application_start"),
     path("domande/<int:pk>/", wizard.application_detail, name="application_detail"),
     path("domande/<int:pk>/passo/<str:step>/", wizard.application_step, name="application_step"),
+    path("domande/<int:pk>/ritira/", wizard.application_withdraw, name="application_withdraw"),
     path("domande/<int:pk>/domanda.pdf", wizard.application_pdf, name="application_pdf"),
     path("domande/<int:pk>/passo/<str:step>/anteprima-punteggio/", wizard.section_preview, name="section_preview"),
     path("domande/<int:pk>/documenti/<int:file_pk>/", wizard.evidence_download, name="evidence_download"),

@@ -67,7 +67,8 @@ def expected(name, kind, state):
 
 
 EXPECTED_NAMES = {"dashboard", "dashboard_csv", "application_start", "application_detail", "application_step",
-                  "application_pdf", "section_preview", "evidence_download", "evidence_remove", "site_create", "site_edit"}
+                  "application_pdf", "section_preview", "evidence_download", "evidence_remove", "site_create", "site_edit",
+                  "application_withdraw"}
 
 
 def test_every_url_is_in_the_matrix():
@@ -122,7 +123,7 @@ def request_for(client, name, site, app, evidence):
     return getattr(client, method)(url)
 
 
-# evidence_remove changes data: it has its own test below.
+# evidence_remove and application_withdraw change data: they have their own tests.
 CASES = ["dashboard", "dashboard_csv", "application_start", "application_detail", "application_step:scheda",
          "application_step:review", "application_pdf", "section_preview", "evidence_download", "site_create", "site_edit"]
 

@@ -16,7 +16,7 @@ from interventions.models import EvidenceItem
 from interventions.scoring import benefit
 from interventions.selectors import interventions_of
 
-from .. import pdf, services, storage
+from .. import pdf, services, storage, workflow
 from ..forms import EvidenceUploadForm, SchedaForm, SectionForm, SubmitForm
 from ..models import Application, Campaign
 from ..selectors import application_overview, application_score, applications_for, sites_for
@@ -273,6 +273,28 @@ def application_pdf(request, pk: int):
     return response
 
 
+@login_required
+@require_POST
+def application_withdraw(request, pk: int):
+    application = get_application(request, pk)
+    try:
+        services.application_withdraw(user=request.user, application=application)
+    except PermissionDenied:
+        raise Http404
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("Domanda ritirata."))
+    return redirect(step_url(application, "review"))
+
+
+def _timeline(request, application):
+    events = application.events.select_related("actor")
+    if not request.user.is_reviewer:
+        events = events.filter(internal=False)
+    return list(events)
+
+
 def _benefits(application):
     return [(pat, benefit(pat.lavoratori_anno, pat.premium)) for pat in application.pats.all()]
 
@@ -289,7 +311,8 @@ def _review(request, application):
                       "suboptions": [subs[n] for n in sel.suboptions if n in subs]})
     return render(request, "applications/wizard/review.html",
                   _context(request, application, "review", score=overview.score, overview=overview, lines=lines,
-                           benefits=_benefits(application)))
+                           benefits=_benefits(application), timeline=_timeline(request, application),
+                           can_withdraw=workflow.allowed(request.user, application, "withdraw")))
 
 
 def _submit(request, application):

@@ -115,6 +115,8 @@ def test_full_flow_from_dashboard_to_receipt(client, setup):
     app.refresh_from_db()
     assert app.status == Application.Status.SUBMITTED
     assert app.receipt_number == f"OT24-{campaign.filing_year}-{app.pk:06d}"
+    submit_event = app.events.get()
+    assert (submit_event.action, submit_event.from_status, submit_event.to_status) == ("submit", "draft", "submitted")
     receipt = client.get(step(app, "review")).content.decode()
     assert app.receipt_number in receipt and "non è più modificabile" in receipt
 
