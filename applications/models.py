@@ -242,6 +242,10 @@ class Application(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     receipt_number = models.CharField(max_length=30, unique=True, null=True, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="reviewing",
+        verbose_name=_("revisore"),
+    )
     # Frozen at submission: what was signed, as data and as the printed PDF (private storage, by hash).
     snapshot = models.JSONField(null=True, blank=True, editable=False)
     pdf_storage_name = models.CharField(max_length=200, blank=True, editable=False)
@@ -263,6 +267,19 @@ class Application(models.Model):
     @property
     def company(self) -> Company:
         return self.site.company
+
+    DECISION_DAYS = 120
+
+    @property
+    def due_date(self) -> dt.date | None:
+        """INAIL decides within 120 days of submission."""
+        if not self.submitted_at:
+            return None
+        return timezone.localtime(self.submitted_at).date() + dt.timedelta(days=self.DECISION_DAYS)
+
+    def days_to_decision(self, today: dt.date | None = None) -> int | None:
+        due = self.due_date
+        return None if due is None else (due - (today or timezone.localdate())).days
 
 
 class Selection(models.Model):

@@ -14,7 +14,7 @@ from interventions import scoring
 from interventions.models import EvidenceItem, Intervention
 
 from . import storage, workflow
-from .models import PAT, Application, Campaign, EvidenceFile, Selection, Site
+from .models import PAT, Application, Campaign, Event, EvidenceFile, Selection, Site
 from .selectors import application_catalogue, application_overview, application_selections, to_scoring_selections
 from .snapshot import build_snapshot
 
@@ -279,3 +279,38 @@ def application_withdraw(*, user, application: Application) -> Application:
     application = Application.objects.select_for_update().get(pk=application.pk)
     workflow.transition(application, "withdraw", user=user)
     return application
+
+
+@transaction.atomic
+def review_take(*, user, application: Application) -> Application:
+    """A reviewer takes a submitted application: it becomes theirs and its review starts."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if not user.has_perm("applications.review_queue"):
+        raise PermissionDenied("Solo i revisori INAIL possono prendere in carico una domanda.")
+    if application.reviewer_id and application.reviewer_id != user.pk:
+        raise ValidationError(f"La domanda è già assegnata a {application.reviewer}.")
+    application.reviewer = user
+    Application.objects.filter(pk=application.pk).update(reviewer=user)
+    if application.status == Application.Status.SUBMITTED:
+        workflow.transition(application, "start_review", user=user)
+    return application
+
+
+@transaction.atomic
+def review_assign(*, user, applications: list[Application], reviewer) -> int:
+    """A supervisor assigns applications in bulk to a reviewer (not yet decided ones only)."""
+    if not user.has_perm("applications.assign_reviews"):
+        raise PermissionDenied("Solo i supervisori possono assegnare le domande.")
+    if not reviewer.is_reviewer:
+        raise ValidationError("L'utente scelto non è un revisore.")
+    open_states = [Application.Status.SUBMITTED, Application.Status.IN_REVIEW,
+                   Application.Status.CLARIFICATION_REQUESTED, Application.Status.CLARIFICATION_ANSWERED]
+    ids = [a.pk for a in applications]
+    locked = Application.objects.select_for_update().filter(pk__in=ids, status__in=open_states)
+    count = 0
+    for application in locked:
+        Application.objects.filter(pk=application.pk).update(reviewer=reviewer)
+        Event.objects.create(application=application, actor=user, action="assign", from_status=application.status,
+                             to_status=application.status, message=f"Assegnata a {reviewer}", internal=True)
+        count += 1
+    return count

@@ -1,9 +1,12 @@
 from django.urls import path
 
-from .views import dashboard, sites, wizard
+from .views import dashboard, review, sites, wizard
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("istruttoria/", review.review_queue, name="review_queue"),
+    path("istruttoria/assegna/", review.review_assign, name="review_assign"),
+    path("istruttoria/<int:pk>/prendi/", review.review_take, name="review_take"),
     path("domande/export.csv", dashboard.dashboard_csv, name="dashboard_csv"),
     path("aziende/<int:company_pk>/unita/nuova/", sites.site_create, name="site_create"),
     path("unita/<int:site_pk>/", sites.site_edit, name="site_edit"),

@@ -118,3 +118,9 @@ def test_check_deploy_reports_nothing_with_production_settings():
                           cwd=ROOT, env=env, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "no issues" in proc.stdout
+
+
+def test_translation_catalogue_compiles_cleanly():
+    proc = subprocess.run(["msgfmt", "--check-format", "-o", "/dev/null", str(ROOT / "locale/en/LC_MESSAGES/django.po")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr

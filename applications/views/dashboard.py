@@ -8,10 +8,10 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from ..models import Application, Campaign
-from ..selectors import applications_for, companies_for, dashboard_rows
+from ..selectors import companies_for, dashboard_rows
 
 
 def current_campaign():
@@ -22,11 +22,7 @@ def current_campaign():
 def dashboard(request):
     campaign = current_campaign()
     if request.user.is_reviewer:
-        page = Paginator(
-            applications_for(request.user).exclude(status=Application.Status.DRAFT).order_by("submitted_at"),
-            settings.OT24_PAGINATE_BY,
-        ).get_page(request.GET.get("page"))
-        return render(request, "applications/reviewer_dashboard.html", {"page": page, "campaign": campaign})
+        return redirect("review_queue")
     query = request.GET.get("q", "").strip()[:100]
     status = request.GET.get("status", "")
     rows = dashboard_rows(request.user, campaign, query=query, status=status) if campaign else []

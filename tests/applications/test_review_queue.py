@@ -1,0 +1,91 @@
+"""The reviewers' queue: filters, due dates, taking an application, bulk assignment by a supervisor."""
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from applications import services
+from applications.models import Application
+from tests.factories import SiteFactory, UserFactory, legal_rep, open_campaign
+
+pytestmark = pytest.mark.django_db
+
+
+def submitted_app(province="RM", sector="costruzioni", days_ago=1):
+    site = SiteFactory(province=province, sector=sector)
+    rep = legal_rep(site.company)
+    app = services.application_start(user=rep, site=site, campaign=open_campaign())
+    Application.objects.filter(pk=app.pk).update(
+        status=Application.Status.SUBMITTED, receipt_number=f"OT24-Q-{app.pk}", sector=sector,
+        submitted_at=timezone.now() - dt.timedelta(days=days_ago))
+    app.refresh_from_db()
+    return app
+
+
+@pytest.fixture
+def reviewer():
+    return UserFactory(role=User.Role.REVIEWER)
+
+
+def test_queue_filters_and_due_dates(client, reviewer):
+    fresh = submitted_app(province="RM", days_ago=1)
+    near = submitted_app(province="MI", sector="trasporti", days_ago=110)
+    late = submitted_app(province="MI", days_ago=130)
+    client.force_login(reviewer)
+    page = client.get(reverse("review_queue")).content.decode()
+    assert page.index(late.receipt_number) < page.index(near.receipt_number) < page.index(fresh.receipt_number)
+    assert "scaduta" in page
+    only = lambda **params: [a for a in (fresh, near, late)
+                             if a.receipt_number in client.get(reverse("review_queue"), params).content.decode()]
+    assert only(province="mi") == [near, late]
+    assert only(sector="trasporti") == [near]
+    assert only(due="overdue") == [late]
+    assert only(due="near") == [near]
+    assert only(reviewer="none") == [fresh, near, late]
+    assert late.due_date == (timezone.localtime(late.submitted_at) + dt.timedelta(days=120)).date()
+
+
+def test_take_starts_the_review(client, reviewer):
+    app = submitted_app()
+    client.force_login(reviewer)
+    response = client.post(reverse("review_take", args=[app.pk]))
+    assert response.status_code == 302
+    app.refresh_from_db()
+    assert app.reviewer == reviewer and app.status == Application.Status.IN_REVIEW
+    assert app.events.get().action == "start_review"
+    other = UserFactory(role=User.Role.REVIEWER)
+    client.force_login(other)
+    client.post(reverse("review_take", args=[app.pk]))
+    app.refresh_from_db()
+    assert app.reviewer == reviewer  # already taken: refused with a message
+
+
+def test_supervisor_assigns_in_bulk_and_reviewers_cannot(client, reviewer):
+    apps = [submitted_app() for _ in range(3)]
+    supervisor = UserFactory(role=User.Role.SUPERVISOR)
+    client.force_login(reviewer)
+    assert client.post(reverse("review_assign"), {"reviewer": reviewer.pk, "applications": [a.pk for a in apps]}).status_code == 404
+    client.force_login(supervisor)
+    response = client.post(reverse("review_assign"), {"reviewer": reviewer.pk, "applications": [a.pk for a in apps[:2]]})
+    assert response.status_code == 302
+    assert [Application.objects.get(pk=a.pk).reviewer for a in apps] == [reviewer, reviewer, None]
+    assert apps[0].events.get().internal  # assignment is an internal note on the timeline
+
+
+def test_companies_cannot_reach_the_queue(client):
+    app = submitted_app()
+    client.force_login(legal_rep(app.site.company))
+    assert client.get(reverse("review_queue")).status_code == 404
+    assert client.post(reverse("review_take", args=[app.pk])).status_code == 404
+
+
+def test_administrator_sees_the_queue_but_cannot_take(client):
+    app = submitted_app()
+    admin = UserFactory(role=User.Role.ADMIN, is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    assert client.get(reverse("review_queue")).status_code == 200
+    client.post(reverse("review_take", args=[app.pk]))
+    app.refresh_from_db()
+    assert app.status == Application.Status.SUBMITTED and app.reviewer is None
