@@ -246,6 +246,13 @@ class Application(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="reviewing",
         verbose_name=_("revisore"),
     )
+    # The decision (review issue): validated points, when, by whom, and the sealed letter.
+    validated_total = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", editable=False)
+    decision_pdf_storage_name = models.CharField(max_length=200, blank=True, editable=False)
+    decision_pdf_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     # Frozen at submission: what was signed, as data and as the printed PDF (private storage, by hash).
     snapshot = models.JSONField(null=True, blank=True, editable=False)
     pdf_storage_name = models.CharField(max_length=200, blank=True, editable=False)
@@ -302,12 +309,45 @@ class Selection(models.Model):
         return f"{self.application_id}: {self.intervention.code}"
 
 
+class Clarification(models.Model):
+    """A reviewer's request for clarification, with its reply deadline, and the applicant's answer."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="clarifications")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    request = models.TextField(_("documenti e chiarimenti richiesti"))
+    interventions = models.ManyToManyField(Intervention, related_name="+", blank=True,
+                                           verbose_name=_("interventi interessati"))
+    deadline = models.DateField(_("termine per la risposta"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    answer = models.TextField(_("risposta"), blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    expired = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("richiesta di chiarimenti")
+        verbose_name_plural = _("richieste di chiarimenti")
+        ordering = ["application", "created_at"]
+
+    def __str__(self):
+        return f"{self.application_id}: {self.request[:40]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None and not self.expired
+
+
 class EvidenceFile(models.Model):
     """An uploaded document for one evidence item. The bytes live in private storage under a name
     derived from their SHA-256; the original name is kept only here."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="evidence_files")
     evidence_item = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="+")
+    clarification = models.ForeignKey(
+        Clarification, on_delete=models.PROTECT, null=True, blank=True, related_name="files",
+        help_text="Set for documents added in answer to a clarification request, after submission.",
+    )
     storage_name = models.CharField(max_length=200)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveBigIntegerField()
@@ -352,3 +392,31 @@ class Event(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Events are append-only.")
+
+
+class Verdict(models.Model):
+    """A reviewer's judgement of one evidence file or one intervention. Append-only: the latest per target
+    counts, earlier ones stay for the record."""
+
+    class Outcome(models.TextChoices):
+        SUITABLE = "idoneo", _("Idoneo")
+        UNSUITABLE = "non_idoneo", _("Non idoneo")
+        CLARIFY = "chiarimento", _("Chiarimento richiesto")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="verdicts")
+    intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="+")
+    evidence_file = models.ForeignKey(EvidenceFile, on_delete=models.PROTECT, null=True, blank=True, related_name="verdicts")
+    outcome = models.CharField(_("esito"), max_length=20, choices=Outcome.choices)
+    reason = models.TextField(_("motivazione"), blank=True)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("giudizio")
+        verbose_name_plural = _("giudizi")
+        ordering = ["application", "created_at", "pk"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Verdicts are append-only.")
+        super().save(*args, **kwargs)

@@ -57,3 +57,23 @@ def render_application_pdf(application: Application) -> bytes:
         relationship="Data",
     )
     return HTML(string=html).write_pdf(pdf_variant="pdf/a-3b", attachments=[snapshot])
+
+
+def render_decision_pdf(application: Application, result, verdicts_by_intervention) -> bytes:
+    """The decision letter: outcome, validated points, reasons for each intervention not accepted, and for
+    each PAT the reduction rate by lavoratori-anno."""
+    selections = application.selections.select_related("intervention").order_by("intervention__order")
+    rows = []
+    for s in selections:
+        verdict = verdicts_by_intervention.get(s.intervention_id)
+        line = result.line(s.intervention.code)
+        rows.append({"code": s.intervention.code, "text": s.intervention.full_text,
+                     "accepted": line is not None and line.counted, "points": line.points if line else 0,
+                     "reason": verdict.reason if verdict else "",
+                     "errors": list(line.errors) if line else []})
+    html = render_to_string("pdf/decision.html", {
+        "application": application, "result": result, "rows": rows,
+        "benefits": [(pat, benefit(pat.lavoratori_anno, pat.premium)) for pat in application.pats.all()],
+        "approved": result.eligible, "printed_at": timezone.localtime(),
+    })
+    return HTML(string=html).write_pdf(pdf_variant="pdf/a-3b")

@@ -159,6 +159,13 @@ def application_save_section(
 def evidence_add(*, user, application: Application, evidence_item: EvidenceItem, uploaded_file) -> EvidenceFile:
     application = Application.objects.select_for_update().get(pk=application.pk)
     _require(user, "applications.edit_application", application)
+    return store_evidence(user=user, application=application, evidence_item=evidence_item, uploaded_file=uploaded_file)
+
+
+def store_evidence(*, user, application: Application, evidence_item: EvidenceItem, uploaded_file,
+                   clarification=None) -> EvidenceFile:
+    """Check, stream and record one uploaded file. Callers hold the application row lock and have checked
+    permission and state (draft editing, or an open clarification request)."""
     if not application.selections.filter(intervention_id=evidence_item.intervention_id).exists():
         raise ValidationError("Il documento non riguarda un intervento selezionato in questa domanda.")
     name = (uploaded_file.name or "").replace("\x00", "")[-255:]
@@ -192,6 +199,7 @@ def evidence_add(*, user, application: Application, evidence_item: EvidenceItem,
             content_type=stored.content_type,
             original_name=name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1] or "documento",
             uploaded_by=user,
+            clarification=clarification,
         )
     except Exception:
         storage.delete_if_unused(stored.storage_name, EvidenceFile.objects.filter(sha256=stored.sha256).exists())

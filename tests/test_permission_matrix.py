@@ -45,6 +45,10 @@ def expected(name, kind, state):
         return 302 if kind in REVIEWERS else 200  # reviewers land on their queue
     if name == "review_queue":  # administrators may look at it; taking needs the reviewer role
         return 200 if kind in REVIEWERS or kind == "admin" else 404
+    if name in ("review_detail", "evidence_preview"):  # reviewers (admins read-only), never on drafts
+        return 200 if (kind in REVIEWERS or kind == "admin") and state == "submitted" else 404
+    if name == "decision_pdf":  # no decision in these states
+        return 404
     if name == "dashboard_csv":
         return 200
     if name in ("site_edit", "site_create"):
@@ -70,7 +74,8 @@ def expected(name, kind, state):
 
 EXPECTED_NAMES = {"dashboard", "dashboard_csv", "application_start", "application_detail", "application_step",
                   "application_pdf", "section_preview", "evidence_download", "evidence_remove", "site_create", "site_edit",
-                  "application_withdraw", "review_queue", "review_take", "review_assign"}
+                  "application_withdraw", "review_queue", "review_take", "review_assign", "review_detail",
+                  "evidence_preview", "decision_pdf", "clarification_upload", "clarification_answer"}
 
 
 def test_every_url_is_in_the_matrix():
@@ -121,14 +126,19 @@ def request_for(client, name, site, app, evidence):
         "evidence_remove": ("post", reverse("evidence_remove", args=[app.pk, evidence.pk])),
         "site_create": ("get", reverse("site_create", args=[site.company.pk])),
         "site_edit": ("get", reverse("site_edit", args=[site.pk])),
+        "review_detail": ("get", reverse("review_detail", args=[app.pk])),
+        "evidence_preview": ("get", reverse("evidence_preview", args=[app.pk, evidence.pk])),
+        "decision_pdf": ("get", reverse("decision_pdf", args=[app.pk])),
     }
     method, url = urls[name]
     return getattr(client, method)(url)
 
 
-# evidence_remove, application_withdraw, review_take and review_assign change data: they have their own tests.
+# evidence_remove, application_withdraw, review_take, review_assign and the clarification answers change data:
+# they have their own tests (test_workflow, test_review_queue, test_review_flow).
 CASES = ["dashboard", "review_queue", "dashboard_csv", "application_start", "application_detail", "application_step:scheda",
-         "application_step:review", "application_pdf", "section_preview", "evidence_download", "site_create", "site_edit"]
+         "application_step:review", "application_pdf", "section_preview", "evidence_download", "site_create", "site_edit",
+         "review_detail", "evidence_preview", "decision_pdf"]
 
 
 @pytest.mark.parametrize("state", ["draft", "submitted"])

@@ -18,8 +18,8 @@ from accounts.models import User
 from interventions.sectors import SECTOR_CHOICES
 
 from .. import services
-from ..models import Application
-from ..selectors import applications_for
+from ..models import Application, Verdict
+from ..selectors import application_score, applications_for
 
 S = Application.Status
 QUEUE_STATES = [S.SUBMITTED, S.IN_REVIEW, S.CLARIFICATION_REQUESTED, S.CLARIFICATION_ANSWERED, S.APPROVED, S.REJECTED]
@@ -90,7 +90,7 @@ def review_take(request, pk: int):
         messages.error(request, exc.messages[0] if hasattr(exc, "messages") else str(exc))
         return redirect("review_queue")
     messages.success(request, _("Domanda presa in carico."))
-    return redirect("application_step", pk=application.pk, step="review")
+    return redirect("review_detail", pk=application.pk)
 
 
 @login_required
@@ -111,3 +111,99 @@ def review_assign(request):
     else:
         messages.success(request, _("%(n)s domande assegnate a %(who)s.") % {"n": count, "who": reviewer})
     return redirect("review_queue")
+
+
+def _reviewable(request, pk):
+    _require_reviewer(request.user)
+    return get_object_or_404(applications_for(request.user).exclude(status=S.DRAFT).select_related("reviewer"), pk=pk)
+
+
+@login_required
+def review_detail(request, pk: int):
+    """The review screen: every selected intervention with its evidence items and files (preview, hash
+    check), verdicts per file and per intervention, the validated score, clarification and decision."""
+    from interventions.models import Intervention
+
+    from .. import review, storage
+    from ..selectors import evidence_checklist
+
+    application = _reviewable(request, pk)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "verdict":
+                intervention = get_object_or_404(Intervention, pk=request.POST.get("intervention") or 0)
+                evidence_file = None
+                if request.POST.get("evidence_file"):
+                    evidence_file = get_object_or_404(application.evidence_files, pk=request.POST["evidence_file"])
+                review.verdict_record(user=request.user, application=application, intervention=intervention,
+                                      evidence_file=evidence_file, outcome=request.POST.get("outcome", ""),
+                                      reason=request.POST.get("reason", "")[:2000])
+                messages.success(request, _("Giudizio registrato."))
+            elif action == "clarify":
+                deadline = None
+                if request.POST.get("deadline"):
+                    try:
+                        deadline = dt.date.fromisoformat(request.POST["deadline"])
+                    except ValueError:
+                        raise ValidationError(_("Data del termine non valida.")) from None
+                codes = request.POST.getlist("interventions")
+                interventions = list(Intervention.objects.filter(
+                    pk__in=application.selections.filter(intervention__pk__in=[c for c in codes if c.isdigit()])
+                    .values("intervention")))
+                review.clarification_request(user=request.user, application=application,
+                                             request=request.POST.get("request", "")[:5000],
+                                             interventions=interventions, deadline=deadline)
+                messages.success(request, _("Richiesta di chiarimenti inviata."))
+            elif action == "note":
+                review.note_add(user=request.user, application=application, message=request.POST.get("message", "")[:5000])
+                messages.success(request, _("Nota interna registrata."))
+            elif action == "decide":
+                review.review_decide(user=request.user, application=application)
+                messages.success(request, _("Provvedimento adottato."))
+            else:
+                raise ValidationError(_("Azione sconosciuta."))
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
+        return redirect("review_detail", pk=application.pk)
+
+    by_intervention, by_file = review.latest_verdicts(application)
+    rows = []
+    for row in evidence_checklist(application):
+        items = []
+        for item, files in row.items:
+            items.append((item, [{"file": f, "intact": storage.path_of(f.storage_name).exists()
+                                  and storage.matches_hash(f.storage_name, f.sha256),
+                                  "verdict": by_file.get(f.pk)} for f in files]))
+        rows.append({"intervention": row.intervention, "items": items, "verdict": by_intervention.get(row.intervention.pk)})
+    events = application.events.select_related("actor")
+    return render(request, "applications/review_detail.html", {
+        "application": application, "rows": rows, "validated": review.validated_score(application),
+        "declared": application_score(application),
+        "outcomes": Verdict.Outcome.choices, "is_mine": application.reviewer_id == request.user.pk,
+        "open_clarification": review.open_clarification(application), "clarifications": application.clarifications.all(),
+        "timeline": events, "default_deadline": timezone.localdate() + dt.timedelta(days=settings.OT24_CLARIFICATION_DAYS),
+    })
+
+
+@login_required
+def evidence_preview(request, pk: int, file_pk: int):
+    """Inline preview of an evidence file for reviewers, sandboxed, after the hash check."""
+    from django.http import FileResponse
+
+    from .. import storage
+    from .wizard import _altered
+
+    application = _reviewable(request, pk)
+    evidence = get_object_or_404(application.evidence_files, pk=file_pk)
+    if not storage.path_of(evidence.storage_name).exists():
+        raise Http404
+    if not storage.matches_hash(evidence.storage_name, evidence.sha256):
+        return _altered(f"evidence file {evidence.pk} of application {application.pk}",
+                        _("Il file risulta alterato rispetto a quello caricato e non viene consegnato. Contattare l'assistenza."))
+    response = FileResponse(open(storage.path_of(evidence.storage_name), "rb"), as_attachment=False,
+                            filename=evidence.original_name, content_type=evidence.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    response["X-Frame-Options"] = "SAMEORIGIN"
+    return response

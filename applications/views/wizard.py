@@ -288,11 +288,79 @@ def application_withdraw(request, pk: int):
     return redirect(step_url(application, "review"))
 
 
+@login_required
+@require_POST
+def clarification_upload(request, pk: int):
+    from .. import review
+
+    application = get_application(request, pk)
+    form = EvidenceUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        item = EvidenceItem.objects.filter(pk=form.cleaned_data["evidence_item"]).first()
+        try:
+            if item is None:
+                raise ValidationError(_("Documento non previsto."))
+            review.clarification_add_file(user=request.user, application=application, evidence_item=item,
+                                          uploaded_file=form.cleaned_data["file"])
+        except PermissionDenied:
+            raise Http404
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, _("File caricato."))
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect(step_url(application, "review"))
+
+
+@login_required
+@require_POST
+def clarification_answer(request, pk: int):
+    from .. import review
+
+    application = get_application(request, pk)
+    try:
+        review.clarification_answer(user=request.user, application=application, answer=request.POST.get("answer", "")[:10000])
+    except PermissionDenied:
+        raise Http404
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("Chiarimenti inviati."))
+    return redirect(step_url(application, "review"))
+
+
+@login_required
+def decision_pdf(request, pk: int):
+    """The sealed decision letter, once the decision is taken, for whoever may view the application."""
+    application = get_application(request, pk)
+    if not application.decision_pdf_storage_name:
+        raise Http404
+    if not storage.matches_hash(application.decision_pdf_storage_name, application.decision_pdf_sha256):
+        return _altered(f"decision letter of application {application.pk}",
+                        _("Il PDF firmato risulta alterato. Contattare l'assistenza."))
+    response = FileResponse(open(storage.path_of(application.decision_pdf_storage_name), "rb"), as_attachment=True,
+                            filename=f"provvedimento-{application.receipt_number}.pdf", content_type="application/pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def _timeline(request, application):
     events = application.events.select_related("actor")
     if not request.user.is_reviewer:
         events = events.filter(internal=False)
     return list(events)
+
+
+def _clarification_context(request, application):
+    """The open request and what the applicant may upload in answer, when they may answer."""
+    from .. import review
+
+    clarification = review.open_clarification(application)
+    if clarification is None or not workflow.allowed(request.user, application, "answer_clarification"):
+        return None
+    items = EvidenceItem.objects.filter(intervention__in=clarification.interventions.all()).select_related("intervention")
+    return {"request": clarification, "items": items, "files": clarification.files.select_related("evidence_item")}
 
 
 def _benefits(application):
@@ -312,7 +380,8 @@ def _review(request, application):
     return render(request, "applications/wizard/review.html",
                   _context(request, application, "review", score=overview.score, overview=overview, lines=lines,
                            benefits=_benefits(application), timeline=_timeline(request, application),
-                           can_withdraw=workflow.allowed(request.user, application, "withdraw")))
+                           can_withdraw=workflow.allowed(request.user, application, "withdraw"),
+                           clarification=_clarification_context(request, application)))
 
 
 def _submit(request, application):

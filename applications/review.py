@@ -1,0 +1,185 @@
+"""The reviewers' side: verdicts, validated score, clarification requests and answers, the decision.
+Writes go through the functions here (like services.py); each checks role and state and runs atomically."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from interventions import scoring
+from interventions.models import Intervention
+
+from . import storage, workflow
+from .models import Application, Clarification, EvidenceFile, Event, Verdict
+from .selectors import application_catalogue, application_selections, to_scoring_selections
+
+S = Application.Status
+REVIEWABLE = (S.IN_REVIEW, S.CLARIFICATION_REQUESTED, S.CLARIFICATION_ANSWERED)
+
+
+# --- reads ----------------------------------------------------------------------------------------
+
+def latest_verdicts(application: Application) -> tuple[dict[int, Verdict], dict[int, Verdict]]:
+    """(by intervention id, by evidence file id): the latest verdict of each target."""
+    by_intervention: dict[int, Verdict] = {}
+    by_file: dict[int, Verdict] = {}
+    for v in application.verdicts.select_related("reviewer").order_by("created_at", "pk"):
+        if v.evidence_file_id:
+            by_file[v.evidence_file_id] = v
+        else:
+            by_intervention[v.intervention_id] = v
+    return by_intervention, by_file
+
+
+def validated_score(application: Application) -> scoring.ScoreResult:
+    """The same engine, on the interventions the reviewer judged 'idoneo' only."""
+    by_intervention, _ = latest_verdicts(application)
+    accepted = [s for s in application_selections(application)
+                if getattr(by_intervention.get(s.intervention_id), "outcome", None) == Verdict.Outcome.SUITABLE]
+    return scoring.score(
+        application_catalogue(application),
+        sector=application.sector or "altri",
+        workers=application.workers or 0,
+        declarations=[s.intervention.code for s in accepted if s.declaration_confirmed],
+        selections=to_scoring_selections(accepted),
+    )
+
+
+def open_clarification(application: Application) -> Clarification | None:
+    return application.clarifications.filter(answered_at__isnull=True, expired=False).order_by("-created_at").first()
+
+
+# --- writes ---------------------------------------------------------------------------------------
+
+def _require_assigned_reviewer(user, application: Application) -> None:
+    if not (user.is_authenticated and user.is_reviewer):
+        raise PermissionDenied("Solo i revisori INAIL possono istruire le domande.")
+    if application.reviewer_id != user.pk:
+        raise PermissionDenied("La domanda è assegnata a un altro revisore: prenderla in carico prima di giudicarla.")
+
+
+@transaction.atomic
+def verdict_record(*, user, application: Application, intervention: Intervention, outcome: str, reason: str = "",
+                   evidence_file: EvidenceFile | None = None) -> Verdict:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _require_assigned_reviewer(user, application)
+    if application.status not in REVIEWABLE:
+        raise ValidationError(f"Non si possono dare giudizi quando la domanda è «{application.get_status_display()}».")
+    if outcome not in Verdict.Outcome.values:
+        raise ValidationError("Esito non valido.")
+    if outcome != Verdict.Outcome.SUITABLE and not reason.strip():
+        raise ValidationError("Indicare la motivazione del giudizio.")
+    if not application.selections.filter(intervention=intervention).exists():
+        raise ValidationError("L'intervento non è dichiarato in questa domanda.")
+    if evidence_file is not None and (evidence_file.application_id != application.pk
+                                      or evidence_file.evidence_item.intervention_id != intervention.pk):
+        raise ValidationError("Il file non appartiene a questo intervento.")
+    return Verdict.objects.create(application=application, intervention=intervention, evidence_file=evidence_file,
+                                  outcome=outcome, reason=reason.strip(), reviewer=user)
+
+
+@transaction.atomic
+def note_add(*, user, application: Application, message: str) -> Event:
+    """A reviewer's internal note on the timeline: never shown to applicants."""
+    if not (user.is_authenticated and user.is_reviewer):
+        raise PermissionDenied("Solo i revisori possono aggiungere note interne.")
+    if not message.strip():
+        raise ValidationError("La nota è vuota.")
+    return Event.objects.create(application=application, actor=user, action="note", from_status=application.status,
+                                to_status=application.status, message=message.strip(), internal=True)
+
+
+@transaction.atomic
+def clarification_request(*, user, application: Application, request: str, interventions: list[Intervention],
+                          deadline: dt.date | None = None) -> Clarification:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _require_assigned_reviewer(user, application)
+    if not request.strip():
+        raise ValidationError("Indicare i documenti o i chiarimenti richiesti.")
+    deadline = deadline or timezone.localdate() + dt.timedelta(days=settings.OT24_CLARIFICATION_DAYS)
+    if deadline <= timezone.localdate():
+        raise ValidationError("Il termine per la risposta deve essere una data futura.")
+    workflow.transition(application, "request_clarification", user=user,
+                        message=f"{request.strip()}\nTermine per la risposta: {deadline:%d/%m/%Y}")
+    clarification = Clarification.objects.create(application=application, requested_by=user, request=request.strip(),
+                                                 deadline=deadline)
+    clarification.interventions.set(interventions)
+    return clarification
+
+
+@transaction.atomic
+def clarification_add_file(*, user, application: Application, evidence_item, uploaded_file) -> EvidenceFile:
+    """A document in answer to the open request: a new hashed record; the submitted PDF stays as it was."""
+    from .services import store_evidence
+
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    clarification = open_clarification(application)
+    if application.status != S.CLARIFICATION_REQUESTED or clarification is None:
+        raise PermissionDenied("Non ci sono richieste di chiarimento aperte per questa domanda.")
+    if not workflow.allowed(user, application, "answer_clarification"):
+        raise PermissionDenied("Operazione non consentita per questo utente.")
+    if not clarification.interventions.filter(pk=evidence_item.intervention_id).exists():
+        raise ValidationError("Il documento non riguarda gli interventi indicati nella richiesta di chiarimenti.")
+    return store_evidence(user=user, application=application, evidence_item=evidence_item,
+                          uploaded_file=uploaded_file, clarification=clarification)
+
+
+@transaction.atomic
+def clarification_answer(*, user, application: Application, answer: str) -> Clarification:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    clarification = open_clarification(application)
+    if clarification is None:
+        raise ValidationError("Non ci sono richieste di chiarimento aperte per questa domanda.")
+    if not answer.strip() and not clarification.files.exists():
+        raise ValidationError("Scrivere una risposta o allegare almeno un documento.")
+    workflow.transition(application, "answer_clarification", user=user, message=answer.strip())
+    clarification.answer, clarification.answered_at, clarification.answered_by = answer.strip(), timezone.now(), user
+    clarification.save(update_fields=["answer", "answered_at", "answered_by"])
+    return clarification
+
+
+def clarifications_expire(*, today: dt.date | None = None) -> int:
+    """Requests unanswered at their deadline expire; the review goes on with what was submitted."""
+    today = today or timezone.localdate()
+    count = 0
+    for clarification in Clarification.objects.filter(answered_at__isnull=True, expired=False, deadline__lt=today):
+        with transaction.atomic():
+            application = Application.objects.select_for_update().get(pk=clarification.application_id)
+            clarification.expired = True
+            clarification.save(update_fields=["expired"])
+            if application.status == S.CLARIFICATION_REQUESTED:
+                workflow.transition(application, "expire_clarification", system=True,
+                                    message=f"Nessuna risposta entro il {clarification.deadline:%d/%m/%Y}.")
+            count += 1
+    return count
+
+
+@transaction.atomic
+def review_decide(*, user, application: Application) -> Application:
+    """Approve when the validated score reaches the threshold, otherwise reject with the reason of each
+    intervention not accepted; the decision letter is rendered, sealed and stored by hash."""
+    from . import pdf, signing
+
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _require_assigned_reviewer(user, application)
+    by_intervention, _ = latest_verdicts(application)
+    selections = application_selections(application)
+    undecided = [s.intervention.code for s in selections if s.intervention_id not in by_intervention
+                 or by_intervention[s.intervention_id].outcome == Verdict.Outcome.CLARIFY]
+    if undecided:
+        raise ValidationError(f"Giudicare prima ogni intervento come idoneo o non idoneo: {', '.join(undecided)}.")
+    result = validated_score(application)
+    action = "approve" if result.eligible else "reject"
+    workflow.transition(application, action, user=user,
+                        message=f"Punteggio validato: {result.total} su {result.threshold}.")
+    application.validated_total, application.decided_at, application.decided_by = result.total, timezone.now(), user
+    letter = signing.seal_pdf(pdf.render_decision_pdf(application, result, by_intervention),
+                              reason=f"Provvedimento OT24 {application.campaign.filing_year} n. {application.receipt_number}")
+    stored = storage.save_stream([letter], "decisione.pdf", max_bytes=len(letter), untrusted=False)
+    application.decision_pdf_storage_name, application.decision_pdf_sha256 = stored.storage_name, stored.sha256
+    application.save(update_fields=["validated_total", "decided_at", "decided_by", "decision_pdf_storage_name",
+                                    "decision_pdf_sha256", "status"])
+    return application
