@@ -119,6 +119,41 @@ def _fill(application: Application, user: User, sections: dict, with_evidence: b
     return application
 
 
+def _submitted(site, user, campaign, sections, place) -> Application:
+    existing = Application.objects.filter(campaign=campaign, site=site).first()
+    if existing:
+        return existing
+    application = _fill(services.application_start(user=user, site=site, campaign=campaign), user, sections,
+                        with_evidence=True)
+    return services.application_submit(user=user, application=application, place=place, version=application.version,
+                                       declarations=dict.fromkeys(Application.DECLARATIONS, True))
+
+
+def _review(application: Application, reviewer: User, state: str) -> None:
+    from . import review
+
+    services.review_take(user=reviewer, application=application)
+    codes = {s.intervention.code: s.intervention for s in application.selections.select_related("intervention")}
+    first_file = application.evidence_files.first()
+    if state == "mixed":
+        review.verdict_record(user=reviewer, application=application, intervention=codes["C4"], outcome="idoneo")
+        review.verdict_record(user=reviewer, application=application, intervention=codes["C5"], outcome="non_idoneo",
+                              reason="Le schede raccolte coincidono con il registro infortuni.")
+        review.verdict_record(user=reviewer, application=application, intervention=first_file.evidence_item.intervention,
+                              evidence_file=first_file, outcome="chiarimento", reason="Documento senza firma.")
+        review.note_add(user=reviewer, application=application, message="Verificare il contratto con il fornitore.")
+    elif state == "clarification":
+        review.clarification_request(user=reviewer, application=application, interventions=[codes["C13"]],
+                                     request="Inviare la dichiarazione del medico competente firmata e timbrata.")
+    else:
+        for code_, intervention in codes.items():
+            ok = state == "approved" or code_ in ("C13",)
+            review.verdict_record(user=reviewer, application=application, intervention=intervention,
+                                  outcome="idoneo" if ok else "non_idoneo",
+                                  reason="" if ok else "Documentazione riferita a un anno diverso da quello di riferimento.")
+        review.review_decide(user=reviewer, application=application)
+
+
 @transaction.atomic
 def load_demo() -> list[tuple[str, str]]:
     campaign = demo_campaign()
@@ -156,20 +191,32 @@ def load_demo() -> list[tuple[str, str]]:
         draft = services.application_start(user=rep, site=roma, campaign=campaign)
         _fill(draft, rep, {"C": {"C1": (frozenset(), False), "C4": (frozenset(), False)}, "D": {"D1": (frozenset(), False)}},
               with_evidence=False)
-    if not Application.objects.filter(campaign=campaign, site=neri).exists():
-        ready = services.application_start(user=consultant, site=neri, campaign=campaign)
-        ready = _fill(ready, consultant, {"C": {"C2": (frozenset(), False), "C18": (frozenset(), False),
-                                                "C21": (frozenset(), False)},
-                                          "D": {"D1": (frozenset(), False)}}, with_evidence=True)
-        services.application_submit(
-            user=consultant, application=ready, place="Milano", version=ready.version,
-            declarations=dict.fromkeys(Application.DECLARATIONS, True),
-        )
+    transport_choice = {"C": {"C2": (frozenset(), False), "C18": (frozenset(), False), "C21": (frozenset(), False)},
+                        "D": {"D1": (frozenset(), False)}}
+    _submitted(neri, consultant, campaign, transport_choice, "Milano")  # waiting in the queue
+
+    # The review side: one under review with mixed verdicts, one waiting for a clarification answer,
+    # one approved and one rejected.
+    reviewer = User.objects.get(email="revisore@ot24.example")
+    food_choice = {"C": {"C4": (frozenset(), False), "C5": (frozenset(), False), "C13": (frozenset(), False)},
+                   "D": {"D1": (frozenset(), False)}}
+    review_states = [
+        ("Magazzino Fidenza", "Fidenza", "43036", "mixed"),
+        ("Stabilimento Collecchio", "Collecchio", "43044", "clarification"),
+        ("Centro Logistico Fornovo", "Fornovo di Taro", "43045", "approved"),
+        ("Laboratorio Langhirano", "Langhirano", "43013", "rejected"),
+    ]
+    for n, (name, city, cap, state) in enumerate(review_states):
+        site = _site(alimentari, name, city, cap, "PR", 40, "alimenti", [(f"2000001{n + 1}", "1100", "38.00", "90000")])
+        if Application.objects.filter(campaign=campaign, site=site).exists():
+            continue
+        application = _submitted(site, consultant, campaign, food_choice, city)
+        _review(application, reviewer, state)
     return [
         ("legale@edilrossi.example", "company: legal representative of Edil Rossi (construction, 2 sites, a draft)"),
         ("ufficio@edilrossi.example", "company: member of Edil Rossi (edits, cannot submit)"),
         ("consulente@studiosicuro.example", "consultant: 3 current mandates, 1 ended; a submitted application"),
-        ("revisore@ot24.example", "INAIL reviewer"),
+        ("revisore@ot24.example", "INAIL reviewer: one waiting, one under review, one in clarification, two decided"),
         ("supervisore@ot24.example", "INAIL supervisor"),
         ("admin@ot24.example", "administrator (also /admin/)"),
     ]
