@@ -246,6 +246,8 @@ class Application(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="reviewing",
         verbose_name=_("revisore"),
     )
+    declared_total = models.PositiveIntegerField(null=True, blank=True, editable=False, db_index=True,
+                                                 help_text="Counted points at submission, for the reviewers' queue.")
     # The decision (review issue): validated points, when, by whom, and the sealed letter.
     validated_total = models.PositiveIntegerField(null=True, blank=True, editable=False)
     decided_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -248,6 +248,7 @@ def application_submit(*, user, application: Application, declarations: dict[str
     application.submitted_by = user
     application.receipt_number = _receipt_number(application)
     application.snapshot = build_snapshot(application, overview)
+    application.declared_total = overview.score.total
     application.save()
     try:
         _store_signed_pdf(application)

@@ -23,7 +23,8 @@ from ..selectors import application_score, applications_for
 
 S = Application.Status
 QUEUE_STATES = [S.SUBMITTED, S.IN_REVIEW, S.CLARIFICATION_REQUESTED, S.CLARIFICATION_ANSWERED, S.APPROVED, S.REJECTED]
-SORTS = {"due": "submitted_at", "-due": "-submitted_at", "company": "site__company__ragione_sociale"}
+SORTS = {"due": "submitted_at", "-due": "-submitted_at", "company": "site__company__ragione_sociale",
+         "points": "declared_total", "-points": "-declared_total"}
 NEAR_DUE_DAYS = 15
 
 
@@ -34,7 +35,12 @@ def _require_reviewer(user):
 
 def queue_filter(user, params) -> tuple:
     qs = applications_for(user).filter(status__in=QUEUE_STATES).select_related("site__company", "reviewer", "campaign")
-    f = {k: (params.get(k) or "").strip()[:40] for k in ("campaign", "status", "province", "sector", "reviewer", "due", "sort")}
+    f = {k: (params.get(k) or "").strip()[:40]
+         for k in ("campaign", "status", "province", "sector", "reviewer", "due", "sort", "points_min", "points_max")}
+    if f["points_min"].isdigit():
+        qs = qs.filter(declared_total__gte=int(f["points_min"]))
+    if f["points_max"].isdigit():
+        qs = qs.filter(declared_total__lte=int(f["points_max"]))
     if f["campaign"].isdigit():
         qs = qs.filter(campaign__filing_year=int(f["campaign"]))
     if f["status"] in S.values:

@@ -63,6 +63,7 @@ def post(client, app, **data):
 def test_review_to_approval_with_clarification(client, submitted, reviewer, django_capture_on_commit_callbacks):
     app, rep = submitted
     signed_pdf = storage.path_of(app.pdf_storage_name).read_bytes()
+    assert app.declared_total == 140
     client.force_login(reviewer)
     client.post(reverse("review_take", args=[app.pk]))
     page = client.get(reverse("review_detail", args=[app.pk])).content.decode()

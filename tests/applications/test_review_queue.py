@@ -89,3 +89,14 @@ def test_administrator_sees_the_queue_but_cannot_take(client):
     client.post(reverse("review_take", args=[app.pk]))
     app.refresh_from_db()
     assert app.status == Application.Status.SUBMITTED and app.reviewer is None
+
+
+def test_filter_and_sort_by_declared_points(client, reviewer):
+    low, high = submitted_app(), submitted_app()
+    Application.objects.filter(pk=low.pk).update(declared_total=100)
+    Application.objects.filter(pk=high.pk).update(declared_total=180)
+    client.force_login(reviewer)
+    page = client.get(reverse("review_queue"), {"points_min": "150"}).content.decode()
+    assert high.receipt_number in page and low.receipt_number not in page
+    page = client.get(reverse("review_queue"), {"sort": "-points"}).content.decode()
+    assert page.index(high.receipt_number) < page.index(low.receipt_number)
