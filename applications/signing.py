@@ -15,6 +15,20 @@ from django.core.exceptions import ImproperlyConfigured
 SEAL_FIELD = "SigilloPortaleOT24"
 
 
+def _outside_event_loop(fn):
+    """pyHanko's synchronous API calls asyncio.run(); inside a running event loop (ASGI, Playwright's sync
+    API) that fails, so the work then runs in a short-lived thread of its own."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn).result()
+
+
 def ensure_dev_certificate(directory: Path) -> tuple[Path, Path]:
     """A self-signed key and certificate for development; never used when a seal is configured."""
     from cryptography import x509
@@ -73,7 +87,8 @@ def seal_pdf(data: bytes, *, reason: str, location: str = "Portale OT24") -> byt
     meta = signers.PdfSignatureMetadata(
         field_name=SEAL_FIELD, reason=reason, location=location, subfilter=SigSeedSubFilter.PADES
     )
-    return signers.sign_pdf(writer, meta, signer=_signer()).getvalue()
+    signer = _signer()
+    return _outside_event_loop(lambda: signers.sign_pdf(writer, meta, signer=signer).getvalue())
 
 
 def seal_certificate_path() -> Path | None:
@@ -102,7 +117,7 @@ def verify_pdf(data: bytes) -> dict:
     reader = PdfFileReader(io.BytesIO(data), strict=False)
     results = []
     for sig in reader.embedded_signatures:
-        status = validate_pdf_signature(sig, ValidationContext(trust_roots=roots))
+        status = _outside_event_loop(lambda: validate_pdf_signature(sig, ValidationContext(trust_roots=roots)))
         results.append({
             "field": sig.field_name,
             "signer": status.signing_cert.subject.human_friendly,

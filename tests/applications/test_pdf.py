@@ -171,3 +171,17 @@ def test_verify_application_command(tmp_path, settings):
     unsigned.write_bytes(minimal_pdf("x"))
     with pytest.raises(CommandError):
         call_command("verify_application", str(unsigned), stdout=StringIO())
+
+
+def test_sealing_works_inside_a_running_event_loop():
+    """pyHanko's sync API uses asyncio.run(): sealing must still work under ASGI or Playwright."""
+    import asyncio
+
+    from applications import signing
+
+    async def inside():
+        sealed = signing.seal_pdf(minimal_pdf_bytes(), reason="loop")
+        return signing.verify_pdf(sealed)
+
+    report = asyncio.run(inside())
+    assert report["signatures"][0]["intact"]
