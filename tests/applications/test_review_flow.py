@@ -129,9 +129,14 @@ def test_review_to_approval_with_clarification(client, submitted, reviewer, djan
     assert "DOMANDA ACCOLTA" in text and "140 su 100" in text and "28%" in text  # 8 lavoratori-anno
     from applications.signing import verify_pdf
     assert verify_pdf(content)["signatures"][0]["intact"]
-    # The timeline shows the applicant the steps, never the internal note.
+    # The timeline shows the applicant the steps, never the internal note: not in pages, PDFs, CSV or e-mails.
     summary = client.get(reverse("application_step", args=[app.pk, "review"])).content.decode()
     assert "Accolta" in summary and "NOTA INTERNA" not in summary
+    assert "controllare il fornitore" not in text
+    signed = client.get(reverse("application_pdf", args=[app.pk])).content
+    assert "controllare il fornitore" not in "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(signed)).pages)
+    assert "controllare il fornitore" not in client.get(reverse("dashboard_csv")).content.decode("utf-8-sig")
+    assert all("controllare il fornitore" not in m.body and "NOTA INTERNA" not in m.body for m in mail.outbox)
 
 
 def test_rejection_gives_reasons(client, submitted, reviewer):
