@@ -6,6 +6,7 @@ urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("istruttoria/", review.review_queue, name="review_queue"),
     path("istruttoria/assegna/", review.review_assign, name="review_assign"),
+    path("istruttoria/verifica/", review.verify_document, name="verify_document"),
     path("istruttoria/<int:pk>/prendi/", review.review_take, name="review_take"),
     path("istruttoria/<int:pk>/", review.review_detail, name="review_detail"),
     path("istruttoria/<int:pk>/documenti/<int:file_pk>/anteprima/", review.evidence_preview, name="evidence_preview"),

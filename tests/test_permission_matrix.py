@@ -47,6 +47,8 @@ def expected(name, kind, state):
         return 200 if kind in REVIEWERS or kind == "admin" else 404
     if name in ("review_detail", "evidence_preview"):  # reviewers (admins read-only), never on drafts
         return 200 if (kind in REVIEWERS or kind == "admin") and state == "submitted" else 404
+    if name == "verify_document":
+        return 200 if kind in REVIEWERS or kind == "admin" else 404
     if name == "decision_pdf":  # no decision in these states
         return 404
     if name == "dashboard_csv":
@@ -75,7 +77,8 @@ def expected(name, kind, state):
 EXPECTED_NAMES = {"dashboard", "dashboard_csv", "application_start", "application_detail", "application_step",
                   "application_pdf", "section_preview", "evidence_download", "evidence_remove", "site_create", "site_edit",
                   "application_withdraw", "review_queue", "review_take", "review_assign", "review_detail",
-                  "evidence_preview", "decision_pdf", "clarification_upload", "clarification_answer"}
+                  "evidence_preview", "decision_pdf", "clarification_upload", "clarification_answer",
+                  "verify_document"}
 
 
 def test_every_url_is_in_the_matrix():
@@ -129,6 +132,7 @@ def request_for(client, name, site, app, evidence):
         "review_detail": ("get", reverse("review_detail", args=[app.pk])),
         "evidence_preview": ("get", reverse("evidence_preview", args=[app.pk, evidence.pk])),
         "decision_pdf": ("get", reverse("decision_pdf", args=[app.pk])),
+        "verify_document": ("get", reverse("verify_document")),
     }
     method, url = urls[name]
     return getattr(client, method)(url)
@@ -138,7 +142,7 @@ def request_for(client, name, site, app, evidence):
 # they have their own tests (test_workflow, test_review_queue, test_review_flow).
 CASES = ["dashboard", "review_queue", "dashboard_csv", "application_start", "application_detail", "application_step:scheda",
          "application_step:review", "application_pdf", "section_preview", "evidence_download", "site_create", "site_edit",
-         "review_detail", "evidence_preview", "decision_pdf"]
+         "review_detail", "evidence_preview", "decision_pdf", "verify_document"]
 
 
 @pytest.mark.parametrize("state", ["draft", "submitted"])

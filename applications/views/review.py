@@ -213,3 +213,25 @@ def evidence_preview(request, pk: int, file_pk: int):
     response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
     response["X-Frame-Options"] = "SAMEORIGIN"
     return response
+
+
+@login_required
+def verify_document(request):
+    """Reviewers upload a PDF and learn whether the portal issued it, unaltered, and for which application."""
+    from ..verification import verify_bytes
+
+    _require_reviewer(request.user)
+    report = None
+    if request.method == "POST":
+        upload = request.FILES.get("pdf")
+        if upload is None:
+            messages.error(request, _("Scegliere un file PDF."))
+        elif upload.size > settings.OT24_MAX_FILE_BYTES:
+            messages.error(request, _("Il file è troppo grande."))
+        else:
+            report = verify_bytes(upload.read())
+            if report.get("application"):
+                visible = applications_for(request.user).filter(pk=report["application"]["pk"]).exists()
+                if not visible:
+                    report["application"] = None
+    return render(request, "applications/verify_document.html", {"report": report})

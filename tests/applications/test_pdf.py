@@ -89,7 +89,7 @@ def test_submission_freezes_snapshot_and_signed_pdf(client):
     reader = PdfReader(io.BytesIO(stored))
     assert json.loads(reader.attachments["domanda-ot24.json"][0]) == json.loads(json.dumps(snap))
     assert b"pdfaid:part" in reader.xmp_metadata.stream.get_data()
-    from applications.management.commands.verify_application import verify_bytes
+    from applications.verification import verify_bytes
     report = verify_bytes(stored)
     assert report["unaltered"] and report["application"]["receipt_number"] == app.receipt_number
     assert report["snapshot_receipt"] == app.receipt_number

@@ -186,3 +186,17 @@ def test_unanswered_clarification_expires_and_reminders_are_sent(client, submitt
     assert app.status == Application.Status.CLARIFICATION_ANSWERED
     assert Clarification.objects.get(application=app).expired
     assert app.events.filter(action="expire_clarification").exists()
+
+
+def test_reviewers_verification_page(client, submitted, reviewer):
+    app, rep = submitted
+    signed = storage.path_of(app.pdf_storage_name).read_bytes()
+    client.force_login(reviewer)
+    page = client.post(reverse("verify_document"), {"pdf": SimpleUploadedFile("x.pdf", signed)}).content.decode()
+    assert "Documento emesso dal portale e integro." in page and app.receipt_number in page
+    tampered = bytearray(signed)
+    tampered[len(tampered) // 2] ^= 1
+    page = client.post(reverse("verify_document"), {"pdf": SimpleUploadedFile("x.pdf", bytes(tampered))}).content.decode()
+    assert "NON è un PDF integro" in page
+    client.force_login(rep)
+    assert client.get(reverse("verify_document")).status_code == 404
