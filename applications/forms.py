@@ -168,3 +168,16 @@ PATFormSet = forms.inlineformset_factory(
     Site, PAT, formset=BasePATFormSet, fields=["number", "voce_di_tariffa", "lavoratori_anno", "premium"],
     extra=1, can_delete=True, max_num=20, validate_max=True, localized_fields=["lavoratori_anno", "premium"],
 )
+
+
+class QualifiedPrepareForm(SubmitForm):
+    """The same declarations and place, without the password: the signature will be the signatory's own."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["password"]
+
+
+class SignedPdfForm(forms.Form):
+    signed_pdf = forms.FileField(label=_("PDF firmato digitalmente (PAdES)"),
+                                 error_messages={"required": _("Scegliere il PDF firmato.")})

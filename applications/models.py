@@ -255,6 +255,11 @@ class Application(models.Model):
                                    related_name="+", editable=False)
     decision_pdf_storage_name = models.CharField(max_length=200, blank=True, editable=False)
     decision_pdf_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    # Qualified signature path: the PDF the portal prepared for the signatory to sign with their own tool,
+    # valid only while the application keeps this version.
+    presign_storage_name = models.CharField(max_length=200, blank=True, editable=False)
+    presign_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    presign_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
     # Frozen at submission: what was signed, as data and as the printed PDF (private storage, by hash).
     snapshot = models.JSONField(null=True, blank=True, editable=False)
     pdf_storage_name = models.CharField(max_length=200, blank=True, editable=False)

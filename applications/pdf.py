@@ -17,7 +17,7 @@ from .models import Application
 from .selectors import application_overview
 
 
-def application_context(application: Application) -> dict:
+def application_context(application: Application, *, final: bool = False) -> dict:
     overview = application_overview(application)
     selections = {s.intervention.code: s for s in application.selections.select_related("intervention")}
     sections = []
@@ -38,7 +38,8 @@ def application_context(application: Application) -> dict:
         "sections": sections,
         "files": files,
         "benefits": [(pat, benefit(pat.lavoratori_anno, pat.premium)) for pat in application.pats.all()],
-        "draft": application.is_draft,
+        "draft": application.is_draft and not final,
+        "qualified": final and application.is_draft,
         "printed_at": timezone.localtime(),
     }
 
@@ -46,8 +47,9 @@ def application_context(application: Application) -> dict:
 SNAPSHOT_NAME = "domanda-ot24.json"
 
 
-def render_application_pdf(application: Application) -> bytes:
-    html = render_to_string("pdf/application.html", application_context(application))
+def render_application_pdf(application: Application, *, final: bool = False) -> bytes:
+    """`final` renders a draft without the BOZZA watermark: the copy prepared for a qualified signature."""
+    html = render_to_string("pdf/application.html", application_context(application, final=final))
     if not application.snapshot:
         return HTML(string=html).write_pdf()
     snapshot = Attachment(

@@ -78,7 +78,7 @@ EXPECTED_NAMES = {"dashboard", "dashboard_csv", "application_start", "applicatio
                   "application_pdf", "section_preview", "evidence_download", "evidence_remove", "site_create", "site_edit",
                   "application_withdraw", "review_queue", "review_take", "review_assign", "review_detail",
                   "evidence_preview", "decision_pdf", "clarification_upload", "clarification_answer",
-                  "verify_document"}
+                  "verify_document", "qualified_prepare", "qualified_upload"}
 
 
 def test_every_url_is_in_the_matrix():
@@ -138,7 +138,8 @@ def request_for(client, name, site, app, evidence):
     return getattr(client, method)(url)
 
 
-# evidence_remove, application_withdraw, review_take, review_assign and the clarification answers change data:
+# evidence_remove, application_withdraw, review_take, review_assign, the clarification answers and the qualified
+# signature views change data:
 # they have their own tests (test_workflow, test_review_queue, test_review_flow).
 CASES = ["dashboard", "review_queue", "dashboard_csv", "application_start", "application_detail", "application_step:scheda",
          "application_step:review", "application_pdf", "section_preview", "evidence_download", "site_create", "site_edit",

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +18,7 @@ from interventions.scoring import benefit
 from interventions.selectors import interventions_of
 
 from .. import pdf, services, storage, workflow
-from ..forms import EvidenceUploadForm, SchedaForm, SectionForm, SubmitForm
+from ..forms import EvidenceUploadForm, QualifiedPrepareForm, SchedaForm, SectionForm, SignedPdfForm, SubmitForm
 from ..models import Application, Campaign
 from ..selectors import application_overview, application_score, applications_for, sites_for
 
@@ -290,6 +291,55 @@ def application_withdraw(request, pk: int):
 
 @login_required
 @require_POST
+def qualified_prepare(request, pk: int):
+    """Download the final PDF to sign with one's own qualified signature."""
+    from .. import qualified
+
+    application = get_application(request, pk)
+    form = QualifiedPrepareForm(request.POST, user=request.user)
+    if not form.is_valid():
+        messages.error(request, _("Spuntare tutte le dichiarazioni e indicare il luogo prima di scaricare il PDF da firmare."))
+        return redirect(step_url(application, "submit"))
+    try:
+        data = qualified.qualified_prepare(user=request.user, application=application, declarations=form.declarations(),
+                                           place=form.cleaned_data["place"], version=form.cleaned_data["version"])
+    except PermissionDenied:
+        raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(step_url(application, "submit"))
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="OT24-{application.campaign.filing_year}-{application.pk}-da-firmare.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def qualified_upload(request, pk: int):
+    from .. import qualified
+
+    application = get_application(request, pk)
+    form = SignedPdfForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect(step_url(application, "submit"))
+    upload = form.cleaned_data["signed_pdf"]
+    if upload.size > settings.OT24_MAX_FILE_BYTES:
+        messages.error(request, _("Il file è troppo grande."))
+        return redirect(step_url(application, "submit"))
+    try:
+        qualified.qualified_submit(user=request.user, application=application, signed=upload.read())
+    except PermissionDenied:
+        raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(step_url(application, "submit"))
+    messages.success(request, _("Domanda inviata con firma digitale qualificata."))
+    return redirect(step_url(application, "review"))
+
+
+@login_required
+@require_POST
 def clarification_upload(request, pk: int):
     from .. import review
 
@@ -405,4 +455,5 @@ def _submit(request, application):
                 return redirect(step_url(application, "review"))
     return render(request, "applications/wizard/submit.html",
                   _context(request, application, "submit", score=overview.score, form=form, overview=overview,
-                           can_submit=can_submit))
+                           can_submit=can_submit, prepared=bool(application.presign_storage_name
+                                                                and application.presign_version == application.version)))
