@@ -98,7 +98,7 @@ def qualified_submit(*, user, application: Application, signed: bytes) -> Applic
     services._require(user, "applications.submit_application", application)
     if not application.presign_storage_name or application.presign_version != application.version:
         raise ValidationError("La domanda è cambiata dopo la preparazione del PDF da firmare: scaricarlo di nuovo.")
-    original = storage.path_of(application.presign_storage_name).read_bytes()
+    original = storage.read_bytes(application.presign_storage_name)
     _check_signature(signed, original, application.signatory_codice_fiscale)
     overview = application_overview(application)
     if overview.problems:

@@ -1,6 +1,8 @@
-"""Private evidence storage on local disk: files are streamed in while their SHA-256 is computed and
-stored under a name derived from the hash, outside any public folder. Nothing here knows about
-permissions: only the download view serves these files, after checking them."""
+"""Private evidence storage: files are streamed to a local temporary file while their SHA-256 is computed,
+checked, then saved under a name derived from the hash in the "evidence" storage (STORAGES setting):
+a private folder on local disk by default, S3-compatible object storage through django-storages in
+production when configured. Nothing here knows about permissions: only views that check them serve
+these files."""
 from __future__ import annotations
 
 import hashlib
@@ -10,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files import File
 
 # What we accept, decided by the content's first bytes; the name's extension must agree.
 ACCEPTED_TYPES = {
@@ -32,8 +35,21 @@ class StoredFile:
     content_type: str
 
 
+def backend():
+    from django.core.files.storage import storages
+
+    return storages["evidence"]
+
+
 def root() -> Path:
-    path = Path(settings.PRIVATE_MEDIA_ROOT) / "evidence"
+    """The local folder of the default file-system storage (tests and local tools)."""
+    path = Path(backend().location)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _tmp_dir() -> Path:
+    path = Path(settings.PRIVATE_MEDIA_ROOT) / "tmp"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -146,8 +162,7 @@ def save_stream(
     digest = hashlib.sha256()
     size = 0
     head = b""
-    directory = root()
-    fd, tmp_path = tempfile.mkstemp(dir=directory, prefix=".upload-")
+    fd, tmp_path = tempfile.mkstemp(dir=_tmp_dir(), prefix="upload-")
     try:
         with os.fdopen(fd, "wb") as out:
             for chunk in chunks:
@@ -165,32 +180,48 @@ def save_stream(
             CONTENT_CHECKS[content_type](tmp_path)
         sha = digest.hexdigest()
         storage_name = f"{sha[:2]}/{sha}"
-        final = directory / storage_name
-        final.parent.mkdir(exist_ok=True)
-        os.replace(tmp_path, final)
+        store = backend()
+        if not store.exists(storage_name):  # content-addressed: the same bytes are stored once
+            with open(tmp_path, "rb") as fh:
+                saved = store.save(storage_name, File(fh))
+            if saved != storage_name:
+                store.delete(saved)
+                raise OSError(f"storage renamed {storage_name} to {saved}")
         return StoredFile(storage_name=storage_name, sha256=sha, size=size, content_type=content_type)
-    except BaseException:
+    finally:
         if os.path.exists(tmp_path):
             os.unlink(tmp_path)
-        raise
 
 
 def path_of(storage_name: str) -> Path:
-    return root() / storage_name
+    """Local path of a stored file (file-system storage only: tests and local tools)."""
+    return Path(backend().path(storage_name))
+
+
+def exists(storage_name: str) -> bool:
+    return bool(storage_name) and backend().exists(storage_name)
+
+
+def open_stored(storage_name: str):
+    return backend().open(storage_name, "rb")
+
+
+def read_bytes(storage_name: str) -> bytes:
+    with open_stored(storage_name) as fh:
+        return fh.read()
 
 
 def matches_hash(storage_name: str, sha256: str) -> bool:
-    """True when the stored bytes still have the hash recorded at upload."""
+    """True when the stored bytes still have the hash recorded at upload (False when they are gone)."""
+    if not exists(storage_name):
+        return False
     digest = hashlib.sha256()
-    with open(path_of(storage_name), "rb") as fh:
+    with open_stored(storage_name) as fh:
         for chunk in iter(lambda: fh.read(1024 * 1024), b""):
             digest.update(chunk)
     return digest.hexdigest() == sha256
 
 
 def delete_if_unused(storage_name: str, still_used: bool) -> None:
-    if not still_used:
-        try:
-            path_of(storage_name).unlink()
-        except FileNotFoundError:
-            pass
+    if not still_used and exists(storage_name):
+        backend().delete(storage_name)

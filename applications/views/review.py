@@ -178,8 +178,7 @@ def review_detail(request, pk: int):
     for row in evidence_checklist(application):
         items = []
         for item, files in row.items:
-            items.append((item, [{"file": f, "intact": storage.path_of(f.storage_name).exists()
-                                  and storage.matches_hash(f.storage_name, f.sha256),
+            items.append((item, [{"file": f, "intact": storage.matches_hash(f.storage_name, f.sha256),
                                   "verdict": by_file.get(f.pk)} for f in files]))
         rows.append({"intervention": row.intervention, "items": items, "verdict": by_intervention.get(row.intervention.pk)})
     events = application.events.select_related("actor")
@@ -202,12 +201,12 @@ def evidence_preview(request, pk: int, file_pk: int):
 
     application = _reviewable(request, pk)
     evidence = get_object_or_404(application.evidence_files, pk=file_pk)
-    if not storage.path_of(evidence.storage_name).exists():
+    if not storage.exists(evidence.storage_name):
         raise Http404
     if not storage.matches_hash(evidence.storage_name, evidence.sha256):
         return _altered(f"evidence file {evidence.pk} of application {application.pk}",
                         _("Il file risulta alterato rispetto a quello caricato e non viene consegnato. Contattare l'assistenza."))
-    response = FileResponse(open(storage.path_of(evidence.storage_name), "rb"), as_attachment=False,
+    response = FileResponse(storage.open_stored(evidence.storage_name), as_attachment=False,
                             filename=evidence.original_name, content_type=evidence.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"

@@ -243,13 +243,12 @@ def evidence_download(request, pk: int, file_pk: int):
     if not request.user.has_perm("applications.view_evidence", application):
         raise Http404
     evidence = get_object_or_404(application.evidence_files, pk=file_pk)
-    path = storage.path_of(evidence.storage_name)
-    if not path.exists():
+    if not storage.exists(evidence.storage_name):
         raise Http404
     if not storage.matches_hash(evidence.storage_name, evidence.sha256):
         return _altered(f"evidence file {evidence.pk} of application {application.pk}",
                         _("Il file risulta alterato rispetto a quello caricato e non viene consegnato. Contattare l'assistenza."))
-    response = FileResponse(open(path, "rb"), as_attachment=True, filename=evidence.original_name,
+    response = FileResponse(storage.open_stored(evidence.storage_name), as_attachment=True, filename=evidence.original_name,
                             content_type=evidence.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -264,7 +263,7 @@ def application_pdf(request, pk: int):
         if not storage.matches_hash(application.pdf_storage_name, application.pdf_sha256):
             return _altered(f"signed PDF of application {application.pk}",
                             _("Il PDF firmato risulta alterato. Contattare l'assistenza."))
-        content = storage.path_of(application.pdf_storage_name).read_bytes()
+        content = storage.read_bytes(application.pdf_storage_name)
     else:
         content = pdf.render_application_pdf(application)
     name = f"OT24-{application.campaign.filing_year}-{application.pk}{'-bozza' if application.is_draft else ''}.pdf"
@@ -389,7 +388,7 @@ def decision_pdf(request, pk: int):
     if not storage.matches_hash(application.decision_pdf_storage_name, application.decision_pdf_sha256):
         return _altered(f"decision letter of application {application.pk}",
                         _("Il PDF firmato risulta alterato. Contattare l'assistenza."))
-    response = FileResponse(open(storage.path_of(application.decision_pdf_storage_name), "rb"), as_attachment=True,
+    response = FileResponse(storage.open_stored(application.decision_pdf_storage_name), as_attachment=True,
                             filename=f"provvedimento-{application.receipt_number}.pdf", content_type="application/pdf")
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -102,6 +102,28 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures" / "catalogue", BASE_DIR / "fixtures" / "de
 # Evidence files live outside any public folder (see the evidence issue).
 PRIVATE_MEDIA_ROOT = Path(env("OT24_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private")))
 
+
+def evidence_storage(private_root) -> dict:
+    """Local private folder by default; S3-compatible object storage (django-storages) when
+    OT24_EVIDENCE_S3_BUCKET is set. Files are never served by the storage itself, only by our views."""
+    bucket = env("OT24_EVIDENCE_S3_BUCKET", default="")
+    if bucket:
+        return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+            "bucket_name": bucket, "endpoint_url": env("OT24_EVIDENCE_S3_ENDPOINT_URL", default=None),
+            "access_key": env("OT24_EVIDENCE_S3_ACCESS_KEY", default=None),
+            "secret_key": env("OT24_EVIDENCE_S3_SECRET_KEY", default=None),
+            "default_acl": "private", "querystring_auth": True, "file_overwrite": False}}
+    return {"BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(Path(private_root) / "evidence"), "base_url": "/no-public-url/",
+                        "file_permissions_mode": 0o640, "directory_permissions_mode": 0o750}}
+
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "evidence": evidence_storage(PRIVATE_MEDIA_ROOT),
+}
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

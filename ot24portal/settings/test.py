@@ -3,17 +3,14 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F401,F403
-from .base import env
+from .base import STORAGES, env, evidence_storage
 
 SECRET_KEY = "test-only-key"
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PRIVATE_MEDIA_ROOT = Path(env("OT24_PRIVATE_MEDIA_ROOT", default=tempfile.mkdtemp(prefix="ot24-test-media-")))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
+STORAGES = {**STORAGES, "evidence": evidence_storage(PRIVATE_MEDIA_ROOT)}  # noqa: F405
 OT24_DEV_CERT_DIR = tempfile.mkdtemp(prefix="ot24-test-certs-")
 # The test client's login() authenticates without a request, which django-axes refuses; the lock-out
 # itself is tested through the real login form with the full backend list (tests/test_security.py).

@@ -106,3 +106,18 @@ def test_verify_evidence_reports_altered_and_missing_files(draft):
         call_command("verify_evidence", stdout=out)
     assert f"ALTERATO  file {altered.pk} (b.pdf)" in out.getvalue()
     assert f"MANCANTE  file {good.pk} (a.pdf)" in out.getvalue()
+
+
+def test_s3_storage_is_chosen_by_settings(monkeypatch):
+    """With OT24_EVIDENCE_S3_BUCKET the evidence storage is django-storages' S3 backend, private."""
+    from ot24portal.settings import base
+
+    monkeypatch.setenv("OT24_EVIDENCE_S3_BUCKET", "ot24-evidence")
+    monkeypatch.setenv("OT24_EVIDENCE_S3_ENDPOINT_URL", "http://127.0.0.1:9000")
+    config = base.evidence_storage("/unused")
+    assert config["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert config["OPTIONS"]["bucket_name"] == "ot24-evidence" and config["OPTIONS"]["default_acl"] == "private"
+    from django.utils.module_loading import import_string
+    import_string(config["BACKEND"])  # the backend is installed
+    monkeypatch.delenv("OT24_EVIDENCE_S3_BUCKET")
+    assert base.evidence_storage("/x")["BACKEND"].endswith("FileSystemStorage")

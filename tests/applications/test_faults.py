@@ -88,10 +88,10 @@ def test_storage_failure_during_upload(ready, monkeypatch):
     item = EvidenceItem.objects.filter(intervention__code="C4").order_by("order").first()
     before = files_on_disk()
 
-    def disk_full(src, dst):
+    def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(storage.os, "replace", disk_full)
+    monkeypatch.setattr(storage.backend(), "_save", disk_full)
     response = client.post(reverse("application_step", args=[app.pk, "evidence"]),
                            {"evidence_item": item.pk, "file": SimpleUploadedFile("a.pdf", minimal_pdf("x"))})
     assert response.status_code == 200

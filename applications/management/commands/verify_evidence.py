@@ -18,7 +18,7 @@ class Command(BaseCommand):
                  for a in Application.objects.exclude(pdf_storage_name="").only("pk", "receipt_number", "pdf_storage_name", "pdf_sha256")]
         for label, storage_name, sha in rows:
             checked += 1
-            if not storage.path_of(storage_name).exists():
+            if not storage.exists(storage_name):
                 problems.append(f"MANCANTE  {label}")
             elif not storage.matches_hash(storage_name, sha):
                 problems.append(f"ALTERATO  {label}")
