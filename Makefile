@@ -7,7 +7,7 @@ STAMP := $(VENV)/.requirements-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup messages db demo clean check
+.PHONY: run test bench setup messages db demo clean check
 
 run: setup db demo
 	@echo "Serving the portal on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
@@ -16,6 +16,10 @@ run: setup db demo
 test: setup messages
 	@scripts/system-deps.sh postgres
 	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: setup messages
+	@scripts/system-deps.sh postgres
+	scripts/with-postgres.sh $(PY) bench/run.py
 
 setup: $(STAMP)
 

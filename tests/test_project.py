@@ -124,3 +124,25 @@ def test_translation_catalogue_compiles_cleanly():
     proc = subprocess.run(["msgfmt", "--check-format", "-o", "/dev/null", str(ROOT / "locale/en/LC_MESSAGES/django.po")],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_every_installed_package_is_pinned():
+    """Pin every requirement: nothing in the environment comes from an unpinned transitive dependency."""
+    from importlib import metadata
+
+    def norm(name):
+        return name.lower().replace("_", "-").replace(".", "-")
+
+    pinned = {}
+    for line in (ROOT / "requirements.txt").read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line:
+            name, _, version = line.partition("==")
+            assert version, f"not pinned: {line}"
+            pinned[norm(name.split("[")[0])] = version
+    tooling = {"pip", "setuptools", "wheel"}  # the venv's own tooling
+    installed = {norm(d.metadata["Name"]): d.version for d in metadata.distributions()}
+    missing = sorted(set(installed) - set(pinned) - tooling)
+    assert not missing, f"installed but not pinned in requirements.txt: {missing}"
+    wrong = {n: (installed[n], v) for n, v in pinned.items() if n in installed and installed[n] != v}
+    assert not wrong, f"installed version differs from the pin: {wrong}"

@@ -418,7 +418,8 @@ def _benefits(application):
 
 def _review(request, application):
     overview = application_overview(application)
-    selections = {s.intervention.code: s for s in application.selections.select_related("intervention")}
+    selections = {s.intervention.code: s for s in
+                  application.selections.select_related("intervention").prefetch_related("intervention__suboptions")}
     lines = []
     for line in overview.score.lines:
         sel = selections[line.code]
