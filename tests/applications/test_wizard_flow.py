@@ -325,3 +325,21 @@ def test_dashboard_queries_do_not_grow_with_applications(client, setup):
         page = client.get("/").content.decode()
     assert page.count("Riprendi") == 6
     assert len(six.captured_queries) == len(one.captured_queries)
+
+
+def test_summary_queries_do_not_grow_with_interventions(client, setup):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    campaign, site, pat, rep = setup
+    login(client, rep)
+    app = start(client, site)
+    post_section(client, app, "C", {"sel_C4": "on"})
+    with CaptureQueriesContext(connection) as one:
+        client.get(step(app, "review"))
+    post_section(client, app, "C", {f"sel_C{n}": "on" for n in (4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 17)})
+    post_section(client, app, "B", {"sel_B2d": "on", "sub_B2d": ["1", "2", "3", "4"], "sel_B2b": "on", "sub_B2b": ["1"]})
+    with CaptureQueriesContext(connection) as many:
+        client.get(step(app, "review"))
+    assert app.selections.count() == 15
+    assert len(many.captured_queries) == len(one.captured_queries)
