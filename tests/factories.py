@@ -98,3 +98,36 @@ def consultant(company=None, *, start_days_ago=30, end_days_ago=None) -> User:
             end_date=None if end_days_ago is None else today - dt.timedelta(days=end_days_ago),
         )
     return user
+
+
+SIGNATORY = {"signatory_name": "Mario Rossi", "signatory_birth_place": "Roma", "signatory_role": "Legale rappresentante",
+             "signatory_birth_date": dt.date(1970, 5, 17)}
+
+
+def draft_with(site, rep, sections: dict[str, list[str]], **scheda):
+    """A draft for `site` started by `rep`, scheda completed, with the given interventions per section
+    (sub-options up to each intervention's minimum)."""
+    from applications import services
+    from interventions.models import Intervention
+
+    app = services.application_start(user=rep, site=site, campaign=open_campaign())
+    app = services.application_update_scheda(user=rep, application=app, version=app.version,
+                                             pats=list(site.pats.all()), data={**SIGNATORY, **scheda})
+    for letter, codes in sections.items():
+        app.refresh_from_db()
+        chosen = {}
+        for code in codes:
+            item = Intervention.objects.get(code=code, section__edition__code="ot24")
+            chosen[code] = (frozenset(range(1, item.min_suboptions + 1)), item.declarations.exists())
+        services.application_save_section(user=rep, application=app, section=letter, version=app.version, chosen=chosen)
+    app.refresh_from_db()
+    return app
+
+
+def ready_to_submit(**scheda):
+    """A company with one site and PAT, its legal representative, and a draft worth 110 points (A6 + C23)
+    that needs no evidence: ready to submit."""
+    site = SiteFactory()
+    PATFactory(site=site)
+    rep = legal_rep(site.company)
+    return draft_with(site, rep, {"A": ["A6"], "C": ["C23"]}, **scheda), rep

@@ -1,5 +1,4 @@
 """Two submissions of the same application at the same moment, in threads against PostgreSQL."""
-import datetime as dt
 import threading
 
 import pytest
@@ -8,7 +7,7 @@ from django.db import connection
 
 from applications import services
 from applications.models import Application
-from tests.factories import PATFactory, SiteFactory, legal_rep, open_campaign
+from tests.factories import ready_to_submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,21 +17,7 @@ def ready(django_db_blocker):
     from django.core.management import call_command
 
     call_command("loaddata", "ot24", verbosity=0)
-    site = SiteFactory()
-    PATFactory(site=site)
-    rep = legal_rep(site.company)
-    app = services.application_start(user=rep, site=site, campaign=open_campaign())
-    app = services.application_update_scheda(
-        user=rep, application=app, version=app.version, pats=list(site.pats.all()),
-        data={"signatory_name": "Mario Rossi", "signatory_birth_place": "Roma", "signatory_role": "Legale rappresentante",
-              "signatory_birth_date": dt.date(1970, 5, 17)})
-    app.refresh_from_db()
-    services.application_save_section(user=rep, application=app, section="A", version=app.version,
-                                      chosen={"A6": (frozenset(), False)})  # 50, no evidence needed
-    app.refresh_from_db()
-    services.application_save_section(user=rep, application=app, section="C", version=app.version,
-                                      chosen={"C23": (frozenset(), False)})  # 60, no evidence needed
-    app.refresh_from_db()
+    app, rep = ready_to_submit()
     return app, rep
 
 

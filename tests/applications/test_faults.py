@@ -1,7 +1,5 @@
 """Failures half-way, injected: the application is left exactly as before, the user is told what to do,
 and no orphan file or row remains."""
-import datetime as dt
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError
@@ -11,7 +9,7 @@ from applications import pdf, services, storage
 from applications.demo import minimal_pdf
 from applications.models import Application, EvidenceFile
 from interventions.models import EvidenceItem
-from tests.factories import DEFAULT_PASSWORD, PATFactory, SiteFactory, legal_rep, open_campaign
+from tests.factories import DEFAULT_PASSWORD, ready_to_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -22,19 +20,7 @@ def files_on_disk():
 
 @pytest.fixture
 def ready(client):
-    site = SiteFactory()
-    PATFactory(site=site)
-    rep = legal_rep(site.company)
-    app = services.application_start(user=rep, site=site, campaign=open_campaign())
-    app = services.application_update_scheda(
-        user=rep, application=app, version=app.version, pats=list(site.pats.all()),
-        data={"signatory_name": "Mario Rossi", "signatory_birth_place": "Roma", "signatory_role": "Legale rappresentante",
-              "signatory_birth_date": dt.date(1970, 5, 17)})
-    for letter, code in (("A", "A6"), ("C", "C23")):
-        app.refresh_from_db()
-        services.application_save_section(user=rep, application=app, section=letter, version=app.version,
-                                          chosen={code: (frozenset(), False)})
-    app.refresh_from_db()
+    app, rep = ready_to_submit()
     client.login(email=rep.email, password=DEFAULT_PASSWORD)
     return client, app, rep
 

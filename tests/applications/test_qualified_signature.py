@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 
 from applications import qualified, services, storage
 from applications.models import Application
-from tests.factories import PATFactory, SiteFactory, legal_rep, open_campaign
+from tests.factories import SiteFactory, legal_rep, ready_to_submit
 
 pytestmark = pytest.mark.django_db
 CF = "RSSMRA70E17H501S"
@@ -66,19 +66,7 @@ def sign_as(pki, who, data: bytes) -> bytes:
 @pytest.fixture
 def ready(settings, pki):
     settings.OT24_QUALIFIED_TRUST_ROOTS_DIR = str(pki / "roots")
-    site = SiteFactory()
-    PATFactory(site=site)
-    rep = legal_rep(site.company)
-    app = services.application_start(user=rep, site=site, campaign=open_campaign())
-    app = services.application_update_scheda(
-        user=rep, application=app, version=app.version, pats=list(site.pats.all()),
-        data={"signatory_name": "Mario Rossi", "signatory_birth_place": "Roma", "signatory_role": "Legale rappresentante",
-              "signatory_birth_date": dt.date(1970, 5, 17), "signatory_codice_fiscale": CF})
-    for letter, code in (("A", "A6"), ("C", "C23")):
-        app.refresh_from_db()
-        services.application_save_section(user=rep, application=app, section=letter, version=app.version,
-                                          chosen={code: (frozenset(), False)})
-    app.refresh_from_db()
+    app, rep = ready_to_submit(signatory_codice_fiscale=CF)
     return app, rep
 
 
