@@ -146,3 +146,11 @@ def test_every_installed_package_is_pinned():
     assert not missing, f"installed but not pinned in requirements.txt: {missing}"
     wrong = {n: (installed[n], v) for n, v in pinned.items() if n in installed and installed[n] != v}
     assert not wrong, f"installed version differs from the pin: {wrong}"
+
+
+def test_no_missing_migrations():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", stdout=StringIO())
