@@ -148,6 +148,7 @@ def test_every_installed_package_is_pinned():
     assert not wrong, f"installed version differs from the pin: {wrong}"
 
 
+@pytest.mark.django_db
 def test_no_missing_migrations():
     from io import StringIO
 
