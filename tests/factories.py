@@ -131,3 +131,14 @@ def ready_to_submit(**scheda):
     PATFactory(site=site)
     rep = legal_rep(site.company)
     return draft_with(site, rep, {"A": ["A6"], "C": ["C23"]}, **scheda), rep
+
+
+def evidence_draft():
+    """A draft with C4 selected, its legal representative, and C4's first evidence item."""
+    from interventions.models import EvidenceItem
+
+    site = SiteFactory()
+    PATFactory(site=site)
+    rep = legal_rep(site.company)
+    app = draft_with(site, rep, {"C": ["C4"]})
+    return app, rep, EvidenceItem.objects.filter(intervention__code="C4").order_by("order").first()

@@ -2,17 +2,15 @@
 
 The patterns come from the URLconf: a new view that is not in EXPECTED makes test_every_url_is_in_the_matrix
 fail. Other tenants' object ids must give 404 (or a redirect to log in), never data."""
-import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
 
 from accounts.models import User
 from applications import services
 from applications.demo import minimal_pdf
-from applications.models import Application, Mandate
+from applications.models import Application
 from interventions.models import EvidenceItem
 from tests.factories import PATFactory, SiteFactory, UserFactory, consultant, legal_rep, member, open_campaign
 

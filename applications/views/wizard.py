@@ -273,18 +273,26 @@ def application_pdf(request, pk: int):
     return response
 
 
+def perform(request, action, *, success: str) -> bool:
+    """Run one service call for a POST view: a permission refusal is a 404 (ids of other tenants reveal
+    nothing), a validation refusal becomes an Italian message, success a confirmation."""
+    try:
+        action()
+    except PermissionDenied:
+        raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return False
+    messages.success(request, success)
+    return True
+
+
 @login_required
 @require_POST
 def application_withdraw(request, pk: int):
     application = get_application(request, pk)
-    try:
-        services.application_withdraw(user=request.user, application=application)
-    except PermissionDenied:
-        raise Http404
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
-        messages.success(request, _("Domanda ritirata."))
+    perform(request, lambda: services.application_withdraw(user=request.user, application=application),
+            success=_("Domanda ritirata."))
     return redirect(step_url(application, "review"))
 
 
@@ -326,15 +334,10 @@ def qualified_upload(request, pk: int):
     if upload.size > settings.OT24_MAX_FILE_BYTES:
         messages.error(request, _("Il file è troppo grande."))
         return redirect(step_url(application, "submit"))
-    try:
-        qualified.qualified_submit(user=request.user, application=application, signed=upload.read())
-    except PermissionDenied:
-        raise Http404
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect(step_url(application, "submit"))
-    messages.success(request, _("Domanda inviata con firma digitale qualificata."))
-    return redirect(step_url(application, "review"))
+    submitted = perform(request, lambda: qualified.qualified_submit(user=request.user, application=application,
+                                                                    signed=upload.read()),
+                        success=_("Domanda inviata con firma digitale qualificata."))
+    return redirect(step_url(application, "review" if submitted else "submit"))
 
 
 @login_required
@@ -346,17 +349,12 @@ def clarification_upload(request, pk: int):
     form = EvidenceUploadForm(request.POST, request.FILES)
     if form.is_valid():
         item = EvidenceItem.objects.filter(pk=form.cleaned_data["evidence_item"]).first()
-        try:
-            if item is None:
-                raise ValidationError(_("Documento non previsto."))
-            review.clarification_add_file(user=request.user, application=application, evidence_item=item,
-                                          uploaded_file=form.cleaned_data["file"])
-        except PermissionDenied:
-            raise Http404
-        except ValidationError as exc:
-            messages.error(request, exc.messages[0])
+        if item is None:
+            messages.error(request, _("Documento non previsto."))
         else:
-            messages.success(request, _("File caricato."))
+            perform(request, lambda: review.clarification_add_file(
+                user=request.user, application=application, evidence_item=item, uploaded_file=form.cleaned_data["file"]),
+                success=_("File caricato."))
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
     return redirect(step_url(application, "review"))
@@ -368,14 +366,9 @@ def clarification_answer(request, pk: int):
     from .. import review
 
     application = get_application(request, pk)
-    try:
-        review.clarification_answer(user=request.user, application=application, answer=request.POST.get("answer", "")[:10000])
-    except PermissionDenied:
-        raise Http404
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
-        messages.success(request, _("Chiarimenti inviati."))
+    answer = request.POST.get("answer", "")[:10000]
+    perform(request, lambda: review.clarification_answer(user=request.user, application=application, answer=answer),
+            success=_("Chiarimenti inviati."))
     return redirect(step_url(application, "review"))
 
 

@@ -9,21 +9,14 @@ from pypdf import PdfWriter
 
 from applications import services, storage
 from applications.demo import minimal_pdf
-from interventions.models import EvidenceItem
-from tests.factories import DEFAULT_PASSWORD, SiteFactory, legal_rep, open_campaign
+from tests.factories import DEFAULT_PASSWORD, evidence_draft
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def draft():
-    site = SiteFactory()
-    rep = legal_rep(site.company)
-    app = services.application_start(user=rep, site=site, campaign=open_campaign())
-    services.application_save_section(user=rep, application=app, section="C", version=app.version,
-                                      chosen={"C4": (frozenset(), False)})
-    item = EvidenceItem.objects.filter(intervention__code="C4").order_by("order").first()
-    return app, rep, item
+    return evidence_draft()
 
 
 def encrypted_pdf() -> bytes:

@@ -12,8 +12,7 @@ from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from applications import services, storage
 from applications.demo import minimal_pdf
-from interventions.models import EvidenceItem
-from tests.factories import SiteFactory, legal_rep, open_campaign
+from tests.factories import evidence_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -102,12 +101,7 @@ CORPUS = [
 
 @pytest.fixture
 def draft():
-    site = SiteFactory()
-    rep = legal_rep(site.company)
-    app = services.application_start(user=rep, site=site, campaign=open_campaign())
-    services.application_save_section(user=rep, application=app, section="C", version=app.version,
-                                      chosen={"C4": (frozenset(), False)})
-    return app, rep, EvidenceItem.objects.filter(intervention__code="C4").order_by("order").first()
+    return evidence_draft()
 
 
 def stored():

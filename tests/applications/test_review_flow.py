@@ -14,9 +14,9 @@ from pypdf import PdfReader
 from accounts.models import User
 from applications import review, services, storage
 from applications.demo import minimal_pdf
-from applications.models import Application, Clarification, Event
+from applications.models import Application, Clarification
 from interventions.models import Intervention
-from tests.factories import DEFAULT_PASSWORD, PATFactory, SiteFactory, UserFactory, legal_rep, open_campaign
+from tests.factories import PATFactory, SiteFactory, UserFactory, draft_with, legal_rep
 
 pytestmark = pytest.mark.django_db
 
@@ -31,15 +31,7 @@ def submitted(django_capture_on_commit_callbacks):
     site = SiteFactory(sector="costruzioni", workers=12)
     PATFactory(site=site, lavoratori_anno="8.00")
     rep = legal_rep(site.company)
-    app = services.application_start(user=rep, site=site, campaign=open_campaign())
-    app = services.application_update_scheda(
-        user=rep, application=app, version=app.version, pats=list(site.pats.all()),
-        data={"signatory_name": "Mario Rossi", "signatory_birth_place": "Roma", "signatory_role": "Legale rappresentante",
-              "signatory_birth_date": dt.date(1970, 5, 17)})
-    for letter, chosen in (("A", "A6"), ("C", "C4"), ("D", "D4")):
-        app.refresh_from_db()
-        services.application_save_section(user=rep, application=app, section=letter, version=app.version,
-                                          chosen={chosen: (frozenset(), False)})
+    app = draft_with(site, rep, {"A": ["A6"], "C": ["C4"], "D": ["D4"]})
     for c in ("C4", "D4"):
         for item in code(c).evidence_items.filter(alternative=1, condition=""):
             services.evidence_add(user=rep, application=app, evidence_item=item,

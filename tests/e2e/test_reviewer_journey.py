@@ -1,6 +1,5 @@
 """A reviewer and a company in a real browser: take from the queue, preview evidence, give verdicts, ask
 for a clarification; the company answers it; the reviewer approves; the company downloads the decision."""
-import datetime as dt
 import io
 import re
 
@@ -14,7 +13,7 @@ from applications import services
 from applications.demo import minimal_pdf
 from applications.models import Application
 from interventions.models import Intervention
-from tests.factories import DEFAULT_PASSWORD, PATFactory, SiteFactory, UserFactory, legal_rep, open_campaign
+from tests.factories import DEFAULT_PASSWORD, PATFactory, SiteFactory, UserFactory, draft_with, legal_rep
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,15 +26,7 @@ def submitted():
     site = SiteFactory(sector="costruzioni", workers=12, name="Cantiere Revisione")
     PATFactory(site=site, lavoratori_anno="8.00")
     rep = legal_rep(site.company)
-    app = services.application_start(user=rep, site=site, campaign=open_campaign())
-    app = services.application_update_scheda(
-        user=rep, application=app, version=app.version, pats=list(site.pats.all()),
-        data={"signatory_name": "Mario Rossi", "signatory_birth_place": "Roma", "signatory_role": "Legale rappresentante",
-              "signatory_birth_date": dt.date(1970, 5, 17)})
-    for letter, code in (("A", "A6"), ("D", "D4")):
-        app.refresh_from_db()
-        services.application_save_section(user=rep, application=app, section=letter, version=app.version,
-                                          chosen={code: (frozenset(), False)})
+    app = draft_with(site, rep, {"A": ["A6"], "D": ["D4"]})
     item = Intervention.objects.get(code="D4", section__edition__code="ot24").evidence_items.get()
     services.evidence_add(user=rep, application=app, evidence_item=item,
                           uploaded_file=SimpleUploadedFile("fattura-dispositivi.pdf", minimal_pdf("fattura")))
