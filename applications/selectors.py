@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from interventions import scoring
 from interventions.models import Intervention
-from interventions.selectors import catalogue_for, interventions_of
+from interventions.selectors import EditionCatalogue, edition_catalogue
 
 from .checklist import InterventionEvidence, ItemState, evidence_status
 from .models import Application, Company, EvidenceFile, Mandate, Selection, Site
@@ -57,7 +57,7 @@ def applications_for(user) -> QuerySet[Application]:
 
 
 def application_catalogue(application: Application) -> scoring.Catalogue:
-    return catalogue_for(application.campaign.edition)
+    return edition_catalogue(application.campaign.edition).scoring
 
 
 def application_selections(application: Application) -> list[Selection]:
@@ -89,14 +89,16 @@ class EvidenceRow:
     status: InterventionEvidence
 
 
-def evidence_checklist(application: Application) -> list[EvidenceRow]:
+def evidence_checklist(application: Application, selections: list[Selection] | None = None) -> list[EvidenceRow]:
     """For every selected intervention, its evidence items with their files and completeness."""
-    selected_ids = set(application.selections.values_list("intervention_id", flat=True))
+    selections = application_selections(application) if selections is None else selections
+    selected_ids = {s.intervention_id for s in selections}
     files_by_item: dict[int, list[EvidenceFile]] = {}
     for f in application.evidence_files.all().order_by("uploaded_at"):
         files_by_item.setdefault(f.evidence_item_id, []).append(f)
     rows = []
-    for intervention in interventions_of(application.campaign.edition).filter(pk__in=selected_ids):
+    catalogue = edition_catalogue(application.campaign.edition)
+    for intervention in (i for i in catalogue.interventions if i.pk in selected_ids):
         items = [(item, files_by_item.get(item.pk, [])) for item in intervention.evidence_items.all()]
         status = evidence_status(
             ItemState(item.pk, item.alternative, bool(item.condition), len(files)) for item, files in items
@@ -116,6 +118,7 @@ class ApplicationOverview:
     application: Application
     score: scoring.ScoreResult
     evidence: list[EvidenceRow]
+    selections: list[Selection] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -135,8 +138,9 @@ SCHEDA_REQUIRED = (
 
 def application_overview(application: Application, today: dt.date | None = None) -> ApplicationOverview:
     """Everything the review step, the dashboards and submission need to know about one application."""
-    result = application_score(application)
-    evidence = evidence_checklist(application)
+    selections = application_selections(application)
+    result = application_score(application, selections=selections)
+    evidence = evidence_checklist(application, selections)
     problems: list[Problem] = []
     if not application.scheda_completed or any(
         getattr(application, name) in ("", None) for name in SCHEDA_REQUIRED
@@ -158,17 +162,14 @@ def application_overview(application: Application, today: dt.date | None = None)
             )
     if application.campaign.is_past_deadline(today):
         problems.append(Problem(f"Il termine di presentazione ({application.campaign.deadline:%d/%m/%Y}) è scaduto.", "review"))
-    return ApplicationOverview(application=application, score=result, evidence=evidence, problems=problems)
+    return ApplicationOverview(application=application, score=result, evidence=evidence, selections=selections,
+                               problems=problems)
 
 
-def _evidence_items_by_intervention(edition) -> dict[int, list[tuple[int, int, bool]]]:
-    from interventions.models import EvidenceItem
-
+def _evidence_items_by_intervention(catalogue: EditionCatalogue) -> dict[int, list[tuple[int, int, bool]]]:
     items: dict[int, list[tuple[int, int, bool]]] = {}
-    for item_id, intervention_id, alternative, condition in EvidenceItem.objects.filter(
-        intervention__section__edition=edition
-    ).values_list("id", "intervention_id", "alternative", "condition"):
-        items.setdefault(intervention_id, []).append((item_id, alternative, bool(condition)))
+    for item in catalogue.evidence_items.values():
+        items.setdefault(item.intervention_id, []).append((item.pk, item.alternative, bool(item.condition)))
     return items
 
 
@@ -212,8 +213,9 @@ def dashboard_rows(user, campaign, *, query: str = "", status: str = "") -> list
             Prefetch("evidence_files", queryset=EvidenceFile.objects.only("id", "application_id", "evidence_item_id")),
         ).select_related("campaign__edition", "site__company")
     }
-    catalogue = catalogue_for(campaign.edition)
-    evidence_items = _evidence_items_by_intervention(campaign.edition)
+    edition = edition_catalogue(campaign.edition)
+    catalogue = edition.scoring
+    evidence_items = _evidence_items_by_intervention(edition)
     days_left = campaign.days_left()
     rows = []
     for site in sites:

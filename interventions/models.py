@@ -1,5 +1,7 @@
 """The OT24 catalogue as data: editions, sections, interventions, sector points, sub-options,
 declarations and evidence items. Loaded from fixtures/catalogue/ot24.json with `loaddata ot24`."""
+import uuid
+
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +14,10 @@ class Edition(models.Model):
     title = models.CharField(_("titolo"), max_length=300)
     threshold = models.PositiveIntegerField(_("soglia di punteggio"), default=100)
     notes = models.TextField(_("note"), blank=True)
+    revision = models.UUIDField(
+        _("revisione"), default=uuid.uuid4, editable=False,
+        help_text=_("Cambia a ogni modifica del catalogo: invalida la copia in memoria dei processi."),
+    )
 
     class Meta:
         verbose_name = _("edizione del modulo")

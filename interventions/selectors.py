@@ -1,10 +1,14 @@
 """Reads of the catalogue: the ORM rows turned into the scoring engine's plain data."""
 from __future__ import annotations
 
+import threading
+import uuid
+from dataclasses import dataclass, field
+
 from django.db.models import Prefetch
 
 from . import scoring
-from .models import Edition, EvidenceItem, Intervention
+from .models import Edition, EvidenceItem, Intervention, Section
 from .sectors import SECTOR_KEYS
 
 
@@ -53,12 +57,61 @@ def to_catalogue_item(intervention: Intervention) -> scoring.CatalogueItem:
     )
 
 
-def catalogue_for(edition: Edition) -> scoring.Catalogue:
+def build_scoring_catalogue(edition: Edition, interventions) -> scoring.Catalogue:
     return scoring.Catalogue(
         edition=edition.code,
         threshold=edition.threshold,
-        items=tuple(to_catalogue_item(i) for i in interventions_of(edition)),
+        items=tuple(to_catalogue_item(i) for i in interventions),
     )
+
+
+@dataclass(frozen=True)
+class EditionCatalogue:
+    """One edition's catalogue as every page needs it, read once per process and revision. The ORM rows
+    inside are shared between requests: read them, never change them."""
+
+    revision: uuid.UUID
+    sections: dict[str, Section]
+    interventions: tuple[Intervention, ...]
+    scoring: scoring.Catalogue
+    by_code: dict[str, Intervention] = field(repr=False)
+    evidence_items: dict[int, EvidenceItem] = field(repr=False)
+
+    def of_section(self, letter: str) -> list[Intervention]:
+        return [i for i in self.interventions if i.section.letter == letter]
+
+
+_CATALOGUES: dict[int, EditionCatalogue] = {}
+_CATALOGUES_LOCK = threading.Lock()
+
+
+def edition_catalogue(edition: Edition) -> EditionCatalogue:
+    """The cached catalogue of `edition`, rebuilt when the edition's revision (bumped by every catalogue
+    write, see signals.py) differs from the cached one. No query when warm."""
+    cached = _CATALOGUES.get(edition.pk)
+    if cached is not None and cached.revision == edition.revision:
+        return cached
+    interventions = tuple(interventions_of(edition))
+    built = EditionCatalogue(
+        revision=edition.revision,
+        sections={s.letter: s for s in edition.sections.all()},
+        interventions=interventions,
+        scoring=build_scoring_catalogue(edition, interventions),
+        by_code={i.code: i for i in interventions},
+        evidence_items={e.pk: e for i in interventions for e in i.evidence_items.all()},
+    )
+    with _CATALOGUES_LOCK:
+        _CATALOGUES[edition.pk] = built
+    return built
+
+
+def edition_catalogue_clear() -> None:
+    with _CATALOGUES_LOCK:
+        _CATALOGUES.clear()
+
+
+def catalogue_for(edition: Edition) -> scoring.Catalogue:
+    return edition_catalogue(edition).scoring
 
 
 def catalogue_get(code: str) -> scoring.Catalogue:

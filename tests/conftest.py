@@ -14,3 +14,13 @@ def catalogue(db):
     from interventions.selectors import catalogue_get
 
     return catalogue_get("ot24")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_catalogue_cache():
+    """Each test reads the catalogue from its own database state (the cache is per process)."""
+    from interventions.selectors import edition_catalogue_clear
+
+    edition_catalogue_clear()
+    yield
+    edition_catalogue_clear()

@@ -36,3 +36,37 @@ def test_csp_and_security_headers(client):
     assert response["Referrer-Policy"] == "same-origin"
     # No inline scripts in our pages: every <script> has a src.
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", response.content.decode())
+
+
+def _expiry(client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_active_session_expiry_is_pushed_forward_at_most_every_refresh_interval(client, settings, django_user_model):
+    """Idle timeout without a session write on every page: the expiry moves only when the last move is
+    older than SESSION_REFRESH_SECONDS."""
+    user = django_user_model.objects.create_user(email="attivo@example.com", password="giusta-Pass-123")
+    client.force_login(user)
+    settings.SESSION_REFRESH_SECONDS = 0
+    client.get("/")
+    first = _expiry(client)
+    client.get("/")
+    second = _expiry(client)
+    assert second > first
+    settings.SESSION_REFRESH_SECONDS = 3600
+    client.get("/")
+    assert _expiry(client) == second
+
+
+def test_idle_session_ends(client, django_user_model):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    user = django_user_model.objects.create_user(email="inattivo@example.com", password="giusta-Pass-123")
+    client.force_login(user)
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() - timezone.timedelta(seconds=1))
+    response = client.get("/")
+    assert response.status_code == 302 and "/accesso/" in response["Location"]

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from interventions.models import EvidenceItem
 from interventions.scoring import benefit
-from interventions.selectors import interventions_of
+from interventions.selectors import edition_catalogue
 
 from .. import pdf, services, storage, workflow
 from ..forms import EvidenceUploadForm, QualifiedPrepareForm, SchedaForm, SectionForm, SignedPdfForm, SubmitForm
@@ -52,6 +52,15 @@ def get_application(request, pk: int) -> Application:
     return get_object_or_404(applications_for(request.user), pk=pk)
 
 
+def user_can(request, perm: str, application: Application) -> bool:
+    """request.user.has_perm, remembered for this request: the view and the page ask the same question."""
+    answers = request.__dict__.setdefault("_ot24_permissions", {})
+    key = (perm, application.pk, application.status)
+    if key not in answers:
+        answers[key] = request.user.has_perm(perm, application)
+    return answers[key]
+
+
 def _context(request, application, step, *, score=None, **extra):
     index = STEP_KEYS.index(step)
     return {
@@ -61,7 +70,7 @@ def _context(request, application, step, *, score=None, **extra):
         "step_title": dict(STEPS)[step],
         "progress": int(100 * (index + 1) / len(STEPS)),
         "score": score or application_score(application),
-        "can_edit": request.user.has_perm("applications.edit_application", application),
+        "can_edit": user_can(request, "applications.edit_application", application),
         **extra,
     }
 
@@ -94,7 +103,7 @@ def application_step(request, pk: int, step: str):
     application = get_application(request, pk)
     if step not in STEP_KEYS:
         raise Http404
-    editable = request.user.has_perm("applications.edit_application", application)
+    editable = user_can(request, "applications.edit_application", application)
     if step != "review" and not editable:
         if application.is_draft:
             raise PermissionDenied
@@ -142,7 +151,8 @@ def _scheda(request, application):
 
 
 def _section(request, application, letter):
-    interventions = interventions_of(application.campaign.edition).filter(section__letter=letter)
+    catalogue = edition_catalogue(application.campaign.edition)
+    interventions = catalogue.of_section(letter)
     selections = {s.intervention.code: s for s in application.selections.select_related("intervention")}
     form = SectionForm(request.POST or None, interventions=interventions, selections=selections, version=application.version)
     line_errors: dict[str, list[str]] = {}
@@ -166,7 +176,7 @@ def _section(request, application, letter):
         points = {sp.sector: sp.points for sp in item.sector_points.all()}.get(sector, item.points)
         rows.append({"item": item, "points": points, "sel": sel_field, "sub": sub_field, "decl": decl_field,
                      "errors": line_errors.get(item.code, [])})
-    section = application.campaign.edition.sections.get(letter=letter)
+    section = catalogue.sections[letter]
     return render(request, "applications/wizard/section.html",
                   _context(request, application, letter, form=form, rows=rows, section=section))
 
@@ -177,10 +187,8 @@ def _evidence(request, application):
     if request.method == "POST":
         upload_form = EvidenceUploadForm(request.POST, request.FILES)
         if upload_form.is_valid():
-            item = EvidenceItem.objects.filter(
-                pk=upload_form.cleaned_data["evidence_item"],
-                intervention__section__edition=application.campaign.edition,
-            ).first()
+            item = edition_catalogue(application.campaign.edition).evidence_items.get(
+                upload_form.cleaned_data["evidence_item"])
             try:
                 if item is None:
                     raise ValidationError(_("Documento non previsto."))
@@ -204,7 +212,7 @@ def section_preview(request, pk: int, step: str):
     application = get_application(request, pk)
     if step not in SECTIONS or not request.user.has_perm("applications.edit_application", application):
         raise Http404
-    interventions = interventions_of(application.campaign.edition).filter(section__letter=step)
+    interventions = edition_catalogue(application.campaign.edition).of_section(step)
     form = SectionForm(request.GET, interventions=interventions, selections={}, version=application.version)
     if not form.is_valid():
         return JsonResponse({"error": _("Dati non validi.")}, status=400)
@@ -411,14 +419,15 @@ def _benefits(application):
 
 def _review(request, application):
     overview = application_overview(application)
-    selections = {s.intervention.code: s for s in
-                  application.selections.select_related("intervention").prefetch_related("intervention__suboptions")}
+    catalogue = edition_catalogue(application.campaign.edition)
+    selections = {s.intervention.code: s for s in overview.selections}
+    evidence = {row.intervention.code: row for row in overview.evidence}
     lines = []
     for line in overview.score.lines:
         sel = selections[line.code]
-        row = next((r for r in overview.evidence if r.intervention.code == line.code), None)
-        subs = {s.number: s.label for s in sel.intervention.suboptions.all()}
-        lines.append({"line": line, "intervention": sel.intervention, "evidence": row,
+        intervention = catalogue.by_code[line.code]
+        subs = {s.number: s.label for s in intervention.suboptions.all()}
+        lines.append({"line": line, "intervention": intervention, "evidence": evidence.get(line.code),
                       "suboptions": [subs[n] for n in sel.suboptions if n in subs]})
     return render(request, "applications/wizard/review.html",
                   _context(request, application, "review", score=overview.score, overview=overview, lines=lines,
@@ -429,7 +438,7 @@ def _review(request, application):
 
 def _submit(request, application):
     overview = application_overview(application)
-    can_submit = request.user.has_perm("applications.submit_application", application)
+    can_submit = user_can(request, "applications.submit_application", application)
     form = SubmitForm(request.POST or None, user=request.user, initial={"version": application.version, "place": application.place})
     if request.method == "POST":
         if not can_submit:

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "ot24portal.middleware.SessionIdleRefreshMiddleware",
     "ot24portal.middleware.ItalianFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -152,7 +153,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 SESSION_COOKIE_AGE = 60 * 60 * 2
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = 5 * 60  # idle timeout granularity (ot24portal.middleware.SessionIdleRefreshMiddleware)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

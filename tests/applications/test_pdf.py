@@ -95,7 +95,9 @@ def test_submission_freezes_snapshot_and_signed_pdf(client):
     assert report["snapshot_receipt"] == app.receipt_number
 
     # Later catalogue changes do not touch what was signed.
-    Intervention.objects.filter(code="A6").update(points=5)
+    a6 = Intervention.objects.get(code="A6", section__edition__code="ot24")
+    a6.points = 5
+    a6.save()
     assert client.login(email=rep.email, password=DEFAULT_PASSWORD)
     served = client.get(reverse("application_pdf", args=[app.pk])).content
     assert served == stored
