@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.requirements-installed
+BENCH_VENV := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.requirements-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -17,9 +19,16 @@ test: setup messages
 	@scripts/system-deps.sh postgres
 	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
 
-bench: setup messages
+bench: setup messages $(BENCH_STAMP)
 	@scripts/system-deps.sh postgres
-	scripts/with-postgres.sh $(PY) bench/run.py
+	scripts/with-postgres.sh $(PY) bench/run.py $(BENCH_ARGS)
+
+# locust lives in its own venv: its greenlet differs from the one Playwright needs.
+$(BENCH_STAMP): bench/requirements.txt
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -r bench/requirements.txt
+	touch $(BENCH_STAMP)
 
 setup: $(STAMP)
 
@@ -45,4 +54,4 @@ check: setup
 	$(PY) manage.py check
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) $(BENCH_VENV) db.sqlite3 staticfiles

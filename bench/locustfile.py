@@ -1,0 +1,143 @@
+"""Load mix for `make bench` (run by bench/load.py with locust, headless, against gunicorn on loopback).
+
+Identities come from the JSON file named by BENCH_IDENTITIES: session cookies made by the bench for
+company users (each with their own draft), consultants (with clients' drafts) and reviewers (with
+submitted applications). Every request is named by page so locust reports each page separately.
+The user classes are named on locust's command line: CompanyUser, ConsultantUser and ReviewerUser
+(with think time) for the mixed load; WizardUser and MinimalUser (no think time) for the throughput
+of the wizard against the smallest Django view."""
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import re
+
+from locust import HttpUser, between, constant, task
+
+IDENTITIES = json.loads(open(os.environ["BENCH_IDENTITIES"]).read())
+_counters = {role: itertools.count() for role in IDENTITIES}
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+VERSION = re.compile(r'name="version" value="(\d+)"')
+
+
+def identity(role: str) -> dict:
+    people = IDENTITIES[role]
+    return people[next(_counters[role]) % len(people)]
+
+
+class Portal(HttpUser):
+    abstract = True
+    role = ""
+
+    def on_start(self):
+        self.me = identity(self.role)
+        self.client.cookies.set("sessionid", self.me["cookie"])
+
+    def page(self, url: str, name: str, expect: int = 200):
+        with self.client.get(url, name=name, allow_redirects=False, catch_response=True) as response:
+            if response.status_code != expect:
+                response.failure(f"{response.status_code} instead of {expect}")
+            return response
+
+
+class CompanyUser(Portal):
+    """A company's employee filling in the application: every wizard step, a section saved."""
+
+    role = "company"
+    weight = 6
+    wait_time = between(0.5, 1.5)
+
+    def step(self, step: str) -> str:
+        return f"/domande/{self.me['app']}/passo/{step}/"
+
+    @task(2)
+    def dashboard(self):
+        self.page("/", "dashboard")
+
+    @task(2)
+    def scheda(self):
+        self.page(self.step("scheda"), "wizard scheda GET")
+
+    @task(4)
+    def section(self):
+        self.page(self.step(random.choice("ABCD")), "wizard section GET")
+
+    @task(2)
+    def save_section(self):
+        form = self.page(self.step("C"), "wizard section GET")
+        token, version = TOKEN.search(form.text), VERSION.search(form.text)
+        if not (token and version):
+            return
+        data = {"csrfmiddlewaretoken": token.group(1), "version": version.group(1), "sel_C4": "on", "go": "C"}
+        with self.client.post(self.step("C"), data=data, name="wizard section POST", allow_redirects=False,
+                              catch_response=True) as response:
+            if response.status_code != 302:
+                response.failure(f"{response.status_code}: not saved")
+
+    @task(2)
+    def evidence(self):
+        self.page(self.step("evidence"), "wizard evidence GET")
+
+    @task(2)
+    def review(self):
+        self.page(self.step("review"), "wizard review GET")
+
+
+class ConsultantUser(Portal):
+    """A consultant going through clients: dashboard, search, a client's draft."""
+
+    role = "consultant"
+    weight = 2
+    wait_time = between(0.5, 1.5)
+
+    @task(3)
+    def dashboard(self):
+        self.page("/", "dashboard")
+
+    @task(1)
+    def search(self):
+        self.page("/?q=Azienda&status=draft", "dashboard search")
+
+    @task(3)
+    def client_step(self):
+        app = random.choice(self.me["apps"])
+        self.page(f"/domande/{app}/passo/{random.choice(['scheda', 'A', 'C', 'evidence', 'review'])}/",
+                  "consultant wizard GET")
+
+
+class ReviewerUser(Portal):
+    """An INAIL reviewer: the queue, a filter, an application's review screen."""
+
+    role = "reviewer"
+    weight = 2
+    wait_time = between(0.5, 1.5)
+
+    @task(3)
+    def queue(self):
+        self.page("/istruttoria/", "reviewer queue")
+
+    @task(1)
+    def queue_filtered(self):
+        self.page("/istruttoria/?status=submitted&province=RM&sort=-points", "reviewer queue filtered")
+
+    @task(3)
+    def review_screen(self):
+        self.page(f"/istruttoria/{random.choice(self.me['apps'])}/", "reviewer review screen")
+
+
+class WizardUser(CompanyUser):
+    """The company's wizard traffic without think time: the throughput run."""
+
+    wait_time = constant(0)
+
+
+class MinimalUser(HttpUser):
+    """The baseline: the smallest Django view, served by the same gunicorn, without think time."""
+
+    wait_time = constant(0)
+
+    @task
+    def minimal(self):
+        self.client.get("/bench/minimal/", name="minimal view")

@@ -1,0 +1,72 @@
+"""Every main page runs a fixed number of SQL queries, at most 15, however many interventions, files and
+applications there are (no N+1). Counts are exact, so they are asserted; times are for `make bench`."""
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from applications.models import Application, EvidenceFile, Selection
+from interventions.models import Intervention
+from tests.factories import UserFactory, consultant, evidence_draft
+
+pytestmark = pytest.mark.django_db
+
+STEPS = ("scheda", "A", "B", "C", "D", "evidence", "review", "submit")
+MAX_QUERIES = 15
+
+
+def _grow(app, rep, item):
+    """Every intervention of the form selected, 40 evidence files, 30 more applications in the queue."""
+    chosen = set(app.selections.values_list("intervention_id", flat=True))
+    Selection.objects.bulk_create([
+        Selection(application=app, intervention=i, suboptions=list(range(1, i.min_suboptions + 1)), declaration_confirmed=True)
+        for i in Intervention.objects.filter(section__edition=app.campaign.edition) if i.pk not in chosen])
+    template = app.evidence_files.first()
+    EvidenceFile.objects.bulk_create([
+        EvidenceFile(application=app, evidence_item=item, storage_name=template.storage_name, sha256=template.sha256,
+                     size=template.size, content_type=template.content_type, original_name=f"doc-{n}.pdf", uploaded_by=rep)
+        for n in range(40)])
+    from tests.factories import SiteFactory
+
+    for n in range(30):
+        site = SiteFactory(company=app.site.company)
+        Application.objects.create(campaign=app.campaign, site=site, status=Application.Status.SUBMITTED,
+                                   receipt_number=f"QC-N{n}", declared_total=100 + n, created_by=rep)
+
+
+def _counts(app, rep) -> dict[str, int]:
+    def count(client, url):
+        client.get(url)  # warm: catalogue loaded in this process
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len([q for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]])  # the test's transaction
+
+    client = Client()
+    client.force_login(rep)
+    counts = {"dashboard": count(client, "/")}
+    counts.update({step: count(client, reverse("application_step", args=[app.pk, step])) for step in STEPS})
+    client.force_login(consultant(app.site.company))
+    counts["consultant dashboard"] = count(client, "/")
+    Application.objects.filter(pk=app.pk).update(status=Application.Status.SUBMITTED, receipt_number=f"QC-{app.pk}")
+    client.force_login(UserFactory(role="reviewer"))
+    counts["reviewer queue"] = count(client, reverse("review_queue"))
+    counts["reviewer review screen"] = count(client, reverse("review_detail", args=[app.pk]))
+    Application.objects.filter(pk=app.pk).update(status=Application.Status.DRAFT, receipt_number=None)
+    return counts
+
+
+def test_main_pages_run_the_same_few_queries_with_little_and_much_data(client):
+    from applications import services
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from applications.demo import minimal_pdf
+
+    app, rep, item = evidence_draft()
+    services.evidence_add(user=rep, application=app, evidence_item=item,
+                          uploaded_file=SimpleUploadedFile("a.pdf", minimal_pdf("a")))
+    small = _counts(app, rep)
+    _grow(app, rep, item)
+    large = _counts(app, rep)
+    assert large == small
+    assert max(small.values()) <= MAX_QUERIES, small
