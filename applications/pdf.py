@@ -12,6 +12,7 @@ import json
 from weasyprint import HTML, Attachment
 
 from interventions.scoring import benefit
+from interventions.selectors import edition_catalogue
 
 from .models import Application
 from .selectors import application_overview
@@ -19,19 +20,21 @@ from .selectors import application_overview
 
 def application_context(application: Application, *, final: bool = False) -> dict:
     overview = application_overview(application)
-    selections = {s.intervention.code: s for s in application.selections.select_related("intervention")}
+    catalogue = edition_catalogue(application.campaign.edition)
+    selections = {s.intervention.code: s for s in overview.selections}
     sections = []
-    for section in application.campaign.edition.sections.all():
+    for section in catalogue.sections.values():
         lines = []
         for line in overview.score.lines:
             if line.code[0] != section.letter:
                 continue
-            sel = selections[line.code]
-            labels = {s.number: s.label for s in sel.intervention.suboptions.all()}
-            lines.append({"line": line, "intervention": sel.intervention,
-                          "suboptions": [f"{n}. {labels[n]}" for n in sel.suboptions if n in labels]})
+            intervention = catalogue.by_code[line.code]
+            labels = {s.number: s.label for s in intervention.suboptions.all()}
+            lines.append({"line": line, "intervention": intervention,
+                          "suboptions": [f"{n}. {labels[n]}" for n in selections[line.code].suboptions if n in labels]})
         sections.append({"section": section, "lines": lines})
-    files = [f for row in overview.evidence for _, fs in row.items for f in fs]
+    # (evidence item, file): the items come from the cached catalogue, so no query per file.
+    files = [(item, f) for row in overview.evidence for item, fs in row.items for f in fs]
     return {
         "application": application,
         "overview": overview,

@@ -47,7 +47,7 @@ class CompanyUser(Portal):
 
     role = "company"
     weight = 6
-    wait_time = between(0.5, 1.5)
+    wait_time = between(1, 3)
 
     def step(self, step: str) -> str:
         return f"/domande/{self.me['app']}/passo/{step}/"
@@ -90,7 +90,7 @@ class ConsultantUser(Portal):
 
     role = "consultant"
     weight = 2
-    wait_time = between(0.5, 1.5)
+    wait_time = between(1, 3)
 
     @task(3)
     def dashboard(self):
@@ -112,7 +112,7 @@ class ReviewerUser(Portal):
 
     role = "reviewer"
     weight = 2
-    wait_time = between(0.5, 1.5)
+    wait_time = between(1, 3)
 
     @task(3)
     def queue(self):
