@@ -23,6 +23,9 @@ ACCEPTED_TYPES = {
 }
 
 
+CHUNK_BYTES = 1024 * 1024  # read and hash uploads in 1 MB pieces
+
+
 class RejectedFile(ValueError):
     """The upload is refused; the message says why, in Italian."""
 
@@ -74,8 +77,10 @@ ACTIVE_PDF_ACTIONS = ("/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/
 
 
 def _pdf_has_active_content(reader) -> bool:
-    """Scripts, launch or automatic actions, embedded files or forms, anywhere in the document's objects."""
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+    """Scripts, launch or automatic actions, embedded files or forms, anywhere in the document's objects.
+    Memory stays bounded by the largest single object: a stream's data (a scanned page) is dropped from
+    pypdf's cache as soon as its dictionary has been looked at."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
 
     seen: set[int] = set()
     stack = [reader.trailer["/Root"]]
@@ -85,7 +90,10 @@ def _pdf_has_active_content(reader) -> bool:
             if obj.idnum in seen:
                 continue
             seen.add(obj.idnum)
+            ref = obj
             obj = obj.get_object()
+            if isinstance(obj, StreamObject):
+                reader.resolved_objects.pop((ref.generation, ref.idnum), None)
         if isinstance(obj, DictionaryObject):
             for key, value in obj.items():
                 if key.encode() in ACTIVE_PDF_KEYS:
@@ -107,19 +115,23 @@ def check_pdf(path: str) -> None:
     from pypdf.errors import PyPdfError
 
     try:
-        reader = PdfReader(path, strict=False)
-        if reader.is_encrypted:
-            raise RejectedFile("Il PDF è protetto da password o cifrato: caricare una copia senza protezione.")
-        if len(reader.pages) == 0:
-            raise RejectedFile("Il PDF non contiene pagine.")
-        if _pdf_has_active_content(reader):
-            raise RejectedFile(
-                "Il PDF contiene script, azioni automatiche o file incorporati: caricare una copia stampata in PDF."
-            )
+        with open(path, "rb") as fh:  # a file object: given a path, pypdf would read the whole file into memory
+            _check_pdf_reader(PdfReader(fh, strict=False))
     except RejectedFile:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError, AttributeError) as exc:
         raise RejectedFile("Il PDF è danneggiato o illeggibile: salvarlo di nuovo e ricaricarlo.") from exc
+
+
+def _check_pdf_reader(reader) -> None:
+    if reader.is_encrypted:
+        raise RejectedFile("Il PDF è protetto da password o cifrato: caricare una copia senza protezione.")
+    if len(reader.pages) == 0:
+        raise RejectedFile("Il PDF non contiene pagine.")
+    if _pdf_has_active_content(reader):
+        raise RejectedFile(
+            "Il PDF contiene script, azioni automatiche o file incorporati: caricare una copia stampata in PDF."
+        )
 
 
 def check_image(path: str) -> None:
@@ -150,6 +162,18 @@ def check_p7m(path: str) -> None:
 
 CONTENT_CHECKS = {"application/pdf": check_pdf, "image/jpeg": check_image, "image/png": check_image,
                   "application/pkcs7-mime": check_p7m}
+
+
+class _OwnTemporaryFile(File):
+    """Our temporary file, beside the store: the file-system storage moves it into place (a rename)
+    instead of copying 100 MB again; other storages read it like any file."""
+
+    def __init__(self, fh, path: str):
+        super().__init__(fh)
+        self._path = path
+
+    def temporary_file_path(self) -> str:
+        return self._path
 
 
 def save_stream(
@@ -183,7 +207,7 @@ def save_stream(
         store = backend()
         if not store.exists(storage_name):  # content-addressed: the same bytes are stored once
             with open(tmp_path, "rb") as fh:
-                saved = store.save(storage_name, File(fh))
+                saved = store.save(storage_name, _OwnTemporaryFile(fh, tmp_path))
             if saved != storage_name:
                 store.delete(saved)
                 raise OSError(f"storage renamed {storage_name} to {saved}")
