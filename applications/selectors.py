@@ -37,7 +37,24 @@ def companies_for(user) -> QuerySet[Company]:
 
 
 def sites_for(user) -> QuerySet[Site]:
-    return Site.objects.filter(company__in=companies_for(user)).select_related("company")
+    """The sites of the user's companies. The company ids are read first (one small query): as a
+    subquery, its OR of memberships and mandates made PostgreSQL guess thousands of companies and scan
+    every application of the year for a consultant's dashboard (bench: scale)."""
+    company_ids = list(companies_for(user).values_list("pk", flat=True))
+    return Site.objects.filter(company_id__in=company_ids).select_related("company")
+
+
+S = Application.Status
+QUEUE_STATES = [S.SUBMITTED, S.IN_REVIEW, S.CLARIFICATION_REQUESTED, S.CLARIFICATION_ANSWERED, S.APPROVED, S.REJECTED]
+
+
+def review_queue_for(user) -> QuerySet[Application]:
+    """Applications in the reviewers' queue. A reviewer may view every application that is neither a
+    draft nor withdrawn (the same as applications_for, without its per-company clause, which adds nothing
+    in these states and kept PostgreSQL from reading the queue's indexes in order)."""
+    if not (user.is_authenticated and (user.is_reviewer or user.is_superuser)):
+        return Application.objects.none()
+    return Application.objects.filter(status__in=QUEUE_STATES).select_related("site__company", "campaign__edition")
 
 
 def applications_for(user) -> QuerySet[Application]:

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,10 +18,10 @@ from interventions.sectors import SECTOR_CHOICES
 
 from .. import services
 from ..models import Application, Verdict
-from ..selectors import application_score, applications_for
+from ..pagination import BoundedPaginator
+from ..selectors import QUEUE_STATES, application_score, applications_for, review_queue_for
 
 S = Application.Status
-QUEUE_STATES = [S.SUBMITTED, S.IN_REVIEW, S.CLARIFICATION_REQUESTED, S.CLARIFICATION_ANSWERED, S.APPROVED, S.REJECTED]
 SORTS = {"due": "submitted_at", "-due": "-submitted_at", "company": "site__company__ragione_sociale",
          "points": "declared_total", "-points": "-declared_total"}
 NEAR_DUE_DAYS = 15
@@ -34,7 +33,7 @@ def _require_reviewer(user):
 
 
 def queue_filter(user, params) -> tuple:
-    qs = applications_for(user).filter(status__in=QUEUE_STATES).select_related("site__company", "reviewer", "campaign")
+    qs = review_queue_for(user).select_related("reviewer")
     f = {k: (params.get(k) or "").strip()[:40]
          for k in ("campaign", "status", "province", "sector", "reviewer", "due", "sort", "points_min", "points_max")}
     if f["points_min"].isdigit():
@@ -69,7 +68,7 @@ def queue_filter(user, params) -> tuple:
 def review_queue(request):
     _require_reviewer(request.user)
     qs, filters = queue_filter(request.user, request.GET)
-    page = Paginator(qs, settings.OT24_PAGINATE_BY).get_page(request.GET.get("page"))
+    page = BoundedPaginator(qs, settings.OT24_PAGINATE_BY).get_page(request.GET.get("page"))
     today = timezone.localdate()
     open_states = (S.SUBMITTED, S.IN_REVIEW, S.CLARIFICATION_REQUESTED, S.CLARIFICATION_ANSWERED)
     rows = []

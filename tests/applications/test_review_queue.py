@@ -100,3 +100,32 @@ def test_filter_and_sort_by_declared_points(client, reviewer):
     assert high.receipt_number in page and low.receipt_number not in page
     page = client.get(reverse("review_queue"), {"sort": "-points"}).content.decode()
     assert page.index(high.receipt_number) < page.index(low.receipt_number)
+
+
+def test_queue_holds_exactly_what_reviewers_may_view():
+    """review_queue_for drops applications_for's per-company clause for speed: same rows, every state."""
+    from applications.selectors import QUEUE_STATES, applications_for, review_queue_for
+
+    apps = [submitted_app() for _ in range(2)]
+    for app, state in zip(apps, (Application.Status.WITHDRAWN, Application.Status.APPROVED)):
+        Application.objects.filter(pk=app.pk).update(status=state)
+    site = SiteFactory()
+    services.application_start(user=legal_rep(site.company), site=site, campaign=open_campaign())  # a draft
+    for user in (UserFactory(role=User.Role.REVIEWER), UserFactory(role=User.Role.SUPERVISOR),
+                 UserFactory(is_superuser=True)):
+        assert set(review_queue_for(user)) == set(applications_for(user).filter(status__in=QUEUE_STATES))
+    assert not review_queue_for(legal_rep(site.company)).exists()
+
+
+def test_long_queue_is_counted_only_up_to_the_limit(client, reviewer, monkeypatch, settings):
+    from applications.pagination import BoundedPaginator
+
+    monkeypatch.setattr(BoundedPaginator, "LIMIT", 3)
+    settings.OT24_PAGINATE_BY = 2
+    apps = [submitted_app(days_ago=n) for n in range(5)]
+    client.force_login(reviewer)
+    page = client.get(reverse("review_queue")).content.decode()
+    assert "Pagina 1 di 2" in page and "oltre 10.000 risultati" in page
+    assert apps[4].receipt_number in page and apps[3].receipt_number in page  # oldest first
+    assert apps[2].receipt_number in client.get(reverse("review_queue"), {"page": 2}).content.decode()
+    assert apps[1].receipt_number not in client.get(reverse("review_queue"), {"page": 3}).content.decode()

@@ -1,0 +1,15 @@
+"""Pagination that never counts a whole table: long lists (the reviewers' queue of a year's applications)
+count at most LIMIT rows and say "oltre" beyond that."""
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+
+class BoundedPaginator(Paginator):
+    LIMIT = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        """SELECT COUNT(*) over the first LIMIT + 1 rows only."""
+        counted = self.object_list[: self.LIMIT + 1].count()
+        self.truncated = counted > self.LIMIT
+        return min(counted, self.LIMIT)
