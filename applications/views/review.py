@@ -60,7 +60,8 @@ def queue_filter(user, params) -> tuple:
     elif f["due"] == "near":
         qs = qs.filter(status__in=open_states, submitted_at__gte=now - deadline,
                        submitted_at__lt=now - deadline + dt.timedelta(days=NEAR_DUE_DAYS))
-    qs = qs.order_by(SORTS.get(f["sort"], "submitted_at"), "pk")
+    sort = SORTS.get(f["sort"], "submitted_at")
+    qs = qs.order_by(sort, "-pk" if sort.startswith("-") else "pk")  # one direction: the index is read in order
     return qs, f
 
 
