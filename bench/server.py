@@ -72,8 +72,8 @@ def get(base: str, path: str, cookie: str | None = None) -> tuple[int, float, by
 
 
 def sequential_latency(base: str, path: str, cookie: str, n: int = 30) -> dict:
-    """p50/p95 of n sequential GETs (after two warm-up requests) on an otherwise idle server."""
-    for _ in range(2):
+    """p50/p95 of n sequential GETs (after warm-up requests reaching both workers) on an idle server."""
+    for _ in range(2 * WORKERS + 2):
         get(base, path, cookie)
     times, statuses = [], set()
     for _ in range(n):
