@@ -201,11 +201,16 @@ def load_population() -> Path:
         Mandate.objects.create(consultant=consultants[n % 10], company=d.company, start_date=today - dt.timedelta(days=30))
     reviewers = [UserFactory(role="reviewer") for _ in range(5)]
     data.analyze()
+    from django.utils.crypto import get_random_string
+
+    def who(user, **extra) -> dict:
+        return {"cookie": session_cookie(user), "csrf": get_random_string(32), **extra}
+
     identities = {
-        "company": [{"cookie": session_cookie(d.rep), "app": d.application.pk} for d in drafts[:50]],
-        "consultant": [{"cookie": session_cookie(c), "apps": [d.application.pk for n, d in enumerate(drafts[:50]) if n % 10 == i]}
+        "company": [who(d.rep, app=d.application.pk) for d in drafts[:50]],
+        "consultant": [who(c, apps=[d.application.pk for n, d in enumerate(drafts[:50]) if n % 10 == i])
                        for i, c in enumerate(consultants)],
-        "reviewer": [{"cookie": session_cookie(r), "apps": [d.application.pk for d in drafts[50:]]} for r in reviewers],
+        "reviewer": [who(r, apps=[d.application.pk for d in drafts[50:]]) for r in reviewers],
     }
     path = WORK / "identities.json"
     path.write_text(json.dumps(identities))
