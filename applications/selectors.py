@@ -77,8 +77,18 @@ def application_catalogue(application: Application) -> scoring.Catalogue:
     return edition_catalogue(application.campaign.edition).scoring
 
 
+def with_catalogue_interventions(selections, catalogue: EditionCatalogue) -> list[Selection]:
+    """Attach to each selection its intervention from the cached catalogue instead of joining it."""
+    selections = list(selections)
+    for s in selections:
+        intervention = catalogue.by_id.get(s.intervention_id)
+        if intervention is not None:
+            s.intervention = intervention
+    return selections
+
+
 def application_selections(application: Application) -> list[Selection]:
-    return list(application.selections.select_related("intervention"))
+    return with_catalogue_interventions(application.selections.all(), edition_catalogue(application.campaign.edition))
 
 
 def to_scoring_selections(selections) -> list[scoring.Selection]:
@@ -226,7 +236,7 @@ def dashboard_rows(user, campaign, *, query: str = "", status: str = "") -> list
     apps = {
         a.site_id: a
         for a in Application.objects.filter(campaign=campaign, site__in=sites).prefetch_related(
-            Prefetch("selections", queryset=Selection.objects.select_related("intervention")),
+            "selections",
             Prefetch("evidence_files", queryset=EvidenceFile.objects.only("id", "application_id", "evidence_item_id")),
         ).select_related("campaign__edition", "site__company")
     }
@@ -243,7 +253,7 @@ def dashboard_rows(user, campaign, *, query: str = "", status: str = "") -> list
             continue
         total = missing = None
         if application is not None:
-            selections = list(application.selections.all())
+            selections = with_catalogue_interventions(application.selections.all(), edition)
             total = application_score(application, catalogue, selections).total
             missing = _missing_evidence(selections, list(application.evidence_files.all()), evidence_items)
         rows.append(DashboardRow(site=site, application=application, total=total, missing_evidence=missing, days_left=days_left))

@@ -75,6 +75,7 @@ class EditionCatalogue:
     interventions: tuple[Intervention, ...]
     scoring: scoring.Catalogue
     by_code: dict[str, Intervention] = field(repr=False)
+    by_id: dict[int, Intervention] = field(repr=False)
     evidence_items: dict[int, EvidenceItem] = field(repr=False)
 
     def of_section(self, letter: str) -> list[Intervention]:
@@ -98,6 +99,7 @@ def edition_catalogue(edition: Edition) -> EditionCatalogue:
         interventions=interventions,
         scoring=build_scoring_catalogue(edition, interventions),
         by_code={i.code: i for i in interventions},
+        by_id={i.pk: i for i in interventions},
         evidence_items={e.pk: e for i in interventions for e in i.evidence_items.all()},
     )
     with _CATALOGUES_LOCK:
