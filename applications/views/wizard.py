@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from interventions.models import EvidenceItem
@@ -182,6 +183,8 @@ def _section(request, application, letter):
     for item, sel_field, sub_field, decl_field in form.rows():
         points = {sp.sector: sp.points for sp in item.sector_points.all()}.get(sector, item.points)
         rows.append({"item": item, "points": points, "sel": sel_field, "sub": sub_field, "decl": decl_field,
+                     # In Python: a {% blocktranslate count %} per row was a quarter of the page's time.
+                     "points_label": ngettext("%(points)s punto", "%(points)s punti", points) % {"points": points},
                      "errors": line_errors.get(item.code, [])})
     section = catalogue.sections[letter]
     return render(request, "applications/wizard/section.html",
