@@ -187,3 +187,22 @@ def test_sealing_works_inside_a_running_event_loop():
 
     report = asyncio.run(inside())
     assert report["signatures"][0]["intact"]
+
+
+def test_manifest_lists_every_file_with_name_size_and_hash(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from applications.demo import minimal_pdf
+    from applications.pdf import render_application_pdf
+    from tests.factories import evidence_draft
+
+    app, rep, item = evidence_draft()
+    names = ["verbale-riunione.pdf", "un-nome-di-file-molto-lungo-che-non-entra-nella-colonna.pdf"]
+    for n, name in enumerate(names):
+        services.evidence_add(user=rep, application=app, evidence_item=item,
+                              uploaded_file=SimpleUploadedFile(name, minimal_pdf(f"doc {n}")))
+    text = pdf_text(render_application_pdf(app)).replace("\n", " ")
+    assert "C4 — " in text and item.label.split()[0] in text
+    for f in app.evidence_files.all():
+        assert f.sha256 in text and f"{f.size} B" in text
+    assert "verbale-riunione.pdf" in text and names[1][:37] + "…" in text  # long names cut to the column
