@@ -155,7 +155,8 @@ def test_verify_application_command(tmp_path, settings):
     from applications import signing
     from applications.demo import minimal_pdf
 
-    sealed = signing.seal_pdf(minimal_pdf("verifica"), reason="prova")
+    original = minimal_pdf("verifica")
+    sealed = signing.seal_pdf(original, reason="prova")
     good = tmp_path / "ok.pdf"
     good.write_bytes(sealed)
     out = StringIO()
@@ -164,7 +165,7 @@ def test_verify_application_command(tmp_path, settings):
     assert report["issued_by_portal"] and report["unaltered"]
 
     flipped = bytearray(sealed)
-    flipped[len(flipped) // 3] ^= 0x01  # one flipped byte inside the signed range
+    flipped[len(original) // 2] ^= 0x01  # one flipped byte of the sealed document (the signed range)
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(bytes(flipped))
     with pytest.raises(CommandError):
