@@ -53,8 +53,16 @@ def gunicorn():
 
 
 def worker_pids(master: subprocess.Popen) -> list[int]:
-    out = subprocess.run(["pgrep", "-P", str(master.pid)], capture_output=True, text=True).stdout.split()
-    return [int(p) for p in out]
+    """gunicorn's workers: the children of the master process, read from /proc (no procps needed)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master.pid:
+            children.append(int(stat.parent.name))
+    return children
 
 
 def get(base: str, path: str, cookie: str | None = None) -> tuple[int, float, bytes]:
