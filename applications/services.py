@@ -180,7 +180,7 @@ def store_evidence(*, user, application: Application, evidence_item: EvidenceIte
             f"{settings.OT24_MAX_APPLICATION_BYTES // (1024 * 1024)} MB in totale."
         )
     try:
-        stored = storage.save_stream(uploaded_file.chunks(storage.CHUNK_BYTES), name, max_bytes=limit, too_big=too_big)
+        stored = storage.save_upload(uploaded_file, name, max_bytes=limit, too_big=too_big)
     except storage.RejectedFile as exc:
         raise ValidationError(str(exc)) from None
     except OSError:

@@ -176,6 +176,38 @@ class _OwnTemporaryFile(File):
         return self._path
 
 
+def _too_big(max_bytes: int, message: str | None) -> RejectedFile:
+    return RejectedFile(message or f"Il file supera il limite di {max_bytes // (1024 * 1024)} MB.")
+
+
+def save_upload(uploaded, filename: str, *, max_bytes: int | None = None, too_big: str | None = None) -> StoredFile:
+    """An uploaded file. One that Django already wrote to a temporary file and hashed on arrival
+    (applications.uploads) is checked where it lies and moved into the store without another copy;
+    anything else (small files kept in memory) goes through save_stream."""
+    sha, path = getattr(uploaded, "sha256", None), None
+    if sha and hasattr(uploaded, "temporary_file_path"):
+        path = uploaded.temporary_file_path()
+    if not path:
+        return save_stream(uploaded.chunks(CHUNK_BYTES), filename, max_bytes=max_bytes, too_big=too_big)
+    if max_bytes is None:
+        max_bytes = settings.OT24_MAX_FILE_BYTES
+    if uploaded.size > max_bytes:
+        raise _too_big(max_bytes, too_big)
+    if uploaded.size == 0:
+        raise RejectedFile("Il file è vuoto.")
+    with open(path, "rb") as fh:
+        content_type = detect_type(fh.read(16), filename)
+    CONTENT_CHECKS[content_type](path)
+    storage_name = f"{sha[:2]}/{sha}"
+    store = backend()
+    if not store.exists(storage_name):  # content-addressed: the same bytes are stored once
+        saved = store.save(storage_name, uploaded)  # the file-system storage renames the temporary file
+        if saved != storage_name:
+            store.delete(saved)
+            raise OSError(f"storage renamed {storage_name} to {saved}")
+    return StoredFile(storage_name=storage_name, sha256=sha, size=uploaded.size, content_type=content_type)
+
+
 def save_stream(
     chunks, filename: str, *, max_bytes: int | None = None, too_big: str | None = None, untrusted: bool = True
 ) -> StoredFile:
@@ -192,7 +224,7 @@ def save_stream(
             for chunk in chunks:
                 size += len(chunk)
                 if size > max_bytes:
-                    raise RejectedFile(too_big or f"Il file supera il limite di {max_bytes // (1024 * 1024)} MB.")
+                    raise _too_big(max_bytes, too_big)
                 if len(head) < 16:
                     head += chunk[: 16 - len(head)]
                 digest.update(chunk)

@@ -176,6 +176,7 @@ OT24_SEAL_ALLOW_DEV_CERT = True
 OT24_QUALIFIED_TRUST_ROOTS_DIR = env("OT24_QUALIFIED_TRUST_ROOTS_DIR", default=str(BASE_DIR / "trust-roots"))
 OT24_DEV_CERT_DIR = env("OT24_DEV_CERT_DIR", default=str(BASE_DIR / "dev-certs"))
 FILE_UPLOAD_HANDLERS = ["applications.uploads.MemoryUploadHandler", "applications.uploads.TemporaryUploadHandler"]
+FILE_UPLOAD_TEMP_DIR = str(PRIVATE_MEDIA_ROOT / "tmp" / "uploads")  # beside the store: moved in by a rename
 OT24_MAX_FILE_BYTES = env.int("OT24_MAX_FILE_BYTES", default=20 * 1024 * 1024)
 OT24_MAX_APPLICATION_BYTES = env.int("OT24_MAX_APPLICATION_BYTES", default=200 * 1024 * 1024)
 OT24_CLARIFICATION_DAYS = env.int("OT24_CLARIFICATION_DAYS", default=30)

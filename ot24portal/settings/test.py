@@ -11,6 +11,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PRIVATE_MEDIA_ROOT = Path(env("OT24_PRIVATE_MEDIA_ROOT", default=tempfile.mkdtemp(prefix="ot24-test-media-")))
 STORAGES = {**STORAGES, "evidence": evidence_storage(PRIVATE_MEDIA_ROOT)}  # noqa: F405
+FILE_UPLOAD_TEMP_DIR = str(PRIVATE_MEDIA_ROOT / "tmp" / "uploads")
 OT24_DEV_CERT_DIR = tempfile.mkdtemp(prefix="ot24-test-certs-")
 # The test client's login() authenticates without a request, which django-axes refuses; the lock-out
 # itself is tested through the real login form with the full backend list (tests/test_security.py).

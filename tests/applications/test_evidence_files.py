@@ -114,3 +114,45 @@ def test_s3_storage_is_chosen_by_settings(monkeypatch):
     import_string(config["BACKEND"])  # the backend is installed
     monkeypatch.delenv("OT24_EVIDENCE_S3_BUCKET")
     assert base.evidence_storage("/x")["BACKEND"].endswith("FileSystemStorage")
+
+
+def _post_evidence(client, app, item, name, content):
+    return client.post(reverse("application_step", args=[app.pk, "evidence"]),
+                       {"evidence_item": item.pk, "file": SimpleUploadedFile(name, content, "application/pdf")})
+
+
+def test_large_upload_is_stored_from_the_temporary_file_django_wrote(client, draft, settings):
+    """Above FILE_UPLOAD_MAX_MEMORY_SIZE Django writes the upload to a temporary file, hashed as it
+    arrives (applications.uploads); it is checked there and moved into the store: same name, hash and
+    private mode as any upload, and no temporary file left behind."""
+    import hashlib
+    import stat
+    from pathlib import Path
+
+    app, rep, item = draft
+    content = minimal_pdf("x" * (settings.FILE_UPLOAD_MAX_MEMORY_SIZE + 100_000))
+    client.force_login(rep)
+    assert _post_evidence(client, app, item, "grande.pdf", content).status_code == 302
+    stored = app.evidence_files.get(original_name="grande.pdf")
+    assert stored.sha256 == hashlib.sha256(content).hexdigest() and stored.size == len(content)
+    path = storage.path_of(stored.storage_name)
+    assert path.read_bytes() == content and stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert not any(Path(settings.FILE_UPLOAD_TEMP_DIR).iterdir())
+
+
+def test_large_hostile_upload_is_refused_and_leaves_nothing(client, draft, settings):
+    from pathlib import Path
+
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    from tests.applications.test_hostile_uploads import pdf_with
+
+    app, rep, item = draft
+    script = DictionaryObject({NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert(1);")})
+    hostile = pdf_with(OpenAction=script, Padding=TextStringObject("x" * (settings.FILE_UPLOAD_MAX_MEMORY_SIZE + 100_000)))
+    before = stored_files()
+    client.force_login(rep)
+    page = _post_evidence(client, app, item, "grande.pdf", hostile).content.decode()
+    assert "script" in page and not app.evidence_files.exists()
+    assert stored_files() == before
+    assert not any(Path(settings.FILE_UPLOAD_TEMP_DIR).iterdir())
