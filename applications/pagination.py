@@ -5,7 +5,7 @@ from django.utils.functional import cached_property
 
 
 class BoundedPaginator(Paginator):
-    LIMIT = 5_000  # 200 pages of 25: beyond that, reviewers narrow the queue with its filters
+    LIMIT = 1_000  # 40 pages of 25: beyond that, reviewers narrow the queue with its filters (bench: scale)
 
     @cached_property
     def count(self) -> int:

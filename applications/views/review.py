@@ -45,7 +45,9 @@ def queue_filter(user, params) -> tuple:
     if f["status"] in S.values:
         qs = qs.filter(status=f["status"])
     if f["province"]:
-        qs = qs.filter(site__province__iexact=f["province"])
+        # Stored upper-case (validated): an exact match keeps PostgreSQL's estimate right, where UPPER()
+        # made it scan every site (bench: scale).
+        qs = qs.filter(site__province=f["province"].upper())
     if f["sector"]:
         qs = qs.filter(sector=f["sector"])
     if f["reviewer"] == "me":
