@@ -9,7 +9,8 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        """SELECT COUNT(*) over the first LIMIT + 1 rows only."""
-        counted = self.object_list[: self.LIMIT + 1].count()
+        """SELECT COUNT(*) over at most LIMIT + 1 rows, in no particular order (how many there are up
+        to the limit does not depend on the order, and sorting first made the count read every match)."""
+        counted = self.object_list.order_by()[: self.LIMIT + 1].count()
         self.truncated = counted > self.LIMIT
         return min(counted, self.LIMIT)
