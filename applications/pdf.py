@@ -33,12 +33,10 @@ def application_context(application: Application, *, final: bool = False) -> dic
             lines.append({"line": line, "intervention": intervention,
                           "suboptions": [f"{n}. {labels[n]}" for n in selections[line.code].suboptions if n in labels]})
         sections.append({"section": section, "lines": lines})
-    files = [f for row in overview.evidence for _, fs in row.items for f in fs]
     return {
         "application": application,
         "overview": overview,
         "sections": sections,
-        "files": files,
         "manifest": evidence_manifest(overview.evidence),
         "benefits": [(pat, benefit(pat.lavoratori_anno, pat.premium)) for pat in application.pats.all()],
         "draft": application.is_draft and not final,

@@ -198,14 +198,21 @@ def save_upload(uploaded, filename: str, *, max_bytes: int | None = None, too_bi
     with open(path, "rb") as fh:
         content_type = detect_type(fh.read(16), filename)
     CONTENT_CHECKS[content_type](path)
+    return StoredFile(storage_name=_store_by_hash(sha, uploaded), sha256=sha, size=uploaded.size,
+                      content_type=content_type)
+
+
+def _store_by_hash(sha: str, content: File) -> str:
+    """Save checked bytes under their hash, once per content (the file-system storage renames a
+    temporary file into place). Returns the storage name."""
     storage_name = f"{sha[:2]}/{sha}"
     store = backend()
-    if not store.exists(storage_name):  # content-addressed: the same bytes are stored once
-        saved = store.save(storage_name, uploaded)  # the file-system storage renames the temporary file
+    if not store.exists(storage_name):
+        saved = store.save(storage_name, content)
         if saved != storage_name:
             store.delete(saved)
             raise OSError(f"storage renamed {storage_name} to {saved}")
-    return StoredFile(storage_name=storage_name, sha256=sha, size=uploaded.size, content_type=content_type)
+    return storage_name
 
 
 def save_stream(
@@ -235,14 +242,8 @@ def save_stream(
         if untrusted:  # documents the portal itself produced (the signed PDF) skip the upload checks
             CONTENT_CHECKS[content_type](tmp_path)
         sha = digest.hexdigest()
-        storage_name = f"{sha[:2]}/{sha}"
-        store = backend()
-        if not store.exists(storage_name):  # content-addressed: the same bytes are stored once
-            with open(tmp_path, "rb") as fh:
-                saved = store.save(storage_name, _OwnTemporaryFile(fh, tmp_path))
-            if saved != storage_name:
-                store.delete(saved)
-                raise OSError(f"storage renamed {storage_name} to {saved}")
+        with open(tmp_path, "rb") as fh:
+            storage_name = _store_by_hash(sha, _OwnTemporaryFile(fh, tmp_path))
         return StoredFile(storage_name=storage_name, sha256=sha, size=size, content_type=content_type)
     finally:
         if os.path.exists(tmp_path):

@@ -196,21 +196,11 @@ def review_detail(request, pk: int):
 @login_required
 def evidence_preview(request, pk: int, file_pk: int):
     """Inline preview of an evidence file for reviewers, sandboxed, after the hash check."""
-    from django.http import FileResponse
+    from .wizard import evidence_response
 
-    from .. import storage
-    from .wizard import _altered
-
-    application = _reviewable(request, pk)
-    evidence = get_object_or_404(application.evidence_files, pk=file_pk)
-    if not storage.exists(evidence.storage_name):
-        raise Http404
-    if not storage.matches_hash(evidence.storage_name, evidence.sha256):
-        return _altered(f"evidence file {evidence.pk} of application {application.pk}",
-                        _("Il file risulta alterato rispetto a quello caricato e non viene consegnato. Contattare l'assistenza."))
-    response = FileResponse(storage.open_stored(evidence.storage_name), as_attachment=False,
-                            filename=evidence.original_name, content_type=evidence.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
+    response = evidence_response(_reviewable(request, pk), file_pk, as_attachment=False)
+    if response.status_code != 200:
+        return response
     response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
     response["X-Frame-Options"] = "SAMEORIGIN"
     return response

@@ -261,14 +261,20 @@ def evidence_download(request, pk: int, file_pk: int):
     application = get_application(request, pk)
     if not request.user.has_perm("applications.view_evidence", application):
         raise Http404
+    return evidence_response(application, file_pk, as_attachment=True)
+
+
+def evidence_response(application, file_pk: int, *, as_attachment: bool):
+    """One evidence file of the application, after its hash check: 404 when unknown or gone, 409 when
+    the stored bytes no longer match the upload. Callers have checked who may see it."""
     evidence = get_object_or_404(application.evidence_files, pk=file_pk)
     if not storage.exists(evidence.storage_name):
         raise Http404
     if not storage.matches_hash(evidence.storage_name, evidence.sha256):
         return _altered(f"evidence file {evidence.pk} of application {application.pk}",
                         _("Il file risulta alterato rispetto a quello caricato e non viene consegnato. Contattare l'assistenza."))
-    response = FileResponse(storage.open_stored(evidence.storage_name), as_attachment=True, filename=evidence.original_name,
-                            content_type=evidence.content_type)
+    response = FileResponse(storage.open_stored(evidence.storage_name), as_attachment=as_attachment,
+                            filename=evidence.original_name, content_type=evidence.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
