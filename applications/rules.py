@@ -22,10 +22,21 @@ def _company_of(obj) -> Company | None:
     return getattr(obj, "company", None)
 
 
+def _remembered(user, key, ask) -> bool:
+    """A relation's answer kept on this user object, which lives for one request (the authentication
+    middleware loads it anew each time): the view and the page ask about view and edit rights, which
+    both test the same relations (bench: queries)."""
+    answers = user.__dict__.setdefault("_ot24_relations", {})
+    if key not in answers:
+        answers[key] = ask()
+    return answers[key]
+
+
 @rules.predicate
 def is_company_member(user, obj) -> bool:
     company = _company_of(obj)
-    return bool(company) and user.is_authenticated and company.memberships.filter(user=user).exists()
+    return bool(company) and user.is_authenticated and _remembered(
+        user, ("member", company.pk), lambda: company.memberships.filter(user=user).exists())
 
 
 @rules.predicate
@@ -40,7 +51,8 @@ def has_current_mandate(user, obj) -> bool:
     return (
         bool(company)
         and user.is_authenticated
-        and Mandate.objects.current(timezone.localdate()).filter(consultant=user, company=company).exists()
+        and _remembered(user, ("mandate", company.pk), lambda: Mandate.objects.current(timezone.localdate())
+                        .filter(consultant=user, company=company).exists())
     )
 
 

@@ -4,8 +4,8 @@ Identities come from the JSON file named by BENCH_IDENTITIES: session cookies ma
 company users (each with their own draft), consultants (with clients' drafts) and reviewers (with
 submitted applications). Every request is named by page so locust reports each page separately.
 The user classes are named on locust's command line: CompanyUser, ConsultantUser and ReviewerUser
-(with think time) for the mixed load; WizardUser and MinimalUser (no think time) for the throughput
-of the wizard against the smallest Django view."""
+(with think time) for the mixed load; WizardUser, FloorUser and MinimalUser (no think time) for the
+throughput of the wizard against the smallest Django view and the floor page."""
 from __future__ import annotations
 
 import itertools
@@ -135,6 +135,17 @@ class WizardUser(CompanyUser):
     """The company's wizard traffic without think time: the throughput run."""
 
     wait_time = constant(0)
+
+
+class FloorUser(Portal):
+    """A company user opening the floor page (bench/urls.py) of their own application, no think time."""
+
+    role = "company"
+    wait_time = constant(0)
+
+    @task
+    def floor(self):
+        self.page(f"/bench/floor/{self.me['app']}/", "floor page")
 
 
 class MinimalUser(FastHttpUser):

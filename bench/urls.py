@@ -1,7 +1,14 @@
-"""The portal's URLs plus the load test's baseline: the smallest Django view the same gunicorn serves."""
+"""The portal's URLs plus the load test's baselines, served by the same gunicorn:
+- the smallest Django view (the issue's baseline);
+- a floor page: what any wizard page must do before its own work (session, user, the application
+  looked up and permission-checked as the wizard does, the portal's layout rendered), to show how much
+  of a wizard page's cost is the page itself."""
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.urls import path
 
+from applications.views.wizard import get_application
 from ot24portal.urls import urlpatterns as portal
 
 
@@ -9,4 +16,13 @@ def minimal(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-urlpatterns = [path("bench/minimal/", minimal, name="bench_minimal"), *portal]
+@login_required
+def floor(request, pk: int):
+    return render(request, "base.html", {"application": get_application(request, pk)})
+
+
+urlpatterns = [
+    path("bench/minimal/", minimal, name="bench_minimal"),
+    path("bench/floor/<int:pk>/", floor, name="bench_floor"),
+    *portal,
+]

@@ -70,3 +70,28 @@ def test_main_pages_run_the_same_few_queries_with_little_and_much_data(client):
     large = _counts(app, rep)
     assert large == small
     assert max(small.values()) <= MAX_QUERIES, small
+
+
+@pytest.mark.parametrize("who", ["member", "consultant"])
+def test_a_request_asks_about_the_users_company_relations_once(who):
+    """A wizard page checks view and edit rights, which test the same membership and mandate: within one
+    request (one user object, as the authentication middleware loads it) each is read once."""
+    from accounts.models import User
+    from tests.factories import member
+
+    app, rep, item = evidence_draft()
+    company = app.site.company
+    person = member(company) if who == "member" else consultant(company)
+    app = Application.objects.select_related("site__company").get(pk=app.pk)
+    user = User.objects.get(pk=person.pk)
+    with CaptureQueriesContext(connection) as first:
+        assert user.has_perm("applications.view_application", app)
+    with CaptureQueriesContext(connection) as second:
+        assert user.has_perm("applications.edit_application", app)
+        assert user.has_perm("applications.view_application", app)
+    assert len(first.captured_queries) >= 1
+    assert second.captured_queries == []
+    # The next request's user object asks again: a membership removed in between is seen at once.
+    company.memberships.filter(user=person).delete()
+    company.mandates.filter(consultant=person).delete()
+    assert not User.objects.get(pk=person.pk).has_perm("applications.view_application", app)
