@@ -279,6 +279,38 @@ def matches_hash(storage_name: str, sha256: str) -> bool:
     return digest.hexdigest() == sha256
 
 
+_REMEMBERED_MAX = 20_000
+_remembered_intact: dict[tuple, None] = {}  # insertion-ordered: the oldest answers are dropped first
+
+
+def _identity(storage_name: str) -> tuple | None:
+    """What changes whenever a stored file's bytes change through the file system: inode, size,
+    modification and change time (the change time cannot be set back by a program). None where the
+    storage has no local files (object storage) or the file is gone."""
+    try:
+        st = os.stat(backend().path(storage_name))
+    except (NotImplementedError, OSError):
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def matches_hash_remembered(storage_name: str, sha256: str) -> bool:
+    """matches_hash for screens that list many files (the reviewer's): a successful check is kept in
+    this process while the file's identity stays the same, so a view does not read every scan again.
+    Failures are never kept. Downloads and `verify_evidence` (which also catches silent disk
+    corruption) always read the file: they call matches_hash."""
+    identity = _identity(storage_name)
+    key = (storage_name, sha256, identity)
+    if identity is not None and key in _remembered_intact:
+        return True
+    intact = matches_hash(storage_name, sha256)
+    if intact and identity is not None and _identity(storage_name) == identity:
+        _remembered_intact[key] = None
+        if len(_remembered_intact) > _REMEMBERED_MAX:
+            del _remembered_intact[next(iter(_remembered_intact))]
+    return intact
+
+
 def delete_if_unused(storage_name: str, still_used: bool) -> None:
     if not still_used and exists(storage_name):
         backend().delete(storage_name)

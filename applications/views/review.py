@@ -180,7 +180,7 @@ def review_detail(request, pk: int):
     for row in evidence_checklist(application):
         items = []
         for item, files in row.items:
-            items.append((item, [{"file": f, "intact": storage.matches_hash(f.storage_name, f.sha256),
+            items.append((item, [{"file": f, "intact": storage.matches_hash_remembered(f.storage_name, f.sha256),
                                   "verdict": by_file.get(f.pk)} for f in files]))
         rows.append({"intervention": row.intervention, "items": items, "verdict": by_intervention.get(row.intervention.pk)})
     events = application.events.select_related("actor")

@@ -156,3 +156,56 @@ def test_large_hostile_upload_is_refused_and_leaves_nothing(client, draft, setti
     assert "script" in page and not app.evidence_files.exists()
     assert stored_files() == before
     assert not any(Path(settings.FILE_UPLOAD_TEMP_DIR).iterdir())
+
+
+def test_review_screen_check_is_remembered_until_the_file_changes(draft, monkeypatch):
+    """The reviewer's screen shows, for every file, whether it still has its recorded SHA-256. Reading
+    every file again on every view cost the reviewer a full read of each scan: the answer is kept while
+    the file's inode, size and change times are the same. A file rewritten in place, even to the same
+    size with its modification time put back, is read again (its change time moved)."""
+    import os
+    import time
+
+    app, rep, item = draft
+    evidence = services.evidence_add(user=rep, application=app, evidence_item=item,
+                                     uploaded_file=SimpleUploadedFile("a.pdf", minimal_pdf("ricordato")))
+    reads = []
+    real_open = storage.open_stored
+    monkeypatch.setattr(storage, "open_stored", lambda name: reads.append(name) or real_open(name))
+    assert storage.matches_hash_remembered(evidence.storage_name, evidence.sha256)
+    assert storage.matches_hash_remembered(evidence.storage_name, evidence.sha256)
+    assert len(reads) == 1
+    path = storage.path_of(evidence.storage_name)
+    before = os.stat(path)
+    time.sleep(0.05)  # past the file system's timestamp granularity, so the change time can move
+    path.write_bytes(path.read_bytes().replace(b"ricordato", b"falsifico"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(path).st_size == before.st_size
+    assert not storage.matches_hash_remembered(evidence.storage_name, evidence.sha256)
+    assert not storage.matches_hash_remembered(evidence.storage_name, evidence.sha256)  # failures are not kept
+    assert len(reads) == 3
+    path.unlink()
+    assert not storage.matches_hash_remembered(evidence.storage_name, evidence.sha256)
+
+
+def test_review_screen_reads_each_file_once_and_flags_an_altered_one(client, draft, monkeypatch):
+    from applications.models import Application
+    from tests.factories import UserFactory
+
+    app, rep, item = draft
+    evidence = services.evidence_add(user=rep, application=app, evidence_item=item,
+                                     uploaded_file=SimpleUploadedFile("a.pdf", minimal_pdf("schermo del revisore")))
+    Application.objects.filter(pk=app.pk).update(status=Application.Status.SUBMITTED, receipt_number="T-1")
+    reviewer = UserFactory(role="reviewer")
+    client.force_login(reviewer)
+    reads = []
+    real_open = storage.open_stored
+    monkeypatch.setattr(storage, "open_stored", lambda name: reads.append(name) or real_open(name))
+    for _ in range(3):
+        page = client.get(reverse("review_detail", args=[app.pk])).content.decode()
+        assert "impronta verificata" in page and "file alterato" not in page
+    assert reads == [evidence.storage_name]
+    path = storage.path_of(evidence.storage_name)
+    path.write_bytes(path.read_bytes() + b"%")
+    page = client.get(reverse("review_detail", args=[app.pk])).content.decode()
+    assert "file alterato o mancante" in page
