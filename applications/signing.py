@@ -112,7 +112,8 @@ def _signer():
     from pyhanko.sign import signers
 
     files, password = _seal_files()
-    identity = (files, password, tuple((os.stat(f).st_mtime_ns, os.stat(f).st_size) for f in files))
+    stats = [os.stat(f) for f in files]
+    identity = (files, password, tuple((st.st_mtime_ns, st.st_size) for st in stats))
     if _loaded_signer is None or _loaded_signer[0] != identity:
         if len(files) == 1:
             signer = signers.SimpleSigner.load_pkcs12(files[0], passphrase=password.encode() if password else None)
