@@ -179,7 +179,8 @@ class PAT(models.Model):
     class Meta:
         verbose_name = _("PAT")
         verbose_name_plural = _("PAT")
-        ordering = ["site", "number"]
+        # By the key, not the relation: "site" would sort by Site's own ordering, joining site and company.
+        ordering = ["site_id", "number"]
 
     def __str__(self):
         return f"PAT {self.number}"
@@ -312,7 +313,9 @@ class Selection(models.Model):
     class Meta:
         verbose_name = _("intervento selezionato")
         verbose_name_plural = _("interventi selezionati")
-        ordering = ["application", "intervention__order"]
+        # By the key, not the relation: "application" would sort by Application's own ordering (filing year,
+        # company, site), joining four tables on every list of one application's rows. Same below.
+        ordering = ["application_id", "intervention__order"]
         constraints = [
             models.UniqueConstraint(fields=["application", "intervention"], name="unique_selection")
         ]
@@ -340,7 +343,7 @@ class Clarification(models.Model):
     class Meta:
         verbose_name = _("richiesta di chiarimenti")
         verbose_name_plural = _("richieste di chiarimenti")
-        ordering = ["application", "created_at"]
+        ordering = ["application_id", "created_at"]
 
     def __str__(self):
         return f"{self.application_id}: {self.request[:40]}"
@@ -371,7 +374,7 @@ class EvidenceFile(models.Model):
     class Meta:
         verbose_name = _("file di documentazione")
         verbose_name_plural = _("file di documentazione")
-        ordering = ["application", "evidence_item__order", "uploaded_at"]
+        ordering = ["application_id", "evidence_item__order", "uploaded_at"]
 
     def __str__(self):
         return self.original_name
@@ -392,7 +395,7 @@ class Event(models.Model):
     class Meta:
         verbose_name = _("evento")
         verbose_name_plural = _("eventi")
-        ordering = ["application", "created_at", "pk"]
+        ordering = ["application_id", "created_at", "pk"]
 
     def __str__(self):
         return f"{self.application_id} {self.action} {self.from_status}->{self.to_status}"
@@ -426,7 +429,7 @@ class Verdict(models.Model):
     class Meta:
         verbose_name = _("giudizio")
         verbose_name_plural = _("giudizi")
-        ordering = ["application", "created_at", "pk"]
+        ordering = ["application_id", "created_at", "pk"]
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
