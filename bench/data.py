@@ -79,6 +79,9 @@ def make_draft(campaign, *, interventions: str = "one", files: int = 1, sector: 
     return Draft(application=app, rep=rep, company=site.company)
 
 
+PROVINCE = "(ARRAY['RM','MI','NA','TO','BA'])[1 + g % 5]"
+
+
 def submit_rows(application, n: int, *, start: int = 1) -> None:
     """`n` submitted applications cloned from `application`, each on its own new site, five sites per new
     company, spread over the queue's states, sectors, provinces and the last months."""
@@ -93,10 +96,11 @@ def submit_rows(application, n: int, *, start: int = 1) -> None:
     site_first, _ = clone_rows(Site, application.site_id, n, {
         "company_id": f"{company_first} + (g - {start}) % {companies}",
         "name": "'Sede ' || g",
-        "province": "(ARRAY['RM','MI','NA','TO','BA'])[1 + g % 5]",
+        "province": PROVINCE,
     }, start=start)
     clone_rows(Application, application.pk, n, {
         "site_id": f"{site_first - start} + g",
+        "province": PROVINCE,  # the site's (Application.province is its copy for the queue filter)
         "status": "(ARRAY['submitted','in_review','clarification_requested','approved','rejected'])[1 + g % 5]",
         "receipt_number": f"'B-{application.campaign.filing_year}-' || g",
         "submitted_at": "now() - (g % 200) * interval '1 day'",
