@@ -238,7 +238,7 @@ def dashboard_rows(user, campaign, *, query: str = "", status: str = "") -> list
         for a in Application.objects.filter(campaign=campaign, site__in=sites).prefetch_related(
             "selections",
             Prefetch("evidence_files", queryset=EvidenceFile.objects.only("id", "application_id", "evidence_item_id")),
-        ).select_related("campaign__edition", "site__company")
+        ).select_related("campaign__edition", "site__company").order_by()  # a dict: the rows are sorted below
     }
     edition = edition_catalogue(campaign.edition)
     catalogue = edition.scoring
