@@ -233,9 +233,10 @@ def dashboard_rows(user, campaign, *, query: str = "", status: str = "") -> list
             Q(company__ragione_sociale__icontains=query) | Q(name__icontains=query) | Q(city__icontains=query)
             | Q(company__codice_fiscale__icontains=query)
         )
+    sites = list(sites)  # read once: its ids filter the applications (as a subquery it cost more to plan)
     apps = {
         a.site_id: a
-        for a in Application.objects.filter(campaign=campaign, site__in=sites).prefetch_related(
+        for a in Application.objects.filter(campaign=campaign, site_id__in=[site.pk for site in sites]).prefetch_related(
             "selections",
             Prefetch("evidence_files", queryset=EvidenceFile.objects.only("id", "application_id", "evidence_item_id")),
         ).select_related("campaign__edition", "site__company").order_by()  # a dict: the rows are sorted below

@@ -138,3 +138,16 @@ def test_the_dashboard_reads_its_applications_without_sorting_them():
         assert client.get("/").status_code == 200
     lookups = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "applications_application"."id"')]
     assert lookups and not any("ORDER BY" in sql for sql in lookups), lookups
+
+
+def test_the_dashboard_filters_its_applications_by_site_ids_already_read():
+    """The sites are read once (the page lists them anyway) and their ids filter the applications: as a
+    subquery, the sites' company filter made PostgreSQL plan for ~2 ms instead of ~0.6 ms."""
+    app, rep, item = evidence_draft()
+    client = Client()
+    client.force_login(rep)
+    client.get("/")
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/").status_code == 200
+    lookups = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "applications_application"."id"')]
+    assert lookups and not any("IN (SELECT" in sql for sql in lookups), lookups
