@@ -115,39 +115,36 @@ def test_a_sites_pats_are_ordered_without_joining_the_site_and_company():
     assert '"applications_site"' not in sql.split(" FROM ", 1)[1] and '"applications_company"' not in sql, sql
 
 
-def test_a_wizard_page_looks_its_application_up_without_sorting():
-    """The application is found by key: no ORDER BY over the joined campaign and company (the model's
-    default list ordering), which PostgreSQL planned anew on every page."""
+def _application_reads(url_of) -> list[str]:
+    """The SQL of the queries reading applications when a company's representative opens a page (warm)."""
     app, rep, item = evidence_draft()
     client = Client()
     client.force_login(rep)
+    url = url_of(app)
+    client.get(url)
     with CaptureQueriesContext(connection) as ctx:
-        assert client.get(reverse("application_step", args=[app.pk, "A"])).status_code == 200
-    lookups = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "applications_application"."id"')]
-    assert lookups and all("filing_year" not in sql.split("ORDER BY")[-1] for sql in lookups if "ORDER BY" in sql), lookups
+        assert client.get(url).status_code == 200
+    reads = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "applications_application"."id"')]
+    assert reads
+    return reads
+
+
+def test_a_wizard_page_looks_its_application_up_without_sorting():
+    """The application is found by key: no ORDER BY over the joined campaign and company (the model's
+    default list ordering), which PostgreSQL planned anew on every page."""
+    reads = _application_reads(lambda app: reverse("application_step", args=[app.pk, "A"]))
+    assert all("filing_year" not in sql.split("ORDER BY")[-1] for sql in reads if "ORDER BY" in sql), reads
 
 
 def test_the_dashboard_reads_its_applications_without_sorting_them():
     """The dashboard sorts its rows itself (by urgency): the applications are read into a dict by site,
     so the model's list ordering (a sort over joined campaign, company and site) is not asked for."""
-    app, rep, item = evidence_draft()
-    client = Client()
-    client.force_login(rep)
-    client.get("/")
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get("/").status_code == 200
-    lookups = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "applications_application"."id"')]
-    assert lookups and not any("ORDER BY" in sql for sql in lookups), lookups
+    reads = _application_reads(lambda app: "/")
+    assert not any("ORDER BY" in sql for sql in reads), reads
 
 
 def test_the_dashboard_filters_its_applications_by_site_ids_already_read():
     """The sites are read once (the page lists them anyway) and their ids filter the applications: as a
     subquery, the sites' company filter made PostgreSQL plan for ~2 ms instead of ~0.6 ms."""
-    app, rep, item = evidence_draft()
-    client = Client()
-    client.force_login(rep)
-    client.get("/")
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get("/").status_code == 200
-    lookups = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "applications_application"."id"')]
-    assert lookups and not any("IN (SELECT" in sql for sql in lookups), lookups
+    reads = _application_reads(lambda app: "/")
+    assert not any("IN (SELECT" in sql for sql in reads), reads
