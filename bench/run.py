@@ -52,7 +52,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from bench import data, server  # noqa: E402
+from bench import data, goals, server  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 STEPS = ("scheda", "A", "B", "C", "D", "evidence", "review", "submit")
@@ -448,6 +448,7 @@ def markdown(r: dict) -> str:
     q = r["queries"]
     lines = ["# OT24 benchmark", "", f"Run {r['when']} on {r['machine']['cpus']} cores, Python {r['machine']['python']}, "
              f"PostgreSQL (throwaway cluster), gunicorn with {server.WORKERS} sync workers, production settings.", "",
+             "## Goals", "", *goals.markdown(goals.verdicts(r)), "",
              "## 1. Queries per page (goal: constant, at most 15)", "",
              "Warm pages (the per-process catalogue loaded). A session's expiry is refreshed by one more UPDATE at "
              "most every 5 minutes.", "",
