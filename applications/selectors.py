@@ -13,18 +13,19 @@ from interventions.models import Intervention
 from interventions.selectors import EditionCatalogue, edition_catalogue
 
 from .checklist import InterventionEvidence, ItemState, evidence_status
-from .models import Application, Company, EvidenceFile, Mandate, Selection, Site
+from .models import Application, Company, EvidenceFile, Mandate, Membership, Selection, Site
 
 
-def _works_for_q(user, prefix: str = "", today: dt.date | None = None) -> Q:
-    """Q on Company (through `prefix`) matching the companies the user works for: member, legal
-    representative or consultant with a current mandate. Mirrors rules.works_for_company."""
+def _company_ids_for(user, today: dt.date | None = None) -> QuerySet:
+    """The ids of the companies the user works for: member, legal representative or consultant with a
+    current mandate (mirrors rules.works_for_company). One UNION of three lookups by user, each on an
+    index: as an OR over a join, PostgreSQL read every company and sorted them for DISTINCT (bench:
+    scale, 11 ms for a consultant's 20 companies among 20,000)."""
     today = today or timezone.localdate()
-    current = Mandate.objects.current(today).filter(consultant=user).values("company_id")
     return (
-        Q(**{f"{prefix}memberships__user": user})
-        | Q(**{f"{prefix}legal_representative": user})
-        | Q(**{f"{prefix}pk__in": current})
+        Membership.objects.filter(user=user).order_by().values("company_id")
+        .union(Company.objects.filter(legal_representative=user).order_by().values("id"),
+               Mandate.objects.current(today).filter(consultant=user).order_by().values("company_id"))
     )
 
 
@@ -33,7 +34,7 @@ def companies_for(user) -> QuerySet[Company]:
         return Company.objects.none()
     if user.is_superuser:
         return Company.objects.all()
-    return Company.objects.filter(_works_for_q(user)).distinct()
+    return Company.objects.filter(pk__in=_company_ids_for(user))
 
 
 def sites_for(user) -> QuerySet[Site]:
@@ -64,7 +65,7 @@ def applications_for(user) -> QuerySet[Application]:
     qs = Application.objects.select_related("site__company", "campaign__edition")
     if user.is_superuser:
         return qs
-    visible = Q(site__company__in=companies_for(user))
+    visible = Q(site__company_id__in=_company_ids_for(user))
     if user.is_reviewer:
         visible |= ~Q(status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN])
     return qs.filter(visible)
