@@ -39,8 +39,9 @@ def companies_for(user) -> QuerySet[Company]:
 
 def sites_for(user) -> QuerySet[Site]:
     """The sites of the user's companies. The company ids are read first (one small query): as a
-    subquery, its OR of memberships and mandates made PostgreSQL guess thousands of companies and scan
-    every application of the year for a consultant's dashboard (bench: scale)."""
+    subquery (then an OR of memberships and mandates), PostgreSQL guessed thousands of companies and
+    scanned every application of the year for a consultant's dashboard (bench: scale); the list keeps
+    the sites' plan independent of how the ids are found."""
     company_ids = list(companies_for(user).values_list("pk", flat=True))
     return Site.objects.filter(company_id__in=company_ids).select_related("company")
 
