@@ -257,7 +257,7 @@ class Application(models.Model):
         verbose_name=_("revisore"),
     )
     declared_total = models.PositiveIntegerField(null=True, blank=True, editable=False, db_index=True,
-                                                 help_text="Counted points at submission, for the reviewers' queue.")
+                                                 help_text="Counted points: kept current while a draft (the dashboard's order), frozen at submission (the reviewers' queue).")
     # The decision (review issue): validated points, when, by whom, and the sealed letter.
     validated_total = models.PositiveIntegerField(null=True, blank=True, editable=False)
     decided_at = models.DateTimeField(null=True, blank=True, editable=False)

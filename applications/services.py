@@ -15,7 +15,8 @@ from interventions.models import EvidenceItem, Intervention
 
 from . import storage, workflow
 from .models import PAT, Application, Campaign, Event, EvidenceFile, Selection, Site
-from .selectors import application_catalogue, application_overview, application_selections, to_scoring_selections
+from .selectors import (application_catalogue, application_overview, application_score, application_selections,
+                        to_scoring_selections)
 from .snapshot import build_snapshot
 
 
@@ -94,7 +95,15 @@ def application_update_scheda(*, user, application: Application, data: dict, pat
     application.scheda_completed = True
     application.save()
     application.pats.set(pats)
+    _keep_total(application, application_score(application).total)  # section D's points follow the sector
     return application
+
+
+def _keep_total(application: Application, total: int) -> None:
+    """A draft's declared_total is its counted points, kept at every save (the dashboard sorts drafts by
+    it in the database); submission freezes it."""
+    Application.objects.filter(pk=application.pk).update(declared_total=total)
+    application.declared_total = total
 
 
 def section_check(
@@ -152,6 +161,7 @@ def application_save_section(
             intervention=interventions[code],
             defaults={"suboptions": sorted(subs), "declaration_confirmed": declared},
         )
+    _keep_total(application, result.total)
     return result
 
 

@@ -10,8 +10,8 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from ..models import Application, Campaign
-from ..selectors import companies_for, dashboard_rows
+from ..models import Application, Campaign, Site
+from ..selectors import companies_for, dashboard_rows, dashboard_rows_for, dashboard_sites
 
 
 def current_campaign():
@@ -25,8 +25,9 @@ def dashboard(request):
         return redirect("review_queue")
     query = request.GET.get("q", "").strip()[:100]
     status = request.GET.get("status", "")
-    rows = dashboard_rows(request.user, campaign, query=query, status=status) if campaign else []
-    page = Paginator(rows, settings.OT24_PAGINATE_BY).get_page(request.GET.get("page"))
+    sites = dashboard_sites(request.user, campaign, query=query, status=status) if campaign else Site.objects.none()
+    page = Paginator(sites, settings.OT24_PAGINATE_BY).get_page(request.GET.get("page"))
+    page.object_list = dashboard_rows_for(list(page.object_list), campaign) if campaign else []
     return render(
         request,
         "applications/dashboard.html",

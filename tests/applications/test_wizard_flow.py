@@ -291,6 +291,73 @@ def test_dashboard_paginates(client, setup, settings):
     assert client.get("/", {"page": 2}).status_code == 200
 
 
+def test_a_drafts_counted_points_are_kept_current_at_every_save(client, setup):
+    """declared_total follows a draft's counted points at every save of a section or of the scheda
+    (section D's points depend on the sector), so the dashboard can sort drafts in the database."""
+    from applications.selectors import application_score
+
+    campaign, site, pat, rep = setup
+    login(client, rep)
+    app = start(client, site)
+    assert post_section(client, app, "C", {"sel_C4": "on", "sel_C1": "on"}).status_code == 302
+    assert Application.objects.get(pk=app.pk).declared_total == 70
+    assert post_section(client, app, "D", {"sel_D1": "on"}).status_code == 302
+    app.refresh_from_db()
+    assert app.declared_total == application_score(app).total == 110  # D1 is worth 40 in costruzioni
+    assert post_scheda(client, app, pat, sector="chimica").status_code == 302
+    app.refresh_from_db()
+    assert app.declared_total == application_score(app).total == 90  # and 20 elsewhere
+
+
+def test_the_migration_scores_drafts_saved_before_totals_were_kept(client, setup):
+    import importlib
+
+    from django.apps import apps
+
+    campaign, site, pat, rep = setup
+    login(client, rep)
+    app = start(client, site)
+    post_section(client, app, "C", {"sel_C4": "on", "sel_C1": "on"})
+    Application.objects.filter(pk=app.pk).update(declared_total=None)
+    importlib.import_module("applications.migrations.0005_draft_totals").score_existing_drafts(apps, None)
+    assert Application.objects.get(pk=app.pk).declared_total == 70
+
+
+def _site_names_in_order(page: str, names) -> list[str]:
+    return sorted((n for n in names if f">{n}</a>" in page), key=lambda n: page.index(f">{n}</a>"))
+
+
+def test_the_dashboard_sorts_by_urgency_across_pages_and_scores_only_its_page(client, setup, settings):
+    """Drafts first (fewest points first), then sites without an application, then the rest, each group
+    by company and site name; the order comes from the database, so a page reads and scores only its
+    own rows (a consultant with 300 client sites waited 170 ms for every page when all were scored)."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    campaign, site, pat, rep = setup
+    settings.OT24_PAGINATE_BY = 2
+    site.name = "Zeta"
+    site.save()
+    sites = {name: SiteFactory(company=site.company, name=name) for name in ["Alfa", "Beta", "Gamma", "Delta", "Epsilon"]}
+    names = [*sites, "Zeta"]
+    login(client, rep)
+    post_section(client, start(client, sites["Alfa"]), "C", {"sel_C4": "on", "sel_C1": "on"})  # 70 points
+    start(client, sites["Beta"])  # 0 points
+    Application.objects.filter(pk=start(client, sites["Gamma"]).pk).update(status=Application.Status.SUBMITTED)
+    with CaptureQueriesContext(connection) as ctx:
+        first = client.get("/").content.decode()
+    reads = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "applications_application"."id"')]
+    assert len(reads) == 1 and len(re.search(r'"site_id" IN \(([^)]*)\)', reads[0]).group(1).split(",")) == 2, reads
+    pages = [first] + [client.get("/", {"page": n}).content.decode() for n in (2, 3)]
+    assert [_site_names_in_order(p, names) for p in pages] == [["Beta", "Alfa"], ["Delta", "Epsilon"], ["Zeta", "Gamma"]]
+    assert "Pagina 1 di 3" in first
+    assert _site_names_in_order(client.get("/", {"status": "draft"}).content.decode(), names) == ["Beta", "Alfa"]
+    assert _site_names_in_order(client.get("/", {"status": "none"}).content.decode(), names) == ["Delta", "Epsilon"]
+    assert _site_names_in_order(client.get("/", {"status": "submitted", "q": "a"}).content.decode(), names) == ["Gamma"]
+
+
 def test_section_preview_scores_without_saving(client, setup):
     campaign, site, pat, rep = setup
     login(client, rep)
