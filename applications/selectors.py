@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Case, F, FilteredRelation, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -42,9 +42,14 @@ def sites_for(user) -> QuerySet[Site]:
     """The sites of the user's companies. The company ids are read first (one small query): as a
     subquery (then an OR of memberships and mandates), PostgreSQL guessed thousands of companies and
     scanned every application of the year for a consultant's dashboard (bench: scale); the list keeps
-    the sites' plan independent of how the ids are found."""
-    company_ids = list(companies_for(user).values_list("pk", flat=True))
-    return Site.objects.filter(company_id__in=company_ids).select_related("company")
+    the sites' plan independent of how the ids are found (read from the UNION of relations, not the
+    companies table)."""
+    if not user.is_authenticated:
+        return Site.objects.none()
+    sites = Site.objects.select_related("company")
+    if user.is_superuser:
+        return sites
+    return sites.filter(company_id__in=[row["company_id"] for row in _company_ids_for(user)])
 
 
 S = Application.Status
@@ -227,28 +232,34 @@ class DashboardRow:
     days_left: int
 
 
+NOT_STARTED, PAST_DRAFT = 10**6, 10**6 + 1  # above any draft's points: the dashboard's order
+
+
 def dashboard_sites(user, campaign, *, query: str = "", status: str = "") -> QuerySet[Site]:
     """The sites the user works for, searched and filtered by this campaign's application, in order of
     urgency: drafts first (fewest points first), then sites without an application, then the rest; each
     group by company and site name. Sorted in the database by the drafts' kept totals, so a page reads and
     scores only its own rows (bench: a consultant with 300 client sites waited 170 ms for any page when
     every site was scored to be sorted)."""
-    sites = sites_for(user).annotate(
-        current=FilteredRelation("applications", condition=Q(applications__campaign=campaign)),
-    ).annotate(current_id=F("current__id"), current_status=F("current__status"), current_total=F("current__declared_total"))
+    current = Application.objects.filter(site=OuterRef("pk"), campaign=campaign).order_by()
+    # One number per site, from one lookup on the (campaign, site) unique index: a draft's points, then
+    # NOT_STARTED without an application, then PAST_DRAFT. (As a join, PostgreSQL hashed every application
+    # of the campaign: 111 ms for a portfolio of 5,000 sites among 100,000 applications; as a CASE over the
+    # subquery, it ran the subquery once per reference.)
+    urgency = Coalesce(Subquery(current.annotate(key=Case(
+        When(status=Application.Status.DRAFT, then=Coalesce("declared_total", Value(0))), default=Value(PAST_DRAFT),
+    )).values("key")[:1]), Value(NOT_STARTED))
+    sites = sites_for(user).annotate(urgency=urgency)
     if query:
         sites = sites.filter(
             Q(company__ragione_sociale__icontains=query) | Q(name__icontains=query) | Q(city__icontains=query)
             | Q(company__codice_fiscale__icontains=query)
         )
     if status == "none":
-        sites = sites.filter(current_id__isnull=True)
+        sites = sites.filter(~Exists(current))
     elif status:
-        sites = sites.filter(current_status=status)
-    draft = Q(current_status=Application.Status.DRAFT)
-    urgency = Case(When(draft, then=Value(0)), When(current_id__isnull=True, then=Value(1)), default=Value(2))
-    points = Case(When(draft, then=Coalesce("current_total", Value(0))), default=Value(0))
-    return sites.order_by(urgency, points, "company__ragione_sociale", "name", "pk")
+        sites = sites.filter(Exists(current.filter(status=status)))
+    return sites.order_by("urgency", "company__ragione_sociale", "name", "pk")
 
 
 def dashboard_rows_for(sites: list[Site], campaign) -> list[DashboardRow]:

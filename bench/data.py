@@ -45,7 +45,8 @@ def make_draft(campaign, *, interventions: str = "one", files: int = 1, sector: 
     selected, `files` evidence rows (all pointing at one stored PDF: storage is content-addressed)."""
     from applications import services
     from applications.demo import minimal_pdf
-    from applications.models import EvidenceFile, Selection
+    from applications.models import Application, EvidenceFile, Selection
+    from applications.selectors import application_score
     from django.core.files.uploadedfile import SimpleUploadedFile
     from interventions.models import Intervention
     from tests.factories import PATFactory, SiteFactory, legal_rep
@@ -66,6 +67,7 @@ def make_draft(campaign, *, interventions: str = "one", files: int = 1, sector: 
                       declaration_confirmed=True)
             for i in Intervention.objects.filter(section__edition=campaign.edition) if i.pk not in existing
         ])
+        Application.objects.filter(pk=app.pk).update(declared_total=application_score(app).total)  # as a save keeps it
     first_item = app.selections.get(intervention__code="C4").intervention.evidence_items.first()
     stored = services.evidence_add(user=rep, application=app, evidence_item=first_item,
                                    uploaded_file=SimpleUploadedFile("verbale.pdf", minimal_pdf("verbale")))
