@@ -93,15 +93,15 @@ def application_update_scheda(*, user, application: Application, data: dict, pat
     for name, value in data.items():
         setattr(application, name, value)
     application.scheda_completed = True
+    application.declared_total = application_score(application).total  # a draft's total: section D follows the sector
     application.save()
     application.pats.set(pats)
-    _keep_total(application, application_score(application).total)  # section D's points follow the sector
     return application
 
 
 def _keep_total(application: Application, total: int) -> None:
-    """A draft's declared_total is its counted points, kept at every save (the dashboard sorts drafts by
-    it in the database); submission freezes it."""
+    """A draft's declared_total is its counted points, kept at every save of a section (the scheda sets it
+    before its own save; the dashboard sorts drafts by it in the database); submission freezes it."""
     Application.objects.filter(pk=application.pk).update(declared_total=total)
     application.declared_total = total
 
