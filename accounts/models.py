@@ -71,11 +71,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.first_name or self.email
 
     def has_perm(self, perm, obj=None):
-        """Object permissions of the portal come only from the rules in applications/rules.py, for
-        superusers too: an administrator does not sign or edit a company's application."""
-        if obj is not None and perm.startswith("applications."):
-            import rules
+        """The portal's permissions come only from the rules in applications/rules.py, for superusers
+        too: an administrator does not sign or edit a company's application, nor assign reviews."""
+        import rules
 
+        if perm.startswith("applications.") and rules.perm_exists(perm):
             return self.is_active and rules.has_perm(perm, self, obj)
         return super().has_perm(perm, obj)
 

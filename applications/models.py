@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -169,7 +170,9 @@ class PAT(models.Model):
     """Posizione assicurativa territoriale, with the figures of INAIL's yearly rate notice."""
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="pats")
-    number = models.CharField(_("numero PAT"), max_length=10, unique=True, validators=[digits_validator])
+    # Not unique across the portal: two companies may claim the same number (one of them by mistake, or to
+    # squat it); a company cannot list it twice (forms.BasePATFormSet), and reviewers see the conflict.
+    number = models.CharField(_("numero PAT"), max_length=10, db_index=True, validators=[digits_validator])
     voce_di_tariffa = models.CharField(
         _("voce di tariffa"), max_length=4, validators=[RegexValidator(r"^\d{4}$", _("La voce di tariffa è di 4 cifre."))]
     )
@@ -189,6 +192,35 @@ class PAT(models.Model):
 
     def __str__(self):
         return f"PAT {self.number}"
+
+    FROZEN_FIELDS = ("site_id", "number", "voce_di_tariffa", "lavoratori_anno", "premium")
+
+    def is_frozen(self) -> bool:
+        """Named in an application that is no longer a draft: what was submitted depends on it."""
+        return bool(self.pk) and self.applications.exclude(status=Application.Status.DRAFT).exists()
+
+    def frozen_error(self) -> ValidationError:
+        return ValidationError(
+            _("La PAT %(n)s è indicata in una domanda già inviata: non può essere modificata e non può essere "
+              "eliminata. Per dati diversi aggiungere una nuova PAT."), params={"n": self.number}, code="frozen")
+
+    def save(self, *args, **kwargs):
+        if self.pk and self.is_frozen():
+            stored = PAT.objects.filter(pk=self.pk).values(*self.FROZEN_FIELDS).first()
+            def same(name):
+                if name == "site_id":
+                    return stored[name] == self.site_id
+                field = self._meta.get_field(name)
+                return stored[name] == field.to_python(getattr(self, name))
+
+            if stored and not all(same(f) for f in self.FROZEN_FIELDS):
+                raise self.frozen_error()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.is_frozen():
+            raise self.frozen_error()
+        return super().delete(*args, **kwargs)
 
 
 class Application(models.Model):

@@ -15,11 +15,12 @@ from interventions.scoring import benefit
 from interventions.selectors import edition_catalogue
 
 from .models import Application
-from .selectors import application_overview
+from .selectors import application_overview, application_pats
 
 
 def application_context(application: Application, *, final: bool = False) -> dict:
     overview = application_overview(application)
+    pats = application_pats(application)
     catalogue = edition_catalogue(application.campaign.edition)
     selections = {s.intervention.code: s for s in overview.selections}
     sections = []
@@ -38,7 +39,8 @@ def application_context(application: Application, *, final: bool = False) -> dic
         "overview": overview,
         "sections": sections,
         "manifest": evidence_manifest(overview.evidence),
-        "benefits": [(pat, benefit(pat.lavoratori_anno, pat.premium)) for pat in application.pats.all()],
+        "pats": pats,
+        "benefits": [(pat, benefit(pat.lavoratori_anno, pat.premium)) for pat in pats],
         "draft": application.is_draft and not final,
         "qualified": final and application.is_draft,
         "printed_at": timezone.localtime(),
@@ -93,7 +95,7 @@ def render_decision_pdf(application: Application, result, verdicts_by_interventi
                      "errors": list(line.errors) if line else []})
     html = render_to_string("pdf/decision.html", {
         "application": application, "result": result, "rows": rows,
-        "benefits": [(pat, benefit(pat.lavoratori_anno, pat.premium)) for pat in application.pats.all()],
+        "benefits": [(pat, benefit(pat.lavoratori_anno, pat.premium)) for pat in application_pats(application)],
         "approved": result.eligible, "printed_at": timezone.localtime(),
     })
     return HTML(string=html).write_pdf(pdf_variant="pdf/a-3b")

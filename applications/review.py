@@ -14,7 +14,7 @@ from interventions.models import Intervention
 
 from . import storage, workflow
 from .models import Application, Clarification, EvidenceFile, Event, Verdict
-from .selectors import application_catalogue, application_selections, to_scoring_selections
+from .selectors import application_catalogue, application_facts, application_selections, to_scoring_selections
 
 S = Application.Status
 REVIEWABLE = (S.IN_REVIEW, S.CLARIFICATION_REQUESTED, S.CLARIFICATION_ANSWERED)
@@ -39,10 +39,11 @@ def validated_score(application: Application) -> scoring.ScoreResult:
     by_intervention, _ = latest_verdicts(application)
     accepted = [s for s in application_selections(application)
                 if getattr(by_intervention.get(s.intervention_id), "outcome", None) == Verdict.Outcome.SUITABLE]
+    sector, workers = application_facts(application)
     return scoring.score(
         application_catalogue(application),
-        sector=application.sector or "altri",
-        workers=application.workers or 0,
+        sector=sector,
+        workers=workers,
         declarations=[s.intervention.code for s in accepted if s.declaration_confirmed],
         selections=to_scoring_selections(accepted),
     )
@@ -83,9 +84,9 @@ def verdict_record(*, user, application: Application, intervention: Intervention
 
 @transaction.atomic
 def note_add(*, user, application: Application, message: str) -> Event:
-    """A reviewer's internal note on the timeline: never shown to applicants."""
-    if not (user.is_authenticated and user.is_reviewer):
-        raise PermissionDenied("Solo i revisori possono aggiungere note interne.")
+    """The assigned reviewer's internal note on the timeline: never shown to applicants."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _require_assigned_reviewer(user, application)
     if not message.strip():
         raise ValidationError("La nota è vuota.")
     return Event.objects.create(application=application, actor=user, action="note", from_status=application.status,

@@ -97,6 +97,6 @@ rules.add_perm("applications.manage_sites", works_for_company)
 rules.add_perm("applications.view_application", works_for_company | (is_reviewer & is_submitted) | is_administrator)
 rules.add_perm("applications.edit_application", works_for_company & is_draft)
 rules.add_perm("applications.submit_application", (is_legal_representative | has_current_mandate) & is_draft)
-rules.add_perm("applications.review_queue", is_reviewer)
+rules.add_perm("applications.review_queue", is_reviewer | is_administrator)  # administrators look, never act
 rules.add_perm("applications.assign_reviews", is_supervisor)
 rules.add_perm("applications.view_evidence", works_for_company | (is_reviewer & is_submitted) | is_administrator)

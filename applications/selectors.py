@@ -3,6 +3,7 @@ filter mirrors a predicate in rules.py."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from dataclasses import dataclass, field
 
 from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
@@ -14,7 +15,7 @@ from interventions.models import Intervention
 from interventions.selectors import EditionCatalogue, edition_catalogue
 
 from .checklist import InterventionEvidence, ItemState, evidence_status
-from .models import Application, Company, EvidenceFile, Mandate, Membership, Selection, Site
+from .models import PAT, Application, Company, EvidenceFile, Mandate, Membership, Selection, Site
 
 
 def _company_ids_for(user, today: dt.date | None = None) -> QuerySet:
@@ -65,6 +66,15 @@ def review_queue_for(user) -> QuerySet[Application]:
     return Application.objects.filter(status__in=QUEUE_STATES).select_related("site__company", "campaign__edition")
 
 
+def application_recipients(application: Application) -> list[str]:
+    """Who hears about an application: the company's people (members and legal representative)."""
+    company = application.site.company
+    emails = {m.user.email for m in company.memberships.select_related("user")}
+    if company.legal_representative_id:
+        emails.add(company.legal_representative.email)
+    return sorted(emails)
+
+
 def applications_for(user) -> QuerySet[Application]:
     """Applications the user may view. Mirrors the `applications.view_application` permission."""
     if not user.is_authenticated:
@@ -103,15 +113,62 @@ def to_scoring_selections(selections) -> list[scoring.Selection]:
     return [scoring.Selection(code=s.intervention.code, suboptions=frozenset(s.suboptions)) for s in selections]
 
 
+@dataclass(frozen=True)
+class DeclaredPAT:
+    """A PAT as frozen in a submission's snapshot: what was declared, whatever the live row says now."""
+
+    number: str
+    voce_di_tariffa: str
+    lavoratori_anno: Decimal
+    premium: Decimal | None
+
+
+def _frozen(application: Application) -> dict | None:
+    return application.snapshot if (not application.is_draft and application.snapshot) else None
+
+
+def application_pats(application: Application) -> list:
+    """The PATs of the application: a draft's live rows; after submission, the frozen ones."""
+    frozen = _frozen(application)
+    if frozen is None:
+        return list(application.pats.all())
+    return [DeclaredPAT(number=p["number"], voce_di_tariffa=p["voce_di_tariffa"],
+                        lavoratori_anno=Decimal(p["lavoratori_anno"]),
+                        premium=None if p.get("premium") is None else Decimal(p["premium"]))
+            for p in frozen.get("pats", [])]
+
+
+def application_facts(application: Application) -> tuple[str, int]:
+    """(sector, workers) that section D's points and C1/C2 depend on; after submission, the frozen ones."""
+    frozen = _frozen(application)
+    facts = frozen.get("facts", {}) if frozen else {"sector": application.sector, "workers": application.workers}
+    return facts.get("sector") or "altri", facts.get("workers") or 0
+
+
+def pat_conflicts(application: Application) -> dict[str, list[str]]:
+    """PAT numbers of this application that another company lists too, with those companies' names
+    (for reviewers: a number can be claimed by mistake or by someone else)."""
+    numbers = [p.number for p in application_pats(application)]
+    conflicts: dict[str, list[str]] = {}
+    rows = (PAT.objects.filter(number__in=numbers).exclude(site__company_id=application.site.company_id)
+            .values_list("number", "site__company__ragione_sociale").order_by("number", "site__company__ragione_sociale"))
+    for number, name in rows:
+        conflicts.setdefault(number, [])
+        if name not in conflicts[number]:
+            conflicts[number].append(name)
+    return conflicts
+
+
 def application_score(
     application: Application, catalogue: scoring.Catalogue | None = None, selections: list[Selection] | None = None
 ) -> scoring.ScoreResult:
     catalogue = catalogue or application_catalogue(application)
     selections = application_selections(application) if selections is None else selections
+    sector, workers = application_facts(application)
     return scoring.score(
         catalogue,
-        sector=application.sector or "altri",
-        workers=application.workers or 0,
+        sector=sector,
+        workers=workers,
         declarations=[s.intervention.code for s in selections if s.declaration_confirmed],
         selections=to_scoring_selections(selections),
     )

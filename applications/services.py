@@ -7,7 +7,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from interventions import scoring
@@ -212,18 +212,29 @@ def store_evidence(*, user, application: Application, evidence_item: EvidenceIte
             clarification=clarification,
         )
     except Exception:
-        storage.delete_if_unused(stored.storage_name, EvidenceFile.objects.filter(sha256=stored.sha256).exists())
+        _delete_bytes_if_unreferenced(stored.storage_name)
         raise
     _bump_version(application, None)
     return evidence
 
 
+def _bytes_referenced(storage_name: str) -> bool:
+    """Every reference to stored bytes: evidence rows of any application, and the documents issued for
+    any application (sealed PDF, PDF prepared for a qualified signature, decision letter), including those
+    stored beside the uploads before issued documents got their own prefix."""
+    return (EvidenceFile.objects.filter(storage_name=storage_name).exists()
+            or Application.objects.filter(Q(pdf_storage_name=storage_name) | Q(presign_storage_name=storage_name)
+                                          | Q(decision_pdf_storage_name=storage_name)).exists())
+
+
+def _delete_bytes_if_unreferenced(storage_name: str) -> None:
+    storage.delete_if_unused(storage_name, _bytes_referenced(storage_name))
+
+
 def _delete_evidence_file(evidence: EvidenceFile) -> None:
-    storage_name, sha = evidence.storage_name, evidence.sha256
+    storage_name = evidence.storage_name
     evidence.delete()
-    transaction.on_commit(
-        lambda: storage.delete_if_unused(storage_name, EvidenceFile.objects.filter(sha256=sha).exists())
-    )
+    transaction.on_commit(lambda: _delete_bytes_if_unreferenced(storage_name))
 
 
 @transaction.atomic
@@ -283,11 +294,13 @@ def _store_signed_pdf(application: Application) -> None:
     )
     stored = storage.save_stream([sealed], "domanda.pdf", max_bytes=len(sealed), untrusted=False)
     try:
-        Application.objects.filter(pk=application.pk).update(
-            pdf_storage_name=stored.storage_name, pdf_sha256=stored.sha256
-        )
+        Application.objects.filter(pk=application.pk).update(pdf_storage_name=stored.storage_name,
+                                                             pdf_sha256=stored.sha256)
     except Exception:
-        storage.delete_if_unused(stored.storage_name, False)
+        # The bytes this call just wrote (a seal's timestamp makes them unique), referenced by nothing: the
+        # only place an issued document is ever removed.
+        if not _bytes_referenced(stored.storage_name):
+            storage.discard(stored.storage_name)
         raise
     application.pdf_storage_name, application.pdf_sha256 = stored.storage_name, stored.sha256
 
@@ -304,7 +317,7 @@ def application_withdraw(*, user, application: Application) -> Application:
 def review_take(*, user, application: Application) -> Application:
     """A reviewer takes a submitted application: it becomes theirs and its review starts."""
     application = Application.objects.select_for_update().get(pk=application.pk)
-    if not user.has_perm("applications.review_queue"):
+    if not (user.is_authenticated and user.is_reviewer):
         raise PermissionDenied("Solo i revisori INAIL possono prendere in carico una domanda.")
     if application.reviewer_id and application.reviewer_id != user.pk:
         raise ValidationError(f"La domanda è già assegnata a {application.reviewer}.")

@@ -202,10 +202,16 @@ def save_upload(uploaded, filename: str, *, max_bytes: int | None = None, too_bi
                       content_type=content_type)
 
 
-def _store_by_hash(sha: str, content: File) -> str:
+# Documents the portal issues (the sealed application, the PDF prepared for a qualified signature, the
+# signed application, the sealed decision letter) live under their own prefix, apart from uploads: nothing
+# that removes an upload can reach them, even when someone uploads the same bytes as evidence.
+ISSUED_PREFIX = "issued/"
+
+
+def _store_by_hash(sha: str, content: File, *, issued: bool = False) -> str:
     """Save checked bytes under their hash, once per content (the file-system storage renames a
     temporary file into place). Returns the storage name."""
-    storage_name = f"{sha[:2]}/{sha}"
+    storage_name = f"{ISSUED_PREFIX if issued else ''}{sha[:2]}/{sha}"
     store = backend()
     if not store.exists(storage_name):
         saved = store.save(storage_name, content)
@@ -216,10 +222,14 @@ def _store_by_hash(sha: str, content: File) -> str:
 
 
 def save_stream(
-    chunks, filename: str, *, max_bytes: int | None = None, too_big: str | None = None, untrusted: bool = True
+    chunks, filename: str, *, max_bytes: int | None = None, too_big: str | None = None, untrusted: bool = True,
+    issued: bool | None = None,
 ) -> StoredFile:
     """Write the chunks to a temporary file beside the store, hashing as they come; check type and size;
-    move into place under the hash. On any refusal nothing is left on disk."""
+    move into place under the hash. On any refusal nothing is left on disk. Trusted documents (those the
+    portal produced or verified itself) are issued documents: stored under ISSUED_PREFIX."""
+    if issued is None:
+        issued = not untrusted
     if max_bytes is None:
         max_bytes = settings.OT24_MAX_FILE_BYTES
     digest = hashlib.sha256()
@@ -243,7 +253,7 @@ def save_stream(
             CONTENT_CHECKS[content_type](tmp_path)
         sha = digest.hexdigest()
         with open(tmp_path, "rb") as fh:
-            storage_name = _store_by_hash(sha, _OwnTemporaryFile(fh, tmp_path))
+            storage_name = _store_by_hash(sha, _OwnTemporaryFile(fh, tmp_path), issued=issued)
         return StoredFile(storage_name=storage_name, sha256=sha, size=size, content_type=content_type)
     finally:
         if os.path.exists(tmp_path):
@@ -311,6 +321,18 @@ def matches_hash_remembered(storage_name: str, sha256: str) -> bool:
     return intact
 
 
+def discard(storage_name: str) -> None:
+    """Remove bytes just written by a write that failed before anything referenced them."""
+    if exists(storage_name):
+        backend().delete(storage_name)
+
+
+def is_issued(storage_name: str) -> bool:
+    return storage_name.startswith(ISSUED_PREFIX)
+
+
 def delete_if_unused(storage_name: str, still_used: bool) -> None:
-    if not still_used and exists(storage_name):
+    """Remove stored bytes nobody references any more (the caller counts every reference). Issued
+    documents are never removed this way."""
+    if not still_used and not is_issued(storage_name) and exists(storage_name):
         backend().delete(storage_name)

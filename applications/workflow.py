@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
-from django.db import transaction
 
 from .models import Application, Event
 from .rules import WORKFLOW_ROLES
@@ -74,26 +71,24 @@ def transition(application: Application, action: str, *, user=None, message: str
     Application.objects.filter(pk=application.pk).update(status=t.target)
     event = Event.objects.create(application=application, actor=user, action=action, from_status=source,
                                  to_status=t.target, message=message)
-    transaction.on_commit(lambda: notify(event))
+    notify(event)
     return event
 
 
 def notify(event: Event) -> None:
-    """E-mail the company's people about a change of state (never internal notes)."""
+    """E-mail the company's people about a change of state (never internal notes): queued with the change,
+    sent after the commit (notifications.services)."""
+    from notifications.services import email_enqueue
+
+    from .selectors import application_recipients
+
     if event.internal:
         return
     application = event.application
-    company = application.site.company
-    recipients = sorted({m.user.email for m in company.memberships.select_related("user")}
-                        | ({company.legal_representative.email} if company.legal_representative else set()))
-    if not recipients:
-        return
     label = TRANSITIONS[event.action].label
-    send_mail(
+    email_enqueue(
+        recipients=application_recipients(application),
         subject=f"OT24 {application.campaign.filing_year} – {application.unita_produttiva or application.site.name}: {label}",
-        message=(f"{label}.\nDomanda: {application.receipt_number or application.pk}\n"
-                 f"Stato: {application.get_status_display()}\n" + (f"\n{event.message}\n" if event.message else "")),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=recipients,
-        fail_silently=True,
+        body=(f"{label}.\nDomanda: {application.receipt_number or application.pk}\n"
+              f"Stato: {application.get_status_display()}\n" + (f"\n{event.message}\n" if event.message else "")),
     )

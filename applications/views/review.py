@@ -14,12 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from interventions.scoring import benefit
 from interventions.sectors import SECTOR_CHOICES
 
 from .. import services
 from ..models import Application, Verdict
 from ..pagination import BoundedPaginator
-from ..selectors import QUEUE_STATES, application_score, applications_for, review_queue_for
+from ..selectors import (QUEUE_STATES, application_facts, application_pats, application_score, applications_for,
+                         pat_conflicts, review_queue_for)
 
 S = Application.Status
 SORTS = {"due": "submitted_at", "-due": "-submitted_at", "company": "site__company__ragione_sociale",
@@ -79,9 +81,8 @@ def review_queue(request):
         days = a.days_to_decision(today)
         rows.append({"application": a, "days": days,
                      "urgent": a.status in open_states and days is not None and days <= NEAR_DUE_DAYS})
-    query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
     return render(request, "applications/review_queue.html", {
-        "page": page, "rows": rows, "filters": filters, "query": query, "statuses": [(s, S(s).label) for s in QUEUE_STATES],
+        "page": page, "rows": rows, "filters": filters, "statuses": [(s, S(s).label) for s in QUEUE_STATES],
         "sectors": SECTOR_CHOICES, "can_assign": request.user.has_perm("applications.assign_reviews"),
         "reviewers": User.objects.filter(role__in=[User.Role.REVIEWER, User.Role.SUPERVISOR], is_active=True).order_by("last_name"),
     })
@@ -184,7 +185,11 @@ def review_detail(request, pk: int):
                                   "verdict": by_file.get(f.pk)} for f in files]))
         rows.append({"intervention": row.intervention, "items": items, "verdict": by_intervention.get(row.intervention.pk)})
     events = application.events.select_related("actor")
+    sector, workers = application_facts(application)
     return render(request, "applications/review_detail.html", {
+        "declared_sector": dict(SECTOR_CHOICES).get(sector, sector), "declared_workers": workers,
+        "benefits": [(pat, benefit(pat.lavoratori_anno, pat.premium)) for pat in application_pats(application)],
+        "pat_conflicts": pat_conflicts(application),
         "application": application, "rows": rows, "validated": review.validated_score(application),
         "declared": application_score(application),
         "outcomes": Verdict.Outcome.choices, "is_mine": application.reviewer_id == request.user.pk,

@@ -21,7 +21,7 @@ from interventions.selectors import edition_catalogue
 from .. import pdf, services, storage, workflow
 from ..forms import EvidenceUploadForm, QualifiedPrepareForm, SchedaForm, SectionForm, SignedPdfForm, SubmitForm
 from ..models import Application, Campaign
-from ..selectors import application_overview, application_score, application_selections, sites_for
+from ..selectors import application_overview, application_pats, application_score, application_selections, sites_for
 
 logger = logging.getLogger(__name__)
 
@@ -433,7 +433,7 @@ def _clarification_context(request, application):
 
 
 def _benefits(application):
-    return [(pat, benefit(pat.lavoratori_anno, pat.premium)) for pat in application.pats.all()]
+    return [(pat, benefit(pat.lavoratori_anno, pat.premium)) for pat in application_pats(application)]
 
 
 def _review(request, application):
