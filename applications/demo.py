@@ -130,7 +130,7 @@ def _submitted(site, user, campaign, sections, place) -> Application:
 
 
 def _review(application: Application, reviewer: User, state: str) -> None:
-    from . import review
+    from review import services as review
 
     services.review_take(user=reviewer, application=application)
     codes = {s.intervention.code: s.intervention for s in application.selections.select_related("intervention")}

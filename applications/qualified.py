@@ -18,7 +18,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from . import storage, workflow
+from evidence import storage
+
+from . import workflow
 from .models import Application
 from .selectors import application_overview
 from .snapshot import build_snapshot

@@ -14,7 +14,7 @@ from interventions import scoring
 from interventions.models import Intervention
 from interventions.selectors import EditionCatalogue, edition_catalogue
 
-from .checklist import InterventionEvidence, ItemState, evidence_status
+from evidence.checklist import InterventionEvidence, ItemState, evidence_status
 from .models import PAT, Application, Company, EvidenceFile, Mandate, Membership, Selection, Site
 
 

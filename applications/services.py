@@ -13,7 +13,9 @@ from django.utils import timezone
 from interventions import scoring
 from interventions.models import EvidenceItem, Intervention
 
-from . import storage, workflow
+from evidence import storage
+
+from . import workflow
 from .models import PAT, Application, Campaign, Event, EvidenceFile, Selection, Site
 from .selectors import (application_catalogue, application_overview, application_score, application_selections,
                         to_scoring_selections)

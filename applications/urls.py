@@ -1,18 +1,10 @@
 from django.urls import path
 
-from .views import dashboard, review, sites, wizard
+from .views import dashboard, wizard
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
-    path("istruttoria/", review.review_queue, name="review_queue"),
-    path("istruttoria/assegna/", review.review_assign, name="review_assign"),
-    path("istruttoria/verifica/", review.verify_document, name="verify_document"),
-    path("istruttoria/<int:pk>/prendi/", review.review_take, name="review_take"),
-    path("istruttoria/<int:pk>/", review.review_detail, name="review_detail"),
-    path("istruttoria/<int:pk>/documenti/<int:file_pk>/anteprima/", review.evidence_preview, name="evidence_preview"),
     path("domande/export.csv", dashboard.dashboard_csv, name="dashboard_csv"),
-    path("aziende/<int:company_pk>/unita/nuova/", sites.site_create, name="site_create"),
-    path("unita/<int:site_pk>/", sites.site_edit, name="site_edit"),
     path("unita/<int:site_pk>/avvia/", wizard.application_start, name="application_start"),
     path("domande/<int:pk>/", wizard.application_detail, name="application_detail"),
     path("domande/<int:pk>/passo/<str:step>/", wizard.application_step, name="application_step"),

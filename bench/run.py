@@ -331,7 +331,7 @@ def upload_benchmark() -> dict:
     # for integrity and the PDF structure check (active content) that untrusted files get.
     import hashlib
 
-    from applications import storage
+    from evidence import storage
 
     hashes, checks = [], []
     for source in sources:

@@ -18,7 +18,9 @@ from interventions.models import EvidenceItem
 from interventions.scoring import benefit
 from interventions.selectors import edition_catalogue
 
-from .. import pdf, services, storage, workflow
+from evidence import storage
+
+from .. import pdf, services, workflow
 from ..forms import EvidenceUploadForm, QualifiedPrepareForm, SchedaForm, SectionForm, SignedPdfForm, SubmitForm
 from ..models import Application, Campaign
 from ..selectors import application_overview, application_pats, application_score, application_selections, sites_for
@@ -370,7 +372,7 @@ def qualified_upload(request, pk: int):
 @login_required
 @require_POST
 def clarification_upload(request, pk: int):
-    from .. import review
+    from review import services as review
 
     application = get_application(request, pk)
     form = EvidenceUploadForm(request.POST, request.FILES)
@@ -390,7 +392,7 @@ def clarification_upload(request, pk: int):
 @login_required
 @require_POST
 def clarification_answer(request, pk: int):
-    from .. import review
+    from review import services as review
 
     application = get_application(request, pk)
     answer = request.POST.get("answer", "")[:10000]
@@ -423,7 +425,7 @@ def _timeline(request, application):
 
 def _clarification_context(request, application):
     """The open request and what the applicant may upload in answer, when they may answer."""
-    from .. import review
+    from review import services as review
 
     clarification = review.open_clarification(application)
     if clarification is None or not workflow.allowed(request.user, application, "answer_clarification"):

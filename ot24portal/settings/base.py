@@ -27,7 +27,10 @@ INSTALLED_APPS = [
     "bootstrap_italia_template",
     "accounts",
     "interventions",
+    "organisations",
     "applications",
+    "evidence",
+    "review",
     "notifications",
 ]
 
@@ -176,7 +179,7 @@ OT24_SEAL_ALLOW_DEV_CERT = True
 # Qualified signatures uploaded by applicants: a folder of trusted root/intermediate certificates (PEM/DER).
 OT24_QUALIFIED_TRUST_ROOTS_DIR = env("OT24_QUALIFIED_TRUST_ROOTS_DIR", default=str(BASE_DIR / "trust-roots"))
 OT24_DEV_CERT_DIR = env("OT24_DEV_CERT_DIR", default=str(BASE_DIR / "dev-certs"))
-FILE_UPLOAD_HANDLERS = ["applications.uploads.MemoryUploadHandler", "applications.uploads.TemporaryUploadHandler"]
+FILE_UPLOAD_HANDLERS = ["evidence.uploads.MemoryUploadHandler", "evidence.uploads.TemporaryUploadHandler"]
 FILE_UPLOAD_TEMP_DIR = str(PRIVATE_MEDIA_ROOT / "tmp" / "uploads")  # beside the store: moved in by a rename
 OT24_MAX_FILE_BYTES = env.int("OT24_MAX_FILE_BYTES", default=20 * 1024 * 1024)
 OT24_MAX_APPLICATION_BYTES = env.int("OT24_MAX_APPLICATION_BYTES", default=200 * 1024 * 1024)

@@ -5,9 +5,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError
 from django.urls import reverse
 
-from applications import pdf, services, storage
+from applications import pdf, services
 from applications.demo import minimal_pdf
 from applications.models import Application, EvidenceFile
+from evidence import storage
 from interventions.models import EvidenceItem
 from tests.factories import DEFAULT_PASSWORD, ready_to_submit
 

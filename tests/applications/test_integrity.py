@@ -12,10 +12,12 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from accounts.models import User
-from applications import review, services, storage
+from applications import services
 from applications.models import PAT, Application
+from evidence import storage
 from interventions.models import Intervention
-from tests.applications.test_review_flow import code, post, reviewer, submitted  # noqa: F401 (fixtures)
+from review import services as review
+from tests.review.test_review_flow import code, post, reviewer, submitted  # noqa: F401 (fixtures)
 from tests.factories import PATFactory, SiteFactory, UserFactory, evidence_draft, legal_rep
 
 pytestmark = pytest.mark.django_db

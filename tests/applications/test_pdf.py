@@ -50,7 +50,7 @@ def test_submission_freezes_snapshot_and_signed_pdf(client):
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from applications import storage
+    from evidence import storage
     from applications.demo import minimal_pdf
     from applications.models import Application
     from interventions.models import Intervention
@@ -89,7 +89,7 @@ def test_submission_freezes_snapshot_and_signed_pdf(client):
     reader = PdfReader(io.BytesIO(stored))
     assert json.loads(reader.attachments["domanda-ot24.json"][0]) == json.loads(json.dumps(snap))
     assert b"pdfaid:part" in reader.xmp_metadata.stream.get_data()
-    from applications.verification import verify_bytes
+    from review.verification import verify_bytes
     report = verify_bytes(stored)
     assert report["unaltered"] and report["application"]["receipt_number"] == app.receipt_number
     assert report["snapshot_receipt"] == app.receipt_number

@@ -10,8 +10,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from django.core.exceptions import ValidationError
 
-from applications import qualified, services, storage
+from applications import qualified, services
 from applications.models import Application
+from evidence import storage
 from tests.factories import SiteFactory, legal_rep, ready_to_submit
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from applications.demo import minimal_pdf
 from applications.models import Application, Campaign, EvidenceFile
-from applications import storage
+from evidence import storage
 from interventions.models import EvidenceItem
 from tests.factories import DEFAULT_PASSWORD, PATFactory, SiteFactory, consultant, legal_rep, member, open_campaign
 

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from applications.models import Application, Clarification
-from applications.review import clarifications_expire
+from review.services import clarifications_expire
 from applications.selectors import application_recipients
 from notifications.services import email_enqueue, email_send_pending
 

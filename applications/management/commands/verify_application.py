@@ -3,7 +3,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from applications.verification import verify_bytes
+from review.verification import verify_bytes
 
 
 class Command(BaseCommand):

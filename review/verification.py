@@ -6,9 +6,9 @@ import hashlib
 import io
 import json
 
-from .models import Application
-from .pdf import SNAPSHOT_NAME
-from .signing import SEAL_FIELD, verify_pdf
+from applications.models import Application
+from applications.pdf import SNAPSHOT_NAME
+from applications.signing import SEAL_FIELD, verify_pdf
 
 
 def verify_bytes(data: bytes) -> dict:

@@ -10,11 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from interventions import scoring
+from evidence import storage
 from interventions.models import Intervention
 
-from . import storage, workflow
-from .models import Application, Clarification, EvidenceFile, Event, Verdict
-from .selectors import application_catalogue, application_facts, application_selections, to_scoring_selections
+from applications import workflow
+from applications.models import Application, Clarification, EvidenceFile, Event, Verdict
+from applications.selectors import application_catalogue, application_facts, application_selections, to_scoring_selections
 
 S = Application.Status
 REVIEWABLE = (S.IN_REVIEW, S.CLARIFICATION_REQUESTED, S.CLARIFICATION_ANSWERED)
@@ -114,7 +115,7 @@ def clarification_request(*, user, application: Application, request: str, inter
 @transaction.atomic
 def clarification_add_file(*, user, application: Application, evidence_item, uploaded_file) -> EvidenceFile:
     """A document in answer to the open request: a new hashed record; the submitted PDF stays as it was."""
-    from .services import store_evidence
+    from applications.services import store_evidence
 
     application = Application.objects.select_for_update().get(pk=application.pk)
     clarification = open_clarification(application)
@@ -162,7 +163,7 @@ def clarifications_expire(*, today: dt.date | None = None) -> int:
 def review_decide(*, user, application: Application) -> Application:
     """Approve when the validated score reaches the threshold, otherwise reject with the reason of each
     intervention not accepted; the decision letter is rendered, sealed and stored by hash."""
-    from . import pdf, signing
+    from applications import pdf, signing
 
     application = Application.objects.select_for_update().get(pk=application.pk)
     _require_assigned_reviewer(user, application)

@@ -7,7 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfWriter
 
-from applications import services, storage
+from applications import services
+from evidence import storage
 from applications.demo import minimal_pdf
 from tests.factories import DEFAULT_PASSWORD, evidence_draft
 
@@ -145,7 +146,7 @@ def test_large_hostile_upload_is_refused_and_leaves_nothing(client, draft, setti
 
     from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
-    from tests.applications.test_hostile_uploads import pdf_with
+    from tests.evidence.test_hostile_uploads import pdf_with
 
     app, rep, item = draft
     script = DictionaryObject({NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert(1);")})

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from interventions.sectors import SECTORS, suggest_sector
 
-from ..forms import PATFormSet, SiteForm
-from ..models import Site
-from ..selectors import companies_for, sites_for
+from applications.forms import PATFormSet, SiteForm
+from applications.models import Site
+from applications.selectors import companies_for, sites_for
 
 
 def _edit(request, site: Site, *, company):
@@ -31,7 +31,7 @@ def _edit(request, site: Site, *, company):
         return redirect("site_edit", site_pk=site.pk)
     voci = [f.instance.voce_di_tariffa for f in formset.forms if f.instance.pk]
     suggested = suggest_sector(voci)
-    return render(request, "applications/site_form.html", {
+    return render(request, "organisations/site_form.html", {
         "form": form, "formset": formset, "company": company, "site": site if site.pk else None,
         "suggested_sector": SECTORS.get(suggested) if suggested else None,
     })

@@ -12,10 +12,12 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from accounts.models import User
-from applications import review, services, storage
+from applications import services
 from applications.demo import minimal_pdf
 from applications.models import Application, Clarification
+from evidence import storage
 from interventions.models import Intervention
+from review import services as review
 from tests.factories import PATFactory, SiteFactory, UserFactory, draft_with, legal_rep
 
 pytestmark = pytest.mark.django_db

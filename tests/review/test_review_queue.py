@@ -135,7 +135,7 @@ def test_the_province_filter_follows_the_sites_province_and_reads_the_applicatio
     """The queue filters on a copy of the site's province kept on the application, so that PostgreSQL
     can read one index (province, points or due date) in order instead of walking the whole queue and
     joining every site until 25 match (bench: scale). The copy follows the site when it is edited."""
-    from applications.views.review import queue_filter
+    from review.views import queue_filter
 
     app = submitted_app(province="RM")
     assert app.province == "RM"

@@ -10,7 +10,8 @@ from PIL import Image
 from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
-from applications import services, storage
+from applications import services
+from evidence import storage
 from applications.demo import minimal_pdf
 from tests.factories import evidence_draft
 

@@ -17,10 +17,10 @@ from accounts.models import User
 from interventions.scoring import benefit
 from interventions.sectors import SECTOR_CHOICES
 
-from .. import services
-from ..models import Application, Verdict
-from ..pagination import BoundedPaginator
-from ..selectors import (QUEUE_STATES, application_facts, application_pats, application_score, applications_for,
+from applications import services
+from applications.models import Application, Verdict
+from applications.pagination import BoundedPaginator
+from applications.selectors import (QUEUE_STATES, application_facts, application_pats, application_score, applications_for,
                          pat_conflicts, review_queue_for)
 
 S = Application.Status
@@ -81,7 +81,7 @@ def review_queue(request):
         days = a.days_to_decision(today)
         rows.append({"application": a, "days": days,
                      "urgent": a.status in open_states and days is not None and days <= NEAR_DUE_DAYS})
-    return render(request, "applications/review_queue.html", {
+    return render(request, "review/review_queue.html", {
         "page": page, "rows": rows, "filters": filters, "statuses": [(s, S(s).label) for s in QUEUE_STATES],
         "sectors": SECTOR_CHOICES, "can_assign": request.user.has_perm("applications.assign_reviews"),
         "reviewers": User.objects.filter(role__in=[User.Role.REVIEWER, User.Role.SUPERVISOR], is_active=True).order_by("last_name"),
@@ -133,8 +133,10 @@ def review_detail(request, pk: int):
     check), verdicts per file and per intervention, the validated score, clarification and decision."""
     from interventions.models import Intervention
 
-    from .. import review, storage
-    from ..selectors import evidence_checklist
+    from applications.selectors import evidence_checklist
+    from evidence import storage
+
+    from . import services as review
 
     application = _reviewable(request, pk)
     if request.method == "POST":
@@ -186,7 +188,7 @@ def review_detail(request, pk: int):
         rows.append({"intervention": row.intervention, "items": items, "verdict": by_intervention.get(row.intervention.pk)})
     events = application.events.select_related("actor")
     sector, workers = application_facts(application)
-    return render(request, "applications/review_detail.html", {
+    return render(request, "review/review_detail.html", {
         "declared_sector": dict(SECTOR_CHOICES).get(sector, sector), "declared_workers": workers,
         "benefits": [(pat, benefit(pat.lavoratori_anno, pat.premium)) for pat in application_pats(application)],
         "pat_conflicts": pat_conflicts(application),
@@ -201,7 +203,7 @@ def review_detail(request, pk: int):
 @login_required
 def evidence_preview(request, pk: int, file_pk: int):
     """Inline preview of an evidence file for reviewers, sandboxed, after the hash check."""
-    from .wizard import evidence_response
+    from applications.views.wizard import evidence_response
 
     response = evidence_response(_reviewable(request, pk), file_pk, as_attachment=False)
     if response.status_code != 200:
@@ -214,7 +216,7 @@ def evidence_preview(request, pk: int, file_pk: int):
 @login_required
 def verify_document(request):
     """Reviewers upload a PDF and learn whether the portal issued it, unaltered, and for which application."""
-    from ..verification import verify_bytes
+    from .verification import verify_bytes
 
     _require_reviewer(request.user)
     report = None
@@ -230,4 +232,4 @@ def verify_document(request):
                 visible = applications_for(request.user).filter(pk=report["application"]["pk"]).exists()
                 if not visible:
                     report["application"] = None
-    return render(request, "applications/verify_document.html", {"report": report})
+    return render(request, "review/verify_document.html", {"report": report})
