@@ -16,9 +16,10 @@ from stdnum.it import codicefiscale
 
 from accounts.models import User
 from interventions.models import Edition
+from organisations.models import PAT, Company, Mandate, Membership, Site
 
 from . import services
-from .models import PAT, Application, Campaign, Company, Mandate, Membership, Site
+from .models import Application, Campaign
 
 DEMO_PASSWORD = "ot24-demo-2027"
 

@@ -4,8 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import validate_codice_fiscale_persona
+from organisations.models import PAT, Site
 
-from .models import PAT, Application, Site
+from .models import Application
 
 SCHEDA_FIELDS = [
     "ragione_sociale", "codice_ditta", "codice_sede", "unita_produttiva", "indirizzo", "citta", "cap",

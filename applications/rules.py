@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import rules
 from django.utils import timezone
+from organisations.models import Company, Mandate
 
-from .models import Application, Company, Mandate
+from .models import Application
 
 
 def _company_of(obj) -> Company | None:

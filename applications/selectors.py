@@ -15,7 +15,10 @@ from interventions.models import Intervention
 from interventions.selectors import EditionCatalogue, edition_catalogue
 
 from evidence.checklist import InterventionEvidence, ItemState, evidence_status
-from .models import PAT, Application, Company, EvidenceFile, Mandate, Membership, Selection, Site
+from evidence.models import EvidenceFile
+from organisations.models import PAT, Company, Mandate, Membership, Site
+
+from .models import Application, Selection
 
 
 def _company_ids_for(user, today: dt.date | None = None) -> QuerySet:

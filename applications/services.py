@@ -14,9 +14,11 @@ from interventions import scoring
 from interventions.models import EvidenceItem, Intervention
 
 from evidence import storage
+from evidence.models import EvidenceFile
+from organisations.models import PAT, Site
 
 from . import workflow
-from .models import PAT, Application, Campaign, Event, EvidenceFile, Selection, Site
+from .models import Application, Campaign, Event, Selection
 from .selectors import (application_catalogue, application_overview, application_score, application_selections,
                         to_scoring_selections)
 from .snapshot import build_snapshot

@@ -45,7 +45,8 @@ def make_draft(campaign, *, interventions: str = "one", files: int = 1, sector: 
     selected, `files` evidence rows (all pointing at one stored PDF: storage is content-addressed)."""
     from applications import services
     from applications.demo import minimal_pdf
-    from applications.models import Application, EvidenceFile, Selection
+    from applications.models import Application, Selection
+    from evidence.models import EvidenceFile
     from applications.selectors import application_score
     from django.core.files.uploadedfile import SimpleUploadedFile
     from interventions.models import Intervention
@@ -87,7 +88,8 @@ PROVINCE = "(ARRAY['RM','MI','NA','TO','BA'])[1 + g % 5]"
 def submit_rows(application, n: int, *, start: int = 1) -> None:
     """`n` submitted applications cloned from `application`, each on its own new site, five sites per new
     company, spread over the queue's states, sectors, provinces and the last months."""
-    from applications.models import Application, Company, Site
+    from applications.models import Application
+    from organisations.models import Company, Site
 
     companies = max(1, n // 5)
     company_first, _ = clone_rows(Company, application.site.company_id, companies, {

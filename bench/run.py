@@ -208,7 +208,7 @@ def pdf_benchmark() -> dict:
 def load_population() -> Path:
     """50 company users with their own drafts, 10 consultants with 5 clients each, 5 reviewers with
     20 submitted applications and 2,000 more in the queue. Returns the identities file for locust."""
-    from applications.models import Mandate
+    from organisations.models import Mandate
     from tests.factories import UserFactory, open_campaign
 
     reset_database()
@@ -309,7 +309,7 @@ RUNS = 3  # uploads (and disk copies): the median time and the largest memory gr
 def upload_benchmark() -> dict:
     from django.utils.crypto import get_random_string
 
-    from applications.models import EvidenceFile
+    from evidence.models import EvidenceFile
     from tests.factories import open_campaign
 
     reset_database()
@@ -400,7 +400,9 @@ PORTFOLIO_COMPANIES = (200, 1_000)  # then, outside the goal: the same consultan
 
 
 def scale_benchmark() -> dict:
-    from applications.models import EvidenceFile, Mandate, Selection
+    from applications.models import Selection
+    from evidence.models import EvidenceFile
+    from organisations.models import Mandate
     from tests.factories import UserFactory, open_campaign
 
     reset_database()
@@ -450,7 +452,7 @@ def portfolio_growth(consultant, cookie: str, measure_small: dict) -> list[dict]
     """Outside the goal (whose large database is the issue's): the consultant dashboard as the consultant's
     own portfolio grows on the large database, up to a trade association's service centre filing for a
     thousand member companies (generated companies have five sites each, with a submitted application)."""
-    from applications.models import Company, Mandate
+    from organisations.models import Company, Mandate
     from applications.selectors import sites_for
 
     pages = {name: url for name, (who, url) in SCALE_PAGES.items() if who == "consultant"}

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from interventions.sectors import SECTORS, suggest_sector
 
 from applications.forms import PATFormSet, SiteForm
-from applications.models import Site
+from organisations.models import Site
 from applications.selectors import companies_for, sites_for
 
 

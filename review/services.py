@@ -14,7 +14,9 @@ from evidence import storage
 from interventions.models import Intervention
 
 from applications import workflow
-from applications.models import Application, Clarification, EvidenceFile, Event, Verdict
+from applications.models import Application, Event
+from evidence.models import EvidenceFile
+from review.models import Clarification, Verdict
 from applications.selectors import application_catalogue, application_facts, application_selections, to_scoring_selections
 
 S = Application.Status

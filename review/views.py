@@ -18,7 +18,8 @@ from interventions.scoring import benefit
 from interventions.sectors import SECTOR_CHOICES
 
 from applications import services
-from applications.models import Application, Verdict
+from applications.models import Application
+from review.models import Verdict
 from applications.pagination import BoundedPaginator
 from applications.selectors import (QUEUE_STATES, application_facts, application_pats, application_score, applications_for,
                          pat_conflicts, review_queue_for)

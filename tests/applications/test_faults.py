@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from applications import pdf, services
 from applications.demo import minimal_pdf
-from applications.models import Application, EvidenceFile
+from applications.models import Application
+from evidence.models import EvidenceFile
 from evidence import storage
 from interventions.models import EvidenceItem
 from tests.factories import DEFAULT_PASSWORD, ready_to_submit

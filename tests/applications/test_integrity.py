@@ -13,7 +13,8 @@ from pypdf import PdfReader
 
 from accounts.models import User
 from applications import services
-from applications.models import PAT, Application
+from applications.models import Application
+from organisations.models import PAT
 from evidence import storage
 from interventions.models import Intervention
 from review import services as review

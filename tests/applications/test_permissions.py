@@ -101,7 +101,7 @@ def test_a_users_companies_are_found_through_indexed_lookups_not_a_scan_of_every
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from applications.models import Mandate
+    from organisations.models import Mandate
     from tests.factories import CompanyFactory
 
     both, represented, mandated = SiteFactory().company, CompanyFactory(), CompanyFactory()

@@ -6,7 +6,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from applications.models import Application, EvidenceFile, Selection
+from applications.models import Application, Selection
+from evidence.models import EvidenceFile
 from interventions.models import Intervention
 from tests.factories import UserFactory, consultant, evidence_draft
 

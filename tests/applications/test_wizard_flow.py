@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from applications.demo import minimal_pdf
-from applications.models import Application, Campaign, EvidenceFile
+from applications.models import Application, Campaign
+from evidence.models import EvidenceFile
 from evidence import storage
 from interventions.models import EvidenceItem
 from tests.factories import DEFAULT_PASSWORD, PATFactory, SiteFactory, consultant, legal_rep, member, open_campaign
@@ -264,7 +265,7 @@ def test_consultant_dashboard_search_and_csv(client, setup):
     campaign, site, pat, rep = setup
     other = SiteFactory(name="=HYPERLINK(1)")
     adviser = consultant(site.company)
-    from applications.models import Mandate
+    from organisations.models import Mandate
     Mandate.objects.create(consultant=adviser, company=other.company, start_date=dt.date(2020, 1, 1))
     login(client, adviser)
     page = client.get("/").content.decode()

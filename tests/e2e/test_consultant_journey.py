@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def clients():
     from django.core.management import call_command
 
-    from applications.models import Mandate
+    from organisations.models import Mandate
 
     call_command("loaddata", "ot24", verbosity=0)
     campaign = open_campaign()

@@ -37,13 +37,14 @@ def test_clone_action_copies_the_whole_edition(admin_client_logged):
     assert Intervention.objects.filter(section__edition=source).count() == 56
 
 
-@pytest.mark.parametrize("name", ["company", "site", "mandate", "campaign", "application"])
+@pytest.mark.parametrize("name", ["organisations_company", "organisations_site", "organisations_mandate",
+                                  "applications_campaign", "applications_application"])
 def test_application_admin_pages(admin_client_logged, name):
-    assert admin_client_logged.get(reverse(f"admin:applications_{name}_changelist")).status_code == 200
+    assert admin_client_logged.get(reverse(f"admin:{name}_changelist")).status_code == 200
 
 
 def test_company_admin_rejects_bad_partita_iva(admin_client_logged):
-    response = admin_client_logged.post(reverse("admin:applications_company_add"), {
+    response = admin_client_logged.post(reverse("admin:organisations_company_add"), {
         "ragione_sociale": "X", "codice_fiscale": "12345678901", "partita_iva": "12345678901", "codice_ditta": "1",
         "address": "a", "city": "b", "cap": "00100", "province": "RM",
         "sites-TOTAL_FORMS": 0, "sites-INITIAL_FORMS": 0, "memberships-TOTAL_FORMS": 0, "memberships-INITIAL_FORMS": 0,

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from applications.models import PAT, Site
+from organisations.models import PAT, Site
 from tests.factories import DEFAULT_PASSWORD, PATFactory, SiteFactory, consultant, legal_rep
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,8 @@ from pypdf import PdfReader
 from accounts.models import User
 from applications import services
 from applications.demo import minimal_pdf
-from applications.models import Application, Clarification
+from applications.models import Application
+from review.models import Clarification
 from evidence import storage
 from interventions.models import Intervention
 from review import services as review

@@ -7,7 +7,8 @@ from django.db import transaction
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from applications.models import Application, Clarification
+from applications.models import Application
+from review.models import Clarification
 from review.services import clarifications_expire
 from applications.selectors import application_recipients
 from notifications.services import email_enqueue, email_send_pending

@@ -3,7 +3,8 @@ SHA-256 recorded in the database, and print a report. Exit code 1 when anything 
 from django.core.management.base import BaseCommand, CommandError
 
 from evidence import storage
-from applications.models import Application, EvidenceFile
+from applications.models import Application
+from evidence.models import EvidenceFile
 
 
 class Command(BaseCommand):
