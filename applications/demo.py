@@ -15,6 +15,7 @@ from stdnum import luhn
 from stdnum.it import codicefiscale
 
 from accounts.models import User
+from evidence import services as evidence_services
 from interventions.models import Edition
 from organisations.models import PAT, Company, Mandate, Membership, Site
 
@@ -111,7 +112,7 @@ def _fill(application: Application, user: User, sections: dict, with_evidence: b
     if with_evidence:
         for selection in application.selections.select_related("intervention"):
             for item in selection.intervention.evidence_items.filter(alternative=1, condition=""):
-                services.evidence_add(
+                evidence_services.evidence_add(
                     user=user, application=application, evidence_item=item,
                     uploaded_file=SimpleUploadedFile(f"{selection.intervention.code}-{item.order}.pdf",
                                                      minimal_pdf(f"{selection.intervention.code} documento {item.order}")),
@@ -133,7 +134,7 @@ def _submitted(site, user, campaign, sections, place) -> Application:
 def _review(application: Application, reviewer: User, state: str) -> None:
     from review import services as review
 
-    services.review_take(user=reviewer, application=application)
+    review.review_take(user=reviewer, application=application)
     codes = {s.intervention.code: s.intervention for s in application.selections.select_related("intervention")}
     first_file = application.evidence_files.first()
     if state == "mixed":

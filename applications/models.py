@@ -62,6 +62,9 @@ class Application(models.Model):
 
     MAX_PATS = 3
     DECLARATIONS = ("declares_obligations", "declares_compliance", "declares_art76", "declares_privacy")
+    # The scheda's fields without which it is not complete (the form requires them; submission checks them).
+    SCHEDA_REQUIRED = ("ragione_sociale", "codice_ditta", "unita_produttiva", "indirizzo", "citta", "cap", "sector",
+                       "workers", "signatory_name", "signatory_birth_place", "signatory_birth_date", "signatory_role")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="applications")
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="applications")

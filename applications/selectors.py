@@ -1,5 +1,6 @@
-"""Reads. Every list a view shows comes from here, already filtered by what the user may see; each
-filter mirrors a predicate in rules.py."""
+"""Reads of applications: which ones a user may see (the twin of rules' view_application), one
+application's selections, PATs, facts, score and blocking problems, the dashboard. Companies and sites:
+organisations.selectors; evidence: evidence.selectors; the reviewers' queue: review.selectors."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,65 +9,15 @@ from dataclasses import dataclass, field
 
 from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
-from interventions import scoring
-from interventions.models import Intervention
-from interventions.selectors import EditionCatalogue, edition_catalogue
-
-from evidence.checklist import InterventionEvidence, ItemState, evidence_status
 from evidence.models import EvidenceFile
-from organisations.models import PAT, Company, Mandate, Membership, Site
+from evidence.selectors import EvidenceRow, evidence_checklist, evidence_items_by_intervention, missing_evidence_count
+from interventions import scoring
+from interventions.selectors import EditionCatalogue, edition_catalogue
+from organisations.models import Site
+from organisations.selectors import _company_ids_for, sites_for
 
 from .models import Application, Selection
-
-
-def _company_ids_for(user, today: dt.date | None = None) -> QuerySet:
-    """The ids of the companies the user works for: member, legal representative or consultant with a
-    current mandate (mirrors rules.works_for_company). One UNION of three lookups by user, each on an
-    index: as an OR over a join, PostgreSQL read every company and sorted them for DISTINCT (bench:
-    scale, 11 ms for a consultant's 20 companies among 20,000)."""
-    today = today or timezone.localdate()
-    return (
-        Membership.objects.filter(user=user).order_by().values("company_id")
-        .union(Company.objects.filter(legal_representative=user).order_by().values("id"),
-               Mandate.objects.current(today).filter(consultant=user).order_by().values("company_id"))
-    )
-
-
-def companies_for(user) -> QuerySet[Company]:
-    if not user.is_authenticated:
-        return Company.objects.none()
-    if user.is_superuser:
-        return Company.objects.all()
-    return Company.objects.filter(pk__in=_company_ids_for(user))
-
-
-def sites_for(user) -> QuerySet[Site]:
-    """The sites of the user's companies. The company ids are read first (one small query): as a
-    subquery (then an OR of memberships and mandates), PostgreSQL guessed thousands of companies and
-    scanned every application of the year for a consultant's dashboard (bench: scale); the list keeps
-    the sites' plan independent of how the ids are found (read from the UNION of relations, not the
-    companies table)."""
-    if not user.is_authenticated:
-        return Site.objects.none()
-    sites = Site.objects.select_related("company")
-    if user.is_superuser:
-        return sites
-    return sites.filter(company_id__in=[row["company_id"] for row in _company_ids_for(user)])
-
-
-S = Application.Status
-QUEUE_STATES = [S.SUBMITTED, S.IN_REVIEW, S.CLARIFICATION_REQUESTED, S.CLARIFICATION_ANSWERED, S.APPROVED, S.REJECTED]
-
-
-def review_queue_for(user) -> QuerySet[Application]:
-    """Applications in the reviewers' queue. A reviewer may view every application that is neither a
-    draft nor withdrawn (the same as applications_for, without its per-company clause, which adds nothing
-    in these states and kept PostgreSQL from reading the queue's indexes in order)."""
-    if not (user.is_authenticated and (user.is_reviewer or user.is_superuser)):
-        return Application.objects.none()
-    return Application.objects.filter(status__in=QUEUE_STATES).select_related("site__company", "campaign__edition")
 
 
 def application_recipients(application: Application) -> list[str]:
@@ -148,58 +99,26 @@ def application_facts(application: Application) -> tuple[str, int]:
     return facts.get("sector") or "altri", facts.get("workers") or 0
 
 
-def pat_conflicts(application: Application) -> dict[str, list[str]]:
-    """PAT numbers of this application that another company lists too, with those companies' names
-    (for reviewers: a number can be claimed by mistake or by someone else)."""
-    numbers = [p.number for p in application_pats(application)]
-    conflicts: dict[str, list[str]] = {}
-    rows = (PAT.objects.filter(number__in=numbers).exclude(site__company_id=application.site.company_id)
-            .values_list("number", "site__company__ragione_sociale").order_by("number", "site__company__ragione_sociale"))
-    for number, name in rows:
-        conflicts.setdefault(number, [])
-        if name not in conflicts[number]:
-            conflicts[number].append(name)
-    return conflicts
-
-
 def application_score(
-    application: Application, catalogue: scoring.Catalogue | None = None, selections: list[Selection] | None = None
+    application: Application, catalogue: scoring.Catalogue | None = None, selections: list[Selection] | None = None,
+    *, chosen: dict[str, tuple[frozenset[int], bool]] | None = None,
 ) -> scoring.ScoreResult:
+    """The one call of the scoring engine: the application's facts (frozen after submission) with these
+    Selection rows (by default its own) and, for a section not saved yet, `chosen` (code -> (sub-options,
+    declaration confirmed))."""
     catalogue = catalogue or application_catalogue(application)
     selections = application_selections(application) if selections is None else selections
+    chosen = chosen or {}
     sector, workers = application_facts(application)
     return scoring.score(
         catalogue,
         sector=sector,
         workers=workers,
-        declarations=[s.intervention.code for s in selections if s.declaration_confirmed],
-        selections=to_scoring_selections(selections),
+        declarations=[s.intervention.code for s in selections if s.declaration_confirmed]
+        + [code for code, (_, declared) in chosen.items() if declared],
+        selections=to_scoring_selections(selections)
+        + [scoring.Selection(code=code, suboptions=subs) for code, (subs, _) in chosen.items()],
     )
-
-
-@dataclass
-class EvidenceRow:
-    intervention: Intervention
-    items: list  # [(EvidenceItem, [EvidenceFile])]
-    status: InterventionEvidence
-
-
-def evidence_checklist(application: Application, selections: list[Selection] | None = None) -> list[EvidenceRow]:
-    """For every selected intervention, its evidence items with their files and completeness."""
-    selections = application_selections(application) if selections is None else selections
-    selected_ids = {s.intervention_id for s in selections}
-    files_by_item: dict[int, list[EvidenceFile]] = {}
-    for f in application.evidence_files.all().order_by("uploaded_at"):
-        files_by_item.setdefault(f.evidence_item_id, []).append(f)
-    rows = []
-    catalogue = edition_catalogue(application.campaign.edition)
-    for intervention in (i for i in catalogue.interventions if i.pk in selected_ids):
-        items = [(item, files_by_item.get(item.pk, [])) for item in intervention.evidence_items.all()]
-        status = evidence_status(
-            ItemState(item.pk, item.alternative, bool(item.condition), len(files)) for item, files in items
-        )
-        rows.append(EvidenceRow(intervention=intervention, items=items, status=status))
-    return rows
 
 
 @dataclass
@@ -225,12 +144,6 @@ class ApplicationOverview:
         return not self.problems
 
 
-SCHEDA_REQUIRED = (
-    "ragione_sociale", "codice_ditta", "unita_produttiva", "indirizzo", "citta", "cap", "sector",
-    "signatory_name", "signatory_birth_place", "signatory_birth_date", "signatory_role",
-)
-
-
 def application_overview(application: Application, today: dt.date | None = None) -> ApplicationOverview:
     """Everything the review step, the dashboards and submission need to know about one application."""
     selections = application_selections(application)
@@ -238,8 +151,8 @@ def application_overview(application: Application, today: dt.date | None = None)
     evidence = evidence_checklist(application, selections)
     problems: list[Problem] = []
     if not application.scheda_completed or any(
-        getattr(application, name) in ("", None) for name in SCHEDA_REQUIRED
-    ) or application.workers is None:
+        getattr(application, name) in ("", None) for name in Application.SCHEDA_REQUIRED
+    ):
         problems.append(Problem("Completare la scheda informativa generale (dati dell'azienda e del sottoscritto).", "scheda"))
     if not application.pats.exists():
         problems.append(Problem("Indicare almeno una PAT coperta dalla domanda.", "scheda"))
@@ -259,28 +172,6 @@ def application_overview(application: Application, today: dt.date | None = None)
         problems.append(Problem(f"Il termine di presentazione ({application.campaign.deadline:%d/%m/%Y}) è scaduto.", "review"))
     return ApplicationOverview(application=application, score=result, evidence=evidence, selections=selections,
                                problems=problems)
-
-
-def _evidence_items_by_intervention(catalogue: EditionCatalogue) -> dict[int, list[tuple[int, int, bool]]]:
-    items: dict[int, list[tuple[int, int, bool]]] = {}
-    for item in catalogue.evidence_items.values():
-        items.setdefault(item.intervention_id, []).append((item.pk, item.alternative, bool(item.condition)))
-    return items
-
-
-def _missing_evidence(selections, files, items_by_intervention) -> int:
-    """How many selected interventions still lack evidence, from rows already in memory."""
-    counts: dict[int, int] = {}
-    for f in files:
-        counts[f.evidence_item_id] = counts.get(f.evidence_item_id, 0) + 1
-    return sum(
-        1
-        for s in selections
-        if not evidence_status(
-            ItemState(item_id, alternative, conditional, counts.get(item_id, 0))
-            for item_id, alternative, conditional in items_by_intervention.get(s.intervention_id, [])
-        ).complete
-    )
 
 
 @dataclass
@@ -334,7 +225,7 @@ def dashboard_rows_for(sites: list[Site], campaign) -> list[DashboardRow]:
     }
     edition = edition_catalogue(campaign.edition)
     catalogue = edition.scoring
-    evidence_items = _evidence_items_by_intervention(edition)
+    evidence_items = evidence_items_by_intervention(edition)
     days_left = campaign.days_left()
     rows = []
     for site in sites:
@@ -343,7 +234,7 @@ def dashboard_rows_for(sites: list[Site], campaign) -> list[DashboardRow]:
         if application is not None:
             selections = with_catalogue_interventions(application.selections.all(), edition)
             total = application_score(application, catalogue, selections).total
-            missing = _missing_evidence(selections, list(application.evidence_files.all()), evidence_items)
+            missing = missing_evidence_count(selections, list(application.evidence_files.all()), evidence_items)
         rows.append(DashboardRow(site=site, application=application, total=total, missing_evidence=missing, days_left=days_left))
     return rows
 

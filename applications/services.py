@@ -14,7 +14,6 @@ from interventions import scoring
 from interventions.models import EvidenceItem, Intervention
 
 from evidence import storage
-from evidence.models import EvidenceFile
 from organisations.models import PAT, Site
 
 from . import workflow
@@ -115,21 +114,8 @@ def section_check(
 ) -> scoring.ScoreResult:
     """Score the application as it would be with `chosen` (code -> (sub-options, declaration)) replacing
     this section's selections. Pure read: used to validate a section before saving it."""
-    catalogue = application_catalogue(application)
     others = [s for s in application_selections(application) if s.intervention.section.letter != section]
-    selections = to_scoring_selections(others) + [
-        scoring.Selection(code=code, suboptions=subs) for code, (subs, _) in chosen.items()
-    ]
-    declarations = [s.intervention.code for s in others if s.declaration_confirmed] + [
-        code for code, (_, declared) in chosen.items() if declared
-    ]
-    return scoring.score(
-        catalogue,
-        sector=application.sector or "altri",
-        workers=application.workers or 0,
-        declarations=declarations,
-        selections=selections,
-    )
+    return application_score(application, selections=others, chosen=chosen)
 
 
 @transaction.atomic
@@ -156,8 +142,10 @@ def application_save_section(
         intervention__code__in=list(chosen)
     )
     # Files of evidence items of removed interventions go with them.
+    from evidence.services import delete_evidence_file
+
     for ef in application.evidence_files.filter(evidence_item__intervention__in=removed.values("intervention")):
-        _delete_evidence_file(ef)
+        delete_evidence_file(ef)
     removed.delete()
     for code, (subs, declared) in chosen.items():
         Selection.objects.update_or_create(
@@ -167,86 +155,6 @@ def application_save_section(
         )
     _keep_total(application, result.total)
     return result
-
-
-@transaction.atomic
-def evidence_add(*, user, application: Application, evidence_item: EvidenceItem, uploaded_file) -> EvidenceFile:
-    application = Application.objects.select_for_update().get(pk=application.pk)
-    _require(user, "applications.edit_application", application)
-    return store_evidence(user=user, application=application, evidence_item=evidence_item, uploaded_file=uploaded_file)
-
-
-def store_evidence(*, user, application: Application, evidence_item: EvidenceItem, uploaded_file,
-                   clarification=None) -> EvidenceFile:
-    """Check, stream and record one uploaded file. Callers hold the application row lock and have checked
-    permission and state (draft editing, or an open clarification request)."""
-    if not application.selections.filter(intervention_id=evidence_item.intervention_id).exists():
-        raise ValidationError("Il documento non riguarda un intervento selezionato in questa domanda.")
-    name = (uploaded_file.name or "").replace("\x00", "")[-255:]
-    per_file = settings.OT24_MAX_FILE_BYTES
-    used = application.evidence_files.aggregate(total=Sum("size"))["total"] or 0
-    remaining = settings.OT24_MAX_APPLICATION_BYTES - used
-    limit, too_big = per_file, None
-    if remaining < per_file:
-        limit = max(remaining, 0)
-        too_big = (
-            f"Spazio esaurito: la documentazione di una domanda non può superare "
-            f"{settings.OT24_MAX_APPLICATION_BYTES // (1024 * 1024)} MB in totale."
-        )
-    try:
-        stored = storage.save_upload(uploaded_file, name, max_bytes=limit, too_big=too_big)
-    except storage.RejectedFile as exc:
-        raise ValidationError(str(exc)) from None
-    except OSError:
-        logger.exception("Evidence storage failed for application %s", application.pk)
-        raise ValidationError(
-            "Il file non è stato salvato per un errore del sistema di archiviazione: nulla è stato registrato, "
-            "riprovare tra qualche minuto."
-        ) from None
-    try:
-        evidence = EvidenceFile.objects.create(
-            application=application,
-            evidence_item=evidence_item,
-            storage_name=stored.storage_name,
-            sha256=stored.sha256,
-            size=stored.size,
-            content_type=stored.content_type,
-            original_name=name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1] or "documento",
-            uploaded_by=user,
-            clarification=clarification,
-        )
-    except Exception:
-        _delete_bytes_if_unreferenced(stored.storage_name)
-        raise
-    _bump_version(application, None)
-    return evidence
-
-
-def _bytes_referenced(storage_name: str) -> bool:
-    """Every reference to stored bytes: evidence rows of any application, and the documents issued for
-    any application (sealed PDF, PDF prepared for a qualified signature, decision letter), including those
-    stored beside the uploads before issued documents got their own prefix."""
-    return (EvidenceFile.objects.filter(storage_name=storage_name).exists()
-            or Application.objects.filter(Q(pdf_storage_name=storage_name) | Q(presign_storage_name=storage_name)
-                                          | Q(decision_pdf_storage_name=storage_name)).exists())
-
-
-def _delete_bytes_if_unreferenced(storage_name: str) -> None:
-    storage.delete_if_unused(storage_name, _bytes_referenced(storage_name))
-
-
-def _delete_evidence_file(evidence: EvidenceFile) -> None:
-    storage_name = evidence.storage_name
-    evidence.delete()
-    transaction.on_commit(lambda: _delete_bytes_if_unreferenced(storage_name))
-
-
-@transaction.atomic
-def evidence_remove(*, user, evidence: EvidenceFile) -> None:
-    application = Application.objects.select_for_update().get(pk=evidence.application_id)
-    _require(user, "applications.edit_application", application)
-    _delete_evidence_file(evidence)
-    _bump_version(application, None)
 
 
 def _receipt_number(application: Application) -> str:
@@ -303,7 +211,9 @@ def _store_signed_pdf(application: Application) -> None:
     except Exception:
         # The bytes this call just wrote (a seal's timestamp makes them unique), referenced by nothing: the
         # only place an issued document is ever removed.
-        if not _bytes_referenced(stored.storage_name):
+        from evidence.services import bytes_referenced
+
+        if not bytes_referenced(stored.storage_name):
             storage.discard(stored.storage_name)
         raise
     application.pdf_storage_name, application.pdf_sha256 = stored.storage_name, stored.sha256
@@ -315,38 +225,3 @@ def application_withdraw(*, user, application: Application) -> Application:
     application = Application.objects.select_for_update().get(pk=application.pk)
     workflow.transition(application, "withdraw", user=user)
     return application
-
-
-@transaction.atomic
-def review_take(*, user, application: Application) -> Application:
-    """A reviewer takes a submitted application: it becomes theirs and its review starts."""
-    application = Application.objects.select_for_update().get(pk=application.pk)
-    if not (user.is_authenticated and user.is_reviewer):
-        raise PermissionDenied("Solo i revisori INAIL possono prendere in carico una domanda.")
-    if application.reviewer_id and application.reviewer_id != user.pk:
-        raise ValidationError(f"La domanda è già assegnata a {application.reviewer}.")
-    application.reviewer = user
-    Application.objects.filter(pk=application.pk).update(reviewer=user)
-    if application.status == Application.Status.SUBMITTED:
-        workflow.transition(application, "start_review", user=user)
-    return application
-
-
-@transaction.atomic
-def review_assign(*, user, applications: list[Application], reviewer) -> int:
-    """A supervisor assigns applications in bulk to a reviewer (not yet decided ones only)."""
-    if not user.has_perm("applications.assign_reviews"):
-        raise PermissionDenied("Solo i supervisori possono assegnare le domande.")
-    if not reviewer.is_reviewer:
-        raise ValidationError("L'utente scelto non è un revisore.")
-    open_states = [Application.Status.SUBMITTED, Application.Status.IN_REVIEW,
-                   Application.Status.CLARIFICATION_REQUESTED, Application.Status.CLARIFICATION_ANSWERED]
-    ids = [a.pk for a in applications]
-    locked = Application.objects.select_for_update().filter(pk__in=ids, status__in=open_states)
-    count = 0
-    for application in locked:
-        Application.objects.filter(pk=application.pk).update(reviewer=reviewer)
-        Event.objects.create(application=application, actor=user, action="assign", from_status=application.status,
-                             to_status=application.status, message=f"Assegnata a {reviewer}", internal=True)
-        count += 1
-    return count

@@ -11,11 +11,6 @@ urlpatterns = [
     path("domande/<int:pk>/firma-qualificata/pdf/", wizard.qualified_prepare, name="qualified_prepare"),
     path("domande/<int:pk>/firma-qualificata/invio/", wizard.qualified_upload, name="qualified_upload"),
     path("domande/<int:pk>/ritira/", wizard.application_withdraw, name="application_withdraw"),
-    path("domande/<int:pk>/chiarimenti/documento/", wizard.clarification_upload, name="clarification_upload"),
-    path("domande/<int:pk>/chiarimenti/risposta/", wizard.clarification_answer, name="clarification_answer"),
-    path("domande/<int:pk>/provvedimento.pdf", wizard.decision_pdf, name="decision_pdf"),
     path("domande/<int:pk>/domanda.pdf", wizard.application_pdf, name="application_pdf"),
     path("domande/<int:pk>/passo/<str:step>/anteprima-punteggio/", wizard.section_preview, name="section_preview"),
-    path("domande/<int:pk>/documenti/<int:file_pk>/", wizard.evidence_download, name="evidence_download"),
-    path("domande/<int:pk>/documenti/<int:file_pk>/rimuovi/", wizard.evidence_remove, name="evidence_remove"),
 ]

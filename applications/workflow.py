@@ -1,15 +1,22 @@
 """The application's workflow as a table: states, allowed transitions and the roles that may trigger them.
-One function performs any transition, records an event on the timeline and sends the notifications."""
+One function performs any transition; messaging.messenger records it on the timeline and tells the company."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from .messaging import messenger
 from .models import Application, Event
 from .rules import WORKFLOW_ROLES
 
 S = Application.Status
+# Submitted and not yet decided: what reviewers still owe an answer on (the queue's due filters, bulk
+# assignment); the reviewer works on the last three.
+OPEN_STATES = (S.SUBMITTED, S.IN_REVIEW, S.CLARIFICATION_REQUESTED, S.CLARIFICATION_ANSWERED)
+REVIEWABLE_STATES = (S.IN_REVIEW, S.CLARIFICATION_REQUESTED, S.CLARIFICATION_ANSWERED)
+# Everything the reviewers' queue lists: neither a draft nor withdrawn.
+QUEUE_STATES = [*OPEN_STATES, S.APPROVED, S.REJECTED]
 
 
 @dataclass(frozen=True)
@@ -47,10 +54,6 @@ def allowed(user, application: Application, action: str) -> bool:
     return any(role != "system" and WORKFLOW_ROLES[role].test(user, application) for role in t.roles)
 
 
-def available_actions(user, application: Application) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if allowed(user, application, t.action)]
-
-
 def transition(application: Application, action: str, *, user=None, message: str = "", system: bool = False) -> Event:
     """Move the application along the table; refuse illegal moves with a clear Italian message. Must run
     inside the caller's transaction with the application row locked (services do both)."""
@@ -69,26 +72,5 @@ def transition(application: Application, action: str, *, user=None, message: str
     source = application.status
     application.status = t.target
     Application.objects.filter(pk=application.pk).update(status=t.target)
-    event = Event.objects.create(application=application, actor=user, action=action, from_status=source,
-                                 to_status=t.target, message=message)
-    notify(event)
-    return event
-
-
-def notify(event: Event) -> None:
-    """E-mail the company's people about a change of state (never internal notes): queued with the change,
-    sent after the commit (notifications.services)."""
-    from notifications.services import email_enqueue
-
-    from .selectors import application_recipients
-
-    if event.internal:
-        return
-    application = event.application
-    label = TRANSITIONS[event.action].label
-    email_enqueue(
-        recipients=application_recipients(application),
-        subject=f"OT24 {application.campaign.filing_year} – {application.unita_produttiva or application.site.name}: {label}",
-        body=(f"{label}.\nDomanda: {application.receipt_number or application.pk}\n"
-              f"Stato: {application.get_status_display()}\n" + (f"\n{event.message}\n" if event.message else "")),
-    )
+    return messenger(application, action, actor=user, from_status=source, to_status=t.target, message=message,
+                     label=t.label)

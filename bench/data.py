@@ -46,9 +46,10 @@ def make_draft(campaign, *, interventions: str = "one", files: int = 1, sector: 
     from applications import services
     from applications.demo import minimal_pdf
     from applications.models import Application, Selection
-    from evidence.models import EvidenceFile
     from applications.selectors import application_score
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from evidence import services as evidence_services
+    from evidence.models import EvidenceFile
     from interventions.models import Intervention
     from tests.factories import PATFactory, SiteFactory, legal_rep
 
@@ -70,7 +71,7 @@ def make_draft(campaign, *, interventions: str = "one", files: int = 1, sector: 
         ])
         Application.objects.filter(pk=app.pk).update(declared_total=application_score(app).total)  # as a save keeps it
     first_item = app.selections.get(intervention__code="C4").intervention.evidence_items.first()
-    stored = services.evidence_add(user=rep, application=app, evidence_item=first_item,
+    stored = evidence_services.evidence_add(user=rep, application=app, evidence_item=first_item,
                                    uploaded_file=SimpleUploadedFile("verbale.pdf", minimal_pdf("verbale")))
     if files > 1:
         items = [e for s in app.selections.select_related("intervention") for e in s.intervention.evidence_items.all()]

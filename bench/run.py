@@ -453,7 +453,7 @@ def portfolio_growth(consultant, cookie: str, measure_small: dict) -> list[dict]
     own portfolio grows on the large database, up to a trade association's service centre filing for a
     thousand member companies (generated companies have five sites each, with a submitted application)."""
     from organisations.models import Company, Mandate
-    from applications.selectors import sites_for
+    from organisations.selectors import sites_for
 
     pages = {name: url for name, (who, url) in SCALE_PAGES.items() if who == "consultant"}
     rows = [{"companies": CLIENTS_SMALL, "sites": sites_for(consultant).count(),

@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
-from applications.views.wizard import get_application
+from applications.views.common import get_application
 from ot24portal.urls import urlpatterns as portal
 
 

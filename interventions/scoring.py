@@ -20,8 +20,6 @@ from typing import Iterable, Mapping
 
 from .sectors import SECTOR_KEYS, check_sector
 
-DEFAULT_THRESHOLD = 100
-
 
 class ScoringInputError(ValueError):
     """Input that cannot be scored at all (unknown code or sector, negative workers)."""

@@ -3,16 +3,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from interventions.sectors import SECTORS, suggest_sector
 
-from applications.forms import PATFormSet, SiteForm
-from organisations.models import Site
-from applications.selectors import companies_for, sites_for
+from . import services
+from .forms import PATFormSet, SiteForm
+from .models import Site
+from .selectors import companies_for, sites_for
 
 
 def _edit(request, site: Site, *, company):
@@ -21,12 +21,7 @@ def _edit(request, site: Site, *, company):
     form = SiteForm(request.POST or None, instance=site)
     formset = PATFormSet(request.POST or None, instance=site, prefix="pats")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        with transaction.atomic():
-            site = form.save(commit=False)
-            site.company = company
-            site.save()
-            formset.instance = site
-            formset.save()
+        site = services.site_save(form=form, formset=formset, company=company)
         messages.success(request, _("Unità produttiva salvata."))
         return redirect("site_edit", site_pk=site.pk)
     voci = [f.instance.voce_di_tariffa for f in formset.forms if f.instance.pk]

@@ -1,5 +1,6 @@
-"""The reviewers' side: verdicts, validated score, clarification requests and answers, the decision.
-Writes go through the functions here (like services.py); each checks role and state and runs atomically."""
+"""Writes of the reviewers' side: taking and assigning applications, verdicts, internal notes, clarification
+requests and answers, the decision and its sealed letter. Each checks role and state and runs atomically;
+the reads are in selectors.py."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,54 +10,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from interventions import scoring
+from applications import workflow
+from applications.messaging import messenger
+from applications.models import Application, Event
+from applications.selectors import application_selections
 from evidence import storage
+from evidence.models import EvidenceFile
+from evidence.services import store_evidence
 from interventions.models import Intervention
 
-from applications import workflow
-from applications.models import Application, Event
-from evidence.models import EvidenceFile
-from review.models import Clarification, Verdict
-from applications.selectors import application_catalogue, application_facts, application_selections, to_scoring_selections
+from .models import Clarification, Verdict
+from .selectors import latest_verdicts, open_clarification, validated_score
 
 S = Application.Status
-REVIEWABLE = (S.IN_REVIEW, S.CLARIFICATION_REQUESTED, S.CLARIFICATION_ANSWERED)
 
-
-# --- reads ----------------------------------------------------------------------------------------
-
-def latest_verdicts(application: Application) -> tuple[dict[int, Verdict], dict[int, Verdict]]:
-    """(by intervention id, by evidence file id): the latest verdict of each target."""
-    by_intervention: dict[int, Verdict] = {}
-    by_file: dict[int, Verdict] = {}
-    for v in application.verdicts.select_related("reviewer").order_by("created_at", "pk"):
-        if v.evidence_file_id:
-            by_file[v.evidence_file_id] = v
-        else:
-            by_intervention[v.intervention_id] = v
-    return by_intervention, by_file
-
-
-def validated_score(application: Application) -> scoring.ScoreResult:
-    """The same engine, on the interventions the reviewer judged 'idoneo' only."""
-    by_intervention, _ = latest_verdicts(application)
-    accepted = [s for s in application_selections(application)
-                if getattr(by_intervention.get(s.intervention_id), "outcome", None) == Verdict.Outcome.SUITABLE]
-    sector, workers = application_facts(application)
-    return scoring.score(
-        application_catalogue(application),
-        sector=sector,
-        workers=workers,
-        declarations=[s.intervention.code for s in accepted if s.declaration_confirmed],
-        selections=to_scoring_selections(accepted),
-    )
-
-
-def open_clarification(application: Application) -> Clarification | None:
-    return application.clarifications.filter(answered_at__isnull=True, expired=False).order_by("-created_at").first()
-
-
-# --- writes ---------------------------------------------------------------------------------------
 
 def _require_assigned_reviewer(user, application: Application) -> None:
     if not (user.is_authenticated and user.is_reviewer):
@@ -66,11 +33,43 @@ def _require_assigned_reviewer(user, application: Application) -> None:
 
 
 @transaction.atomic
+def review_take(*, user, application: Application) -> Application:
+    """A reviewer takes a submitted application: it becomes theirs and its review starts."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if not (user.is_authenticated and user.is_reviewer):
+        raise PermissionDenied("Solo i revisori INAIL possono prendere in carico una domanda.")
+    if application.reviewer_id and application.reviewer_id != user.pk:
+        raise ValidationError(f"La domanda è già assegnata a {application.reviewer}.")
+    application.reviewer = user
+    Application.objects.filter(pk=application.pk).update(reviewer=user)
+    if application.status == Application.Status.SUBMITTED:
+        workflow.transition(application, "start_review", user=user)
+    return application
+
+
+@transaction.atomic
+def review_assign(*, user, applications: list[Application], reviewer) -> int:
+    """A supervisor assigns applications in bulk to a reviewer (not yet decided ones only)."""
+    if not user.has_perm("applications.assign_reviews"):
+        raise PermissionDenied("Solo i supervisori possono assegnare le domande.")
+    if not reviewer.is_reviewer:
+        raise ValidationError("L'utente scelto non è un revisore.")
+    ids = [a.pk for a in applications]
+    locked = Application.objects.select_for_update().filter(pk__in=ids, status__in=workflow.OPEN_STATES)
+    count = 0
+    for application in locked:
+        Application.objects.filter(pk=application.pk).update(reviewer=reviewer)
+        messenger(application, "assign", actor=user, message=f"Assegnata a {reviewer}", internal=True)
+        count += 1
+    return count
+
+
+@transaction.atomic
 def verdict_record(*, user, application: Application, intervention: Intervention, outcome: str, reason: str = "",
                    evidence_file: EvidenceFile | None = None) -> Verdict:
     application = Application.objects.select_for_update().get(pk=application.pk)
     _require_assigned_reviewer(user, application)
-    if application.status not in REVIEWABLE:
+    if application.status not in workflow.REVIEWABLE_STATES:
         raise ValidationError(f"Non si possono dare giudizi quando la domanda è «{application.get_status_display()}».")
     if outcome not in Verdict.Outcome.values:
         raise ValidationError("Esito non valido.")
@@ -92,8 +91,7 @@ def note_add(*, user, application: Application, message: str) -> Event:
     _require_assigned_reviewer(user, application)
     if not message.strip():
         raise ValidationError("La nota è vuota.")
-    return Event.objects.create(application=application, actor=user, action="note", from_status=application.status,
-                                to_status=application.status, message=message.strip(), internal=True)
+    return messenger(application, "note", actor=user, message=message.strip(), internal=True)
 
 
 @transaction.atomic
@@ -117,8 +115,6 @@ def clarification_request(*, user, application: Application, request: str, inter
 @transaction.atomic
 def clarification_add_file(*, user, application: Application, evidence_item, uploaded_file) -> EvidenceFile:
     """A document in answer to the open request: a new hashed record; the submitted PDF stays as it was."""
-    from applications.services import store_evidence
-
     application = Application.objects.select_for_update().get(pk=application.pk)
     clarification = open_clarification(application)
     if application.status != S.CLARIFICATION_REQUESTED or clarification is None:

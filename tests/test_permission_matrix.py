@@ -11,6 +11,7 @@ from accounts.models import User
 from applications import services
 from applications.demo import minimal_pdf
 from applications.models import Application
+from evidence import services as evidence_services
 from interventions.models import EvidenceItem
 from tests.factories import PATFactory, SiteFactory, UserFactory, consultant, legal_rep, member, open_campaign
 
@@ -107,7 +108,7 @@ def world():
     services.application_save_section(user=rep, application=app, section="C", version=app.version,
                                       chosen={"C4": (frozenset(), False)})
     item = EvidenceItem.objects.filter(intervention__code="C4").order_by("order").first()
-    evidence = services.evidence_add(user=rep, application=app, evidence_item=item,
+    evidence = evidence_services.evidence_add(user=rep, application=app, evidence_item=item,
                                      uploaded_file=SimpleUploadedFile("a.pdf", minimal_pdf("matrice")))
     return site, app, evidence, users
 

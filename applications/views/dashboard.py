@@ -9,10 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+
 from organisations.models import Site
+from organisations.selectors import companies_for
 
 from ..models import Application, Campaign
-from ..selectors import companies_for, dashboard_rows, dashboard_rows_for, dashboard_sites
+from ..selectors import dashboard_rows, dashboard_rows_for, dashboard_sites
 
 
 def current_campaign():

@@ -14,16 +14,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from evidence import services as evidence_services
+from evidence import storage
 from interventions.models import EvidenceItem
 from interventions.scoring import benefit
 from interventions.selectors import edition_catalogue
-
-from evidence import storage
+from organisations.selectors import sites_for
 
 from .. import pdf, services, workflow
 from ..forms import EvidenceUploadForm, QualifiedPrepareForm, SchedaForm, SectionForm, SignedPdfForm, SubmitForm
 from ..models import Application, Campaign
-from ..selectors import application_overview, application_pats, application_score, application_selections, sites_for
+from .common import altered_response, get_application, perform, step_url, user_can
+from ..selectors import application_overview, application_pats, application_score, application_selections
 
 logger = logging.getLogger(__name__)
 
@@ -41,35 +43,9 @@ STEP_KEYS = [key for key, _ in STEPS]
 SECTIONS = ("A", "B", "C", "D")
 
 
-def step_url(application: Application, step: str) -> str:
-    return reverse("application_step", args=[application.pk, step])
-
-
 def next_step(step: str) -> str:
     index = STEP_KEYS.index(step)
     return STEP_KEYS[min(index + 1, len(STEP_KEYS) - 1)]
-
-
-def get_application(request, pk: int) -> Application:
-    """The application, if the user may see it; 404 otherwise, so ids of other tenants reveal nothing.
-    Looked up by key, then checked with the `view_application` rule (the twin of
-    selectors.applications_for, held equal by the tests): compiling and planning the visibility filter
-    for one row cost more than the rest of the page's queries together (bench: load). Unordered: the
-    model's list ordering (filing year, company, site) would make PostgreSQL plan a sort for one row."""
-    application = (Application.objects.select_related("site__company", "campaign__edition")
-                   .filter(pk=pk).order_by().first())
-    if application is None or not user_can(request, "applications.view_application", application):
-        raise Http404
-    return application
-
-
-def user_can(request, perm: str, application: Application) -> bool:
-    """request.user.has_perm, remembered for this request: the view and the page ask the same question."""
-    answers = request.__dict__.setdefault("_ot24_permissions", {})
-    key = (perm, application.pk, application.status)
-    if key not in answers:
-        answers[key] = request.user.has_perm(perm, application)
-    return answers[key]
 
 
 def _context(request, application, step, *, score=None, **extra):
@@ -207,7 +183,7 @@ def _evidence(request, application):
             try:
                 if item is None:
                     raise ValidationError(_("Documento non previsto."))
-                services.evidence_add(user=request.user, application=application, evidence_item=item,
+                evidence_services.evidence_add(user=request.user, application=application, evidence_item=item,
                                       uploaded_file=upload_form.cleaned_data["file"])
             except ValidationError as exc:
                 upload_form.add_error("file", exc.messages[0])
@@ -241,56 +217,13 @@ def section_preview(request, pk: int, step: str):
 
 
 @login_required
-@require_POST
-def evidence_remove(request, pk: int, file_pk: int):
-    application = get_application(request, pk)
-    evidence = get_object_or_404(application.evidence_files, pk=file_pk)
-    try:
-        services.evidence_remove(user=request.user, evidence=evidence)
-    except PermissionDenied:
-        messages.error(request, _("Non è possibile rimuovere file da una domanda già inviata."))
-    else:
-        messages.success(request, _("File rimosso."))
-    return redirect(step_url(application, "evidence"))
-
-
-def _altered(what: str, message: str) -> HttpResponse:
-    """A stored file no longer matches its recorded hash: never hand it over, log it loudly."""
-    logger.error("Hash check failed: %s", what)
-    return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
-
-
-@login_required
-def evidence_download(request, pk: int, file_pk: int):
-    application = get_application(request, pk)
-    if not request.user.has_perm("applications.view_evidence", application):
-        raise Http404
-    return evidence_response(application, file_pk, as_attachment=True)
-
-
-def evidence_response(application, file_pk: int, *, as_attachment: bool):
-    """One evidence file of the application, after its hash check: 404 when unknown or gone, 409 when
-    the stored bytes no longer match the upload. Callers have checked who may see it."""
-    evidence = get_object_or_404(application.evidence_files, pk=file_pk)
-    if not storage.exists(evidence.storage_name):
-        raise Http404
-    if not storage.matches_hash(evidence.storage_name, evidence.sha256):
-        return _altered(f"evidence file {evidence.pk} of application {application.pk}",
-                        _("Il file risulta alterato rispetto a quello caricato e non viene consegnato. Contattare l'assistenza."))
-    response = FileResponse(storage.open_stored(evidence.storage_name), as_attachment=as_attachment,
-                            filename=evidence.original_name, content_type=evidence.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-@login_required
 def application_pdf(request, pk: int):
     """The application as printed; a draft carries the BOZZA watermark."""
     application = get_application(request, pk)
     if application.pdf_storage_name:
         # What was signed: the bytes stored at submission, checked against their hash.
         if not storage.matches_hash(application.pdf_storage_name, application.pdf_sha256):
-            return _altered(f"signed PDF of application {application.pk}",
+            return altered_response(f"signed PDF of application {application.pk}",
                             _("Il PDF firmato risulta alterato. Contattare l'assistenza."))
         content = storage.read_bytes(application.pdf_storage_name)
     else:
@@ -300,20 +233,6 @@ def application_pdf(request, pk: int):
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-def perform(request, action, *, success: str) -> bool:
-    """Run one service call for a POST view: a permission refusal is a 404 (ids of other tenants reveal
-    nothing), a validation refusal becomes an Italian message, success a confirmation."""
-    try:
-        action()
-    except PermissionDenied:
-        raise Http404
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return False
-    messages.success(request, success)
-    return True
 
 
 @login_required
@@ -369,53 +288,6 @@ def qualified_upload(request, pk: int):
     return redirect(step_url(application, "review" if submitted else "submit"))
 
 
-@login_required
-@require_POST
-def clarification_upload(request, pk: int):
-    from review import services as review
-
-    application = get_application(request, pk)
-    form = EvidenceUploadForm(request.POST, request.FILES)
-    if form.is_valid():
-        item = EvidenceItem.objects.filter(pk=form.cleaned_data["evidence_item"]).first()
-        if item is None:
-            messages.error(request, _("Documento non previsto."))
-        else:
-            perform(request, lambda: review.clarification_add_file(
-                user=request.user, application=application, evidence_item=item, uploaded_file=form.cleaned_data["file"]),
-                success=_("File caricato."))
-    else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-    return redirect(step_url(application, "review"))
-
-
-@login_required
-@require_POST
-def clarification_answer(request, pk: int):
-    from review import services as review
-
-    application = get_application(request, pk)
-    answer = request.POST.get("answer", "")[:10000]
-    perform(request, lambda: review.clarification_answer(user=request.user, application=application, answer=answer),
-            success=_("Chiarimenti inviati."))
-    return redirect(step_url(application, "review"))
-
-
-@login_required
-def decision_pdf(request, pk: int):
-    """The sealed decision letter, once the decision is taken, for whoever may view the application."""
-    application = get_application(request, pk)
-    if not application.decision_pdf_storage_name:
-        raise Http404
-    if not storage.matches_hash(application.decision_pdf_storage_name, application.decision_pdf_sha256):
-        return _altered(f"decision letter of application {application.pk}",
-                        _("Il PDF firmato risulta alterato. Contattare l'assistenza."))
-    response = FileResponse(storage.open_stored(application.decision_pdf_storage_name), as_attachment=True,
-                            filename=f"provvedimento-{application.receipt_number}.pdf", content_type="application/pdf")
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 def _timeline(request, application):
     events = application.events.select_related("actor")
     if not request.user.is_reviewer:
@@ -425,9 +297,9 @@ def _timeline(request, application):
 
 def _clarification_context(request, application):
     """The open request and what the applicant may upload in answer, when they may answer."""
-    from review import services as review
+    from review.selectors import open_clarification
 
-    clarification = review.open_clarification(application)
+    clarification = open_clarification(application)
     if clarification is None or not workflow.allowed(request.user, application, "answer_clarification"):
         return None
     items = EvidenceItem.objects.filter(intervention__in=clarification.interventions.all()).select_related("intervention")

@@ -168,7 +168,6 @@ EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.c
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="OT24 <noreply@ot24.localhost>")
 
 # The OT24 rules that are settings, not catalogue data.
-OT24_DEFAULT_EDITION = "ot24"
 OT24_PAGINATE_BY = 25
 # The portal's seal on signed PDFs (applications/signing.py).
 OT24_SEAL_KEY_FILE = env("OT24_SEAL_KEY_FILE", default="")

@@ -8,6 +8,7 @@ from django.urls import reverse
 from applications import pdf, services
 from applications.demo import minimal_pdf
 from applications.models import Application
+from evidence import services as evidence_services
 from evidence.models import EvidenceFile
 from evidence import storage
 from interventions.models import EvidenceItem
@@ -100,6 +101,6 @@ def test_database_failure_after_upload_removes_the_file(ready, monkeypatch):
 
     monkeypatch.setattr(EvidenceFile.objects, "create", db_down)
     with pytest.raises(OperationalError):
-        services.evidence_add(user=rep, application=app, evidence_item=item,
+        evidence_services.evidence_add(user=rep, application=app, evidence_item=item,
                               uploaded_file=SimpleUploadedFile("a.pdf", minimal_pdf("y")))
     assert files_on_disk() == before

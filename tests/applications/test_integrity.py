@@ -14,10 +14,12 @@ from pypdf import PdfReader
 from accounts.models import User
 from applications import services
 from applications.models import Application
+from evidence import services as evidence_services
 from organisations.models import PAT
 from evidence import storage
 from interventions.models import Intervention
 from review import services as review
+from review.selectors import validated_score
 from tests.review.test_review_flow import code, post, reviewer, submitted  # noqa: F401 (fixtures)
 from tests.factories import PATFactory, SiteFactory, UserFactory, evidence_draft, legal_rep
 
@@ -44,12 +46,12 @@ def _upload_then_remove(data: bytes, django_capture_on_commit_callbacks):
     draft, rep, item = evidence_draft()
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            evidence = services.evidence_add(user=rep, application=draft, evidence_item=item,
+            evidence = evidence_services.evidence_add(user=rep, application=draft, evidence_item=item,
                                              uploaded_file=SimpleUploadedFile("copia.pdf", data))
     except ValidationError:
         return
     with django_capture_on_commit_callbacks(execute=True):
-        services.evidence_remove(user=rep, evidence=evidence)
+        evidence_services.evidence_remove(user=rep, evidence=evidence)
 
 
 # --- 1. bytes the portal issued never go through evidence removal -----------------------------------
@@ -85,7 +87,7 @@ def test_an_old_issued_document_in_the_shared_folder_is_still_protected(submitte
     app, _ = submitted
     data = storage.read_bytes(app.pdf_storage_name)
     from applications import pdf, signing
-    letter = signing.seal_pdf(pdf.render_decision_pdf(app, review.validated_score(app), {}), reason="prova")
+    letter = signing.seal_pdf(pdf.render_decision_pdf(app, validated_score(app), {}), reason="prova")
     legacy = storage.save_stream([letter], "decisione.pdf", max_bytes=len(letter), untrusted=False, issued=False)
     assert not storage.is_issued(legacy.storage_name)
     Application.objects.filter(pk=app.pk).update(decision_pdf_storage_name=legacy.storage_name,

@@ -6,6 +6,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from applications import services
+from evidence import services as evidence_services
 from tests.factories import DEFAULT_PASSWORD, PATFactory, SiteFactory, legal_rep, open_campaign
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +70,7 @@ def test_submission_freezes_snapshot_and_signed_pdf(client):
     services.application_save_section(user=rep, application=app, section="D", version=app.version,
                                       chosen={"D4": (frozenset(), False)})
     item = Intervention.objects.get(code="D4", section__edition__code="ot24").evidence_items.get()
-    services.evidence_add(user=rep, application=app, evidence_item=item,
+    evidence_services.evidence_add(user=rep, application=app, evidence_item=item,
                           uploaded_file=SimpleUploadedFile("fattura.pdf", minimal_pdf("fattura")))
     app.refresh_from_db()
     app = services.application_submit(user=rep, application=app, place="Roma", version=app.version,
@@ -229,7 +230,7 @@ def test_manifest_lists_every_file_with_name_size_and_hash(client):
     app, rep, item = evidence_draft()
     names = ["verbale-riunione.pdf", "un-nome-di-file-molto-lungo-che-non-entra-nella-colonna.pdf"]
     for n, name in enumerate(names):
-        services.evidence_add(user=rep, application=app, evidence_item=item,
+        evidence_services.evidence_add(user=rep, application=app, evidence_item=item,
                               uploaded_file=SimpleUploadedFile(name, minimal_pdf(f"doc {n}")))
     text = pdf_text(render_application_pdf(app)).replace("\n", " ")
     assert "C4 — " in text and item.label.split()[0] in text

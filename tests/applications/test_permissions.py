@@ -4,7 +4,8 @@ import pytest
 from accounts.models import User
 from applications import services
 from applications.models import Application
-from applications.selectors import applications_for, companies_for, sites_for
+from applications.selectors import applications_for
+from organisations.selectors import companies_for, sites_for
 from tests.factories import PATFactory, SiteFactory, UserFactory, consultant, legal_rep, member, open_campaign
 
 pytestmark = pytest.mark.django_db

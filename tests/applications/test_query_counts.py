@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications.models import Application, Selection
+from evidence import services as evidence_services
 from evidence.models import EvidenceFile
 from interventions.models import Intervention
 from tests.factories import UserFactory, consultant, evidence_draft
@@ -58,13 +59,12 @@ def _counts(app, rep) -> dict[str, int]:
 
 
 def test_main_pages_run_the_same_few_queries_with_little_and_much_data(client):
-    from applications import services
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from applications.demo import minimal_pdf
 
     app, rep, item = evidence_draft()
-    services.evidence_add(user=rep, application=app, evidence_item=item,
+    evidence_services.evidence_add(user=rep, application=app, evidence_item=item,
                           uploaded_file=SimpleUploadedFile("a.pdf", minimal_pdf("a")))
     small = _counts(app, rep)
     _grow(app, rep, item)

@@ -12,6 +12,7 @@ from accounts.models import User
 from applications import services
 from applications.demo import minimal_pdf
 from applications.models import Application
+from evidence import services as evidence_services
 from interventions.models import Intervention
 from tests.factories import DEFAULT_PASSWORD, PATFactory, SiteFactory, UserFactory, draft_with, legal_rep
 
@@ -28,7 +29,7 @@ def submitted():
     rep = legal_rep(site.company)
     app = draft_with(site, rep, {"A": ["A6"], "D": ["D4"]})
     item = Intervention.objects.get(code="D4", section__edition__code="ot24").evidence_items.get()
-    services.evidence_add(user=rep, application=app, evidence_item=item,
+    evidence_services.evidence_add(user=rep, application=app, evidence_item=item,
                           uploaded_file=SimpleUploadedFile("fattura-dispositivi.pdf", minimal_pdf("fattura")))
     app.refresh_from_db()
     app = services.application_submit(user=rep, application=app, place="Roma", version=app.version,

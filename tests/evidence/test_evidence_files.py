@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfWriter
 
-from applications import services
 from evidence import storage
 from applications.demo import minimal_pdf
+from evidence import services as evidence_services
 from tests.factories import DEFAULT_PASSWORD, evidence_draft
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def test_unreadable_pdfs_are_refused_and_nothing_stored(draft, content, message)
     app, rep, item = draft
     before = stored_files()
     with pytest.raises(ValidationError, match=message):
-        services.evidence_add(user=rep, application=app, evidence_item=item,
+        evidence_services.evidence_add(user=rep, application=app, evidence_item=item,
                               uploaded_file=SimpleUploadedFile("doc.pdf", content))
     assert stored_files() == before
     assert not app.evidence_files.exists()
@@ -57,19 +57,19 @@ def test_per_file_and_per_application_limits(draft, settings):
     settings.OT24_MAX_APPLICATION_BYTES = 3000
     big = minimal_pdf("x" * 3000)
     with pytest.raises(ValidationError, match="supera il limite di"):
-        services.evidence_add(user=rep, application=app, evidence_item=item, uploaded_file=SimpleUploadedFile("a.pdf", big))
+        evidence_services.evidence_add(user=rep, application=app, evidence_item=item, uploaded_file=SimpleUploadedFile("a.pdf", big))
     first = minimal_pdf("primo " * 150)
     assert 1000 < len(first) < 2000
-    services.evidence_add(user=rep, application=app, evidence_item=item, uploaded_file=SimpleUploadedFile("a.pdf", first))
+    evidence_services.evidence_add(user=rep, application=app, evidence_item=item, uploaded_file=SimpleUploadedFile("a.pdf", first))
     second = minimal_pdf("secondo " * 150)
     with pytest.raises(ValidationError, match="Spazio esaurito"):
-        services.evidence_add(user=rep, application=app, evidence_item=item, uploaded_file=SimpleUploadedFile("b.pdf", second))
+        evidence_services.evidence_add(user=rep, application=app, evidence_item=item, uploaded_file=SimpleUploadedFile("b.pdf", second))
     assert app.evidence_files.count() == 1
 
 
 def test_altered_file_is_not_served(client, draft):
     app, rep, item = draft
-    evidence = services.evidence_add(user=rep, application=app, evidence_item=item,
+    evidence = evidence_services.evidence_add(user=rep, application=app, evidence_item=item,
                                      uploaded_file=SimpleUploadedFile("a.pdf", minimal_pdf("originale")))
     path = storage.path_of(evidence.storage_name)
     path.write_bytes(path.read_bytes().replace(b"originale", b"falsifica"))
@@ -85,12 +85,12 @@ def test_verify_evidence_reports_altered_and_missing_files(draft):
     from django.core.management import CommandError, call_command
 
     app, rep, item = draft
-    good = services.evidence_add(user=rep, application=app, evidence_item=item,
+    good = evidence_services.evidence_add(user=rep, application=app, evidence_item=item,
                                  uploaded_file=SimpleUploadedFile("a.pdf", minimal_pdf("uno")))
     out = StringIO()
     call_command("verify_evidence", stdout=out)
     assert "0 con problemi" in out.getvalue()
-    altered = services.evidence_add(user=rep, application=app, evidence_item=item,
+    altered = evidence_services.evidence_add(user=rep, application=app, evidence_item=item,
                                     uploaded_file=SimpleUploadedFile("b.pdf", minimal_pdf("due")))
     path = storage.path_of(altered.storage_name)
     path.write_bytes(path.read_bytes() + b"%")
@@ -168,7 +168,7 @@ def test_review_screen_check_is_remembered_until_the_file_changes(draft, monkeyp
     import time
 
     app, rep, item = draft
-    evidence = services.evidence_add(user=rep, application=app, evidence_item=item,
+    evidence = evidence_services.evidence_add(user=rep, application=app, evidence_item=item,
                                      uploaded_file=SimpleUploadedFile("a.pdf", minimal_pdf("ricordato")))
     reads = []
     real_open = storage.open_stored
@@ -194,7 +194,7 @@ def test_review_screen_reads_each_file_once_and_flags_an_altered_one(client, dra
     from tests.factories import UserFactory
 
     app, rep, item = draft
-    evidence = services.evidence_add(user=rep, application=app, evidence_item=item,
+    evidence = evidence_services.evidence_add(user=rep, application=app, evidence_item=item,
                                      uploaded_file=SimpleUploadedFile("a.pdf", minimal_pdf("schermo del revisore")))
     Application.objects.filter(pk=app.pk).update(status=Application.Status.SUBMITTED, receipt_number="T-1")
     reviewer = UserFactory(role="reviewer")

@@ -10,9 +10,9 @@ from PIL import Image
 from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
-from applications import services
 from evidence import storage
 from applications.demo import minimal_pdf
+from evidence import services as evidence_services
 from tests.factories import evidence_draft
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +118,7 @@ def test_hostile_upload_refused(draft, name, content, message):
     app, rep, item = draft
     before = stored()
     with pytest.raises(ValidationError, match=message):
-        services.evidence_add(user=rep, application=app, evidence_item=item,
+        evidence_services.evidence_add(user=rep, application=app, evidence_item=item,
                               uploaded_file=SimpleUploadedFile(name, content))
     assert not app.evidence_files.exists()
     assert stored() == before
@@ -129,7 +129,7 @@ def test_oversized_file_refused(draft, settings):
     settings.OT24_MAX_FILE_BYTES = 1024
     before = stored()
     with pytest.raises(ValidationError, match="supera il limite"):
-        services.evidence_add(user=rep, application=app, evidence_item=item,
+        evidence_services.evidence_add(user=rep, application=app, evidence_item=item,
                               uploaded_file=SimpleUploadedFile("grande.pdf", minimal_pdf("x" * 5000)))
     assert stored() == before and not app.evidence_files.exists()
 
@@ -138,7 +138,7 @@ def test_oversized_file_refused(draft, settings):
                                        ("nul\x00.pdf", "nul.pdf"), ("документ.pdf", "документ.pdf")])
 def test_good_content_with_tricky_names_keeps_only_the_base_name(draft, name, kept):
     app, rep, item = draft
-    evidence = services.evidence_add(user=rep, application=app, evidence_item=item,
+    evidence = evidence_services.evidence_add(user=rep, application=app, evidence_item=item,
                                      uploaded_file=SimpleUploadedFile(name, minimal_pdf(name.encode("ascii", "ignore").decode())))
     assert evidence.original_name == kept
     assert storage.path_of(evidence.storage_name).resolve().is_relative_to(storage.root().resolve())
@@ -153,5 +153,5 @@ def test_a_plain_pdf_with_navigation_is_accepted(draft):
     writer._root_object[NameObject("/OpenAction")] = ArrayObject([page.indirect_reference, NameObject("/Fit")])
     out = io.BytesIO()
     writer.write(out)
-    assert services.evidence_add(user=rep, application=app, evidence_item=item,
+    assert evidence_services.evidence_add(user=rep, application=app, evidence_item=item,
                                  uploaded_file=SimpleUploadedFile("ok.pdf", out.getvalue()))

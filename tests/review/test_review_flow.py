@@ -15,10 +15,12 @@ from accounts.models import User
 from applications import services
 from applications.demo import minimal_pdf
 from applications.models import Application
+from evidence import services as evidence_services
 from review.models import Clarification
 from evidence import storage
 from interventions.models import Intervention
 from review import services as review
+from review.selectors import validated_score
 from tests.factories import PATFactory, SiteFactory, UserFactory, draft_with, legal_rep
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +39,7 @@ def submitted(django_capture_on_commit_callbacks):
     app = draft_with(site, rep, {"A": ["A6"], "C": ["C4"], "D": ["D4"]})
     for c in ("C4", "D4"):
         for item in code(c).evidence_items.filter(alternative=1, condition=""):
-            services.evidence_add(user=rep, application=app, evidence_item=item,
+            evidence_services.evidence_add(user=rep, application=app, evidence_item=item,
                                   uploaded_file=SimpleUploadedFile(f"{c}-{item.order}.pdf", minimal_pdf(f"{c} {item.order}")))
     app.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
@@ -76,7 +78,7 @@ def test_review_to_approval_with_clarification(client, submitted, reviewer, djan
     post(client, app, action="verdict", intervention=code("A6").pk, outcome="idoneo")
     post(client, app, action="verdict", intervention=code("C4").pk, evidence_file=f.pk, outcome="chiarimento",
          reason="Verbale non firmato")
-    assert review.validated_score(app).total == 50
+    assert validated_score(app).total == 50
 
     # Clarification: the applicant is told, uploads only what is asked, answers; the signed PDF stays.
     with django_capture_on_commit_callbacks(execute=True):

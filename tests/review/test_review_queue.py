@@ -104,7 +104,9 @@ def test_filter_and_sort_by_declared_points(client, reviewer):
 
 def test_queue_holds_exactly_what_reviewers_may_view():
     """review_queue_for drops applications_for's per-company clause for speed: same rows, every state."""
-    from applications.selectors import QUEUE_STATES, applications_for, review_queue_for
+    from applications.selectors import applications_for
+    from applications.workflow import QUEUE_STATES
+    from review.selectors import review_queue_for
 
     apps = [submitted_app() for _ in range(2)]
     for app, state in zip(apps, (Application.Status.WITHDRAWN, Application.Status.APPROVED)):
@@ -135,7 +137,7 @@ def test_the_province_filter_follows_the_sites_province_and_reads_the_applicatio
     """The queue filters on a copy of the site's province kept on the application, so that PostgreSQL
     can read one index (province, points or due date) in order instead of walking the whole queue and
     joining every site until 25 match (bench: scale). The copy follows the site when it is edited."""
-    from review.views import queue_filter
+    from review.selectors import review_queue_filtered as queue_filter
 
     app = submitted_app(province="RM")
     assert app.province == "RM"

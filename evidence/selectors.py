@@ -1,0 +1,57 @@
+"""Reads: which documents each selected intervention needs and has (the rules are in checklist.py)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from interventions.models import Intervention
+from interventions.selectors import EditionCatalogue, edition_catalogue
+
+from .checklist import InterventionEvidence, ItemState, evidence_status
+from .models import EvidenceFile
+
+
+@dataclass
+class EvidenceRow:
+    intervention: Intervention
+    items: list  # [(EvidenceItem, [EvidenceFile])]
+    status: InterventionEvidence
+
+
+def evidence_checklist(application, selections) -> list[EvidenceRow]:
+    """For every selected intervention (selections: the application's Selection rows), its evidence items
+    with their files and completeness."""
+    selected_ids = {s.intervention_id for s in selections}
+    files_by_item: dict[int, list[EvidenceFile]] = {}
+    for f in application.evidence_files.all().order_by("uploaded_at"):
+        files_by_item.setdefault(f.evidence_item_id, []).append(f)
+    rows = []
+    catalogue = edition_catalogue(application.campaign.edition)
+    for intervention in (i for i in catalogue.interventions if i.pk in selected_ids):
+        items = [(item, files_by_item.get(item.pk, [])) for item in intervention.evidence_items.all()]
+        status = evidence_status(
+            ItemState(item.pk, item.alternative, bool(item.condition), len(files)) for item, files in items
+        )
+        rows.append(EvidenceRow(intervention=intervention, items=items, status=status))
+    return rows
+
+
+def evidence_items_by_intervention(catalogue: EditionCatalogue) -> dict[int, list[tuple[int, int, bool]]]:
+    items: dict[int, list[tuple[int, int, bool]]] = {}
+    for item in catalogue.evidence_items.values():
+        items.setdefault(item.intervention_id, []).append((item.pk, item.alternative, bool(item.condition)))
+    return items
+
+
+def missing_evidence_count(selections, files, items_by_intervention) -> int:
+    """How many selected interventions still lack evidence, from rows already in memory."""
+    counts: dict[int, int] = {}
+    for f in files:
+        counts[f.evidence_item_id] = counts.get(f.evidence_item_id, 0) + 1
+    return sum(
+        1
+        for s in selections
+        if not evidence_status(
+            ItemState(item_id, alternative, conditional, counts.get(item_id, 0))
+            for item_id, alternative, conditional in items_by_intervention.get(s.intervention_id, [])
+        ).complete
+    )

@@ -1,0 +1,100 @@
+"""Writes of evidence: check, store and record an upload; remove a file; remove stored bytes only when
+nothing references them any more. Applications' permission and version checks come from
+applications.services."""
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, Sum
+
+from applications.models import Application
+from applications.services import _bump_version, _require
+from interventions.models import EvidenceItem
+
+from . import storage
+from .models import EvidenceFile
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def evidence_add(*, user, application: Application, evidence_item: EvidenceItem, uploaded_file) -> EvidenceFile:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _require(user, "applications.edit_application", application)
+    return store_evidence(user=user, application=application, evidence_item=evidence_item, uploaded_file=uploaded_file)
+
+
+def store_evidence(*, user, application: Application, evidence_item: EvidenceItem, uploaded_file,
+                   clarification=None) -> EvidenceFile:
+    """Check, stream and record one uploaded file. Callers hold the application row lock and have checked
+    permission and state (draft editing, or an open clarification request)."""
+    if not application.selections.filter(intervention_id=evidence_item.intervention_id).exists():
+        raise ValidationError("Il documento non riguarda un intervento selezionato in questa domanda.")
+    name = (uploaded_file.name or "").replace("\x00", "")[-255:]
+    per_file = settings.OT24_MAX_FILE_BYTES
+    used = application.evidence_files.aggregate(total=Sum("size"))["total"] or 0
+    remaining = settings.OT24_MAX_APPLICATION_BYTES - used
+    limit, too_big = per_file, None
+    if remaining < per_file:
+        limit = max(remaining, 0)
+        too_big = (
+            f"Spazio esaurito: la documentazione di una domanda non può superare "
+            f"{settings.OT24_MAX_APPLICATION_BYTES // (1024 * 1024)} MB in totale."
+        )
+    try:
+        stored = storage.save_upload(uploaded_file, name, max_bytes=limit, too_big=too_big)
+    except storage.RejectedFile as exc:
+        raise ValidationError(str(exc)) from None
+    except OSError:
+        logger.exception("Evidence storage failed for application %s", application.pk)
+        raise ValidationError(
+            "Il file non è stato salvato per un errore del sistema di archiviazione: nulla è stato registrato, "
+            "riprovare tra qualche minuto."
+        ) from None
+    try:
+        evidence = EvidenceFile.objects.create(
+            application=application,
+            evidence_item=evidence_item,
+            storage_name=stored.storage_name,
+            sha256=stored.sha256,
+            size=stored.size,
+            content_type=stored.content_type,
+            original_name=name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1] or "documento",
+            uploaded_by=user,
+            clarification=clarification,
+        )
+    except Exception:
+        delete_bytes_if_unreferenced(stored.storage_name)
+        raise
+    _bump_version(application, None)
+    return evidence
+
+
+def bytes_referenced(storage_name: str) -> bool:
+    """Every reference to stored bytes: evidence rows of any application, and the documents issued for
+    any application (sealed PDF, PDF prepared for a qualified signature, decision letter), including those
+    stored beside the uploads before issued documents got their own prefix."""
+    return (EvidenceFile.objects.filter(storage_name=storage_name).exists()
+            or Application.objects.filter(Q(pdf_storage_name=storage_name) | Q(presign_storage_name=storage_name)
+                                          | Q(decision_pdf_storage_name=storage_name)).exists())
+
+
+def delete_bytes_if_unreferenced(storage_name: str) -> None:
+    storage.delete_if_unused(storage_name, bytes_referenced(storage_name))
+
+
+def delete_evidence_file(evidence: EvidenceFile) -> None:
+    storage_name = evidence.storage_name
+    evidence.delete()
+    transaction.on_commit(lambda: delete_bytes_if_unreferenced(storage_name))
+
+
+@transaction.atomic
+def evidence_remove(*, user, evidence: EvidenceFile) -> None:
+    application = Application.objects.select_for_update().get(pk=evidence.application_id)
+    _require(user, "applications.edit_application", application)
+    delete_evidence_file(evidence)
+    _bump_version(application, None)
