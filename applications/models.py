@@ -2,13 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -62,6 +59,15 @@ class Application(models.Model):
 
     MAX_PATS = 3
     DECLARATIONS = ("declares_obligations", "declares_compliance", "declares_art76", "declares_privacy")
+    # The scheda keeps the official form's Italian names; the records name the same things in English
+    # (Site.name, .address, .city). The one map between them, for pre-filling a new application:
+    # scheda field -> (record, its field). The snapshot (snapshot.py) keeps the scheda's names.
+    FROM_RECORDS = {
+        "ragione_sociale": ("company", "ragione_sociale"), "codice_ditta": ("company", "codice_ditta"),
+        "matricola_inps": ("company", "matricola_inps"), "codice_sede": ("site", "codice_sede"),
+        "unita_produttiva": ("site", "name"), "indirizzo": ("site", "address"), "citta": ("site", "city"),
+        "cap": ("site", "cap"), "workers": ("site", "workers"),
+    }
     # The scheda's fields without which it is not complete (the form requires them; submission checks them).
     SCHEDA_REQUIRED = ("ragione_sociale", "codice_ditta", "unita_produttiva", "indirizzo", "citta", "cap", "sector",
                        "workers", "signatory_name", "signatory_birth_place", "signatory_birth_date", "signatory_role")

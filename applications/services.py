@@ -4,22 +4,20 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F
 from django.utils import timezone
 
 from interventions import scoring
-from interventions.models import EvidenceItem, Intervention
+from interventions.models import Intervention
 
 from evidence import storage
 from organisations.models import PAT, Site
 
 from . import workflow
-from .models import Application, Campaign, Event, Selection
-from .selectors import (application_catalogue, application_overview, application_score, application_selections,
-                        to_scoring_selections)
+from .models import Application, Campaign, Selection
+from .selectors import application_overview, application_score, application_selections
 from .snapshot import build_snapshot
 
 
@@ -62,20 +60,13 @@ def application_start(*, user, site: Site, campaign: Campaign) -> Application:
         return existing
     company = site.company
     rep = company.legal_representative
+    records = {"company": company, "site": site}
     application = Application.objects.create(
         campaign=campaign,
         site=site,
         created_by=user,
-        ragione_sociale=company.ragione_sociale,
-        codice_ditta=company.codice_ditta,
-        codice_sede=site.codice_sede,
-        unita_produttiva=site.name,
-        indirizzo=site.address,
-        citta=site.city,
-        cap=site.cap,
-        matricola_inps=company.matricola_inps,
+        **{name: getattr(records[record], field) for name, (record, field) in Application.FROM_RECORDS.items()},
         sector=site.sector or (site.suggested_sector() or ""),
-        workers=site.workers,
         signatory_name=rep.get_full_name() if rep else "",
         signatory_codice_fiscale=rep.codice_fiscale if rep else "",
         signatory_role="Legale rappresentante" if rep else "",

@@ -8,8 +8,8 @@ from django.utils import timezone
 from accounts.models import User
 from applications.demo import codice_fiscale, partita_iva
 from applications.models import Campaign
-from organisations.models import PAT, Company, Mandate, Membership, Site
 from interventions.models import Edition
+from organisations.models import PAT, Company, Mandate, Membership, Site
 
 DEFAULT_PASSWORD = "pw-Test-12345"
 

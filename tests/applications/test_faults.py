@@ -9,8 +9,8 @@ from applications import pdf, services
 from applications.demo import minimal_pdf
 from applications.models import Application
 from evidence import services as evidence_services
-from evidence.models import EvidenceFile
 from evidence import storage
+from evidence.models import EvidenceFile
 from interventions.models import EvidenceItem
 from tests.factories import DEFAULT_PASSWORD, ready_to_submit
 

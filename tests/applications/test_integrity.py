@@ -15,13 +15,12 @@ from accounts.models import User
 from applications import services
 from applications.models import Application
 from evidence import services as evidence_services
-from organisations.models import PAT
 from evidence import storage
-from interventions.models import Intervention
+from organisations.models import PAT
 from review import services as review
 from review.selectors import validated_score
-from tests.review.test_review_flow import code, post, reviewer, submitted  # noqa: F401 (fixtures)
 from tests.factories import PATFactory, SiteFactory, UserFactory, evidence_draft, legal_rep
+from tests.review.test_review_flow import code, post, reviewer, submitted  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 

@@ -51,9 +51,9 @@ def test_submission_freezes_snapshot_and_signed_pdf(client):
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from evidence import storage
     from applications.demo import minimal_pdf
     from applications.models import Application
+    from evidence import storage
     from interventions.models import Intervention
 
     site = SiteFactory(sector="costruzioni", workers=12)

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from applications.demo import minimal_pdf
 from applications.models import Application, Campaign
-from evidence.models import EvidenceFile
 from evidence import storage
+from evidence.models import EvidenceFile
 from interventions.models import EvidenceItem
 from tests.factories import DEFAULT_PASSWORD, PATFactory, SiteFactory, consultant, legal_rep, member, open_campaign
 

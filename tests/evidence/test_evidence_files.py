@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfWriter
 
-from evidence import storage
 from applications.demo import minimal_pdf
 from evidence import services as evidence_services
+from evidence import storage
 from tests.factories import DEFAULT_PASSWORD, evidence_draft
 
 pytestmark = pytest.mark.django_db

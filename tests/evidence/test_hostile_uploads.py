@@ -10,9 +10,9 @@ from PIL import Image
 from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
-from evidence import storage
 from applications.demo import minimal_pdf
 from evidence import services as evidence_services
+from evidence import storage
 from tests.factories import evidence_draft
 
 pytestmark = pytest.mark.django_db

@@ -16,10 +16,10 @@ from applications import services
 from applications.demo import minimal_pdf
 from applications.models import Application
 from evidence import services as evidence_services
-from review.models import Clarification
 from evidence import storage
 from interventions.models import Intervention
 from review import services as review
+from review.models import Clarification
 from review.selectors import validated_score
 from tests.factories import PATFactory, SiteFactory, UserFactory, draft_with, legal_rep
 

@@ -8,10 +8,10 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from applications.models import Application
-from review.models import Clarification
-from review.services import clarifications_expire
 from applications.selectors import application_recipients
 from notifications.services import email_enqueue, email_send_pending
+from review.models import Clarification
+from review.services import clarifications_expire
 
 DRAFT_DAYS = (30, 7, 1)
 CLARIFICATION_DAYS = (7, 1)

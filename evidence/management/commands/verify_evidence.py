@@ -2,8 +2,8 @@
 SHA-256 recorded in the database, and print a report. Exit code 1 when anything is missing or altered."""
 from django.core.management.base import BaseCommand, CommandError
 
-from evidence import storage
 from applications.models import Application
+from evidence import storage
 from evidence.models import EvidenceFile
 
 
