@@ -11,10 +11,11 @@ from .models import Application, Event
 from .rules import WORKFLOW_ROLES
 
 S = Application.Status
-# Submitted and not yet decided: what reviewers still owe an answer on (the queue's due filters, bulk
-# assignment); the reviewer works on the last three.
-OPEN_STATES = (S.SUBMITTED, S.IN_REVIEW, S.CLARIFICATION_REQUESTED, S.CLARIFICATION_ANSWERED)
+# Under review: verdicts and notes are taken in these states.
 REVIEWABLE_STATES = (S.IN_REVIEW, S.CLARIFICATION_REQUESTED, S.CLARIFICATION_ANSWERED)
+# Submitted and not yet decided: what reviewers still owe an answer on (the queue's due filters, urgency,
+# bulk assignment).
+OPEN_STATES = (S.SUBMITTED, *REVIEWABLE_STATES)
 # Everything the reviewers' queue lists: neither a draft nor withdrawn.
 QUEUE_STATES = [*OPEN_STATES, S.APPROVED, S.REJECTED]
 
