@@ -65,6 +65,12 @@ def overlap_days(first: date, last: date, year: int) -> int:
     return max(0, (end - start).days + 1)
 
 
+def disability_problem(points: int) -> str | None:
+    if 0 <= points <= 100:
+        return None
+    return _("L'invalidità permanente va da 0 a 100 punti (indicati: %(points)s).") % {"points": points}
+
+
 @dataclass(frozen=True)
 class Injury:
     """One row of the register. `first_absence` None: no absence at all. `last_absence` None with a first
@@ -101,10 +107,9 @@ class Injury:
             found.append(("last_absence", _(
                 "Per un infortunio mortale con assenza indicare l'ultimo giorno di assenza."
             )))
-        if not 0 <= self.disability <= 100:
-            found.append(("disability", _(
-                "L'invalidità permanente va da 0 a 100 punti (indicati: %(points)s)."
-            ) % {"points": self.disability}))
+        disability = disability_problem(self.disability)
+        if disability:
+            found.append(("disability", disability))
         return found
 
     def check(self, as_of: date | None = None) -> None:
