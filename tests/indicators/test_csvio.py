@@ -117,7 +117,6 @@ def test_header_errors(text, message):
     assert isinstance(excinfo.value, IndicatorInputError)
 
 
-
 def test_parse_hours_csv_values():
     assert parse_hours_csv("anno;ore_lavorate\n2023;120000\n2024;98500,5\n") == [
         (2023, Decimal("120000")), (2024, Decimal("98500.5"))

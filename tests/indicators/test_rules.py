@@ -1,7 +1,11 @@
 """The injury register rules (issue 19, seed 004 "Obiettivo Zero"): which injuries count, IF, IG, IG UNI 7249,
 Obiettivo Zero, reduction, fatal flag, mean duration. Pure: no database."""
+import os
+import subprocess
+import sys
 from datetime import date as d
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -317,14 +321,11 @@ def test_duplicate_years_refused():
 
 
 def test_importable_without_django_settings():
-    import subprocess
-    import sys
-
-    code = ("import os; os.environ.pop('DJANGO_SETTINGS_MODULE', None);"
-            "import indicators.rules as r, indicators.csvio, indicators.chart;"
+    """The pure modules import and answer in Italian with no Django settings at all."""
+    code = ("import indicators.rules as r, indicators.csvio, indicators.chart;"
             "print(r.reason_label(r.REASON_COMMUTING))")
-    env = {k: v for k, v in __import__("os").environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
-                         cwd=__import__("pathlib").Path(__file__).resolve().parents[2])
+                         cwd=Path(__file__).resolve().parents[2])
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "Infortunio in itinere"
