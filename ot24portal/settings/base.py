@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "interventions",
     "applications",
     "notifications",
+    "indicators",
 ]
 
 MIDDLEWARE = [
