@@ -458,7 +458,7 @@ def _review(request, application):
 def _submit(request, application):
     overview = application_overview(application)
     can_submit = user_can(request, "applications.submit_application", application)
-    form = SubmitForm(request.POST or None, user=request.user, initial={"version": application.version, "place": application.place})
+    form = SubmitForm(request.POST or None, user=request.user, request=request, initial={"version": application.version, "place": application.place})
     if request.method == "POST":
         if not can_submit:
             raise PermissionDenied
