@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "accounts",
     "interventions",
     "applications",
+    "stress",
 ]
 
 MIDDLEWARE = [
