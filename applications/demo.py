@@ -158,6 +158,11 @@ def _review(application: Application, reviewer: User, state: str) -> None:
 
 @transaction.atomic
 def load_demo() -> list[tuple[str, str]]:
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    if not settings.OT24_DEMO_DATA:  # the demo administrator's password is in the README
+        raise ImproperlyConfigured("Demo data only with OT24_DEMO_DATA = True (development and test settings).")
     campaign = demo_campaign()
     today = timezone.localdate()
     _user("admin@ot24.example", User.Role.ADMIN, "Ada", "Amministratrice", is_staff=True, is_superuser=True)

@@ -129,13 +129,16 @@ class SubmitForm(VersionedForm):
         help_text=_("La password conferma la firma elettronica della domanda."),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, request=None, **kwargs):
         self.user = user
+        self.request = request  # with it, the password goes through the log-in lock-out (django-axes)
         super().__init__(*args, **kwargs)
 
     def clean_password(self):
+        from accounts.throttling import password_confirms
+
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        if not password_confirms(self.request, self.user, password):
             raise forms.ValidationError(_("Password non corretta."))
         return password
 

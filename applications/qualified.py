@@ -4,19 +4,25 @@
    watermark, the JSON snapshot attached) and keeps its bytes and the application's version.
 2. The signatory signs that PDF with their own tool (PAdES, incremental) and uploads it.
 3. `qualified_submit`: the signature is intact and valid, chains to a root in
-   OT24_QUALIFIED_TRUST_ROOTS_DIR, covers the whole file; the signed revision is byte for byte the PDF the
-   portal prepared; the certificate's holder is the declared signatory (Italian qualified certificates
-   carry the codice fiscale as TINIT-... in the subject's serialNumber). Then the application is submitted
-   with those bytes as its signed PDF."""
+   OT24_QUALIFIED_TRUST_ROOTS_DIR, covers the whole file; the file starts byte for byte with the PDF the
+   portal prepared, and every revision added after it only adds signatures (pyHanko's difference
+   analysis: no page, content, annotation or other form field changed, so the file shows exactly what the
+   portal printed); the certificate's holder is the declared signatory (Italian qualified certificates
+   carry the codice fiscale as TINIT-... in the subject's serialNumber). Then the application is submitted:
+   the portal adds its own seal as one more incremental update (the applicant's signature stays intact)
+   and keeps those bytes as the signed PDF, so it verifies like every other submission."""
 from __future__ import annotations
 
 import io
+import logging
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from evidence import storage
 
@@ -25,6 +31,7 @@ from .models import Application
 from .selectors import application_overview
 from .snapshot import build_snapshot
 
+logger = logging.getLogger(__name__)
 
 def trust_roots() -> list:
     from pyhanko.keys import load_cert_from_pemder
@@ -36,6 +43,25 @@ def trust_roots() -> list:
             if p.suffix.lower() in (".pem", ".crt", ".cer", ".der")]
 
 
+def with_empty_form(data: bytes) -> bytes:
+    """The PDF with an empty interactive form (/AcroForm, no fields), as an incremental update.
+    pyHanko's difference analysis compares forms and needs the prepared revision to have one; the
+    applicant's tool adds its signature field to it. /SigFlags 3 (signatures exist, append only) is what
+    every signing tool sets, so setting it is not a change of the signer's revision."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.generic import pdf_name
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    writer.root[pdf_name("/AcroForm")] = writer.add_object(
+        generic.DictionaryObject({pdf_name("/Fields"): generic.ArrayObject(),
+                                  pdf_name("/SigFlags"): generic.NumberObject(3)}))
+    writer.update_root()
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 @transaction.atomic
 def qualified_prepare(*, user, application: Application, declarations: dict[str, bool], place: str, version: int) -> bytes:
     from . import pdf, services
@@ -43,7 +69,7 @@ def qualified_prepare(*, user, application: Application, declarations: dict[str,
     application = Application.objects.select_for_update().get(pk=application.pk)
     services._require(user, "applications.submit_application", application)
     if not all(declarations.get(k) for k in Application.DECLARATIONS):
-        raise ValidationError("Occorre spuntare tutte le dichiarazioni per inviare la domanda.")
+        raise ValidationError(_("Occorre spuntare tutte le dichiarazioni per inviare la domanda."))
     overview = application_overview(application)
     if overview.problems:
         raise ValidationError([p.message for p in overview.problems])
@@ -52,7 +78,7 @@ def qualified_prepare(*, user, application: Application, declarations: dict[str,
         setattr(application, name, True)
     application.place = place
     application.snapshot = build_snapshot(application, overview)
-    data = pdf.render_application_pdf(application, final=True)
+    data = with_empty_form(pdf.render_application_pdf(application, final=True))
     stored = storage.save_stream([data], "da-firmare.pdf", max_bytes=len(data), untrusted=False)
     application.presign_storage_name, application.presign_sha256 = stored.storage_name, stored.sha256
     application.presign_version = application.version
@@ -60,46 +86,100 @@ def qualified_prepare(*, user, application: Application, declarations: dict[str,
     return data
 
 
-def _check_signature(signed: bytes, original: bytes, codice_fiscale: str) -> None:
+TAMPERED = gettext_lazy("Il PDF firmato contiene modifiche oltre alla firma (testo, pagine, annotazioni o campi aggiunti "
+            "o cambiati) rispetto al documento preparato dal portale: firmare il PDF scaricato senza modificarlo "
+            "e senza aggiungere note o pagine.")
+
+
+def _only_signatures_added(reader, original: bytes) -> None:
+    """Every revision after the prepared PDF's last one only adds signatures: pyHanko's difference
+    analysis at most at FORM_FILLING (new signature fields and their values), and signature fields are
+    the only fields changed. Anything else (page content, a page, an annotation, another form field,
+    the catalogue) is a SuspiciousModification, refused."""
     from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY, DiffResult, ModificationLevel
+    from pyhanko.sign.fields import enumerate_sig_fields
+
+    prepared_reader = PdfFileReader(io.BytesIO(original), strict=False)
+    if "/AcroForm" not in prepared_reader.root:  # prepared before the form was added: cannot be compared
+        raise ValidationError(_("Il PDF da firmare è stato preparato da una versione precedente del portale: "
+                                "scaricarlo di nuovo e firmare il nuovo file."))
+    prepared = prepared_reader.xrefs
+    base = prepared.total_revisions - 1
+    xrefs = reader.xrefs
+    # The signed file's history must run through the prepared file's revisions, unchanged.
+    if xrefs.total_revisions <= base + 1 or any(
+        xrefs.get_startxref_for_revision(r) != prepared.get_startxref_for_revision(r) for r in range(base + 1)
+    ):
+        raise ValidationError(TAMPERED)
+    try:
+        result = DEFAULT_DIFF_POLICY.review_file(reader, base)
+        signature_fields = {name for name, _value, _ref in enumerate_sig_fields(reader)}
+    except Exception as exc:  # a structure pyHanko cannot even compare (it returns, not raises, the suspicious ones)
+        logger.info("Qualified signature refused: revisions after the prepared PDF unreadable: %r", exc)
+        raise ValidationError(TAMPERED) from None
+    if (not isinstance(result, DiffResult) or result.modification_level > ModificationLevel.FORM_FILLING
+            or not result.changed_form_fields <= signature_fields):
+        logger.info("Qualified signature refused: modifications after the prepared PDF: %s", result)
+        raise ValidationError(TAMPERED)
+
+
+def _check_signature(signed: bytes, original: bytes, codice_fiscale: str):
+    """The applicant's signature status (pyHanko's PdfSignatureStatus) when every check passes."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.fields import enumerate_sig_fields
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
-    from .signing import _outside_event_loop
+    from .signing import SEAL_FIELD, _outside_event_loop
 
     if not signed.startswith(original):
-        raise ValidationError("Il PDF firmato non contiene, byte per byte, il documento preparato dal portale: "
-                              "firmare il PDF scaricato senza modificarlo (firma PAdES).")
+        raise ValidationError(_("Il PDF firmato non contiene, byte per byte, il documento preparato dal portale: "
+                                "firmare il PDF scaricato senza modificarlo (firma PAdES)."))
     try:
-        signatures = PdfFileReader(io.BytesIO(signed), strict=False).embedded_signatures
+        reader = PdfFileReader(io.BytesIO(signed), strict=False)
+        signatures = reader.embedded_signatures
+        field_names = {name for name, _value, _ref in enumerate_sig_fields(reader)}
     except Exception:
-        raise ValidationError("Il file caricato non è un PDF leggibile.") from None
+        raise ValidationError(_("Il file caricato non è un PDF leggibile.")) from None
     if not signatures:
-        raise ValidationError("Il PDF non contiene una firma digitale.")
+        raise ValidationError(_("Il PDF non contiene una firma digitale."))
+    if SEAL_FIELD in field_names:
+        raise ValidationError(_("Il PDF contiene un campo firma chiamato %(field)s, riservato al sigillo del portale: "
+                                "firmare il PDF scaricato con un altro nome di campo.") % {"field": SEAL_FIELD})
     sig = signatures[-1]
     roots = trust_roots()
     status = _outside_event_loop(lambda: validate_pdf_signature(sig, ValidationContext(trust_roots=roots)))
     if not (status.intact and status.valid):
-        raise ValidationError("La firma digitale non è integra o non è valida.")
+        raise ValidationError(_("La firma digitale non è integra o non è valida."))
     if not status.trusted:
-        raise ValidationError("Il certificato di firma non proviene da un'autorità di certificazione riconosciuta.")
+        raise ValidationError(_("Il certificato di firma non proviene da un'autorità di certificazione riconosciuta."))
     if sig.coverage is None or sig.coverage.name != "ENTIRE_FILE":
-        raise ValidationError("La firma non copre l'intero documento: il PDF è stato modificato dopo la firma.")
-    serial = status.signing_cert.subject.native.get("serial_number") or ""
+        raise ValidationError(_("La firma non copre l'intero documento: il PDF è stato modificato dopo la firma."))
+    _only_signatures_added(reader, original)
+    holder = holder_codice_fiscale(status.signing_cert)
+    if not holder or holder != codice_fiscale.upper():
+        raise ValidationError(_("Il titolare del certificato di firma non è il sottoscrittore dichiarato nella domanda."))
+    return status
+
+
+def holder_codice_fiscale(cert) -> str:
+    """The codice fiscale in an Italian qualified certificate (subject serialNumber TINIT-...), or ''."""
+    serial = cert.subject.native.get("serial_number") or ""
     if isinstance(serial, list):  # several serialNumber attributes: take the TINIT one if any
         serial = next((s for s in serial if str(s).upper().startswith("TINIT-")), serial[0])
-    if str(serial).upper() != f"TINIT-{codice_fiscale.upper()}":
-        raise ValidationError("Il titolare del certificato di firma non è il sottoscrittore dichiarato nella domanda.")
+    serial = str(serial).upper()
+    return serial[len("TINIT-"):] if serial.startswith("TINIT-") else ""
 
 
 @transaction.atomic
 def qualified_submit(*, user, application: Application, signed: bytes) -> Application:
-    from . import services
+    from . import services, signing
 
     application = Application.objects.select_for_update().get(pk=application.pk)
     services._require(user, "applications.submit_application", application)
     if not application.presign_storage_name or application.presign_version != application.version:
-        raise ValidationError("La domanda è cambiata dopo la preparazione del PDF da firmare: scaricarlo di nuovo.")
+        raise ValidationError(_("La domanda è cambiata dopo la preparazione del PDF da firmare: scaricarlo di nuovo."))
     original = storage.read_bytes(application.presign_storage_name)
     _check_signature(signed, original, application.signatory_codice_fiscale)
     overview = application_overview(application)
@@ -109,8 +189,21 @@ def qualified_submit(*, user, application: Application, signed: bytes) -> Applic
     application.submitted_at = timezone.now()
     application.submitted_by = user
     application.receipt_number = services._receipt_number(application)
+    # The record frozen at preparation (the one attached to the signed PDF), with what submitting adds.
+    application.snapshot = {**application.snapshot, "receipt_number": application.receipt_number,
+                            "submitted_at": application.submitted_at.isoformat()}
     application.declared_total = overview.score.total
-    stored = storage.save_stream([signed], "domanda-firmata.pdf", max_bytes=len(signed), untrusted=False)
+    try:
+        # Incremental: the applicant's signed bytes stay as they are, their signature intact.
+        sealed = signing.seal_pdf(
+            signed, reason=f"Domanda OT24 {application.campaign.filing_year} n. {application.receipt_number}")
+    except Exception:
+        # Everything above is rolled back with this transaction: the application stays a draft.
+        logger.exception("Sealing the qualified-signed PDF failed for application %s", application.pk)
+        raise ValidationError(_(
+            "Non è stato possibile apporre il sigillo del portale al PDF firmato: la domanda NON è stata inviata "
+            "ed è rimasta in bozza. Riprovare tra qualche minuto.")) from None
+    stored = storage.save_stream([sealed], "domanda-firmata.pdf", max_bytes=len(sealed), untrusted=False)
     application.pdf_storage_name, application.pdf_sha256 = stored.storage_name, stored.sha256
     application.save()
     return application

@@ -37,6 +37,7 @@ os.environ.update({
     "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
     "OT24_PRIVATE_MEDIA_ROOT": str(WORK / "private"),
     "OT24_DEV_CERT_DIR": str(WORK / "certs"),
+    "DJANGO_STATIC_ROOT": str(WORK / "static"),  # collected in main(): pages name the hashed files
     "OT24_MAX_FILE_BYTES": str(200 * 2**20),  # the 100 MB upload
     "OT24_MAX_APPLICATION_BYTES": str(2**40),
     "DJANGO_ALLOW_ASYNC_UNSAFE": "true",
@@ -550,6 +551,9 @@ SECTIONS = {"queries": query_counts, "pdf": pdf_benchmark, "load": load_benchmar
 def main():
     only = sys.argv[1:] or list(SECTIONS)
     call_command("migrate", verbosity=0)
+    # Production storage (WhiteNoise, manifest): no page renders without the collected files' manifest,
+    # in this process or in gunicorn (same DJANGO_STATIC_ROOT through the environment).
+    call_command("collectstatic", interactive=False, verbosity=0)
     results = {"when": dt.datetime.now().isoformat(timespec="seconds"),
                "machine": {"python": platform.python_version(), "cpus": os.cpu_count()}}
     for name in only:

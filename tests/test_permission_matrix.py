@@ -34,8 +34,13 @@ def url_names(patterns=None, prefix=""):
             yield prefix + p.name
 
 
+PUBLIC = {"password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete"}
+
+
 def expected(name, kind, state):
     """The status code each kind of user gets, for GET (or POST where the view only takes POST)."""
+    if name in PUBLIC:  # password reset: open to everybody, logged in or not (an unknown link says so)
+        return 200
     if kind == "anonymous":
         return 302  # to the log-in page
     can_view = kind in WORKS_FOR or kind == "admin" or (kind in REVIEWERS and state == "submitted")
@@ -77,7 +82,7 @@ EXPECTED_NAMES = {"dashboard", "dashboard_csv", "application_start", "applicatio
                   "application_pdf", "section_preview", "evidence_download", "evidence_remove", "site_create", "site_edit",
                   "application_withdraw", "review_queue", "review_take", "review_assign", "review_detail",
                   "evidence_preview", "decision_pdf", "clarification_upload", "clarification_answer",
-                  "verify_document", "qualified_prepare", "qualified_upload"}
+                  "verify_document", "qualified_prepare", "qualified_upload", *PUBLIC}
 
 
 def test_every_url_is_in_the_matrix():
@@ -132,6 +137,10 @@ def request_for(client, name, site, app, evidence):
         "evidence_preview": ("get", reverse("evidence_preview", args=[app.pk, evidence.pk])),
         "decision_pdf": ("get", reverse("decision_pdf", args=[app.pk])),
         "verify_document": ("get", reverse("verify_document")),
+        "password_reset": ("get", reverse("password_reset")),
+        "password_reset_done": ("get", reverse("password_reset_done")),
+        "password_reset_confirm": ("get", reverse("password_reset_confirm", args=["MQ", "set-password"])),
+        "password_reset_complete": ("get", reverse("password_reset_complete")),
     }
     method, url = urls[name]
     return getattr(client, method)(url)
@@ -142,7 +151,7 @@ def request_for(client, name, site, app, evidence):
 # they have their own tests (test_workflow, test_review_queue, test_review_flow).
 CASES = ["dashboard", "review_queue", "dashboard_csv", "application_start", "application_detail", "application_step:scheda",
          "application_step:review", "application_pdf", "section_preview", "evidence_download", "site_create", "site_edit",
-         "review_detail", "evidence_preview", "decision_pdf", "verify_document"]
+         "review_detail", "evidence_preview", "decision_pdf", "verify_document", *sorted(PUBLIC)]
 
 
 @pytest.mark.parametrize("state", ["draft", "submitted"])

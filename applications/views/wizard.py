@@ -23,8 +23,8 @@ from organisations.selectors import sites_for
 from .. import pdf, services, workflow
 from ..forms import EvidenceUploadForm, QualifiedPrepareForm, SchedaForm, SectionForm, SignedPdfForm, SubmitForm
 from ..models import Campaign
-from .common import altered_response, get_application, perform, step_url, user_can
 from ..selectors import application_overview, application_pats, application_score, application_selections
+from .common import altered_response, get_application, perform, step_url, user_can
 
 logger = logging.getLogger(__name__)
 
@@ -331,7 +331,7 @@ def _review(request, application):
 def _submit(request, application):
     overview = application_overview(application)
     can_submit = user_can(request, "applications.submit_application", application)
-    form = SubmitForm(request.POST or None, user=request.user, initial={"version": application.version, "place": application.place})
+    form = SubmitForm(request.POST or None, user=request.user, request=request, initial={"version": application.version, "place": application.place})
     if request.method == "POST":
         if not can_submit:
             raise PermissionDenied

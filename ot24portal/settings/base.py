@@ -32,17 +32,21 @@ INSTALLED_APPS = [
     "evidence",
     "review",
     "notifications",
+    "indicators",
+    "stress",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ot24portal.middleware.SessionIdleRefreshMiddleware",
+    "ot24portal.middleware.SessionAbsoluteLifetimeMiddleware",
     "ot24portal.middleware.ItalianFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ot24portal.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -87,7 +91,7 @@ LOGOUT_REDIRECT_URL = "login"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -132,13 +136,26 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Log-in lock-out (django-axes): 5 failures for the same e-mail and address lock for one hour.
+# Log-in lock-out (django-axes): 5 failures lock for one hour, counted separately per account (whatever
+# the case of the e-mail) and per client address; a wrong password at the submit step counts too
+# (accounts/throttling.py). On success only the account's own failures are cleared (accounts/signals.py):
+# axes' own reset would clear every failure from the address, so an attacker with an account of their own
+# could log in between guesses and never be locked.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "accounts.throttling.axes_username"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_RESET_ON_SUCCESS = False
+# The client address behind reverse proxies: with N trusted proxies in front of the portal, the N-th
+# address from the right of OT24_CLIENT_IP_HEADER. 0 (default): REMOTE_ADDR only, the header is ignored.
+OT24_TRUSTED_PROXY_COUNT = env.int("OT24_TRUSTED_PROXY_COUNT", default=0)
+OT24_CLIENT_IP_HEADER = env("OT24_CLIENT_IP_HEADER", default="X-Forwarded-For")
+# Shown on the locked-out page (the phone is optional).
+OT24_SUPPORT_EMAIL = env("OT24_SUPPORT_EMAIL", default="assistenza@ot24.localhost")
+OT24_SUPPORT_PHONE = env("OT24_SUPPORT_PHONE", default="")
 
 # Content-Security-Policy (django-csp): no inline or third-party scripts.
 CONTENT_SECURITY_POLICY = {
@@ -158,6 +175,8 @@ CONTENT_SECURITY_POLICY = {
 
 SESSION_COOKIE_AGE = 60 * 60 * 2
 SESSION_REFRESH_SECONDS = 5 * 60  # idle timeout granularity (ot24portal.middleware.SessionIdleRefreshMiddleware)
+# Absolute lifetime: a session ends this long after its log-in, however active (SessionAbsoluteLifetimeMiddleware).
+OT24_SESSION_ABSOLUTE_SECONDS = env.int("OT24_SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -166,6 +185,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="OT24 <noreply@ot24.localhost>")
+
+# `manage.py demo_data` (accounts with a published password, an administrator among them) only where this
+# is on: the dev and test settings.
+OT24_DEMO_DATA = False
 
 # The OT24 rules that are settings, not catalogue data.
 OT24_PAGINATE_BY = 25

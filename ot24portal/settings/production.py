@@ -29,6 +29,14 @@ EMAIL_HOST_USER = env("DJANGO_EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("DJANGO_EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=True)
 STATIC_ROOT = env("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
+# The application serves its own static files (WhiteNoise, right after SecurityMiddleware): one gunicorn
+# behind any proxy shows a styled portal. Names carry a content hash (manifest) and are served gzip/brotli
+# compressed and cached for ever. `manage.py collectstatic` must run before start: without the manifest
+# every page fails.
+MIDDLEWARE = [*MIDDLEWARE]  # noqa: F405
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                  "whitenoise.middleware.WhiteNoiseMiddleware")
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}  # noqa: F405
 
 # Persistent connections: opening a PostgreSQL connection (a new server process) on every request cost
 # more than the page's queries (bench: load). Checked before reuse. Production only: the development

@@ -6,6 +6,7 @@ from .base import *  # noqa: F401,F403
 from .base import STORAGES, env, evidence_storage
 
 SECRET_KEY = "test-only-key"
+OT24_DEMO_DATA = True  # tests load the demo (tests/test_project.py), administrator included
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

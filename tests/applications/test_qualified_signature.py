@@ -53,15 +53,96 @@ def pki(tmp_path_factory):
     return folder
 
 
-def sign_as(pki, who, data: bytes) -> bytes:
+def sign_as(pki, who, data: bytes, *, tamper=None, field="FirmaRichiedente") -> bytes:
+    """`who` signs `data` (PAdES, incremental); `tamper(writer)` first changes the document in the same
+    incremental update as the signature, as a signer's tool could."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
     from pyhanko.sign.fields import SigSeedSubFilter
 
     signer = signers.SimpleSigner.load(str(pki / f"{who}-key.pem"), str(pki / f"{who}-cert.pem"),
                                        ca_chain_files=(str(pki / "roots" / "ca.pem"),))
-    meta = signers.PdfSignatureMetadata(field_name="FirmaRichiedente", subfilter=SigSeedSubFilter.PADES)
-    return signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(data)), meta, signer=signer).getvalue()
+    meta = signers.PdfSignatureMetadata(field_name=field, subfilter=SigSeedSubFilter.PADES)
+    writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    if tamper is not None:
+        tamper(writer)
+    return signers.sign_pdf(writer, meta, signer=signer).getvalue()
+
+
+FORGED = b"BT /FForged 24 Tf 72 400 Td (Punteggio totale dichiarato: 999) Tj ET"
+
+
+def _font():
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.generic import pdf_name
+
+    return generic.DictionaryObject({pdf_name("/FForged"): generic.DictionaryObject({
+        pdf_name("/Type"): pdf_name("/Font"), pdf_name("/Subtype"): pdf_name("/Type1"),
+        pdf_name("/BaseFont"): pdf_name("/Helvetica")})})
+
+
+def change_content(writer):
+    """Text drawn over the first page."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.generic import pdf_name
+
+    stream = writer.add_object(generic.StreamObject(stream_data=FORGED))
+    writer.add_stream_to_page(0, stream, resources=generic.DictionaryObject({pdf_name("/Font"): _font()}))
+
+
+def add_page(writer):
+    """A page of text the portal never printed."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.generic import pdf_name
+    from pyhanko.pdf_utils.writer import PageObject
+
+    stream = writer.add_object(generic.StreamObject(stream_data=FORGED))
+    writer.insert_page(PageObject(stream, (0, 0, 595, 842), generic.DictionaryObject({pdf_name("/Font"): _font()})))
+
+
+def add_annotation(writer):
+    """A FreeText annotation showing text over the first page."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.generic import pdf_name
+
+    appearance = writer.add_object(generic.StreamObject({
+        pdf_name("/Type"): pdf_name("/XObject"), pdf_name("/Subtype"): pdf_name("/Form"),
+        pdf_name("/BBox"): generic.ArrayObject(map(generic.NumberObject, (0, 0, 400, 40))),
+        pdf_name("/Resources"): generic.DictionaryObject({pdf_name("/Font"): _font()}),
+    }, stream_data=FORGED.replace(b"72 400", b"2 10")))
+    annot = writer.add_object(generic.DictionaryObject({
+        pdf_name("/Type"): pdf_name("/Annot"), pdf_name("/Subtype"): pdf_name("/FreeText"),
+        pdf_name("/Rect"): generic.ArrayObject(map(generic.NumberObject, (72, 400, 472, 440))),
+        pdf_name("/Contents"): generic.TextStringObject("Punteggio totale dichiarato: 999"),
+        pdf_name("/DA"): generic.TextStringObject("/FForged 24 Tf 0 g"),
+        pdf_name("/AP"): generic.DictionaryObject({pdf_name("/N"): appearance}),
+    }))
+    page_ref, _ = writer.find_page_for_modification(0)
+    writer.register_annotation(page_ref, annot)
+
+
+def add_text_field(writer):
+    """A filled-in text field (a form field that is not a signature) with its visible widget."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.generic import pdf_name
+
+    appearance = writer.add_object(generic.StreamObject({
+        pdf_name("/Type"): pdf_name("/XObject"), pdf_name("/Subtype"): pdf_name("/Form"),
+        pdf_name("/BBox"): generic.ArrayObject(map(generic.NumberObject, (0, 0, 400, 40))),
+        pdf_name("/Resources"): generic.DictionaryObject({pdf_name("/Font"): _font()}),
+    }, stream_data=FORGED.replace(b"72 400", b"2 10")))
+    page_ref, _ = writer.find_page_for_modification(0)
+    field = writer.add_object(generic.DictionaryObject({
+        pdf_name("/FT"): pdf_name("/Tx"), pdf_name("/T"): generic.TextStringObject("Nota"),
+        pdf_name("/V"): generic.TextStringObject("Punteggio totale dichiarato: 999"),
+        pdf_name("/Type"): pdf_name("/Annot"), pdf_name("/Subtype"): pdf_name("/Widget"),
+        pdf_name("/Rect"): generic.ArrayObject(map(generic.NumberObject, (72, 400, 472, 440))),
+        pdf_name("/P"): page_ref, pdf_name("/AP"): generic.DictionaryObject({pdf_name("/N"): appearance}),
+    }))
+    form = writer.root["/AcroForm"]
+    form["/Fields"].append(field)
+    writer.update_container(form)
+    writer.register_annotation(page_ref, field)
 
 
 @pytest.fixture
@@ -89,9 +170,78 @@ def test_signed_by_the_declared_signatory_is_submitted(ready, pki):
     signed = sign_as(pki, "signatory", original)
     app = qualified.qualified_submit(user=rep, application=app, signed=signed)
     assert app.status == Application.Status.SUBMITTED and app.receipt_number
-    assert app.pdf_sha256 == hashlib.sha256(signed).hexdigest()
-    assert storage.path_of(app.pdf_storage_name).read_bytes() == signed
+    stored = storage.path_of(app.pdf_storage_name).read_bytes()
+    assert app.pdf_sha256 == hashlib.sha256(stored).hexdigest()
+    # The applicant's signed file, untouched, then the portal's seal as an incremental update.
+    assert stored.startswith(signed) and len(stored) > len(signed)
     assert app.events.get().message == "Firma digitale qualificata (PAdES)"
+
+
+def test_a_signing_tool_that_adds_the_field_then_signs_in_another_revision(ready, pki):
+    """Only signature fields added, over two revisions: accepted."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign.fields import SigFieldSpec, append_signature_field
+
+    app, rep = ready
+    writer = IncrementalPdfFileWriter(io.BytesIO(prepare(app, rep)))
+    append_signature_field(writer, SigFieldSpec("FirmaRichiedente", box=(72, 72, 272, 122)))  # visible box
+    with_field = io.BytesIO()
+    writer.write(with_field)
+    app = qualified.qualified_submit(user=rep, application=app, signed=sign_as(pki, "signatory", with_field.getvalue()))
+    assert app.status == Application.Status.SUBMITTED
+
+
+def test_the_frozen_record_has_the_receipt_and_the_submission_time(ready, pki):
+    app, rep = ready
+    app = qualified.qualified_submit(user=rep, application=app, signed=sign_as(pki, "signatory", prepare(app, rep)))
+    app.refresh_from_db()
+    assert app.snapshot["receipt_number"] == app.receipt_number
+    assert app.snapshot["submitted_at"] == app.submitted_at.isoformat()
+
+
+def test_the_stored_pdf_verifies_as_issued_by_the_portal(ready, pki, tmp_path):
+    """Sealed by the portal on top of the applicant's signature, both intact: the reviewers' check and
+    `manage.py verify_application` accept it, name the application and the applicant's signature."""
+    import json
+
+    from django.core.management import call_command
+
+    from applications.signing import SEAL_FIELD
+    from applications.verification import verify_bytes
+
+    app, rep = ready
+    app = qualified.qualified_submit(user=rep, application=app, signed=sign_as(pki, "signatory", prepare(app, rep)))
+    stored = storage.path_of(app.pdf_storage_name).read_bytes()
+    report = verify_bytes(stored)
+    assert report["issued_by_portal"] and report["unaltered"]
+    assert report["application"]["pk"] == app.pk and report["application"]["receipt_number"] == app.receipt_number
+    assert [s["field"] for s in report["signatures"]] == ["FirmaRichiedente", SEAL_FIELD]
+    assert all(s["intact"] and s["valid"] for s in report["signatures"])
+    applicant = report["qualified_signature"]
+    assert applicant["codice_fiscale"] == CF
+    assert applicant["intact"] and applicant["valid"] and applicant["trusted"] and applicant["only_signatures_after"]
+    # The command's exit status is 0 (no CommandError) and it prints the same report.
+    path = tmp_path / "domanda.pdf"
+    path.write_bytes(stored)
+    out = io.StringIO()
+    call_command("verify_application", str(path), stdout=out)
+    assert json.loads(out.getvalue())["application"]["receipt_number"] == app.receipt_number
+
+
+def test_the_reviewers_verification_page_shows_both_signatures(client, ready, pki):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from accounts.models import User
+    from tests.factories import UserFactory
+
+    app, rep = ready
+    app = qualified.qualified_submit(user=rep, application=app, signed=sign_as(pki, "signatory", prepare(app, rep)))
+    stored = storage.path_of(app.pdf_storage_name).read_bytes()
+    client.force_login(UserFactory(role=User.Role.REVIEWER))
+    page = client.post(reverse("verify_document"), {"pdf": SimpleUploadedFile("x.pdf", stored)}).content.decode()
+    assert "Documento emesso dal portale e integro." in page and app.receipt_number in page
+    assert "Firma qualificata del richiedente" in page and CF in page
 
 
 @pytest.mark.parametrize("case,message", [
@@ -100,6 +250,13 @@ def test_signed_by_the_declared_signatory_is_submitted(ready, pki):
     ("altered", "byte per byte"),
     ("appended", "non copre l'intero documento"),
     ("unsigned", "non contiene una firma"),
+    # Changed in the signer's own incremental update: the signature covers the whole file and the file
+    # starts with the prepared bytes, yet it shows text the portal never produced.
+    ("content_changed", "modifiche oltre alla firma"),
+    ("page_added", "modifiche oltre alla firma"),
+    ("annotation_added", "modifiche oltre alla firma"),
+    ("text_field_added", "modifiche oltre alla firma"),
+    ("seal_field_name", "riservato al sigillo del portale"),
 ])
 def test_refusals(ready, pki, settings, tmp_path, case, message):
     app, rep = ready
@@ -110,7 +267,15 @@ def test_refusals(ready, pki, settings, tmp_path, case, message):
         "altered": lambda: sign_as(pki, "signatory", flip_in_first_stream(original)),
         "appended": lambda: sign_as(pki, "signatory", original) + b"\n% appended after signing\n",
         "unsigned": lambda: original,
+        "content_changed": lambda: sign_as(pki, "signatory", original, tamper=change_content),
+        "page_added": lambda: sign_as(pki, "signatory", original, tamper=add_page),
+        "annotation_added": lambda: sign_as(pki, "signatory", original, tamper=add_annotation),
+        "text_field_added": lambda: sign_as(pki, "signatory", original, tamper=add_text_field),
+        "seal_field_name": lambda: sign_as(pki, "signatory", original, field="SigilloPortaleOT24"),
     }[case]()
+    if case in ("content_changed", "page_added"):  # the forgery does show in the signed file
+        from pypdf import PdfReader
+        assert "dichiarato: 999" in "".join(p.extract_text() for p in PdfReader(io.BytesIO(signed)).pages)
     if case == "untrusted":
         settings.OT24_QUALIFIED_TRUST_ROOTS_DIR = str(tmp_path)  # no roots
     with pytest.raises(ValidationError, match=message):

@@ -1,0 +1,54 @@
+"""What django-axes counts log-in failures by: the e-mail as the portal stores it, and the client's
+address as seen through the trusted reverse proxies. Also the password check of the submit step, which
+goes through the same lock (a password typed anywhere is a password guess)."""
+from __future__ import annotations
+
+import ipaddress
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+
+
+def normalise_username(username: str | None) -> str | None:
+    """E-mails are stored lower-case (accounts.models.UserManager) and looked up case-insensitively:
+    every spelling of one address is one account, so one counter."""
+    return username.strip().lower() if isinstance(username, str) else username
+
+
+def axes_username(request, credentials: dict | None = None) -> str | None:
+    """AXES_USERNAME_CALLABLE: axes' own choice (the credentials, else the posted form), normalised."""
+    field = settings.AXES_USERNAME_FORM_FIELD
+    if credentials:
+        return normalise_username(credentials.get(field))
+    data = getattr(request, "data", None) or getattr(request, "POST", {})
+    return normalise_username(data.get(field))
+
+
+def client_ip(request) -> str | None:
+    """AXES_CLIENT_IP_CALLABLE. Without trusted proxies (OT24_TRUSTED_PROXY_COUNT=0) the peer's address:
+    any forwarding header is the client's own words. With N proxies, each appends the address it
+    received the request from, so the client is the N-th address from the right; what the client wrote
+    itself stays on the left and is ignored. A header with fewer hops than proxies, or a value that is
+    not an address, falls back to the peer's address."""
+    remote = request.META.get("REMOTE_ADDR")
+    count = settings.OT24_TRUSTED_PROXY_COUNT
+    if count <= 0:
+        return remote
+    meta_key = "HTTP_" + settings.OT24_CLIENT_IP_HEADER.upper().replace("-", "_")
+    hops = [hop.strip() for hop in request.META.get(meta_key, "").split(",") if hop.strip()]
+    if len(hops) < count:
+        return remote
+    try:
+        return str(ipaddress.ip_address(hops[-count]))
+    except ValueError:
+        return remote
+
+
+def password_confirms(request, user, password: str) -> bool:
+    """The logged-in user's password typed again (submit step). Through authenticate(), so a locked-out
+    account is refused and a wrong password is recorded as a log-in failure (user_login_failed) that
+    counts toward the lock-out like one on the log-in page."""
+    if request is None:
+        return user.check_password(password)
+    authenticated = authenticate(request, username=user.get_username(), password=password)
+    return authenticated is not None and authenticated.pk == user.pk

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class StressConfig(AppConfig):
+    name = "stress"
+    verbose_name = "Valutazione stress lavoro-correlato"

@@ -1,0 +1,67 @@
+"""With the production settings, one gunicorn serves a styled portal by itself: the pages name the static
+files by content hash (manifest storage) and the application serves them (WhiteNoise), compressed and
+cacheable for ever. Real collectstatic into a temporary folder, real gunicorn, real HTTP."""
+import gzip
+import http.client
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(port: int, path: str, **headers) -> tuple[int, dict, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    # As the reverse proxy in front says: the client spoke HTTPS (production redirects plain HTTP).
+    conn.request("GET", path, headers={"Host": "localhost", "X-Forwarded-Proto": "https", **headers})
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+
+
+def test_production_settings_serve_hashed_static_files_through_gunicorn(tmp_path):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ot24portal.settings.production",
+           "DJANGO_SECRET_KEY": secrets.token_urlsafe(64), "DJANGO_ALLOWED_HOSTS": "localhost",
+           "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://nobody@127.0.0.1:9/none"),
+           "DJANGO_STATIC_ROOT": str(tmp_path / "static")}
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env,
+                   check=True, timeout=300)
+    port = _free_port()
+    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "ot24portal.wsgi:application",
+                               "--workers", "1", "--bind", f"127.0.0.1:{port}", "--chdir", str(ROOT),
+                               "--log-level", "warning"], env=env)
+    try:
+        for _ in range(200):
+            try:
+                status, _, page = _get(port, "/accesso/")
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("gunicorn did not start")
+        assert status == 200
+        html = page.decode()
+        css = re.search(r'href="(/static/css/bootstrap-italia\.min\.[0-9a-f]{12}\.css)"', html)
+        assert css, "the page names the stylesheet by its hashed name"
+        status, headers, body = _get(port, css.group(1), **{"Accept-Encoding": "gzip"})
+        assert status == 200 and headers["content-type"].startswith("text/css")
+        assert headers.get("content-encoding") == "gzip" and b".btn" in gzip.decompress(body)
+        assert "immutable" in headers["cache-control"] or "max-age=315360000" in headers["cache-control"]
+        own = re.search(r'href="(/static/ot24/portal\.[0-9a-f]{12}\.css)"', html)
+        assert own and _get(port, own.group(1))[0] == 200
+        assert _get(port, "/static/ot24/no-such-file.css")[0] == 404
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
