@@ -54,7 +54,7 @@ def qualified_signature(data: bytes) -> dict | None:
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
-    from .qualified import holder_codice_fiscale, trust_roots
+    from applications.qualified import holder_codice_fiscale, trust_roots
 
     reader = PdfFileReader(io.BytesIO(data), strict=False)
     applicant = [s for s in reader.embedded_signatures if s.field_name != SEAL_FIELD]

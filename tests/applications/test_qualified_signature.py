@@ -207,7 +207,7 @@ def test_the_stored_pdf_verifies_as_issued_by_the_portal(ready, pki, tmp_path):
     from django.core.management import call_command
 
     from applications.signing import SEAL_FIELD
-    from applications.verification import verify_bytes
+    from review.verification import verify_bytes
 
     app, rep = ready
     app = qualified.qualified_submit(user=rep, application=app, signed=sign_as(pki, "signatory", prepare(app, rep)))
