@@ -31,7 +31,7 @@ class ReviewActionForm(forms.Form):
         return value[: self.limits[name]] if name in self.limits else value
 
     def arguments(self) -> dict:
-        if not self.is_valid():  # every field is optional text: kept for completeness
+        if not self.is_valid():  # optional text: refused only with a NUL character (PostgreSQL refuses it)
             raise ValidationError(_("Dati non validi."))
         return {}
 
