@@ -18,7 +18,7 @@ from interventions.models import EvidenceItem
 from interventions.scoring import benefit
 from interventions.selectors import edition_catalogue
 
-from .. import pdf, services, storage, workflow
+from .. import pdf, services, storage, uploads, workflow
 from ..forms import EvidenceUploadForm, QualifiedPrepareForm, SchedaForm, SectionForm, SignedPdfForm, SubmitForm
 from ..models import Application, Campaign
 from ..selectors import application_overview, application_score, application_selections, sites_for
@@ -199,6 +199,7 @@ def _evidence(request, application):
     failed_item = None
     if request.method == "POST":
         upload_form = EvidenceUploadForm(request.POST, request.FILES)
+        uploads.explain_refusals(request, upload_form)  # a file dropped while it arrived: say why
         if upload_form.is_valid():
             item = edition_catalogue(application.campaign.edition).evidence_items.get(
                 upload_form.cleaned_data["evidence_item"])
@@ -354,6 +355,7 @@ def qualified_upload(request, pk: int):
 
     application = get_application(request, pk)
     form = SignedPdfForm(request.POST, request.FILES)
+    uploads.explain_refusals(request, form)
     if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         return redirect(step_url(application, "submit"))
@@ -374,6 +376,7 @@ def clarification_upload(request, pk: int):
 
     application = get_application(request, pk)
     form = EvidenceUploadForm(request.POST, request.FILES)
+    uploads.explain_refusals(request, form)
     if form.is_valid():
         item = EvidenceItem.objects.filter(pk=form.cleaned_data["evidence_item"]).first()
         if item is None:
