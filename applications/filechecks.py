@@ -8,7 +8,8 @@ parsers are already imported: forking costs a few milliseconds) with:
 - a CPU-time budget (settings.OT24_CHECK_CPU_SECONDS): a profiling timer interrupts the check, and
   RLIMIT_CPU kills the child one second later if the interruption is never seen (C code);
 - a memory budget (settings.OT24_CHECK_MEMORY_BYTES): RLIMIT_AS allows the child that much address space
-  beyond what it inherited, so an allocation past it fails with MemoryError;
+  beyond what it inherited, less the free memory the C allocator already holds (reusable without new
+  address space), so an allocation past it fails with MemoryError;
 - a wall-clock deadline in the parent, which kills a child that is stuck without using CPU.
 
 A file that exceeds a limit is refused with an Italian message; the worker itself never parses the file,
@@ -61,6 +62,25 @@ def _status_kb(field: str) -> int:
     return 0
 
 
+def _free_heap_bytes() -> int:
+    """Bytes the C allocator holds free in memory it already mapped (glibc's mallinfo2: fordblks). The
+    child can reuse them without asking for address space, so they are taken off its RLIMIT_AS budget;
+    0 where unknown."""
+    import ctypes
+
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [(name, ctypes.c_size_t) for name in
+                    ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks",
+                     "keepcost")]
+
+    try:
+        mallinfo2 = ctypes.CDLL(None).mallinfo2
+    except (OSError, AttributeError):
+        return 0
+    mallinfo2.restype = MallInfo2
+    return int(mallinfo2().fordblks)
+
+
 def _on_cpu_budget(signum, frame):
     raise _CpuBudgetExceeded()
 
@@ -76,8 +96,8 @@ def _child(check, path: str, cpu_seconds: float, memory_bytes: int, out_fd: int)
         except OSError:
             pass
         rss_start = _status_kb("VmRSS:")
-        inherited = _status_kb("VmSize:") * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (inherited + memory_bytes, inherited + memory_bytes))
+        allowed = _status_kb("VmSize:") * 1024 + max(memory_bytes - _free_heap_bytes(), 4 * 1024 * 1024)
+        resource.setrlimit(resource.RLIMIT_AS, (allowed, allowed))
         hard_cpu = math.ceil(cpu_seconds) + 1
         resource.setrlimit(resource.RLIMIT_CPU, (hard_cpu, hard_cpu))
         signal.signal(signal.SIGPROF, _on_cpu_budget)
@@ -159,6 +179,7 @@ def run_bounded(check, path: str, *, error_message: str) -> None:
 def prepare() -> None:
     """Import the parsers in the parent, once, so that each forked child finds them loaded."""
     import asn1crypto.cms  # noqa: F401
+    import ctypes  # noqa: F401 - _free_heap_bytes
     import pypdf  # noqa: F401
     from PIL import Image, JpegImagePlugin, PngImagePlugin  # noqa: F401
 
