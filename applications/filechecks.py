@@ -8,8 +8,9 @@ parsers are already imported: forking costs a few milliseconds) with:
 - a CPU-time budget (settings.OT24_CHECK_CPU_SECONDS): a profiling timer interrupts the check, and
   RLIMIT_CPU kills the child one second later if the interruption is never seen (C code);
 - a memory budget (settings.OT24_CHECK_MEMORY_BYTES): RLIMIT_AS allows the child that much address space
-  beyond what it inherited, less the free memory the C allocator already holds (reusable without new
-  address space), so an allocation past it fails with MemoryError;
+  beyond what it inherited, so an allocation past it fails with MemoryError; and since the child could
+  also reuse heap it inherited already mapped, it first hands the allocator's free memory back to the
+  system and the parent kills it when its resident memory grows past the budget (checked every 5 ms);
 - a wall-clock deadline in the parent, which kills a child that is stuck without using CPU.
 
 A file that exceeds a limit is refused with an Italian message; the worker itself never parses the file,
@@ -62,23 +63,16 @@ def _status_kb(field: str) -> int:
     return 0
 
 
-def _free_heap_bytes() -> int:
-    """Bytes the C allocator holds free in memory it already mapped (glibc's mallinfo2: fordblks). The
-    child can reuse them without asking for address space, so they are taken off its RLIMIT_AS budget;
-    0 where unknown."""
+def _release_free_heap() -> None:
+    """Give the C allocator's free memory back to the system (glibc's malloc_trim), so that the child
+    reusing it shows as resident-memory growth, which the parent watches (the address-space limit alone
+    cannot see memory the child inherited already mapped)."""
     import ctypes
 
-    class MallInfo2(ctypes.Structure):
-        _fields_ = [(name, ctypes.c_size_t) for name in
-                    ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks",
-                     "keepcost")]
-
     try:
-        mallinfo2 = ctypes.CDLL(None).mallinfo2
+        ctypes.CDLL(None).malloc_trim(0)
     except (OSError, AttributeError):
-        return 0
-    mallinfo2.restype = MallInfo2
-    return int(mallinfo2().fordblks)
+        pass
 
 
 def _on_cpu_budget(signum, frame):
@@ -86,17 +80,20 @@ def _on_cpu_budget(signum, frame):
 
 
 def _child(check, path: str, cpu_seconds: float, memory_bytes: int, out_fd: int) -> None:
-    """Runs in the forked child: set the limits, run the check, write one JSON line to out_fd."""
+    """Runs in the forked child: report the resident size it starts from (one JSON line), set the limits,
+    run the check, report the outcome (a second JSON line) on out_fd."""
     outcome, message = "error", ""
     rss_start = 0
     try:
+        _release_free_heap()
         try:
             with open("/proc/self/clear_refs", "w") as fh:  # peak RSS := current RSS (Linux >= 4.0)
                 fh.write("5")
         except OSError:
             pass
         rss_start = _status_kb("VmRSS:")
-        allowed = _status_kb("VmSize:") * 1024 + max(memory_bytes - _free_heap_bytes(), 4 * 1024 * 1024)
+        os.write(out_fd, json.dumps({"rss_start_kb": rss_start}).encode() + b"\n")
+        allowed = _status_kb("VmSize:") * 1024 + memory_bytes
         resource.setrlimit(resource.RLIMIT_AS, (allowed, allowed))
         hard_cpu = math.ceil(cpu_seconds) + 1
         resource.setrlimit(resource.RLIMIT_CPU, (hard_cpu, hard_cpu))
@@ -119,9 +116,20 @@ def _child(check, path: str, cpu_seconds: float, memory_bytes: int, out_fd: int)
         usage = resource.getrusage(resource.RUSAGE_SELF)
         report = {"outcome": outcome, "message": message, "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
                   "peak_growth_mb": round((_status_kb("VmHWM:") - rss_start) / 1024, 1)}
-        os.write(out_fd, json.dumps(report).encode())
+        os.write(out_fd, json.dumps(report).encode() + b"\n")
     finally:
         os._exit(0)
+
+
+WATCH_SECONDS = 0.005  # how often the parent looks at the child's resident memory
+
+
+def _resident_kb(pid: int, page_kb: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm") as fh:
+            return int(fh.read().split()[1]) * page_kb
+    except (OSError, IndexError, ValueError):
+        return 0
 
 
 def run_bounded(check, path: str, *, error_message: str) -> None:
@@ -138,20 +146,28 @@ def run_bounded(check, path: str, *, error_message: str) -> None:
         os.close(read_fd)
         _child(check, path, cpu_seconds, memory_bytes, write_fd)
     os.close(write_fd)
-    data, killed = b"", False
+    data, killed, rss_start_kb, watched_kb = b"", None, None, 0
+    page_kb = os.sysconf("SC_PAGE_SIZE") // 1024
     try:
         end = time.monotonic() + deadline_s
         while True:
             remaining = end - time.monotonic()
-            ready = select.select([read_fd], [], [], max(remaining, 0))[0] if remaining > 0 else []
-            if not ready:
+            if remaining <= 0:
+                killed = "deadline"
+            elif rss_start_kb is not None:
+                watched_kb = max(watched_kb, _resident_kb(pid, page_kb) - rss_start_kb)
+                if watched_kb > memory_bytes // 1024:
+                    killed = "memory"  # memory the child inherited mapped, reused: no address-space limit sees it
+            if killed:
                 os.kill(pid, signal.SIGKILL)
-                killed = True
                 break
-            piece = os.read(read_fd, 65536)
-            if not piece:
-                break
-            data += piece
+            if select.select([read_fd], [], [], min(remaining, WATCH_SECONDS))[0]:
+                piece = os.read(read_fd, 65536)
+                if not piece:
+                    break
+                data += piece
+                if rss_start_kb is None and b"\n" in data:
+                    rss_start_kb = json.loads(data.split(b"\n", 1)[0]).get("rss_start_kb")
     finally:
         os.close(read_fd)
         try:
@@ -159,14 +175,15 @@ def run_bounded(check, path: str, *, error_message: str) -> None:
         except ChildProcessError:  # reaped by someone else: the report (if any) still tells
             status, usage = 0, None
     try:
-        report = json.loads(data) if data else {}
+        lines = data.split(b"\n")
+        report = json.loads(lines[1]) if len(lines) > 1 and lines[1] else {}
     except ValueError:
         report = {}
-    outcome = report.get("outcome") or ("deadline" if killed else "killed")
+    outcome = report.get("outcome") or killed or "killed"
     last_run.clear()
     last_run.update(outcome=outcome, seconds=round(time.perf_counter() - started, 3),
                     cpu_s=report.get("cpu_s", round(usage.ru_utime + usage.ru_stime, 3) if usage else None),
-                    peak_growth_mb=report.get("peak_growth_mb"), signal=os.WTERMSIG(status) if os.WIFSIGNALED(status) else None)
+                    peak_growth_mb=report.get("peak_growth_mb", round(watched_kb / 1024, 1)), signal=os.WTERMSIG(status) if os.WIFSIGNALED(status) else None)
     if outcome == "ok":
         return
     if outcome == "rejected":
@@ -179,7 +196,7 @@ def run_bounded(check, path: str, *, error_message: str) -> None:
 def prepare() -> None:
     """Import the parsers in the parent, once, so that each forked child finds them loaded."""
     import asn1crypto.cms  # noqa: F401
-    import ctypes  # noqa: F401 - _free_heap_bytes
+    import ctypes  # noqa: F401 - _release_free_heap
     import pypdf  # noqa: F401
     from PIL import Image, JpegImagePlugin, PngImagePlugin  # noqa: F401
 
@@ -396,16 +413,45 @@ def P7M_INVALID() -> str:  # noqa: N802
     return _("Il file .p7m non è una busta firmata (CAdES) valida.")
 
 
+def _der_children(data: bytes, start: int, end: int):
+    """(start, end) of each element between start and end (stopping at an end-of-contents marker), from
+    the headers alone: nothing is copied, so a 20 MB signed document costs its own size, not three times it."""
+    from asn1crypto.parser import _parse
+
+    while start < end and data[start:start + 2] != b"\x00\x00":
+        _, element_end = _parse(data, len(data), start, lengths_only=True)
+        yield start, element_end
+        start = element_end
+
+
 def p7m_structure(path: str) -> None:
-    """A .p7m must be a CAdES/PKCS#7 signed-data envelope. Runs inside the bounded child."""
+    """A .p7m must be a CAdES/PKCS#7 signed-data envelope: ContentInfo { signedData, [0] SignedData {
+    version, digestAlgorithms, encapContentInfo, [certificates], [crls], signerInfos } }, whose signer
+    information parses in full. Runs inside the bounded child."""
     from asn1crypto import cms
+    from asn1crypto.parser import _parse
 
     try:
         with open(path, "rb") as fh:
-            info = cms.ContentInfo.load(fh.read())
-        if info["content_type"].native != "signed_data":
+            data = fh.read()
+        contents_start, contents_end = _parse(data, len(data), 0, lengths_only=True)
+        if data[0] != 0x30 or contents_end != len(data) and data[contents_end:].strip(b"\x00"):
+            raise ValueError("not one SEQUENCE")
+        parts = list(_der_children(data, contents_start, contents_end))
+        if len(parts) < 2 or cms.ContentType.load(data[parts[0][0]:parts[0][1]]).native != "signed_data":
             raise ValueError("not signed data")
-        info["content"]["signer_infos"].native  # parses the whole structure
+        if data[parts[1][0]] != 0xA0:
+            raise ValueError("no [0] content")
+        explicit_start, explicit_end = _parse(data, len(data), parts[1][0], lengths_only=True)
+        signed_start = next(_der_children(data, explicit_start, explicit_end))[0]
+        inner_start, inner_end = _parse(data, len(data), signed_start, lengths_only=True)
+        fields = list(_der_children(data, inner_start, inner_end))
+        if data[signed_start] != 0x30 or len(fields) < 4 or data[fields[-1][0]] != 0x31:
+            raise ValueError("not a SignedData")
+        signer_infos = cms.SignerInfos.load(data[fields[-1][0]:fields[-1][1]])
+        if not len(signer_infos):
+            raise ValueError("no signer")
+        signer_infos.native  # parses every signer's information
     except MemoryError:
         raise
     except Exception as exc:

@@ -462,3 +462,43 @@ def test_scanned_pdf_of_100_mb_passes_the_bounded_check(tmp_path):
     path = tmp_path / "scansione.pdf"
     scanned_pdf(path, 100)
     storage.check_pdf(str(path))  # raises RejectedFile if a budget were too tight for it
+
+
+def signed_p7m(content: bytes) -> bytes:
+    """A CAdES-style attached signature (PKCS#7 signed-data, DER) over content, by a throwaway certificate."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import Encoding, pkcs7
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Firmatario di prova")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(1).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1)).sign(key, hashes.SHA256()))
+    return (pkcs7.PKCS7SignatureBuilder().set_data(content).add_signer(cert, key, hashes.SHA256())
+            .sign(Encoding.DER, [pkcs7.PKCS7Options.Binary]))
+
+
+@pytest.mark.parametrize("megabytes", [0, 19])
+def test_signed_p7m_is_accepted_within_the_memory_budget(draft, settings, megabytes):
+    """A 19 MB signed scan: its structure is read from the headers, not copied three times (57 MB)."""
+    import os
+
+    app, rep, item = draft
+    settings.OT24_CHECK_MEMORY_BYTES = 32 * 2**20
+    content = signed_p7m(minimal_pdf("firmato") + os.urandom(megabytes * 2**20))
+    assert services.evidence_add(user=rep, application=app, evidence_item=item,
+                                 uploaded_file=SimpleUploadedFile("domanda.pdf.p7m", content))
+
+
+def test_p7m_that_is_signed_data_without_signers_is_refused(draft):
+    from asn1crypto import cms
+
+    envelope = cms.ContentInfo({"content_type": "signed_data", "content": cms.SignedData({
+        "version": "v1", "digest_algorithms": [], "encap_content_info": {"content_type": "data", "content": b"x" * 1000},
+        "signer_infos": []})}).dump()
+    refused(draft, "vuoto.p7m", envelope, "busta firmata")
