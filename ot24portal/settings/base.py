@@ -201,10 +201,20 @@ OT24_SEAL_ALLOW_DEV_CERT = True
 # Qualified signatures uploaded by applicants: a folder of trusted root/intermediate certificates (PEM/DER).
 OT24_QUALIFIED_TRUST_ROOTS_DIR = env("OT24_QUALIFIED_TRUST_ROOTS_DIR", default=str(BASE_DIR / "trust-roots"))
 OT24_DEV_CERT_DIR = env("OT24_DEV_CERT_DIR", default=str(BASE_DIR / "dev-certs"))
-FILE_UPLOAD_HANDLERS = ["evidence.uploads.MemoryUploadHandler", "evidence.uploads.TemporaryUploadHandler"]
+FILE_UPLOAD_HANDLERS = ["evidence.uploads.LimitUploadHandler", "evidence.uploads.MemoryUploadHandler",
+                        "evidence.uploads.TemporaryUploadHandler"]
 FILE_UPLOAD_TEMP_DIR = str(PRIVATE_MEDIA_ROOT / "tmp" / "uploads")  # beside the store: moved in by a rename
 OT24_MAX_FILE_BYTES = env.int("OT24_MAX_FILE_BYTES", default=20 * 1024 * 1024)
 OT24_MAX_APPLICATION_BYTES = env.int("OT24_MAX_APPLICATION_BYTES", default=200 * 1024 * 1024)
+# A request body larger than this is not read (evidence.uploads); one file larger than
+# OT24_MAX_FILE_BYTES is dropped as it arrives, never written past the limit.
+OT24_MAX_REQUEST_BYTES = env.int("OT24_MAX_REQUEST_BYTES", default=2 * OT24_MAX_FILE_BYTES + 1024 * 1024)
+# Every upload's content check runs in a child process under these budgets (evidence.filechecks);
+# a file that exceeds them is refused. A 100 MB scanned PDF needs about 0.04 s of CPU and 1 MB, a 19 MB
+# signed .p7m 19 MB, a 48 Mpx JPEG 2 MB; the worst crafted file is stopped just past the memory budget.
+OT24_CHECK_CPU_SECONDS = env.float("OT24_CHECK_CPU_SECONDS", default=1.0)
+OT24_CHECK_MEMORY_BYTES = env.int("OT24_CHECK_MEMORY_BYTES", default=48 * 1024 * 1024)  # goal: < 64 MB
+OT24_MAX_IMAGE_PIXELS = env.int("OT24_MAX_IMAGE_PIXELS", default=50_000_000)  # a 48 Mpx camera photo passes
 OT24_CLARIFICATION_DAYS = env.int("OT24_CLARIFICATION_DAYS", default=30)
 
 LOGGING = {
