@@ -3,7 +3,11 @@ the recipient's language, the language switched to the user's own at log-in, the
 through the trusted proxies (accounts/throttling.py), and staff who may not remove their second factor."""
 from __future__ import annotations
 
+import time
+
+from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.utils import translation
@@ -58,6 +62,20 @@ class AccountAdapter(DefaultAccountAdapter):
             translation.activate(language)
             set_language_cookie(response, language)
         return response
+
+    def is_reauthentication_required(self, *, app, **kwargs):
+        """allauth asks for the password again before two-factor changes. A log-in within
+        ACCOUNT_REAUTHENTICATION_TIMEOUT counts as recent, so staff sent to the set-up page right after
+        their first log-in do not type the password twice."""
+        required = super().is_reauthentication_required(app=app, **kwargs)
+        request = context.request
+        if not required or request is None or not request.user.is_authenticated:
+            return required
+        from allauth.account.internal.flows.login import get_authentication_records
+
+        records = get_authentication_records(request, request.user)
+        return not any(time.time() - record.get("at", 0) < app_settings.REAUTHENTICATION_TIMEOUT
+                       for record in records)
 
     def get_client_ip(self, request):
         return client_ip(request) or super().get_client_ip(request)
