@@ -77,3 +77,22 @@ class StaffInvitationForm(forms.Form):
         if existing is not None and existing.has_usable_password():
             raise forms.ValidationError(_("Esiste già un account con questo indirizzo."))
         return email
+
+
+def _portal_email_field(form, name="email"):
+    """The portal's wording ("E-mail") without allauth's placeholder (the label says it already)."""
+    form.fields[name].label = _("E-mail")
+    form.fields[name].widget.attrs.pop("placeholder", None)
+
+
+class ResetPasswordForm(allauth_forms.ResetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _portal_email_field(self)
+
+
+class AddEmailForm(allauth_forms.AddEmailForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _portal_email_field(self)
+        self.fields["email"].label = _("Nuovo indirizzo e-mail")
