@@ -246,3 +246,17 @@ def test_locked_out_page_leads_to_allauths_reset(client, settings):
         response = log_in(client, "bloccato@example.com", "sbagliata")
     assert response.status_code == 429
     assert f'href="{reverse("account_reset_password")}"' in response.content.decode()
+
+
+def test_login_rate_limit_per_address(client, settings):
+    from ot24portal.settings.base import ACCOUNT_RATE_LIMITS
+
+    settings.ACCOUNT_RATE_LIMITS = ACCOUNT_RATE_LIMITS  # the production value (test settings turn it off)
+    UserFactory(email="utente@example.com")
+    for _ in range(30):
+        client.post(reverse("login"), {"login": "utente@example.com", "password": DEFAULT_PASSWORD},
+                    REMOTE_ADDR="192.0.2.33")
+        client.logout()
+    response = client.post(reverse("login"), {"login": "utente@example.com", "password": DEFAULT_PASSWORD},
+                           REMOTE_ADDR="192.0.2.33")
+    assert response.status_code == 429 and "_auth_user_id" not in client.session
