@@ -79,6 +79,11 @@ class LimitUploadHandler(FileUploadHandler):
         return None  # the next handlers make the file
 
 
+def refusal(request, field_name: str) -> str | None:
+    """Why the handler dropped this file field, if it did (for views without a form)."""
+    return getattr(request, REFUSALS_ATTRIBUTE, {}).get(field_name)
+
+
 def explain_refusals(request, form) -> None:
     """Show the handler's reason on each file field it dropped, instead of "this field is required"."""
     for field, message in getattr(request, REFUSALS_ATTRIBUTE, {}).items():

@@ -162,7 +162,7 @@ def verify_document(request):
     if request.method == "POST":
         upload = request.FILES.get("pdf")
         if upload is None:
-            messages.error(request, _("Scegliere un file PDF."))
+            messages.error(request, uploads.refusal(request, "pdf") or _("Scegliere un file PDF."))
         elif upload.size > settings.OT24_MAX_FILE_BYTES:
             messages.error(request, _("Il file è troppo grande."))
         else:
