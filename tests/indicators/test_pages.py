@@ -323,3 +323,11 @@ def test_attach_without_a_draft_says_so(client, site, rep):
     response = client.post(reverse("indicators_attach", args=[site.pk]), {"intervention": "C5"}, follow=True)
     assert "Nessuna domanda in bozza" in response.content.decode()
     assert not EvidenceFile.objects.exists()
+
+
+def test_dashboard_and_site_page_link_to_the_indices(client, site, rep):
+    open_campaign()
+    client.force_login(rep)
+    target = reverse("indicators_site", args=[site.pk])
+    assert target in client.get(reverse("dashboard")).content.decode()
+    assert target in client.get(reverse("site_edit", args=[site.pk])).content.decode()
