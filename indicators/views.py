@@ -122,7 +122,7 @@ def import_page(request, site_pk: int):
     kept server-side until "Conferma importazione"."""
     site = site_for(request.user, site_pk, EDIT)
     form = ImportForm(request.POST or None, request.FILES or None)
-    context = {"site": site, "form": form, "max_rows": services.MAX_IMPORT_ROWS,
+    context = {"site": site, "form": form, "max_rows": f"{services.MAX_IMPORT_ROWS:,}".replace(",", "."),
                "max_mb": services.max_import_bytes() / (1024 * 1024), "columns": csvio.REGISTER_COLUMNS,
                "optional": csvio.OPTIONAL_COLUMNS, "hours_columns": csvio.HOURS_COLUMNS}
     if request.method == "POST" and form.is_valid():
