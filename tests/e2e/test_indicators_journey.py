@@ -108,3 +108,23 @@ def test_indicators_journey(page, live_server, draft, shot, tmp_path):
     expect(c5.get_by_text("Completa")).to_be_visible()
     expect(c5).to_contain_text("elaborazione-dati-infortunistici-stabilimento-nord-2022-2024.pdf")
     shot("06-evidence-c5-complete")
+
+
+def test_indicator_pages_have_no_serious_accessibility_violations(page, live_server, draft):
+    from indicators import services
+    from indicators.models import Injury
+
+    from .test_accessibility import serious
+
+    site, rep, app = draft
+    services.import_rows(user=rep, site=site, kind="hours", text=HOURS)
+    services.import_rows(user=rep, site=site, kind="injuries", text=REGISTER)
+    injury = Injury.objects.filter(site=site).first()
+    login(page, live_server, rep)
+    problems = {}
+    for path in [f"/indici/unita/{site.pk}/", f"/indici/unita/{site.pk}/ore/", f"/indici/unita/{site.pk}/importa/",
+                 f"/indici/unita/{site.pk}/infortuni/nuovo/", f"/indici/infortuni/{injury.pk}/elimina/",
+                 f"/indici/aziende/{site.company_id}/", "/indici/"]:
+        page.goto(f"{live_server.url}{path}")
+        problems[path] = serious(page)
+    assert {p: v for p, v in problems.items() if v} == {}
