@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -168,9 +169,20 @@ def _stash_dir() -> Path:
     return path
 
 
+STASH_MAX_AGE_SECONDS = 24 * 3600  # a preview never confirmed is dropped after a day (at the next preview)
+
+
 def stash(text: str) -> str:
+    folder = _stash_dir()
+    cutoff = time.time() - STASH_MAX_AGE_SECONDS
+    for old in folder.glob("*.csv"):
+        try:
+            if old.stat().st_mtime < cutoff:
+                old.unlink(missing_ok=True)
+        except OSError:
+            pass
     token = secrets.token_urlsafe(24)
-    (_stash_dir() / f"{token}.csv").write_text(text, encoding="utf-8")
+    (folder / f"{token}.csv").write_text(text, encoding="utf-8")
     return token
 
 

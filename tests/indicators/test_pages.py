@@ -331,3 +331,17 @@ def test_dashboard_and_site_page_link_to_the_indices(client, site, rep):
     target = reverse("indicators_site", args=[site.pk])
     assert target in client.get(reverse("dashboard")).content.decode()
     assert target in client.get(reverse("site_edit", args=[site.pk])).content.decode()
+
+
+def test_previews_never_confirmed_do_not_pile_up():
+    import os
+    import time
+
+    first = services.stash("a;b\n")
+    stale = services._stash_dir() / f"{first}.csv"
+    day_ago = time.time() - 2 * 24 * 3600
+    os.utime(stale, (day_ago, day_ago))
+    second = services.stash("c;d\n")
+    assert not stale.exists()
+    assert services.unstash(second) == "c;d\n" and services.unstash(second) is None  # read once
+    assert services.unstash("../../etc/passwd") is None
