@@ -111,10 +111,11 @@ def year_rows(results) -> list[YearRow]:
     return [YearRow(r) for r in results]
 
 
-def company_sites(company: Company, *, as_of: dt.date | None = None, years: int = 3):
-    """Every site of the company with its latest `years` years (the years of the company's sites)."""
+def company_sites(company: Company, user, *, as_of: dt.date | None = None, years: int = 3):
+    """Every site of the company the user may see, with its latest `years` years (the years of those
+    sites). Each site is checked: a permission on the company need not cover all its sites."""
     as_of = as_of or today()
-    sites = list(company.sites.order_by("name"))
+    sites = [s for s in company.sites.order_by("name") if user.has_perm("applications.view_indicators", s)]
     by_site = _results_by_site(sites, as_of)
     all_years = sorted({r.year for results in by_site.values() for r in results})[-years:]
     table = []

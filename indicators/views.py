@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from .chart import chart_svg, points_from
 from .forms import HoursForm, ImportForm, InjuryForm, RangeForm
 from .models import Injury
 from .pdf import analysis_filename, exclusions, render_analysis_pdf, year_range
-from .selectors import company_for, company_sites, indicator_sites_for, portfolio, site_for, site_results, today, year_rows
+from .selectors import company_for, company_sites, portfolio, site_for, site_results, today, year_rows
 
 SESSION_KEY = "indicators_import"
 EDIT = "applications.edit_indicators"
@@ -244,7 +244,7 @@ def attach(request, site_pk: int):
 @login_required
 def company_page(request, company_pk: int):
     company = company_for(request.user, company_pk)
-    years, table = company_sites(company)
+    years, table = company_sites(company, request.user)
     return render(request, "indicators/company.html", {"company": company, "years": years, "table": table})
 
 
