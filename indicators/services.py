@@ -94,7 +94,8 @@ def decode_upload(data: bytes) -> str:
         text = csvio.decode(data)
     except rules.IndicatorInputError as exc:
         raise ValidationError(str(exc)) from None
-    if text.count("\n") > MAX_IMPORT_ROWS + 1:
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if lines - 1 > MAX_IMPORT_ROWS:  # the header is not a row; a cell spanning lines counts each line
         raise ValidationError(_("Il file supera il limite di %(rows)s righe.") % {"rows": f"{MAX_IMPORT_ROWS:,}".replace(",", ".")})
     return text
 

@@ -345,3 +345,20 @@ def test_previews_never_confirmed_do_not_pile_up():
     assert not stale.exists()
     assert services.unstash(second) == "c;d\n" and services.unstash(second) is None  # read once
     assert services.unstash("../../etc/passwd") is None
+
+
+def test_import_bounds_10000_rows(client, site, rep):
+    import time
+
+    row = "10/03/2023;11/03/2023;20/03/2023;no;no;0;Caduta\n"
+    header = REGISTER.splitlines()[0] + "\n"
+    client.force_login(rep)
+    too_many = import_file(client, site, "injuries", header + row * 10_000 + row.rstrip("\n"))
+    assert "limite di 10.000 righe" in too_many.content.decode()
+    started = time.perf_counter()
+    preview = import_file(client, site, "injuries", header + row * 10_000)
+    body = preview.content.decode()
+    assert "Conferma importazione" in body and "prime 200 righe delle 10000 lette" in body
+    assert client.post(reverse("indicators_import_confirm", args=[site.pk])).status_code == 302
+    print(f"10,000 rows: preview + confirm {time.perf_counter() - started:.2f} s")
+    assert Injury.objects.filter(site=site).count() == 10_000
