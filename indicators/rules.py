@@ -14,7 +14,7 @@ The rules:
 - Obiettivo Zero: IF = 0 and no day of absence in the year;
 - reduction: IF compared with the previous calendar year, none when that IF is 0 or unknown;
 - a fatal injury in the unit (not in itinere) during the year excludes the unit from the rankings.
-README-rules.md explains every choice.
+README.md (section "Injury indices") explains every choice.
 """
 from __future__ import annotations
 

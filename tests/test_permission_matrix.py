@@ -3,6 +3,8 @@
 The patterns come from the URLconf: a new view that is not in EXPECTED makes test_every_url_is_in_the_matrix
 fail. Other tenants' object ids must give 404 (or a redirect to log in), never data."""
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -12,6 +14,7 @@ from applications import services
 from applications.demo import minimal_pdf
 from applications.models import Application
 from evidence import services as evidence_services
+from indicators.models import Injury, SiteYearHours
 from interventions.models import EvidenceItem
 from tests.factories import PATFactory, SiteFactory, UserFactory, consultant, legal_rep, member, open_campaign
 
@@ -48,6 +51,11 @@ ACCOUNT_NAMES = ENTRANCE | PUBLIC | PENDING_LOGIN | OWN | {"staff_invitation_acc
 SECOND_FACTOR_SETUP = {"account_logout", "account_reauthenticate", "mfa_index", "mfa_reauthenticate",
                        "mfa_activate_totp", "mfa_authenticate", "mfa_view_recovery_codes",
                        "mfa_generate_recovery_codes", "mfa_download_recovery_codes"}
+INDICATOR_PAGES = {"indicators_company", "indicators_site", "indicators_hours", "indicators_injury_create",
+                   "indicators_injury_edit", "indicators_injury_delete", "indicators_import", "indicators_export",
+                   "indicators_pdf"}
+INDICATOR_NAMES = {*INDICATOR_PAGES, "indicators_portfolio", "indicators_portfolio_csv", "indicators_import_confirm",
+                   "indicators_attach"}
 
 
 def expected(name, kind, state):
@@ -72,6 +80,12 @@ def expected(name, kind, state):
         return 200
     if name in ("site_edit", "site_create"):
         return 200 if kind in WORKS_FOR else 404
+    if name in ("indicators_portfolio", "indicators_portfolio_csv"):  # their own sites; INAIL staff: none
+        return 404 if kind in REVIEWERS or kind == "admin" else 200
+    if name in INDICATOR_PAGES:  # the register: the company's people only, never INAIL staff
+        return 200 if kind in WORKS_FOR else 404
+    if name in ("indicators_import_confirm", "indicators_attach"):  # POST: nothing pending / no C5 in the draft
+        return 302 if kind in WORKS_FOR else 404
     if name == "application_start":  # POST; the application already exists: redirect to it
         return 302 if kind in WORKS_FOR else 404
     if not can_view:
@@ -95,7 +109,7 @@ EXPECTED_NAMES = {"dashboard", "dashboard_csv", "application_start", "applicatio
                   "application_pdf", "section_preview", "evidence_download", "evidence_remove", "site_create", "site_edit",
                   "application_withdraw", "review_queue", "review_take", "review_assign", "review_detail",
                   "evidence_preview", "decision_pdf", "clarification_upload", "clarification_answer",
-                  "verify_document", "qualified_prepare", "qualified_upload", *ACCOUNT_NAMES}
+                  "verify_document", "qualified_prepare", "qualified_upload", *ACCOUNT_NAMES, *INDICATOR_NAMES}
 
 
 def test_every_url_is_in_the_matrix():
@@ -134,10 +148,14 @@ def world(settings):
     item = EvidenceItem.objects.filter(intervention__code="C4").order_by("order").first()
     evidence = evidence_services.evidence_add(user=rep, application=app, evidence_item=item,
                                      uploaded_file=SimpleUploadedFile("a.pdf", minimal_pdf("matrice")))
+    Injury.objects.create(site=site, event_date=dt.date(2024, 3, 1), first_absence=dt.date(2024, 3, 2),
+                          last_absence=dt.date(2024, 3, 20), description="Infortunio della matrice")
+    SiteYearHours.objects.create(site=site, year=2024, hours=100000)
     return site, app, evidence, users
 
 
 def request_for(client, name, site, app, evidence):
+    injury = Injury.objects.filter(site=site).first()
     urls = {
         "dashboard": ("get", reverse("dashboard")),
         "review_queue": ("get", reverse("review_queue")),
@@ -156,6 +174,19 @@ def request_for(client, name, site, app, evidence):
         "evidence_preview": ("get", reverse("evidence_preview", args=[app.pk, evidence.pk])),
         "decision_pdf": ("get", reverse("decision_pdf", args=[app.pk])),
         "verify_document": ("get", reverse("verify_document")),
+        "indicators_portfolio": ("get", reverse("indicators_portfolio")),
+        "indicators_portfolio_csv": ("get", reverse("indicators_portfolio_csv")),
+        "indicators_company": ("get", reverse("indicators_company", args=[site.company.pk])),
+        "indicators_site": ("get", reverse("indicators_site", args=[site.pk])),
+        "indicators_hours": ("get", reverse("indicators_hours", args=[site.pk])),
+        "indicators_injury_create": ("get", reverse("indicators_injury_create", args=[site.pk])),
+        "indicators_injury_edit": ("get", reverse("indicators_injury_edit", args=[injury.pk])),
+        "indicators_injury_delete": ("get", reverse("indicators_injury_delete", args=[injury.pk])),
+        "indicators_import": ("get", reverse("indicators_import", args=[site.pk])),
+        "indicators_import_confirm": ("post", reverse("indicators_import_confirm", args=[site.pk])),
+        "indicators_export": ("get", reverse("indicators_export", args=[site.pk])),
+        "indicators_pdf": ("get", reverse("indicators_pdf", args=[site.pk])),
+        "indicators_attach": ("post", reverse("indicators_attach", args=[site.pk])),
     }
     urls.update({name: ("get", reverse(name)) for name in ACCOUNT_NAMES
                  - {"account_confirm_email", "account_reset_password_from_key", "staff_invitation_accept"}})
@@ -172,7 +203,7 @@ def request_for(client, name, site, app, evidence):
 # they have their own tests (test_workflow, test_review_queue, test_review_flow).
 CASES = ["dashboard", "review_queue", "dashboard_csv", "application_start", "application_detail", "application_step:scheda",
          "application_step:review", "application_pdf", "section_preview", "evidence_download", "site_create", "site_edit",
-         "review_detail", "evidence_preview", "decision_pdf", "verify_document"]
+         "review_detail", "evidence_preview", "decision_pdf", "verify_document", *sorted(INDICATOR_NAMES)]
 
 
 @pytest.mark.parametrize("state", ["draft", "submitted"])
@@ -187,8 +218,10 @@ def test_matrix(client, world, kind, state):
     for name in CASES:
         response = request_for(client, name, site, app, evidence)
         assert response.status_code == expected(name, kind, state), (name, kind, state)
-        if kind in OUTSIDERS and name in ("dashboard", "dashboard_csv"):  # their own pages: no trace of this tenant
-            body = response.content.decode("utf-8", "replace")
+        if kind in OUTSIDERS and name in ("dashboard", "dashboard_csv", "indicators_portfolio",
+                                          "indicators_portfolio_csv"):  # their own pages: no trace of this tenant
+            content = b"".join(response.streaming_content) if response.streaming else response.content
+            body = content.decode("utf-8", "replace")
             assert site.company.ragione_sociale not in body and site.name not in body, (name, kind)
 
 
@@ -244,3 +277,19 @@ def test_removing_evidence_only_by_editors_of_drafts(client, world, kind):
         assert response.status_code == 302 and not still_there
     else:
         assert response.status_code in (302, 404) and still_there, kind
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_deleting_injuries_and_importing_only_by_the_companys_people(client, world, kind):
+    site, app, evidence, users = world
+    injury = Injury.objects.get(site=site)
+    if users[kind] is not None:
+        client.force_login(users[kind])
+    response = client.post(reverse("indicators_injury_delete", args=[injury.pk]))
+    hours = client.post(reverse("indicators_hours", args=[site.pk]), {"year": "2025", "hours": "5000"})
+    if kind in WORKS_FOR:
+        assert response.status_code == 302 and not Injury.objects.filter(pk=injury.pk).exists()
+        assert hours.status_code == 302 and SiteYearHours.objects.filter(site=site, year=2025).exists()
+    else:
+        assert response.status_code in (302, 404) and Injury.objects.filter(pk=injury.pk).exists(), kind
+        assert hours.status_code in (302, 404) and not SiteYearHours.objects.filter(year=2025).exists(), kind

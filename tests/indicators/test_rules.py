@@ -41,7 +41,7 @@ def one_year(injuries, year=2024, hours=100_000, as_of=AS_OF):
         (Injury(d(2024, 3, 1), None, None, fatal=True), True, None),
         # fatal after 2 days: always counts.
         (Injury(d(2024, 3, 1), d(2024, 3, 1), d(2024, 3, 2), fatal=True), True, None),
-        # fatal in itinere: the issue says a fatal injury always counts (see README-rules.md).
+        # fatal in itinere: the issue says a fatal injury always counts (see README.md, "Injury indices").
         (Injury(d(2024, 3, 1), None, None, commuting=True, fatal=True), True, None),
         # 2 days in 2023 + 2 days in 2024 = 4 days across years: counts.
         (Injury(d(2023, 12, 30), d(2023, 12, 30), d(2024, 1, 2)), True, None),

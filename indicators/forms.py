@@ -1,0 +1,77 @@
+"""Forms of the register: an injury (checked by the pure rules, messages next to the field), the hours of
+a year, a CSV file to import, the year range of the analysis."""
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from . import rules
+from .models import Injury
+from .selectors import today
+
+DATE_INPUTS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class InjuryForm(forms.ModelForm):
+    class Meta:
+        model = Injury
+        fields = ["event_date", "first_absence", "last_absence", "commuting", "fatal", "disability", "pat",
+                  "description"]
+        widgets = {"event_date": DateInput(), "first_absence": DateInput(), "last_absence": DateInput()}
+
+    def __init__(self, *args, site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.site = site
+        for name in ("event_date", "first_absence", "last_absence"):
+            self.fields[name].input_formats = DATE_INPUTS
+        self.fields["pat"].queryset = site.pats.all()
+        self.fields["pat"].empty_label = _("— nessuna —")
+        self.fields["disability"].required = False
+        self.fields["disability"].help_text = _("Punti percentuali da 0 a 100; 0 se non c'è invalidità permanente.")
+
+    def clean_disability(self):
+        return self.cleaned_data.get("disability") or 0
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        injury = rules.Injury(data["event_date"], data.get("first_absence"), data.get("last_absence"),
+                              commuting=data.get("commuting", False), fatal=data.get("fatal", False),
+                              disability=data.get("disability") or 0)
+        for field, message in injury.problems(today()):
+            self.add_error(field, message)
+        return data
+
+
+class HoursForm(forms.Form):
+    year = forms.IntegerField(label=_("Anno"), min_value=1900, max_value=2100)
+    hours = forms.CharField(label=_("Ore lavorate"), max_length=20,
+                            help_text=_("Senza separatore delle migliaia, es. 125000 o 12500,5."))
+
+    def clean_hours(self):
+        from . import csvio
+
+        year = self.cleaned_data.get("year") or 0
+        try:
+            return csvio.parse_hours(self.cleaned_data["hours"], year)
+        except rules.IndicatorInputError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Contenuto del file"), choices=[
+        ("injuries", _("Registro infortuni")), ("hours", _("Ore lavorate per anno"))], widget=forms.RadioSelect)
+    file = forms.FileField(label=_("File CSV"))
+
+
+class RangeForm(forms.Form):
+    dal = forms.IntegerField(label=_("Dall'anno"), min_value=1900, max_value=2100, required=False)
+    al = forms.IntegerField(label=_("All'anno"), min_value=1900, max_value=2100, required=False)

@@ -1,0 +1,61 @@
+""""Elaborazione dei dati infortunistici": the dated analysis of a site's register for a range of years,
+rendered with WeasyPrint from templates/pdf/indicators.html (the table, the chart as inline SVG, the
+method, a line for the employer's signature)."""
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
+from weasyprint import HTML
+
+from . import rules
+from .chart import chart_svg, points_from
+from .selectors import site_results, today, year_rows
+
+DEFAULT_YEARS = 5
+
+
+def year_range(results, first_year: int | None, last_year: int | None) -> tuple[int | None, int | None]:
+    """The years asked for, within the years with hours; by default the latest five."""
+    years = [r.year for r in results]
+    if not years:
+        return first_year, last_year
+    last = last_year if last_year is not None else years[-1]
+    first = first_year if first_year is not None else max(years[0], last - DEFAULT_YEARS + 1)
+    if first > last:
+        first, last = last, first
+    return first, last
+
+
+def exclusions(site, results) -> list[dict]:
+    """The excluded injuries of the years shown, each with its reason and its register row."""
+    by_pk = {i.pk: i for i in site.injuries.all()}
+    return [{"year": r.year, "injury": by_pk.get(e.injury.ref), "reason": e.label}
+            for r in results for e in r.excluded]
+
+
+def analysis_context(site, first_year: int | None, last_year: int | None) -> dict:
+    as_of = today()
+    results = site_results(site, as_of=as_of)
+    first, last = year_range(results, first_year, last_year)
+    shown = [r for r in results if first is not None and first <= r.year <= last]
+    return {
+        "site": site, "company": site.company, "first_year": first, "last_year": last,
+        "rows": year_rows(shown),
+        "exclusions": exclusions(site, shown),
+        "chart": chart_svg(points_from(shown), id_prefix="grafico-pdf"),
+        "as_of": as_of, "printed_at": timezone.localtime(),
+        "frequency_factor": rules.FREQUENCY_FACTOR, "severity_factor": rules.SEVERITY_FACTOR,
+        "short_days": rules.SHORT_ABSENCE_MAX_DAYS,
+    }
+
+
+def render_analysis_pdf(site, first_year: int | None = None, last_year: int | None = None) -> tuple[bytes, int, int]:
+    context = analysis_context(site, first_year, last_year)
+    html = render_to_string("pdf/indicators.html", context)
+    return HTML(string=html).write_pdf(), context["first_year"], context["last_year"]
+
+
+def analysis_filename(site, first_year, last_year) -> str:
+    years = f"{first_year}-{last_year}" if first_year != last_year else f"{first_year}"
+    return f"elaborazione-dati-infortunistici-{slugify(site.name)[:60]}-{years}.pdf"

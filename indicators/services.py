@@ -1,0 +1,268 @@
+"""Writes of the injury register: hours, injuries, CSV import (all rows or none), and the dated analysis
+attached to the site's open draft as evidence for C5 or C6 (through evidence.services, the upload path)."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from organisations.models import Site
+
+from . import csvio, rules
+from .models import Injury, SiteYearHours
+
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+MAX_IMPORT_ROWS = 10_000
+KINDS = ("injuries", "hours")
+
+
+def max_import_bytes() -> int:
+    return getattr(settings, "OT24_INDICATORS_MAX_IMPORT_BYTES", MAX_IMPORT_BYTES)
+
+
+def _require(user, perm: str, site) -> None:
+    if not user.has_perm(perm, site):
+        raise PermissionDenied(_("Operazione non consentita per questo utente."))
+
+
+# --- hours and injuries -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def hours_save(*, user, site: Site, year: int, hours: Decimal) -> SiteYearHours:
+    _require(user, "applications.edit_indicators", site)
+    try:
+        hours = rules.check_hours(year, hours)
+    except rules.IndicatorInputError as exc:
+        raise ValidationError(str(exc)) from None
+    row, _created = SiteYearHours.objects.update_or_create(site=site, year=year, defaults={"hours": hours})
+    return row
+
+
+@transaction.atomic
+def hours_delete(*, user, site: Site, year: int) -> None:
+    _require(user, "applications.edit_indicators", site)
+    SiteYearHours.objects.filter(site=site, year=year).delete()
+
+
+@transaction.atomic
+def injury_save(*, user, injury: Injury) -> Injury:
+    """Save a new or edited injury (already validated by forms.InjuryForm, which uses the pure rules)."""
+    _require(user, "applications.edit_indicators", injury.site)
+    if injury.pat_id and injury.pat.site_id != injury.site_id:
+        raise ValidationError(_("La PAT indicata non appartiene a questa unità produttiva."))
+    injury.save()
+    return injury
+
+
+@transaction.atomic
+def injury_delete(*, user, injury: Injury) -> None:
+    _require(user, "applications.edit_indicators", injury.site)
+    injury.delete()
+
+
+# --- CSV import ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Parsed:
+    kind: str
+    injuries: list  # [(RegisterRow, PAT | None)]
+    hours: list  # [(year, hours)]
+
+    @property
+    def count(self) -> int:
+        return len(self.injuries) if self.kind == "injuries" else len(self.hours)
+
+
+def decode_upload(data: bytes) -> str:
+    limit = max_import_bytes()
+    if len(data) > limit:
+        size = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit} byte"
+        raise ValidationError(_("Il file supera il limite di %(size)s.") % {"size": size})
+    try:
+        text = csvio.decode(data)
+    except rules.IndicatorInputError as exc:
+        raise ValidationError(str(exc)) from None
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if lines - 1 > MAX_IMPORT_ROWS:  # the header is not a row; a cell spanning lines counts each line
+        raise ValidationError(_("Il file supera il limite di %(rows)s righe.") % {"rows": f"{MAX_IMPORT_ROWS:,}".replace(",", ".")})
+    return text
+
+
+def parse_import(site: Site, kind: str, text: str, *, as_of: dt.date) -> Parsed:
+    """Every row, or csvio.RegisterError with every error (row and column). PAT numbers must be PATs of
+    the site."""
+    if kind == "hours":
+        return Parsed(kind, [], csvio.parse_hours_csv(text))
+    pats = {p.number: p for p in site.pats.all()}
+    max_description = Injury._meta.get_field("description").max_length
+    # The site's own checks (PAT, description) on every record, so that one pass reports every error
+    # even when the pure reader refuses other cells.
+    errors = []
+    for row, record in csvio._records(text, csvio.REGISTER_COLUMNS):
+        if isinstance(record, str):
+            continue
+        number = record.get("pat", "").strip()
+        if number and number not in pats:
+            errors.append(csvio.RowError(row, "pat", _(
+                "La PAT %(number)s non è una PAT di questa unità produttiva.") % {"number": number}))
+        if len(record.get("descrizione", "").strip()) > max_description:
+            errors.append(csvio.RowError(row, "descrizione", _(
+                "Descrizione troppo lunga (massimo %(max)s caratteri).") % {"max": max_description}))
+    try:
+        rows = csvio.parse_register(text, as_of=as_of)
+    except csvio.RegisterError as exc:
+        errors = exc.errors + errors
+        raise csvio.RegisterError(sorted(errors, key=lambda e: e.row)) from None
+    if errors:
+        raise csvio.RegisterError(errors)
+    injuries = [(row, pats.get(row.pat)) for row in rows]
+    return Parsed(kind, injuries, [])
+
+
+@transaction.atomic
+def import_rows(*, user, site: Site, kind: str, text: str, as_of: dt.date | None = None) -> int:
+    """Save every row of the file, or nothing (ValidationError listing every error). Injuries are added to
+    the register; hours replace those of the same year."""
+    from .selectors import today
+
+    _require(user, "applications.edit_indicators", site)
+    if kind not in KINDS:
+        raise ValidationError(_("Tipo di file non valido."))
+    try:
+        parsed = parse_import(site, kind, text, as_of=as_of or today())
+    except csvio.RegisterError as exc:
+        raise ValidationError([str(e) for e in exc.errors]) from None
+    except rules.IndicatorInputError as exc:
+        raise ValidationError(str(exc)) from None
+    if kind == "hours":
+        for year, hours in parsed.hours:
+            SiteYearHours.objects.update_or_create(site=site, year=year, defaults={"hours": hours})
+    else:
+        Injury.objects.bulk_create([
+            Injury(site=site, event_date=row.injury.event_date, first_absence=row.injury.first_absence,
+                   last_absence=row.injury.last_absence, commuting=row.injury.commuting, fatal=row.injury.fatal,
+                   disability=row.injury.disability, pat=pat, description=row.description)
+            for row, pat in parsed.injuries
+        ])
+    return parsed.count
+
+
+# The previewed file waits server-side (private temporary folder) under a random token kept in the
+# session; the confirmation reads it once and deletes it.
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+
+def _stash_dir() -> Path:
+    path = Path(settings.PRIVATE_MEDIA_ROOT) / "tmp" / "indicators"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+STASH_MAX_AGE_SECONDS = 24 * 3600  # a preview never confirmed is dropped after a day (at the next preview)
+
+
+def stash(text: str) -> str:
+    folder = _stash_dir()
+    cutoff = time.time() - STASH_MAX_AGE_SECONDS
+    for old in folder.glob("*.csv"):
+        try:
+            if old.stat().st_mtime < cutoff:
+                old.unlink(missing_ok=True)
+        except OSError:
+            pass
+    token = secrets.token_urlsafe(24)
+    (folder / f"{token}.csv").write_text(text, encoding="utf-8")
+    return token
+
+
+def unstash(token: str) -> str | None:
+    """The stashed text, removed from disk; None when unknown or already used."""
+    if not token or not TOKEN_RE.match(token):
+        return None
+    path = _stash_dir() / f"{token}.csv"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    path.unlink(missing_ok=True)
+    return text
+
+
+def discard(token: str) -> None:
+    if token and TOKEN_RE.match(token):
+        (_stash_dir() / f"{token}.csv").unlink(missing_ok=True)
+
+
+# --- the analysis attached to the draft ---------------------------------------------------------------
+
+ATTACHABLE = ("C5", "C6")
+ANALYSIS_LABEL_START = "Elaborazioni"  # "Elaborazioni, datate e firmate, effettuate sui dati raccolti ..."
+
+
+class NoDraft(ValidationError):
+    pass
+
+
+class NotSelected(ValidationError):
+    def __init__(self, message, application):
+        super().__init__(message)
+        self.application = application
+
+
+def open_draft(site: Site):
+    from applications.models import Application
+    from applications.views.dashboard import current_campaign
+
+    campaign = current_campaign()
+    if campaign is None:
+        return None
+    return (Application.objects.select_related("campaign__edition", "site__company")
+            .filter(site=site, campaign=campaign, status=Application.Status.DRAFT).first())
+
+
+def analysis_item(application, code: str):
+    from interventions.models import EvidenceItem
+
+    return (EvidenceItem.objects.filter(intervention__section__edition=application.campaign.edition,
+                                        intervention__code=code, label__startswith=ANALYSIS_LABEL_START)
+            .order_by("order").first())
+
+
+def attach_analysis(*, user, site: Site, code: str, first_year: int | None, last_year: int | None):
+    """Render the analysis and add it to the open draft of the site's current campaign as evidence of
+    `code` (C5 or C6), through evidence.services.evidence_add: the permission and state checks, the PDF
+    content checks and the quota of any upload apply."""
+    from evidence import services as evidence_services
+
+    from .pdf import analysis_filename, render_analysis_pdf
+
+    _require(user, "applications.view_indicators", site)
+    if code not in ATTACHABLE:
+        raise ValidationError(_("Intervento non valido: scegliere C5 o C6."))
+    application = open_draft(site)
+    if application is None:
+        raise NoDraft(_("Nessuna domanda in bozza per questa unità produttiva nella campagna in corso: "
+                        "avviare la domanda dal cruscotto, poi allegare l'elaborazione."))
+    if not application.selections.filter(intervention__code=code).exists():
+        raise NotSelected(_("L'intervento %(code)s non è selezionato nella domanda in bozza: selezionarlo nella "
+                            "sezione C, poi allegare l'elaborazione.") % {"code": code}, application)
+    item = analysis_item(application, code)
+    if item is None:  # pragma: no cover - the catalogue has the item for both interventions
+        raise ValidationError(_("Il catalogo non prevede un'elaborazione per %(code)s.") % {"code": code})
+    pdf, first_year, last_year = render_analysis_pdf(site, first_year, last_year)
+    upload = SimpleUploadedFile(analysis_filename(site, first_year, last_year), pdf, content_type="application/pdf")
+    evidence = evidence_services.evidence_add(user=user, application=application, evidence_item=item,
+                                              uploaded_file=upload)
+    return application, evidence

@@ -1,0 +1,299 @@
+"""Pages of the injury register and the safety indices: per site (table, chart, exclusions, register,
+hours, import, export, analysis PDF and its attachment to the draft), per company, and the portfolio of
+everything a user works for (sortable, paginated, streamed CSV)."""
+from __future__ import annotations
+
+import csv
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from . import csvio, rules, services
+from .chart import chart_svg, points_from
+from .forms import HoursForm, ImportForm, InjuryForm, RangeForm
+from .models import Injury
+from .pdf import analysis_filename, exclusions, render_analysis_pdf, year_range
+from .selectors import company_for, company_sites, portfolio, site_for, site_results, today, year_rows
+
+SESSION_KEY = "indicators_import"
+EDIT = "applications.edit_indicators"
+
+
+def _fail(request, exc: ValidationError):
+    messages.error(request, " ".join(exc.messages))
+
+
+@login_required
+def site_page(request, site_pk: int):
+    site = site_for(request.user, site_pk)
+    results = site_results(site)
+    first, last = year_range(results, None, None)
+    draft = services.open_draft(site)
+    return render(request, "indicators/site.html", {
+        "site": site, "rows": year_rows(results), "chart": chart_svg(points_from(results)),
+        "exclusions": exclusions(site, results),
+        "injuries": site.injuries.select_related("pat").order_by("-event_date", "-id"),
+        "can_edit": request.user.has_perm(EDIT, site), "as_of": today(),
+        "range_form": RangeForm(initial={"dal": first, "al": last}), "draft": draft,
+        "short_days": rules.SHORT_ABSENCE_MAX_DAYS,
+    })
+
+
+def _injury_form(request, site, injury):
+    form = InjuryForm(request.POST or None, instance=injury, site=site)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.injury_save(user=request.user, injury=form.save(commit=False))
+        except PermissionDenied:
+            raise Http404
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Infortunio salvato."))
+            return redirect("indicators_site", site_pk=site.pk)
+    return render(request, "indicators/injury_form.html", {"site": site, "form": form, "injury": injury})
+
+
+@login_required
+def injury_create(request, site_pk: int):
+    site = site_for(request.user, site_pk, EDIT)
+    return _injury_form(request, site, Injury(site=site))
+
+
+def _injury_for(request, pk: int) -> Injury:
+    injury = Injury.objects.select_related("site__company", "pat").filter(pk=pk).first()
+    if injury is None or not request.user.has_perm(EDIT, injury.site):
+        raise Http404
+    return injury
+
+
+@login_required
+def injury_edit(request, pk: int):
+    injury = _injury_for(request, pk)
+    return _injury_form(request, injury.site, injury)
+
+
+@login_required
+def injury_delete(request, pk: int):
+    injury = _injury_for(request, pk)
+    if request.method == "POST":
+        services.injury_delete(user=request.user, injury=injury)
+        messages.success(request, _("Infortunio eliminato."))
+        return redirect("indicators_site", site_pk=injury.site_id)
+    return render(request, "indicators/injury_delete.html", {"site": injury.site, "injury": injury})
+
+
+@login_required
+def hours_page(request, site_pk: int):
+    site = site_for(request.user, site_pk, EDIT)
+    form = HoursForm(request.POST or None) if "delete" not in request.POST else HoursForm()
+    if request.method == "POST":
+        try:
+            if "delete" in request.POST:
+                year = int(request.POST["delete"]) if request.POST["delete"].isdigit() else None
+                if year is not None:
+                    services.hours_delete(user=request.user, site=site, year=year)
+                    messages.success(request, _("Ore lavorate del %(year)s eliminate.") % {"year": year})
+                return redirect("indicators_hours", site_pk=site.pk)
+            if form.is_valid():
+                year = form.cleaned_data["year"]
+                services.hours_save(user=request.user, site=site, year=year, hours=form.cleaned_data["hours"])
+                messages.success(request, _("Ore lavorate del %(year)s salvate.") % {"year": year})
+                return redirect("indicators_hours", site_pk=site.pk)
+        except ValidationError as exc:
+            form.add_error("hours", exc)
+    return render(request, "indicators/hours.html", {
+        "site": site, "form": form, "years": year_rows(site_results(site))})
+
+
+@login_required
+def import_page(request, site_pk: int):
+    """GET: the form. POST: the file parsed and shown as a table (or every error, by row and column);
+    kept server-side until "Conferma importazione"."""
+    site = site_for(request.user, site_pk, EDIT)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"site": site, "form": form, "max_rows": f"{services.MAX_IMPORT_ROWS:,}".replace(",", "."),
+               "max_mb": services.max_import_bytes() / (1024 * 1024), "columns": csvio.REGISTER_COLUMNS,
+               "optional": csvio.OPTIONAL_COLUMNS, "hours_columns": csvio.HOURS_COLUMNS}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        kind = form.cleaned_data["kind"]
+        try:
+            # Read at most one byte past the limit: decode_upload refuses anything longer.
+            text = services.decode_upload(upload.read(services.max_import_bytes() + 1))
+            parsed = services.parse_import(site, kind, text, as_of=today())
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        except csvio.RegisterError as exc:
+            context["errors"] = exc.errors
+        except rules.IndicatorInputError as exc:
+            form.add_error("file", str(exc))
+        else:
+            previous = request.session.get(SESSION_KEY)
+            if previous:
+                services.discard(previous.get("token"))
+            request.session[SESSION_KEY] = {"site": site.pk, "kind": kind, "token": services.stash(text),
+                                            "name": upload.name[-100:]}
+            context.update(parsed=parsed, kind=kind, file_name=upload.name)
+    return render(request, "indicators/import.html", context)
+
+
+@login_required
+@require_POST
+def import_confirm(request, site_pk: int):
+    site = site_for(request.user, site_pk, EDIT)
+    pending = request.session.get(SESSION_KEY) or {}
+    if pending.get("site") != site.pk:
+        messages.error(request, _("Nessuna importazione da confermare: caricare di nuovo il file."))
+        return redirect("indicators_import", site_pk=site.pk)
+    request.session.pop(SESSION_KEY, None)
+    text = services.unstash(pending.get("token"))
+    if text is None:
+        messages.error(request, _("Nessuna importazione da confermare: caricare di nuovo il file."))
+        return redirect("indicators_import", site_pk=site.pk)
+    try:
+        count = services.import_rows(user=request.user, site=site, kind=pending["kind"], text=text)
+    except ValidationError as exc:
+        _fail(request, exc)
+        return redirect("indicators_import", site_pk=site.pk)
+    messages.success(request, _("Importazione completata: %(count)s righe salvate.") % {"count": count})
+    return redirect("indicators_site", site_pk=site.pk)
+
+
+def _safe(value: str) -> str:
+    """Neutralise spreadsheet formulas in user-typed cells (CSV injection)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def _flag(value: bool) -> str:
+    return "si" if value else "no"
+
+
+def _day(value) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+@login_required
+def export_register(request, site_pk: int):
+    """The register as the import reads it (same columns, ; separator, dd/mm/yyyy, UTF-8 with BOM)."""
+    site = site_for(request.user, site_pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="registro-infortuni-{site.pk}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([*csvio.REGISTER_COLUMNS, *csvio.OPTIONAL_COLUMNS])
+    for i in site.injuries.select_related("pat").order_by("event_date", "id"):
+        writer.writerow([_day(i.event_date), _day(i.first_absence), _day(i.last_absence), _flag(i.commuting),
+                         _flag(i.fatal), i.disability, i.pat.number if i.pat else "", _safe(i.description)])
+    return response
+
+
+@login_required
+def analysis_pdf(request, site_pk: int):
+    site = site_for(request.user, site_pk)
+    form = RangeForm(request.GET or None)
+    first = last = None
+    if form.is_valid():
+        first, last = form.cleaned_data["dal"], form.cleaned_data["al"]
+    pdf, first, last = render_analysis_pdf(site, first, last)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{analysis_filename(site, first, last)}"'
+    return response
+
+
+@login_required
+@require_POST
+def attach(request, site_pk: int):
+    site = site_for(request.user, site_pk)
+    form = RangeForm(request.POST)
+    first = last = None
+    if form.is_valid():
+        first, last = form.cleaned_data["dal"], form.cleaned_data["al"]
+    code = request.POST.get("intervention", "C5")
+    try:
+        application, evidence = services.attach_analysis(user=request.user, site=site, code=code,
+                                                         first_year=first, last_year=last)
+    except PermissionDenied:
+        raise Http404
+    except services.NotSelected as exc:
+        messages.error(request, format_html('{} <a href="{}">{}</a>', exc.messages[0],
+                                            reverse("application_step", args=[exc.application.pk, "C"]),
+                                            _("Vai alla sezione C")))
+        return redirect("indicators_site", site_pk=site.pk)
+    except ValidationError as exc:
+        _fail(request, exc)
+        return redirect("indicators_site", site_pk=site.pk)
+    messages.success(request, format_html(
+        '{} <a href="{}">{}</a>',
+        _("Elaborazione allegata alla domanda come documentazione di %(code)s.") % {"code": code},
+        reverse("application_step", args=[application.pk, "evidence"]) + f"#item-{evidence.evidence_item_id}",
+        _("Vai alla documentazione")))
+    return redirect("indicators_site", site_pk=site.pk)
+
+
+@login_required
+def company_page(request, company_pk: int):
+    company = company_for(request.user, company_pk)
+    years, table = company_sites(company, request.user)
+    return render(request, "indicators/company.html", {"company": company, "years": years, "table": table})
+
+
+SORT_COLUMNS = [("azienda", gettext_lazy("Azienda")), ("unita", gettext_lazy("Unità produttiva")),
+                ("anno", gettext_lazy("Ultimo anno")), ("infortuni", gettext_lazy("Infortuni")),
+                ("if", gettext_lazy("IF")), ("ig", gettext_lazy("IG")), ("riduzione", gettext_lazy("Riduzione IF"))]
+
+
+def _portfolio_for(request):
+    if not request.user.is_authenticated or request.user.is_superuser or request.user.is_reviewer:
+        raise Http404  # INAIL staff do not see the registers
+    order = request.GET.get("ordine", "azienda")[:20]
+    return order, portfolio(request.user, order=order)
+
+
+@login_required
+def portfolio_page(request):
+    order, rows = _portfolio_for(request)
+    page = Paginator(rows, settings.OT24_PAGINATE_BY).get_page(request.GET.get("page"))
+    columns = [{"key": key, "label": label, "active": order.lstrip("-") == key,
+                "descending": order.startswith("-") and order.lstrip("-") == key,
+                "next": f"-{key}" if order == key else key} for key, label in SORT_COLUMNS]
+    return render(request, "indicators/portfolio.html", {"page": page, "order": order, "columns": columns})
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@login_required
+def portfolio_csv(request):
+    order, rows = _portfolio_for(request)
+    writer = csv.writer(_Echo(), delimiter=";")
+
+    def lines():
+        yield "\ufeff"
+        yield writer.writerow(["Azienda", "Codice fiscale", "Unità produttiva", "Anno", "Ore lavorate", "Infortuni",
+                               "Esclusi", "Giornate", "IF", "IG", "IG UNI 7249", "Durata media", "Riduzione IF %",
+                               "Obiettivo Zero"])
+        for row in rows:
+            site, latest = row["site"], row["latest"]
+            figures = ["", "", "", "", "", "", "", "", "", "", ""] if latest is None else [
+                latest.year, latest.hours, latest.injuries, len(latest.excluded), latest.days, latest.frequency,
+                latest.severity, latest.severity_uni, latest.mean_duration,
+                latest.reduction.removesuffix(" %"), "si" if latest.obiettivo_zero else "no"]
+            yield writer.writerow([_safe(site.company.ragione_sociale), site.company.codice_fiscale,
+                                   _safe(site.name), *figures])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="indici-infortunistici.csv"'
+    return response
