@@ -36,7 +36,7 @@ def applications_for(user) -> QuerySet[Application]:
     qs = Application.objects.select_related("site__company", "campaign__edition")
     if user.is_superuser:
         return qs
-    visible = site_filter_for(user, prefix="site__")
+    visible = site_filter_for(user, prefix="site__", subqueries=True)
     if user.is_reviewer:
         visible |= ~Q(status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN])
     return qs.filter(visible)

@@ -51,14 +51,18 @@ def companies_for(user) -> QuerySet[Company]:
     return Company.objects.filter(pk__in=_company_ids_for(user))
 
 
-def site_filter_for(user, prefix: str = "") -> Q:
-    """A Q on sites (or on rows with `prefix` leading to a site) the user works on: the companies' ids
-    and the chosen sites are read first (two small queries, see sites_for)."""
-    company_ids = [row["company_id"] for row in _whole_company_ids_for(user)]
-    site_ids = [row["site_id"] for row in _scoped_site_ids_for(user)]
+def site_filter_for(user, prefix: str = "", *, subqueries: bool = False) -> Q:
+    """A Q on sites (or on rows whose `prefix` leads to a site) the user works on: the whole companies and
+    the sites of mandates for chosen sites. Read first as lists of ids (two small queries, see sites_for)
+    or, with subqueries=True, kept as subqueries of the one query (applications_for)."""
+    company_ids = _whole_company_ids_for(user)
+    site_ids = _scoped_site_ids_for(user)
+    if not subqueries:
+        company_ids = [row["company_id"] for row in company_ids]
+        site_ids = [row["site_id"] for row in site_ids]
     visible = Q(**{f"{prefix}company_id__in": company_ids})
-    if site_ids:
-        visible |= Q(**{f"{prefix}pk__in" if not prefix else f"{prefix}id__in": site_ids})
+    if subqueries or site_ids:
+        visible |= Q(**{f"{prefix}id__in" if prefix else "pk__in": site_ids})
     return visible
 
 
