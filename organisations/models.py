@@ -123,9 +123,11 @@ class FirmMembership(models.Model):
 
 class MandateQuerySet(models.QuerySet):
     def current(self, today: dt.date | None = None):
-        """Active mandates within their dates (the start and end days included)."""
+        """Mandates the consultant works under, within their dates (the start and end days included):
+        active ones, and pending ones (a new client registered by the consultant, whose legal
+        representative has not confirmed yet: drafts only, nobody submits before the confirmation)."""
         today = today or timezone.localdate()
-        return self.filter(Q(status=Mandate.Status.ACTIVE), Q(start_date__lte=today),
+        return self.filter(Q(status__in=Mandate.WORKING_STATUSES), Q(start_date__lte=today),
                            Q(end_date__isnull=True) | Q(end_date__gte=today))
 
     def held_by(self, user):
@@ -144,6 +146,8 @@ class Mandate(models.Model):
         ACTIVE = "active", _("Attiva")
         REFUSED = "refused", _("Rifiutata")
         REVOKED = "revoked", _("Revocata")
+
+    WORKING_STATUSES = (Status.ACTIVE, Status.PENDING)
 
     consultant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mandates",
                                    null=True, blank=True, verbose_name=_("consulente"))
@@ -194,7 +198,7 @@ class Mandate(models.Model):
 
     def is_current(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()
-        return (self.status == self.Status.ACTIVE and self.start_date <= today
+        return (self.status in self.WORKING_STATUSES and self.start_date <= today
                 and (self.end_date is None or self.end_date >= today))
 
     @property

@@ -46,13 +46,14 @@ def _site_of(obj):
 
 
 def _current_mandates(user, company) -> list[tuple[bool, frozenset, bool]]:
-    """(all_sites, site ids, can_submit) of the user's current mandates from the company: active, within
-    their dates, to the user or to a firm the user belongs to. Mirrored by selectors._mandates_for."""
+    """(all_sites, site ids, may submit) of the user's current mandates from the company: active or pending,
+    within their dates, to the user or to a firm the user belongs to (mirrored by selectors._mandates_for).
+    Only an active mandate with can_submit submits."""
     def ask():
         mandates = (Mandate.objects.current(timezone.localdate()).held_by(user).filter(company=company)
                     .prefetch_related("sites"))
         return [(m.all_sites, frozenset(s.pk for s in m.sites.all()) if not m.all_sites else frozenset(),
-                 m.can_submit) for m in mandates]
+                 m.can_submit and m.status == Mandate.Status.ACTIVE) for m in mandates]
     return _remembered(user, ("mandates", company.pk), ask)
 
 

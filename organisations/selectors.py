@@ -77,3 +77,49 @@ def sites_for(user) -> QuerySet[Site]:
     if user.is_superuser:
         return sites
     return sites.filter(site_filter_for(user))
+
+
+# --- the company's page and the consultant's clients --------------------------------------------------
+
+
+def company_people(company: Company):
+    return company.memberships.select_related("user").order_by("role", "user__last_name", "user__email")
+
+
+def company_open_invitations(company: Company):
+    from .models import Invitation
+
+    return Invitation.objects.filter(company=company, accepted_at__isnull=True, revoked_at__isnull=True,
+                                     expires_at__gt=timezone.now()).order_by("-created_at")
+
+
+def company_mandates(company: Company):
+    """Every mandate of the company, with its history (current, requested, ended, revoked, refused)."""
+    return (company.mandates.select_related("firm", "consultant", "granted_by", "revoked_by", "requested_by")
+            .prefetch_related("sites").order_by("-pk"))
+
+
+def company_events(company: Company):
+    from .models import OrganisationEvent
+
+    return OrganisationEvent.objects.filter(company=company).select_related("actor")
+
+
+def consultant_mandates(user):
+    """Every mandate to the consultant or their firms, newest first (the clients' page)."""
+    return (Mandate.objects.held_by(user).select_related("company", "firm", "consultant")
+            .prefetch_related("sites").order_by("company__ragione_sociale", "-pk"))
+
+
+def consultant_panel(user, today: dt.date | None = None) -> dict:
+    """The dashboard's panel: current clients, requests waiting for a company, mandates ending within 30 days."""
+    today = today or timezone.localdate()
+    mandates = Mandate.objects.held_by(user).select_related("company").order_by()
+    current = mandates.filter(pk__in=_mandates_for(user, today).values("pk"))
+    return {
+        "clients": current.count(),
+        "waiting": list(mandates.filter(status__in=[Mandate.Status.REQUESTED, Mandate.Status.PENDING])
+                        .order_by("-pk")[:10]),
+        "ending": list(current.filter(end_date__isnull=False, end_date__lte=today + dt.timedelta(days=30))
+                       .order_by("end_date")[:10]),
+    }

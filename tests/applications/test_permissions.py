@@ -92,7 +92,7 @@ EXPECTED = {
     "consultant_elsewhere": (False, False, False),  # their mandate covers another site only
     "consultant_no_submit": (True, True, False),
     "consultant_requested": (False, False, False),
-    "consultant_pending": (False, False, False),
+    "consultant_pending": (True, True, False),  # a client they registered: drafts until the confirmation
     "consultant_revoked": (False, False, False),
     "consultant_refused": (False, False, False),
     "signatory_a": (True, True, True),
