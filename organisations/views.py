@@ -84,7 +84,7 @@ def _company_for(request, pk: int, perm: str = "applications.view_company") -> C
 
 @login_required
 def company_register(request):
-    if request.user.is_consultant or request.user.is_reviewer:
+    if request.user.is_consultant or request.user.is_reviewer or request.user.is_superuser:
         raise Http404
     form = CompanyForm(request.POST or None, user=request.user)
     existing = None
@@ -192,7 +192,7 @@ def invitation_accept(request, token: str):
     problem = services.invitation_problem(invitation, request.user)
     if problem:
         return render(request, "organisations/invitation_problem.html", {"problem": problem}, status=403)
-    form = AcceptForm(request.POST or None, invitation=invitation, user=request.user)
+    form = AcceptForm(request.POST if request.method == "POST" else None, invitation=invitation, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.invitation_accept(user=request.user, invitation=invitation,
@@ -210,9 +210,7 @@ def invitation_accept(request, token: str):
 
 
 def _login_url(request) -> str:
-    from django.contrib.auth.views import redirect_to_login as _r
-
-    return _r(request.get_full_path()).url
+    return redirect_to_login(request.get_full_path()).url
 
 
 def _signup_url(request) -> str | None:
