@@ -125,7 +125,11 @@ def company_join(request):
 
 @login_required
 def company_detail(request, pk: int):
-    company = _company_for(request, pk)
+    """The company's page: its people and mandates; its history for legal representatives and INAIL staff."""
+    company = Company.objects.filter(pk=pk).select_related("legal_representative").first()
+    if company is None or not (request.user.has_perm("applications.view_company", company)
+                               or request.user.has_perm("applications.view_company_events", company)):
+        raise Http404
     user = request.user
     manages = user.has_perm("applications.manage_company", company)
     context = {
