@@ -1,10 +1,98 @@
-from django.contrib.auth.forms import AuthenticationForm
+"""The portal's forms around allauth's: log-in (e-mail normalised), sign-up (with the role), profile and
+the staff invitation."""
+from allauth.account import forms as allauth_forms
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
 
+from .models import StaffInvitation, User
 from .throttling import normalise_username
 
 
-class LoginForm(AuthenticationForm):
-    """The log-in form, with the e-mail normalised (spaces, case) before authentication and throttling."""
+class LoginForm(allauth_forms.LoginForm):
+    """allauth's log-in form, with the e-mail normalised (spaces, case) before authentication and
+    throttling (django-axes counts one account whatever its spelling)."""
 
-    def clean_username(self):
-        return normalise_username(self.cleaned_data.get("username"))
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("E-mail")
+        self.fields["login"].widget.attrs.pop("placeholder", None)
+        self.fields["password"].widget.attrs.pop("placeholder", None)
+        self.fields["password"].help_text = ""
+
+    def clean_login(self):
+        return normalise_username(self.cleaned_data["login"])
+
+
+class SignupForm(allauth_forms.SignupForm):
+    """E-mail, password twice, and who the user is: a company's user or a consultant. INAIL staff are
+    never created here (StaffInvitation)."""
+
+    role = forms.ChoiceField(
+        label=_("Chi sei"),
+        choices=[(User.Role.COMPANY.value, _("Lavoro per un'azienda (utente aziendale)")),
+                 (User.Role.CONSULTANT.value, _("Sono un consulente che assiste aziende"))],
+        widget=forms.RadioSelect,
+    )
+
+    field_order = ["email", "password1", "password2", "role"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("E-mail")
+        for name in ("email", "password1", "password2"):
+            if name in self.fields:
+                self.fields[name].widget.attrs.pop("placeholder", None)
+        if "password2" in self.fields:
+            self.fields["password2"].label = _("Ripeti la password")
+        self.fields["password1"].help_text = password_validation.password_validators_help_text_html()
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "codice_fiscale", "phone", "language"]
+        widgets = {"phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"})}
+
+    def clean_codice_fiscale(self):
+        return (self.cleaned_data.get("codice_fiscale") or "").strip().upper().replace(" ", "")
+
+    def clean_phone(self):
+        phone = (self.cleaned_data.get("phone") or "").strip()
+        digits = phone.replace(" ", "").replace("-", "").replace(".", "").replace("/", "")
+        if digits.startswith("+"):
+            digits = digits[1:]
+        if phone and (not digits.isdigit() or not 6 <= len(digits) <= 15):
+            raise forms.ValidationError(_("Numero di telefono non valido: usa solo cifre, spazi e il prefisso +."))
+        return phone
+
+
+class StaffInvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"))
+    role = forms.ChoiceField(label=_("Ruolo"), choices=[(r.value, r.label) for r in StaffInvitation.STAFF_ROLES])
+
+    def clean_email(self):
+        email = normalise_username(self.cleaned_data["email"])
+        existing = User.objects.filter(email__iexact=email).first()
+        if existing is not None and existing.has_usable_password():
+            raise forms.ValidationError(_("Esiste già un account con questo indirizzo."))
+        return email
+
+
+def _portal_email_field(form, name="email"):
+    """The portal's wording ("E-mail") without allauth's placeholder (the label says it already)."""
+    form.fields[name].label = _("E-mail")
+    form.fields[name].widget.attrs.pop("placeholder", None)
+
+
+class ResetPasswordForm(allauth_forms.ResetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _portal_email_field(self)
+
+
+class AddEmailForm(allauth_forms.AddEmailForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _portal_email_field(self)
+        self.fields["email"].label = _("Nuovo indirizzo e-mail")

@@ -1,5 +1,10 @@
 """The portal's user: logs in with e-mail. What a user may do comes from relations (memberships,
-mandates, reviewer role), checked by the predicates in applications/rules.py."""
+mandates, reviewer role), checked by the predicates in applications/rules.py. Also the invitations by
+which administrators bring INAIL staff in (staff accounts are never created by sign-up)."""
+import hashlib
+import secrets
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
@@ -47,6 +52,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("codice fiscale"), max_length=16, blank=True, validators=[validate_codice_fiscale_persona]
     )
     role = models.CharField(_("ruolo"), max_length=20, choices=Role.choices, default=Role.COMPANY)
+    phone = models.CharField(_("telefono"), max_length=30, blank=True)
+    language = models.CharField(_("lingua preferita"), max_length=5, choices=settings.LANGUAGES,
+                                default="it", help_text=_("Lingua del portale e delle e-mail che ricevi."))
     is_staff = models.BooleanField(_("accesso all'amministrazione"), default=False)
     is_active = models.BooleanField(_("attivo"), default=True)
     date_joined = models.DateTimeField(_("data di registrazione"), default=timezone.now)
@@ -86,3 +94,51 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_consultant(self) -> bool:
         return self.role == self.Role.CONSULTANT
+
+    @property
+    def requires_second_factor(self) -> bool:
+        """INAIL staff and administrators must log in with a second factor (TOTP)."""
+        return self.is_reviewer or self.is_superuser or self.role == self.Role.ADMIN
+
+
+class StaffInvitation(models.Model):
+    """An administrator invites an INAIL reviewer or supervisor by e-mail. The link carries a random token
+    of which only the SHA-256 is stored; it works once and until expires_at."""
+
+    STAFF_ROLES = (User.Role.REVIEWER, User.Role.SUPERVISOR)
+
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("ruolo"), max_length=20,
+                            choices=[(r.value, r.label) for r in STAFF_ROLES])
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("creato il"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("scade il"), editable=False)
+    used_at = models.DateTimeField(_("usato il"), null=True, blank=True, editable=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("invitato da"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_invitations",
+                             verbose_name=_("utente"))
+
+    class Meta:
+        verbose_name = _("invito del personale INAIL")
+        verbose_name_plural = _("inviti del personale INAIL")
+        ordering = ("-created_at",)
+
+    def __str__(self):
+        return f"{self.email} ({self.get_role_display()})"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(32)
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at
+
+    @property
+    def is_usable(self) -> bool:
+        return self.used_at is None and not self.is_expired

@@ -16,12 +16,15 @@ def normalise_username(username: str | None) -> str | None:
 
 
 def axes_username(request, credentials: dict | None = None) -> str | None:
-    """AXES_USERNAME_CALLABLE: axes' own choice (the credentials, else the posted form), normalised."""
-    field = settings.AXES_USERNAME_FORM_FIELD
+    """AXES_USERNAME_CALLABLE: the e-mail of the attempt, normalised. allauth authenticates with
+    credentials {"email": ..., "password": ...}; other callers (the submit step) with "username"; without
+    credentials, the posted log-in form's field (allauth's "login", AXES_USERNAME_FORM_FIELD)."""
     if credentials:
-        return normalise_username(credentials.get(field))
+        for key in ("email", "username", settings.AXES_USERNAME_FORM_FIELD):
+            if credentials.get(key):
+                return normalise_username(credentials[key])
     data = getattr(request, "data", None) or getattr(request, "POST", {})
-    return normalise_username(data.get(field))
+    return normalise_username(data.get(settings.AXES_USERNAME_FORM_FIELD))
 
 
 def client_ip(request) -> str | None:

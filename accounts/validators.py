@@ -1,16 +1,26 @@
 """Validators for Italian identifiers, built on python-stdnum, with Italian messages."""
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.it import codicefiscale, iva
 
 
 def validate_codice_fiscale_persona(value: str) -> None:
-    """A natural person's codice fiscale (16 characters)."""
+    """A natural person's codice fiscale (16 characters). The message is the portal's own, in Italian:
+    python-stdnum's English text never reaches the user."""
     try:
         codicefiscale.validate(value)
+    except InvalidLength as exc:
+        raise ValidationError(_("Codice fiscale non valido: servono 16 caratteri."), code="length") from exc
+    except InvalidChecksum as exc:
+        raise ValidationError(_("Codice fiscale non valido: il carattere di controllo (l'ultimo) non corrisponde."),
+                              code="checksum") from exc
+    except (InvalidFormat, InvalidComponent) as exc:
+        raise ValidationError(_("Codice fiscale non valido: controlla lettere e cifre (es. RSSMRA70E17H501S)."),
+                              code="format") from exc
     except StdnumError as exc:
-        raise ValidationError(_("Codice fiscale non valido: %(err)s"), params={"err": _(str(exc))}) from exc
+        raise ValidationError(_("Codice fiscale non valido."), code="invalid") from exc
 
 
 def validate_codice_fiscale_azienda(value: str) -> None:

@@ -1,9 +1,17 @@
-"""The locked-out page and the end of a password reset."""
+"""The portal's own account pages around allauth's: the locked-out page, the profile, the page an invited
+INAIL staff member opens to choose a password, and the "too many requests" page of the rate limits."""
 from django.conf import settings
-from django.contrib.auth import views as auth_views
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 
-from .signals import clear_failures
+from . import invitations
+from .adapter import set_language_cookie
+from .forms import ProfileForm
 
 
 def locked_out(request, original_response=None, credentials=None):
@@ -19,11 +27,42 @@ def locked_out(request, original_response=None, credentials=None):
     return render(request, "registration/locked_out.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    """Django's view; a new password also lifts the account's lock-out (its failed attempts are cleared),
-    so the locked-out page's "reset your password" lets the owner in at once. A lock on the address stays."""
+def too_many_requests(request, exception=None):
+    """handler429 (allauth's rate limits): a page in the portal's look instead of a bare error."""
+    return render(request, "account/429.html", status=429)
 
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        clear_failures(form.user)
-        return response
+
+@login_required
+def profile(request):
+    """Name, codice fiscale, phone and preferred language (that of the portal and of the e-mails)."""
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        translation.activate(user.language)
+        with translation.override(user.language):
+            messages.success(request, _("Profilo aggiornato."))
+        return set_language_cookie(redirect("account_profile"), user.language)
+    return render(request, "account/profile.html", {"form": form})
+
+
+@never_cache
+@sensitive_post_parameters("new_password1", "new_password2")
+def staff_invitation_accept(request, token):
+    """An invited reviewer or supervisor chooses a password. The link works once and for
+    OT24_STAFF_INVITATION_DAYS days; a used, expired or unknown link gets a page saying so."""
+    invitation = invitations.find(token)
+    if invitation is None or not invitation.is_usable:
+        reason = "unknown" if invitation is None else ("used" if invitation.used_at else "expired")
+        return render(request, "account/staff_invitation_invalid.html", {"reason": reason}, status=410)
+    if request.user.is_authenticated:
+        return render(request, "account/staff_invitation_invalid.html", {"reason": "logged_in"}, status=409)
+    form = invitations.AcceptForm(invitation.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitations.accept(invitation, form.cleaned_data["new_password1"])
+        except ValueError:  # used meanwhile, in another tab
+            return render(request, "account/staff_invitation_invalid.html", {"reason": "used"}, status=410)
+        messages.success(request, _("Password impostata. Accedi con l'e-mail e la nuova password: al primo accesso "
+                                    "attiverai la verifica in due passaggi."))
+        return redirect("login")
+    return render(request, "account/staff_invitation_accept.html", {"form": form, "invitation": invitation})

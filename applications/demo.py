@@ -14,6 +14,7 @@ from django.utils import timezone
 from stdnum import luhn
 from stdnum.it import codicefiscale
 
+from accounts.demo import ensure_demo_second_factors
 from accounts.models import User
 from evidence import services as evidence_services
 from interventions.models import Edition
@@ -172,6 +173,7 @@ def load_demo() -> list[tuple[str, str]]:
                 codice_fiscale=codice_fiscale("RSSMRA70E17H501"))
     clerk = _user("ufficio@edilrossi.example", User.Role.COMPANY, "Giulia", "Bianchi")
     consultant = _user("consulente@studiosicuro.example", User.Role.CONSULTANT, "Carla", "Conti")
+    ensure_demo_second_factors()  # demo staff log in with the published TOTP secret (README, accounts/demo.py)
 
     edil = _company("Edil Rossi S.r.l.", "0123456058", "1234567", "Roma", "00100", "RM", rep)
     for user, role in ((rep, Membership.Role.LEGAL_REP), (clerk, Membership.Role.MEMBER)):

@@ -15,6 +15,8 @@ MAX_SCALE_RATIO = 2.0
 MAX_PDF_RATIO = 1.3
 MAX_UPLOAD_GROWTH_MB = 20
 MIN_UPLOAD_SHARE = 0.5
+MAX_CRAFTED_SECONDS = 2.0
+MAX_CRAFTED_MB = 64
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,20 @@ def upload_throughput(result: dict) -> Verdict:
                    result["throughput_share"] >= MIN_UPLOAD_SHARE, bound)
 
 
+def crafted_uploads(result: dict) -> Verdict:
+    """Crafted files refused within the time and memory goal while the other workers keep answering."""
+    alone = result["alone"].values()
+    slowest = max(max(a["seconds"] for a in alone), result["concurrent_slowest_s"])
+    peaks = [a["child_peak_growth_mb"] for a in alone if a["child_peak_growth_mb"] is not None]
+    peak = max(peaks + [result["worker_peak_growth_mb"]])
+    met = (all(a["refused"] for a in alone) and slowest <= MAX_CRAFTED_SECONDS and peak < MAX_CRAFTED_MB
+           and result["minimal_errors"] == 0 and (result["minimal_worst_ms"] or 0) <= MAX_CRAFTED_SECONDS * 1000)
+    return Verdict(f"crafted uploads refused within {MAX_CRAFTED_SECONDS:g} s and under {MAX_CRAFTED_MB} MB, "
+                   f"other workers answering",
+                   f"slowest {slowest} s, peak growth {peak} MB; minimal view during three at once: "
+                   f"{result['minimal_errors']} errors, worst {result['minimal_worst_ms']} ms", met)
+
+
 def verdicts(results: dict) -> list[Verdict]:
     """The verdicts of every section present in `results` (a partial run judges only what it measured)."""
     judged = []
@@ -108,6 +124,8 @@ def verdicts(results: dict) -> list[Verdict]:
         judged.append(pdf(results["pdf"]))
     if "upload" in results:
         judged += [upload_memory(results["upload"]), upload_throughput(results["upload"])]
+        if "crafted" in results["upload"]:
+            judged.append(crafted_uploads(results["upload"]["crafted"]))
     return judged
 
 

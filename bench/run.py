@@ -367,6 +367,7 @@ def upload_benchmark() -> dict:
             statuses.add(status)
             timings.append(seconds)
             growths.append(max(after[p] - before[p] for p in workers) / 1024)
+        crafted = crafted_uploads(base, path, cookie, csrf, fields, workers)
     stored = EvidenceFile.objects.filter(application=draft.application, original_name__startswith="scansione-").count() == RUNS
     seconds, growth_mb, status = statistics.median(timings), max(growths), sorted(statuses)
     result = {"size_mb": round(size / 2**20, 1), "runs": RUNS, "status": status, "stored": stored,
@@ -379,8 +380,76 @@ def upload_benchmark() -> dict:
     result["floor_mb_s"] = round(size / 2**20 / floor_s, 1)
     result["floor_share_of_copy"] = round(copy_s / floor_s, 2)
     result["throughput_share_of_floor"] = round(floor_s / seconds, 2)
+    result["crafted"] = crafted
     log(f"upload: {result}")
     return result
+
+
+def crafted_uploads(base, path, cookie, csrf, fields, workers) -> dict:
+    """Crafted files that cost the unbounded checks up to 28 s of CPU and 600 MB: each timed alone in this
+    process (the check's child reports its peak memory growth), then the slowest sent to the evidence view
+    while another client asks the minimal view every 50 ms (the other worker must keep answering), then
+    three at once to the two workers (outside the goal: how long until both answer again)."""
+    import threading
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    from evidence import filechecks, storage
+    from tests.applications.test_hostile_uploads import png_header_only, whitespace_object_streams_pdf
+
+    files = {"object-stream bomb (4 x 70 MB of whitespace)": ("bomba.pdf", whitespace_object_streams_pdf(4, 70 * 2**20)),
+             "CPU-bound object streams (8 x 12 MB)": ("lento.pdf", whitespace_object_streams_pdf(8, 12 * 2**20)),
+             "PNG 12,000 x 12,000": ("enorme.png", png_header_only(12_000, 12_000))}
+    alone = {}
+    for label, (name, content) in files.items():
+        target = WORK / name
+        target.write_bytes(content)
+        check = storage.check_image if name.endswith(".png") else storage.check_pdf
+        t0 = time.perf_counter()
+        try:
+            check(str(target))
+            refused = False
+        except storage.RejectedFile:
+            refused = True
+        alone[label] = {"kb": len(content) // 1024, "refused": refused, "seconds": round(time.perf_counter() - t0, 2),
+                        "limit": filechecks.last_run.get("outcome"), "child_peak_growth_mb": filechecks.last_run.get("peak_growth_mb")}
+    slowest = max(files, key=lambda label: alone[label]["seconds"])
+    name = files[slowest][0]
+
+    def attack(n_uploads: int) -> dict:
+        """n_uploads of the slowest file at once while the minimal view is asked every 50 ms."""
+        latencies, errors, stop = [], [0], threading.Event()
+
+        def poll():
+            while not stop.is_set():
+                t0 = time.perf_counter()
+                try:
+                    urllib.request.urlopen(f"{base}/bench/minimal/", timeout=60).read()
+                    latencies.append(time.perf_counter() - t0)
+                except OSError:
+                    errors[0] += 1
+                time.sleep(0.05)
+
+        for pid in workers:
+            server.reset_hwm(pid)
+        before = {pid: server.vm_hwm_kb(pid) for pid in workers}
+        poller = threading.Thread(target=poll)
+        poller.start()
+        with ThreadPoolExecutor(max_workers=n_uploads) as pool:
+            answers = list(pool.map(lambda n: server.post_file(base, path, cookie, csrf, fields, WORK / name, f"{n}-{name}"),
+                                    range(n_uploads)))
+        stop.set()
+        poller.join()
+        return {"status": sorted({a[0] for a in answers}), "slowest_s": round(max(a[1] for a in answers), 2),
+                "worker_peak_growth_mb": round(max(server.vm_hwm_kb(p) - before[p] for p in workers) / 1024, 1),
+                "minimal_requests": len(latencies), "minimal_errors": errors[0],
+                "minimal_worst_ms": round(max(latencies) * 1000) if latencies else None}
+
+    one, three = attack(1), attack(3)
+    return {"alone": alone, "concurrent_file": slowest, "concurrent_status": one["status"],
+            "concurrent_slowest_s": one["slowest_s"], "worker_peak_growth_mb": max(one["worker_peak_growth_mb"], three["worker_peak_growth_mb"]),
+            "minimal_requests": one["minimal_requests"], "minimal_errors": one["minimal_errors"],
+            "minimal_worst_ms": one["minimal_worst_ms"], "three_at_once": three}
 
 
 # --- 5. scale ----------------------------------------------------------------------------------------
@@ -528,6 +597,21 @@ def markdown(r: dict) -> str:
               f"| floor: copy + hash + check, no HTTP, no multipart parsing | {u['floor_mb_s']} MB/s |",
               f"| the floor's share of the disk copy's throughput | {u['floor_share_of_copy']} |",
               f"| the portal's throughput as a share of the floor | {u['throughput_share_of_floor']} |"]
+    if u.get("crafted"):
+        c = u["crafted"]
+        lines += ["", f"Crafted files (goal: refused within {goals.MAX_CRAFTED_SECONDS:g} s and under "
+                  f"{goals.MAX_CRAFTED_MB} MB, the other workers answering). Each checked alone in the bench process "
+                  "(the check's child reports its peak memory growth):", "",
+                  "| file | KB | refused | seconds | limit reached | child peak growth MB |", "|---|---|---|---|---|---|"]
+        for label, a in c["alone"].items():
+            lines.append(f"| {label} | {a['kb']} | {a['refused']} | {a['seconds']} | {a['limit']} | {a['child_peak_growth_mb']} |")
+        t = c["three_at_once"]
+        lines += ["", f"The {c['concurrent_file']} through the evidence view: response {c['concurrent_status']} "
+                  f"(refused on the form), {c['concurrent_slowest_s']} s, worker peak growth {c['worker_peak_growth_mb']} MB; "
+                  f"meanwhile the minimal view answered {c['minimal_requests']} requests, {c['minimal_errors']} errors, "
+                  f"worst {c['minimal_worst_ms']} ms. Outside the goal, three at once on the {server.WORKERS} workers: "
+                  f"slowest {t['slowest_s']} s; the minimal view's worst wait {t['minimal_worst_ms']} ms, "
+                  f"{t['minimal_errors']} errors (before the budgets: every worker down for 30 s)."]
     s = r["scale"]
     lines += ["", f"## 5. Scale (goal: p95 within 2x of the small database)", "",
               f"Large database: {s['rows']['applications']:,} applications, {s['rows']['evidence_files']:,} evidence rows "

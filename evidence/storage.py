@@ -14,6 +14,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files import File
 
+from . import filechecks
+from .filechecks import RejectedFile  # noqa: F401 - defined beside the checks; callers catch storage.RejectedFile
+
 # What we accept, decided by the content's first bytes; the name's extension must agree.
 ACCEPTED_TYPES = {
     "application/pdf": ((b"%PDF-",), (".pdf",)),
@@ -25,9 +28,6 @@ ACCEPTED_TYPES = {
 
 CHUNK_BYTES = 1024 * 1024  # read and hash uploads in 1 MB pieces
 
-
-class RejectedFile(ValueError):
-    """The upload is refused; the message says why, in Italian."""
 
 
 @dataclass(frozen=True)
@@ -70,94 +70,33 @@ def detect_type(head: bytes, filename: str) -> str:
     raise RejectedFile("Tipo di file non ammesso: sono accettati PDF, JPEG, PNG e file firmati .p7m.")
 
 
-# Keys that carry scripts, embedded files or XFA forms, and action types that run something. Plain
-# navigation (/OpenAction to a page, /GoTo, /URI links) is common in ordinary PDFs and is allowed.
-ACTIVE_PDF_KEYS = (b"/JavaScript", b"/JS", b"/EmbeddedFile", b"/EmbeddedFiles", b"/RichMedia", b"/XFA")
-ACTIVE_PDF_ACTIONS = ("/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/RichMediaExecute", "/Rendition")
-
-
 def _pdf_has_active_content(reader) -> bool:
-    """Scripts, launch or automatic actions, embedded files or forms, anywhere in the document's objects.
-    Memory stays bounded by the largest single object: a stream's data (a scanned page) is dropped from
-    pypdf's cache as soon as its dictionary has been looked at."""
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
+    """Scripts, actions that launch, submit, import or leave the document, actions that run by themselves,
+    embedded files, rich media or XFA forms, anywhere in the document's object graph (filechecks)."""
+    return filechecks.pdf_has_active_content(reader)
 
-    seen: set[int] = set()
-    stack = [reader.trailer["/Root"]]
-    while stack:
-        obj = stack.pop()
-        if isinstance(obj, IndirectObject):
-            if obj.idnum in seen:
-                continue
-            seen.add(obj.idnum)
-            ref = obj
-            obj = obj.get_object()
-            if isinstance(obj, StreamObject):
-                reader.resolved_objects.pop((ref.generation, ref.idnum), None)
-        if isinstance(obj, DictionaryObject):
-            for key, value in obj.items():
-                if key.encode() in ACTIVE_PDF_KEYS:
-                    return True
-                if key == "/S" and isinstance(value, NameObject) and value in ACTIVE_PDF_ACTIONS:
-                    return True
-                if key != "/Parent":
-                    stack.append(value)
-        elif isinstance(obj, ArrayObject):
-            stack.extend(obj)
-        if len(seen) > 50_000:
-            return True  # absurdly deep documents are refused rather than walked forever
-    return False
+
+# Every content check runs in a forked child under the CPU and memory budgets of
+# settings.OT24_CHECK_CPU_SECONDS and OT24_CHECK_MEMORY_BYTES (evidence.filechecks): a crafted file
+# is refused with an Italian message instead of holding a worker for seconds and hundreds of MB.
 
 
 def check_pdf(path: str) -> None:
     """Refuse PDFs that INAIL could not read (encrypted, damaged, no pages) or that carry active content."""
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
-    try:
-        with open(path, "rb") as fh:  # a file object: given a path, pypdf would read the whole file into memory
-            _check_pdf_reader(PdfReader(fh, strict=False))
-    except RejectedFile:
-        raise
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError, AttributeError) as exc:
-        raise RejectedFile("Il PDF è danneggiato o illeggibile: salvarlo di nuovo e ricaricarlo.") from exc
-
-
-def _check_pdf_reader(reader) -> None:
-    if reader.is_encrypted:
-        raise RejectedFile("Il PDF è protetto da password o cifrato: caricare una copia senza protezione.")
-    if len(reader.pages) == 0:
-        raise RejectedFile("Il PDF non contiene pagine.")
-    if _pdf_has_active_content(reader):
-        raise RejectedFile(
-            "Il PDF contiene script, azioni automatiche o file incorporati: caricare una copia stampata in PDF."
-        )
+    filechecks.prepare()
+    filechecks.run_bounded(filechecks.pdf_structure, path, error_message=filechecks.PDF_DAMAGED())
 
 
 def check_image(path: str) -> None:
-    from PIL import Image
-
-    try:
-        with Image.open(path) as image:
-            image.verify()
-        with Image.open(path) as image:
-            image.load()
-    except Exception as exc:  # Pillow raises many kinds for broken images
-        raise RejectedFile("L'immagine è danneggiata o illeggibile.") from exc
+    """Refuse images that cannot be read in full or have more than settings.OT24_MAX_IMAGE_PIXELS pixels."""
+    filechecks.prepare()
+    filechecks.run_bounded(filechecks.image_structure, path, error_message=filechecks.IMAGE_DAMAGED())
 
 
 def check_p7m(path: str) -> None:
     """A .p7m must be a CAdES/PKCS#7 signed-data envelope."""
-    from asn1crypto import cms
-
-    try:
-        with open(path, "rb") as fh:
-            info = cms.ContentInfo.load(fh.read())
-        if info["content_type"].native != "signed_data":
-            raise ValueError("not signed data")
-        info["content"]["signer_infos"].native  # parses the whole structure
-    except Exception as exc:
-        raise RejectedFile("Il file .p7m non è una busta firmata (CAdES) valida.") from exc
+    filechecks.prepare()
+    filechecks.run_bounded(filechecks.p7m_structure, path, error_message=filechecks.P7M_INVALID())
 
 
 CONTENT_CHECKS = {"application/pdf": check_pdf, "image/jpeg": check_image, "image/png": check_image,
@@ -182,7 +121,7 @@ def _too_big(max_bytes: int, message: str | None) -> RejectedFile:
 
 def save_upload(uploaded, filename: str, *, max_bytes: int | None = None, too_big: str | None = None) -> StoredFile:
     """An uploaded file. One that Django already wrote to a temporary file and hashed on arrival
-    (applications.uploads) is checked where it lies and moved into the store without another copy;
+    (evidence.uploads) is checked where it lies and moved into the store without another copy;
     anything else (small files kept in memory) goes through save_stream."""
     sha, path = getattr(uploaded, "sha256", None), None
     if sha and hasattr(uploaded, "temporary_file_path"):

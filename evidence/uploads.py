@@ -5,12 +5,18 @@ two changes measured by `make bench` (upload):
   server's read-ahead buffer again, which held a 100 MB upload to about 50 MB/s and 200 MB of memory;
 - a file written to disk is hashed (SHA-256) while it arrives, so storage.save_upload can check it where
   it lies and move it into the store instead of reading and copying it again. FILE_UPLOAD_TEMP_DIR is
-  beside the store, so the move is a rename."""
+  beside the store, so the move is a rename;
+- LimitUploadHandler, first of FILE_UPLOAD_HANDLERS, enforces settings.OT24_MAX_FILE_BYTES while the body
+  is read: the chunk that would pass the limit never reaches the temporary file, which is deleted, and
+  the rest of that file is skipped; a body larger than settings.OT24_MAX_REQUEST_BYTES is not read at
+  all. Views show the reason in place of the form's "required" error (explain_refusals)."""
 import hashlib
 import os
 
 from django.conf import settings
-from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFileUploadHandler
+from django.core.files.uploadhandler import (FileUploadHandler, MemoryFileUploadHandler, SkipFile, StopUpload,
+                                             TemporaryFileUploadHandler)
+from django.utils.translation import gettext as _
 
 CHUNK_BYTES = 1024 * 1024
 
@@ -35,3 +41,46 @@ class TemporaryUploadHandler(TemporaryFileUploadHandler):
         uploaded = super().file_complete(file_size)
         uploaded.sha256 = self.sha256.hexdigest()  # of exactly the bytes written to the temporary file
         return uploaded
+
+
+REFUSALS_ATTRIBUTE = "ot24_upload_refusals"
+
+
+def _refuse(request, field_name: str) -> None:
+    message = _("Il file supera il limite di %(mb)d MB.") % {"mb": settings.OT24_MAX_FILE_BYTES // (1024 * 1024)}
+    refusals = getattr(request, REFUSALS_ATTRIBUTE, None)
+    if refusals is None:
+        refusals = {}
+        setattr(request, REFUSALS_ATTRIBUTE, refusals)
+    refusals[field_name] = message
+
+
+class LimitUploadHandler(FileUploadHandler):
+    """Passes each chunk on to the next handlers unless it would take the file past OT24_MAX_FILE_BYTES:
+    then the file is skipped (the parser closes, so deletes, the temporary file and discards the rest of
+    this file's bytes) and the request remembers why. A body over OT24_MAX_REQUEST_BYTES stops the upload
+    at the first byte of a file without reading further."""
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        self.max_bytes = settings.OT24_MAX_FILE_BYTES
+        self.request_too_big = content_length > settings.OT24_MAX_REQUEST_BYTES
+        return None  # the other handlers parse as usual
+
+    def receive_data_chunk(self, raw_data, start):
+        if self.request_too_big:
+            _refuse(self.request, self.field_name)
+            raise StopUpload(connection_reset=True)
+        if start + len(raw_data) > self.max_bytes:
+            _refuse(self.request, self.field_name)
+            raise SkipFile()
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None  # the next handlers make the file
+
+
+def explain_refusals(request, form) -> None:
+    """Show the handler's reason on each file field it dropped, instead of "this field is required"."""
+    for field, message in getattr(request, REFUSALS_ATTRIBUTE, {}).items():
+        if field in form.fields:
+            form.errors[field] = form.error_class([message])

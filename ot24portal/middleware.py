@@ -1,4 +1,4 @@
-"""The portal's own middleware: Italian first, and the idle timeout of sessions."""
+"""The portal's own middleware: Italian first, the idle timeout of sessions, the second factor of staff."""
 import time
 
 
@@ -84,3 +84,57 @@ class NoStoreMiddleware:
                 or (user is not None and user.is_authenticated)):
             add_never_cache_headers(response)
         return response
+
+
+class StaffSecondFactorMiddleware:
+    """INAIL staff (reviewers, supervisors) and administrators must have an authenticator app (TOTP):
+    until they do, every page sends them to the set-up page, except the two-factor pages themselves,
+    re-authentication, log-out, the language switch and static files. allauth asks for the code at every
+    log-in of a user who has one, so "has a TOTP authenticator" means "logged in with two factors" (a test's
+    force_login aside). OT24_REQUIRE_STAFF_MFA = False turns the requirement off."""
+
+    ALLOWED_NAMES = ("mfa_index", "mfa_activate_totp", "mfa_authenticate", "mfa_reauthenticate",
+                     "mfa_generate_recovery_codes", "mfa_view_recovery_codes", "mfa_download_recovery_codes",
+                     "account_reauthenticate", "account_logout", "logout", "set_language")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._allowed = None
+
+    def allowed_paths(self):
+        if self._allowed is None:
+            from django.conf import settings
+            from django.urls import NoReverseMatch, reverse
+
+            paths = set()
+            for name in self.ALLOWED_NAMES:
+                try:
+                    paths.add(reverse(name))
+                except NoReverseMatch:
+                    pass
+            self._allowed = (frozenset(paths), "/" + settings.STATIC_URL.lstrip("/"))
+        return self._allowed
+
+    def __call__(self, request):
+        from django.conf import settings
+
+        user = getattr(request, "user", None)
+        if (settings.OT24_REQUIRE_STAFF_MFA and user is not None and user.is_authenticated
+                and getattr(user, "requires_second_factor", False)):
+            paths, static = self.allowed_paths()
+            if request.path_info not in paths and not request.path_info.startswith(static) \
+                    and not self.has_totp(user):
+                from django.contrib import messages
+                from django.shortcuts import redirect
+                from django.utils.translation import gettext as _
+
+                messages.warning(request, _("Il personale INAIL e gli amministratori accedono con la verifica in "
+                                            "due passaggi: attivala con un'app di autenticazione per continuare."))
+                return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+    @staticmethod
+    def has_totp(user) -> bool:
+        from allauth.mfa.models import Authenticator
+
+        return Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()

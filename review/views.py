@@ -23,7 +23,7 @@ from applications.selectors import (application_facts, application_pats, applica
                                    applications_for)
 from applications.views.common import altered_response, get_application, perform, step_url
 from applications.workflow import OPEN_STATES
-from evidence import storage
+from evidence import storage, uploads
 from evidence.selectors import evidence_checklist
 from evidence.views import evidence_response
 from interventions.models import EvidenceItem
@@ -182,6 +182,7 @@ def verify_document(request):
 def clarification_upload(request, pk: int):
     application = get_application(request, pk)
     form = EvidenceUploadForm(request.POST, request.FILES)
+    uploads.explain_refusals(request, form)  # a file dropped while it arrived: say why
     if form.is_valid():
         item = EvidenceItem.objects.filter(pk=form.cleaned_data["evidence_item"]).first()
         if item is None:

@@ -102,7 +102,7 @@ def test_dashboard_filters(logged, data):
 
 
 @FUZZ
-@given(data=form_data(["username", "password"]))
+@given(data=form_data(["login", "password"]))
 def test_login_form(client, data):
     _no_lockout()
     assert client.post("/accesso/", data).status_code in (200, 302)

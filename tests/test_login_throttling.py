@@ -24,7 +24,7 @@ def _axes_backend(settings):
 
 
 def attempt(client, username, password, ip="192.0.2.1", **extra):
-    return client.post("/accesso/", {"username": username, "password": password}, REMOTE_ADDR=ip, **extra)
+    return client.post("/accesso/", {"login": username, "password": password}, REMOTE_ADDR=ip, **extra)
 
 
 def logged_in(client) -> bool:
@@ -137,7 +137,7 @@ def test_locked_out_page_offers_password_reset_and_support(client, settings, dja
         response = attempt(client, "bersaglio@example.com", "sbagliata")
     body = response.content.decode()
     assert LOCKED in body
-    assert f'href="{reverse("password_reset")}"' in body
+    assert f'href="{reverse("account_reset_password")}"' in body
     assert 'href="mailto:assistenza@ot24.example"' in body and "06 1234 5678" in body
 
 
@@ -147,11 +147,11 @@ def test_password_reset_never_reveals_registration_and_unlocks_the_account(clien
         attempt(client, "smemorato@example.com", "sbagliata", ip=f"198.51.100.{i + 1}")
     assert LOCKED in attempt(client, "smemorato@example.com", RIGHT, ip="203.0.113.1").content.decode()
 
-    page = client.get(reverse("password_reset"))
+    page = client.get(reverse("account_reset_password"))
     assert page.status_code == 200
     answers = []
     for email in ("nessuno@example.com", "Smemorato@Example.com"):
-        response = client.post(reverse("password_reset"), {"email": email}, follow=True)
+        response = client.post(reverse("account_reset_password"), {"email": email}, follow=True)
         answers.append(re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", response.content.decode()))
         assert "Se l'indirizzo è registrato riceverai un'e-mail" in response.content.decode()
     assert answers[0] == answers[1]  # the same page whether the address is registered or not
@@ -159,9 +159,9 @@ def test_password_reset_never_reveals_registration_and_unlocks_the_account(clien
 
     link = re.search(r"https?://[^/\s]+(/\S+)", mail.outbox[0].body).group(1)
     form_url = client.get(link, follow=True).redirect_chain[-1][0]
-    short = client.post(form_url, {"new_password1": "corta-Pw-1", "new_password2": "corta-Pw-1"})
+    short = client.post(form_url, {"password1": "corta-Pw-1", "password2": "corta-Pw-1"})
     assert short.status_code == 200 and "12" in short.content.decode()  # refused: shorter than 12 characters
-    done = client.post(form_url, {"new_password1": "nuova-Password-2027", "new_password2": "nuova-Password-2027"})
+    done = client.post(form_url, {"password1": "nuova-Password-2027", "password2": "nuova-Password-2027"})
     assert done.status_code == 302
     user.refresh_from_db()
     assert user.check_password("nuova-Password-2027")

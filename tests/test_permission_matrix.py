@@ -14,7 +14,7 @@ from applications.models import Application
 from evidence import services as evidence_services
 from interventions.models import EvidenceItem
 from organisations import services as org_services
-from organisations.models import FirmMembership, Invitation, JoinRequest, Mandate, Membership
+from organisations.models import FirmMembership, JoinRequest, Mandate, Membership
 from tests.factories import (PATFactory, SiteFactory, UserFactory, consultant, firm_with, legal_rep, mandate, member,
                              open_campaign)
 
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 IGNORED_PREFIXES = ("admin:", "set_language", "login", "logout", "static")
 KINDS = ["anonymous", "outsider", "member", "signatory", "legal_rep", "invited", "consultant", "consultant_ended",
          "consultant_none", "consultant_pending", "consultant_revoked", "firm_owner", "firm_colleague", "firm_other",
-         "reviewer", "other_reviewer", "supervisor", "admin"]
+         "reviewer", "other_reviewer", "supervisor", "admin", "reviewer_no_2fa"]
 # invited: has an invitation to the company, not accepted yet; consultant_pending: the client they registered,
 # its legal representative has not confirmed yet; firm_*: the mandate goes to the firm (owner and colleague),
 # firm_other owns another firm.
@@ -43,13 +43,26 @@ def url_names(patterns=None, prefix=""):
             yield prefix + p.name
 
 
-PUBLIC = {"password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete"}
+# Account pages (allauth and accounts/urls.py): checked by test_account_matrix, below.
+ENTRANCE = {"account_login", "account_signup"}  # a logged-in user is sent on to the portal
+PUBLIC = {"account_reset_password", "account_reset_password_done", "account_reset_password_from_key",
+          "account_reset_password_from_key_done", "account_email_verification_sent", "account_confirm_email",
+          "account_inactive"}  # open to everybody; an unknown link gets a page saying so
+PENDING_LOGIN = {"account_confirm_login_code", "mfa_authenticate"}  # only in the middle of a log-in
+OWN = {"account_profile", "account_email", "account_change_password", "account_set_password", "account_logout",
+       "account_reauthenticate", "mfa_index", "mfa_reauthenticate", "mfa_activate_totp", "mfa_deactivate_totp",
+       "mfa_view_recovery_codes", "mfa_generate_recovery_codes", "mfa_download_recovery_codes"}
+ACCOUNT_NAMES = ENTRANCE | PUBLIC | PENDING_LOGIN | OWN | {"staff_invitation_accept"}
+# What a staff member without a second factor may still open (ot24portal.middleware.StaffSecondFactorMiddleware).
+SECOND_FACTOR_SETUP = {"account_logout", "account_reauthenticate", "mfa_index", "mfa_reauthenticate",
+                       "mfa_activate_totp", "mfa_authenticate", "mfa_view_recovery_codes",
+                       "mfa_generate_recovery_codes", "mfa_download_recovery_codes"}
 
 
 def expected(name, kind, state):
     """The status code each kind of user gets, for GET (or POST where the view only takes POST)."""
-    if name in PUBLIC:  # password reset: open to everybody, logged in or not (an unknown link says so)
-        return 200
+    if kind == "reviewer_no_2fa":
+        return 302  # every portal page sends INAIL staff without a second factor to the set-up page
     if name == "invitation_accept" and kind == "anonymous":  # says: log in or sign up with the invited address
         return 200
     if kind == "anonymous":
@@ -116,7 +129,8 @@ EXPECTED_NAMES = {"dashboard", "dashboard_csv", "application_start", "applicatio
                   "application_pdf", "section_preview", "evidence_download", "evidence_remove", "site_create", "site_edit",
                   "application_withdraw", "review_queue", "review_take", "review_assign", "review_detail",
                   "evidence_preview", "decision_pdf", "clarification_upload", "clarification_answer",
-                  "verify_document", "qualified_prepare", "qualified_upload", *PUBLIC, *ORGANISATION_NAMES}
+                  "verify_document", "qualified_prepare", "qualified_upload", *ACCOUNT_NAMES,
+                  *ORGANISATION_NAMES}
 
 
 def test_every_url_is_in_the_matrix():
@@ -125,7 +139,10 @@ def test_every_url_is_in_the_matrix():
 
 
 @pytest.fixture
-def world():
+def world(settings):
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    settings.OT24_REQUIRE_STAFF_MFA = True  # as in production (the test settings turn it off)
     campaign = open_campaign()
     site = SiteFactory()
     PATFactory(site=site)
@@ -154,7 +171,10 @@ def world():
         "other_reviewer": UserFactory(role=User.Role.REVIEWER),
         "supervisor": UserFactory(role=User.Role.SUPERVISOR),
         "admin": UserFactory(role=User.Role.ADMIN, is_superuser=True, is_staff=True),
+        "reviewer_no_2fa": UserFactory(role=User.Role.REVIEWER),
     }
+    for kind in ("reviewer", "other_reviewer", "supervisor", "admin"):
+        TOTP.activate(users[kind], "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
     app = services.application_start(user=rep, site=site, campaign=campaign)
     services.application_save_section(user=rep, application=app, section="C", version=app.version,
                                       chosen={"C4": (frozenset(), False)})
@@ -164,10 +184,12 @@ def world():
     # What the organisation pages act on: an open invitation (of "invited"), a closed one, a join request,
     # a requested mandate and a revoked one; the POSTs of the matrix are refused without changing anything.
     tokens = {}
-    org_services.invitation_create(user=rep, company=site.company, email=invited.email, absolute=lambda p: tokens.setdefault("url", p))
-    closed = org_services.invitation_create(user=rep, company=site.company, email="chiuso@example.com", absolute=lambda p: p)
+    org_services.invitation_create(user=rep, company=site.company, email=invited.email,
+                                   absolute=lambda p: tokens.setdefault("url", p))
+    closed = org_services.invitation_create(user=rep, company=site.company, email="chiuso@example.com",
+                                            absolute=lambda p: p)
     org_services.invitation_revoke(user=rep, invitation=closed)
-    org = {
+    app.org = {
         "token": tokens["url"].rstrip("/").rsplit("/", 1)[1],
         "closed_invitation": closed,
         "join_request": JoinRequest.objects.create(company=site.company, user=UserFactory()),
@@ -177,7 +199,6 @@ def world():
         "firm": firm,
         "owner_membership": FirmMembership.objects.get(user=firm_owner, firm=firm),
     }
-    app.org = org
     return site, app, evidence, users
 
 
@@ -200,11 +221,13 @@ def request_for(client, name, site, app, evidence):
         "evidence_preview": ("get", reverse("evidence_preview", args=[app.pk, evidence.pk])),
         "decision_pdf": ("get", reverse("decision_pdf", args=[app.pk])),
         "verify_document": ("get", reverse("verify_document")),
-        "password_reset": ("get", reverse("password_reset")),
-        "password_reset_done": ("get", reverse("password_reset_done")),
-        "password_reset_confirm": ("get", reverse("password_reset_confirm", args=["MQ", "set-password"])),
-        "password_reset_complete": ("get", reverse("password_reset_complete")),
     }
+    urls.update({name: ("get", reverse(name)) for name in ACCOUNT_NAMES
+                 - {"account_confirm_email", "account_reset_password_from_key", "staff_invitation_accept"}})
+    urls["account_confirm_email"] = ("get", reverse("account_confirm_email", args=["chiave-sconosciuta"]))
+    urls["account_reset_password_from_key"] = ("get", reverse("account_reset_password_from_key",
+                                                              kwargs={"uidb36": "1", "key": "set-password"}))
+    urls["staff_invitation_accept"] = ("get", reverse("staff_invitation_accept", args=["x" * 43]))
     org = getattr(app, "org", None)
     if org:
         company = site.company
@@ -238,7 +261,7 @@ def request_for(client, name, site, app, evidence):
 # they have their own tests (test_workflow, test_review_queue, test_review_flow).
 CASES = ["dashboard", "review_queue", "dashboard_csv", "application_start", "application_detail", "application_step:scheda",
          "application_step:review", "application_pdf", "section_preview", "evidence_download", "site_create", "site_edit",
-         "review_detail", "evidence_preview", "decision_pdf", "verify_document", *sorted(PUBLIC), *ORGANISATION_NAMES]
+         "review_detail", "evidence_preview", "decision_pdf", "verify_document", *ORGANISATION_NAMES]
 
 
 @pytest.mark.parametrize("state", ["draft", "submitted"])
@@ -256,6 +279,47 @@ def test_matrix(client, world, kind, state):
         if kind in OUTSIDERS and name in ("dashboard", "dashboard_csv"):  # their own pages: no trace of this tenant
             body = response.content.decode("utf-8", "replace")
             assert site.company.ragione_sociale not in body and site.name not in body, (name, kind)
+
+
+def expected_account(name, kind):
+    """Account pages, for every kind of user (the application's state does not matter here)."""
+    if kind == "reviewer_no_2fa" and name not in SECOND_FACTOR_SETUP:
+        return 302  # to the set-up page
+    if name == "staff_invitation_accept":
+        return 410  # an unknown invitation link: a page saying so
+    if name in PUBLIC:
+        return 200
+    if name in PENDING_LOGIN:
+        return 302  # nothing to confirm: back to the log-in
+    if name in ENTRANCE:
+        return 200 if kind == "anonymous" else 302
+    if kind == "anonymous":
+        return 302  # to the log-in page
+    staff_with_totp = kind in REVIEWERS or kind == "admin"
+    if name == "account_set_password":
+        return 302  # they have a password: sent to change it
+    if name == "account_reauthenticate":
+        return 200
+    if name == "mfa_reauthenticate":  # by code for who has an authenticator; by password for the others
+        return 200 if staff_with_totp else 302
+    if name in ("mfa_activate_totp", "mfa_generate_recovery_codes"):
+        return 302  # force_login is no recent log-in: allauth asks for the password first
+    if name == "mfa_deactivate_totp":  # nothing to deactivate without TOTP; with it, the password first
+        return 302 if staff_with_totp else 404
+    if name in ("mfa_view_recovery_codes", "mfa_download_recovery_codes"):
+        return 404  # nobody here has generated recovery codes
+    return 200
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_account_matrix(client, world, kind):
+    site, app, evidence, users = world
+    if users[kind] is not None:
+        client.force_login(users[kind])
+    for name in sorted(ACCOUNT_NAMES):
+        response = request_for(client, name, site, app, evidence)
+        assert response.status_code == expected_account(name, kind), (name, kind, response.status_code,
+                                                                      response.get("Location"))
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -12,8 +12,8 @@ def test_login_locks_out_after_five_failures(client, settings, django_user_model
     settings.AUTHENTICATION_BACKENDS = ALL_BACKENDS
     django_user_model.objects.create_user(email="bersaglio@example.com", password="giusta-Pass-123")
     for _ in range(5):
-        response = client.post("/accesso/", {"username": "bersaglio@example.com", "password": "sbagliata"})
-    response = client.post("/accesso/", {"username": "bersaglio@example.com", "password": "giusta-Pass-123"})
+        response = client.post("/accesso/", {"login": "bersaglio@example.com", "password": "sbagliata"})
+    response = client.post("/accesso/", {"login": "bersaglio@example.com", "password": "giusta-Pass-123"})
     assert "Accesso temporaneamente bloccato" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
@@ -21,7 +21,7 @@ def test_login_locks_out_after_five_failures(client, settings, django_user_model
 def test_login_works_through_the_form_with_axes(client, settings, django_user_model):
     settings.AUTHENTICATION_BACKENDS = ALL_BACKENDS
     django_user_model.objects.create_user(email="utente@example.com", password="giusta-Pass-123")
-    response = client.post("/accesso/", {"username": "utente@example.com", "password": "giusta-Pass-123"})
+    response = client.post("/accesso/", {"login": "utente@example.com", "password": "giusta-Pass-123"})
     assert response.status_code == 302 and "_auth_user_id" in client.session
 
 

@@ -50,7 +50,7 @@ def test_a_session_ends_after_its_absolute_lifetime_even_when_active(client, set
     settings.OT24_SESSION_ABSOLUTE_SECONDS = 1
     settings.SESSION_REFRESH_SECONDS = 0  # the idle timeout is pushed forward on every request
     django_user_model.objects.create_user(email="attivo@example.com", password=DEFAULT_PASSWORD)
-    response = client.post("/accesso/", {"username": "attivo@example.com", "password": DEFAULT_PASSWORD})
+    response = client.post("/accesso/", {"login": "attivo@example.com", "password": DEFAULT_PASSWORD})
     assert response.status_code == 302
     assert client.get(reverse("dashboard")).status_code == 200
     time.sleep(1.1)

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from evidence import services as evidence_services
-from evidence import storage
+from evidence import storage, uploads
 from interventions.models import EvidenceItem
 from interventions.scoring import benefit
 from interventions.selectors import edition_catalogue
@@ -176,6 +176,7 @@ def _evidence(request, application):
     failed_item = None
     if request.method == "POST":
         upload_form = EvidenceUploadForm(request.POST, request.FILES)
+        uploads.explain_refusals(request, upload_form)  # a file dropped while it arrived: say why
         if upload_form.is_valid():
             item = edition_catalogue(application.campaign.edition).evidence_items.get(
                 upload_form.cleaned_data["evidence_item"])
@@ -274,6 +275,7 @@ def qualified_upload(request, pk: int):
 
     application = get_application(request, pk)
     form = SignedPdfForm(request.POST, request.FILES)
+    uploads.explain_refusals(request, form)
     if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         return redirect(step_url(application, "submit"))

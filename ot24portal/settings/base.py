@@ -25,6 +25,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap_italia_template",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "accounts",
     "interventions",
     "organisations",
@@ -48,6 +51,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "ot24portal.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "ot24portal.middleware.StaffSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -83,11 +88,61 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # log-in throttling and lock-out, first
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "django.contrib.auth.backends.ModelBackend",  # e-mail is USERNAME_FIELD: allauth's {"email": ...} works
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
+
+# Accounts (django-allauth): log in with e-mail and password, self sign-up for companies and consultants
+# with the address verified by a link, password reset/change and e-mail change by allauth's views, the
+# portal's templates (templates/account, templates/allauth). accounts/adapter.py: role at sign-up, e-mails
+# in the user's language, client address through the trusted proxies.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm", "login": "accounts.forms.LoginForm",
+                 "reset_password": "accounts.forms.ResetPasswordForm", "add_email": "accounts.forms.AddEmailForm"}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # the link opens a page with a button: mail scanners do not confirm
+ACCOUNT_CHANGE_EMAIL = True  # one address per account; a new one replaces it once verified
+ACCOUNT_PREVENT_ENUMERATION = True  # "se l'indirizzo è registrato riceverai un'e-mail"
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # no mail to addresses nobody registered
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGOUT_REDIRECT_URL = "login"
+ACCOUNT_SESSION_REMEMBER = False  # sessions follow SESSION_COOKIE_AGE and the absolute lifetime
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[OT24] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("OT24_HTTP_PROTOCOL", default="http")
+# Rate limits (per client address "ip", per e-mail "key", per user). Log-in failures are counted by
+# django-axes (below), which locks and shows the locked-out page: allauth's own failed-login counter is off
+# so that the two do not disagree.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": None,
+    "signup": "5/m/ip,20/h/ip",
+    "reset_password": "5/m/ip,3/m/key,10/h/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/180s/key",  # re-sending the verification mail
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    # The portal's own: staff invitations ("Invita personale INAIL", accounts/admin.py), per administrator
+    # and per invited address.
+    "staff_invitation": "20/h/user,3/h/key",
+}
+OT24_STAFF_INVITATION_DAYS = 7  # the invitation link works once, for this many days
+
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) with recovery codes. Required for
+# INAIL staff (reviewers, supervisors) and administrators: ot24portal.middleware.StaffSecondFactorMiddleware
+# sends them to the set-up page until they have one.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Portale OT24"
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
+OT24_REQUIRE_STAFF_MFA = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -144,7 +199,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_FORM_FIELD = "login"  # allauth's log-in form
 AXES_USERNAME_CALLABLE = "accounts.throttling.axes_username"
 AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
@@ -201,10 +256,20 @@ OT24_SEAL_ALLOW_DEV_CERT = True
 # Qualified signatures uploaded by applicants: a folder of trusted root/intermediate certificates (PEM/DER).
 OT24_QUALIFIED_TRUST_ROOTS_DIR = env("OT24_QUALIFIED_TRUST_ROOTS_DIR", default=str(BASE_DIR / "trust-roots"))
 OT24_DEV_CERT_DIR = env("OT24_DEV_CERT_DIR", default=str(BASE_DIR / "dev-certs"))
-FILE_UPLOAD_HANDLERS = ["evidence.uploads.MemoryUploadHandler", "evidence.uploads.TemporaryUploadHandler"]
+FILE_UPLOAD_HANDLERS = ["evidence.uploads.LimitUploadHandler", "evidence.uploads.MemoryUploadHandler",
+                        "evidence.uploads.TemporaryUploadHandler"]
 FILE_UPLOAD_TEMP_DIR = str(PRIVATE_MEDIA_ROOT / "tmp" / "uploads")  # beside the store: moved in by a rename
 OT24_MAX_FILE_BYTES = env.int("OT24_MAX_FILE_BYTES", default=20 * 1024 * 1024)
 OT24_MAX_APPLICATION_BYTES = env.int("OT24_MAX_APPLICATION_BYTES", default=200 * 1024 * 1024)
+# A request body larger than this is not read (evidence.uploads); one file larger than
+# OT24_MAX_FILE_BYTES is dropped as it arrives, never written past the limit.
+OT24_MAX_REQUEST_BYTES = env.int("OT24_MAX_REQUEST_BYTES", default=2 * OT24_MAX_FILE_BYTES + 1024 * 1024)
+# Every upload's content check runs in a child process under these budgets (evidence.filechecks);
+# a file that exceeds them is refused. A 100 MB scanned PDF needs about 0.04 s of CPU and 1 MB, a 19 MB
+# signed .p7m 19 MB, a 48 Mpx JPEG 2 MB; the worst crafted file is stopped just past the memory budget.
+OT24_CHECK_CPU_SECONDS = env.float("OT24_CHECK_CPU_SECONDS", default=1.0)
+OT24_CHECK_MEMORY_BYTES = env.int("OT24_CHECK_MEMORY_BYTES", default=48 * 1024 * 1024)  # goal: < 64 MB
+OT24_MAX_IMAGE_PIXELS = env.int("OT24_MAX_IMAGE_PIXELS", default=50_000_000)  # a 48 Mpx camera photo passes
 OT24_CLARIFICATION_DAYS = env.int("OT24_CLARIFICATION_DAYS", default=30)
 
 LOGGING = {

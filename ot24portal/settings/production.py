@@ -43,3 +43,5 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.Compresse
 # server's thread per request would leak them.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"  # links in verification, reset and invitation e-mails

@@ -19,3 +19,13 @@ OT24_DEV_CERT_DIR = tempfile.mkdtemp(prefix="ot24-test-certs-")
 from .base import AUTHENTICATION_BACKENDS as _ALL_BACKENDS  # noqa: E402
 
 AUTHENTICATION_BACKENDS = [b for b in _ALL_BACKENDS if not b.startswith("axes.")]
+# The existing suite logs reviewers and administrators in with force_login and creates them with
+# tests/factories.py, without an authenticator app: the second-factor requirement is off here and
+# switched on explicitly by the tests of accounts, the permission matrix and the two-factor e2e journey.
+OT24_REQUIRE_STAFF_MFA = False
+# allauth's per-address log-in limit lives in the process cache, shared by every test from 127.0.0.1 (the
+# hypothesis fuzzing alone posts hundreds of log-ins): off here, tested with its production value in
+# tests/accounts/test_self_service.py. Log-in failures stay locked by django-axes.
+from .base import ACCOUNT_RATE_LIMITS as _RATE_LIMITS  # noqa: E402
+
+ACCOUNT_RATE_LIMITS = {**_RATE_LIMITS, "login": None}

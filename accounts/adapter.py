@@ -1,0 +1,92 @@
+"""How allauth fits the portal: the role chosen at sign-up (company or consultant only), e-mails written in
+the recipient's language, the language switched to the user's own at log-in, the client address read
+through the trusted proxies (accounts/throttling.py), and staff who may not remove their second factor."""
+from __future__ import annotations
+
+import time
+
+from allauth.account import app_settings
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
+from allauth.mfa.adapter import DefaultMFAAdapter
+from django.conf import settings
+from django.utils import translation
+
+from .throttling import client_ip
+
+
+def language_for_email(email: str, context: dict) -> str | None:
+    """The language of an e-mail to `email`: its account's preferred language, else None (the current
+    request's language: anonymous flows such as sign-up of a new address)."""
+    from .models import User
+
+    user = context.get("user")
+    if not isinstance(user, User):
+        user = User.objects.filter(email__iexact=email).only("language").first()
+    return user.language if user is not None and user.language else None
+
+
+def set_language_cookie(response, language: str):
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+                        path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                        secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                        samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+    return response
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request, user, form, commit=True):
+        from .models import User
+
+        role = form.cleaned_data.get("role")
+        # Sign-up makes company users and consultants only; staff come through invitations.
+        user.role = role if role in (User.Role.COMPANY, User.Role.CONSULTANT) else User.Role.COMPANY
+        user.language = translation.get_language() or settings.LANGUAGE_CODE
+        if user.language not in dict(settings.LANGUAGES):
+            user.language = settings.LANGUAGE_CODE
+        user._self_signup = True  # accounts.signals: its address stays unverified until the link is used
+        return super().save_user(request, user, form, commit=commit)
+
+    def send_mail(self, template_prefix, email, context):
+        language = language_for_email(email, context)
+        if language:
+            with translation.override(language):
+                return super().send_mail(template_prefix, email, context)
+        return super().send_mail(template_prefix, email, context)
+
+    def post_login(self, request, user, **kwargs):
+        """After log-in the portal speaks the user's language (session and language cookie)."""
+        response = super().post_login(request, user, **kwargs)
+        language = getattr(user, "language", "")
+        if language in dict(settings.LANGUAGES):
+            translation.activate(language)
+            set_language_cookie(response, language)
+        return response
+
+    def is_reauthentication_required(self, *, app, **kwargs):
+        """allauth asks for the password again before two-factor changes. A log-in within
+        ACCOUNT_REAUTHENTICATION_TIMEOUT counts as recent, so staff sent to the set-up page right after
+        their first log-in do not type the password twice."""
+        required = super().is_reauthentication_required(app=app, **kwargs)
+        request = context.request
+        if not required or request is None or not request.user.is_authenticated:
+            return required
+        from allauth.account.internal.flows.login import get_authentication_records
+
+        records = get_authentication_records(request, request.user)
+        return not any(time.time() - record.get("at", 0) < app_settings.REAUTHENTICATION_TIMEOUT
+                       for record in records)
+
+    def get_client_ip(self, request):
+        return client_ip(request) or super().get_client_ip(request)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    def can_delete_authenticator(self, authenticator) -> bool:
+        """Staff and administrators keep their authenticator app (they may regenerate recovery codes)."""
+        from allauth.mfa.models import Authenticator
+
+        if authenticator.type == Authenticator.Type.TOTP and getattr(authenticator.user, "requires_second_factor",
+                                                                        False):
+            return not settings.OT24_REQUIRE_STAFF_MFA
+        return super().can_delete_authenticator(authenticator)

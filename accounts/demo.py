@@ -1,0 +1,42 @@
+"""Demo accounts and the second factor: INAIL staff and administrators must log in with a TOTP code, so the
+demo ones get an authenticator with a fixed, published secret (development and test settings only,
+OT24_DEMO_DATA). Any authenticator app accepts it, or `manage.py demo_totp EMAIL` prints the current code."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+DEMO_TOTP_SECRET = "OT24DEMOOT24DEMOOT24DEMOOT24DEMO"  # base32, published in the README: demo only
+
+
+def ensure_demo_second_factors() -> list[str]:
+    """Gives every demo user who needs a second factor (reviewers, supervisors, administrators) a TOTP
+    authenticator with DEMO_TOTP_SECRET. Idempotent; returns their e-mails."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from .models import User
+
+    if not settings.OT24_DEMO_DATA:
+        raise ImproperlyConfigured("Demo second factors only with OT24_DEMO_DATA = True.")
+    emails = []
+    for user in User.objects.filter(email__endswith="@ot24.example").order_by("email"):
+        if not user.requires_second_factor:
+            continue
+        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, DEMO_TOTP_SECRET)
+        emails.append(user.email)
+    return emails
+
+
+def current_code(secret: str = DEMO_TOTP_SECRET) -> str:
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+
+    counters = list(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
+
+
+def otpauth_uri(email: str, secret: str = DEMO_TOTP_SECRET) -> str:
+    from urllib.parse import quote
+
+    return f"otpauth://totp/{quote('Portale OT24')}:{quote(email)}?secret={secret}&issuer={quote('Portale OT24')}"

@@ -1,0 +1,39 @@
+import re
+
+import pytest
+from django.core.cache import cache
+
+from accounts.demo import current_code
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """allauth's rate limits and used TOTP codes live in the cache: each test starts without them."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def staff_mfa(settings):
+    """The second-factor requirement as in production (the test settings turn it off for the older suite)."""
+    settings.OT24_REQUIRE_STAFF_MFA = True
+    return settings
+
+
+def link_in(message) -> str:
+    """The path of the first portal link in an e-mail."""
+    return re.search(r"https?://[^/\s]+(/\S+)", message.body).group(1)
+
+
+def give_totp(user, secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret) -> str:
+    return current_code(secret)

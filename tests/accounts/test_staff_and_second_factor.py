@@ -1,0 +1,183 @@
+"""INAIL staff: invited by an administrator (single-use, expiring link), then required to log in with a
+second factor (TOTP) before reaching any reviewer page or the administration."""
+import datetime as dt
+from io import StringIO
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import StaffInvitation, User
+from tests.accounts.conftest import give_totp, link_in, totp_code
+from tests.factories import DEFAULT_PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "Istruttoria-Sicura-2027"
+
+
+@pytest.fixture
+def admin_user():
+    return UserFactory(email="capo@ot24.example", role=User.Role.ADMIN, is_staff=True, is_superuser=True)
+
+
+def invite(client, admin_user, email="nuovo.revisore@inail.example", role="reviewer"):
+    give_totp(admin_user)
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:accounts_staffinvitation_invite"), {"email": email, "role": role})
+    client.logout()
+    return response
+
+
+def test_admin_invites_staff_and_the_link_works_once(client, admin_user, staff_mfa):
+    response = invite(client, admin_user)
+    assert response.status_code == 302
+    invitation = StaffInvitation.objects.get()
+    user = invitation.user
+    assert (user.email, user.role, user.has_usable_password()) == ("nuovo.revisore@inail.example", "reviewer", False)
+    assert invitation.invited_by == admin_user
+    assert abs(invitation.expires_at - invitation.created_at - dt.timedelta(days=7)) < dt.timedelta(seconds=5)
+    [message] = mail.outbox
+    link = link_in(message)
+    token = link.rstrip("/").rsplit("/", 1)[-1]
+    assert len(token) >= 40 and token not in invitation.token_hash  # only the hash is stored
+
+    page = client.get(link)
+    assert page.status_code == 200 and "nuovo.revisore@inail.example" in page.content.decode()
+    short = client.post(link, {"new_password1": "corta-Pw-1", "new_password2": "corta-Pw-1"})
+    assert short.status_code == 200
+    response = client.post(link, {"new_password1": PASSWORD, "new_password2": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("login")
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+    again = client.get(link)
+    assert again.status_code == 410 and "già stato usato" in again.content.decode()
+    assert client.post(link, {"new_password1": "Altra-Password-2027", "new_password2": "Altra-Password-2027"}
+                       ).status_code == 410
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+    # First log-in: the password works, then the second factor must be set before anything else.
+    response = client.post(reverse("login"), {"login": user.email, "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("mfa_activate_totp")
+    assert "verifica in due passaggi" in response.content.decode()
+
+
+def test_expired_and_unknown_invitations_give_a_clear_page(client, admin_user):
+    invite(client, admin_user)
+    link = link_in(mail.outbox[0])
+    StaffInvitation.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    response = client.get(link)
+    assert response.status_code == 410 and "è scaduto" in response.content.decode()
+    response = client.get(reverse("staff_invitation_accept", args=["indovinato" * 4]))
+    assert response.status_code == 410 and "non valido" in response.content.decode()
+
+
+def test_a_new_invitation_voids_the_previous_one(client, admin_user):
+    invite(client, admin_user)
+    invite(client, admin_user, role="supervisor")
+    first, second = (link_in(m) for m in mail.outbox)
+    assert client.get(first).status_code == 410
+    assert client.get(second).status_code == 200
+    assert User.objects.get(email="nuovo.revisore@inail.example").role == "supervisor"
+
+
+def test_invitation_refused_for_active_accounts_and_rate_limited(client, admin_user):
+    UserFactory(email="attivo@example.com")
+    response = invite(client, admin_user, email="attivo@example.com")
+    assert response.status_code == 200 and "Esiste già un account" in response.content.decode()
+    for i in range(3):
+        invite(client, admin_user, email="ripetuto@inail.example")
+    response = invite(client, admin_user, email="ripetuto@inail.example")
+    assert response.status_code == 200 and "Troppi inviti" in response.content.decode()
+    assert len(mail.outbox) == 3
+
+
+def test_only_administrators_reach_the_invitation_page(client):
+    client.force_login(UserFactory(role=User.Role.REVIEWER))
+    response = client.get(reverse("admin:accounts_staffinvitation_invite"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("role", [User.Role.REVIEWER, User.Role.SUPERVISOR])
+def test_staff_without_totp_reach_no_reviewer_page(client, staff_mfa, role):
+    reviewer = UserFactory(role=role)
+    assert client.post(reverse("login"), {"login": reviewer.email, "password": DEFAULT_PASSWORD}).status_code == 302
+    for url in ("/istruttoria/", reverse("verify_document"), reverse("dashboard"), reverse("account_profile")):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"] == reverse("mfa_activate_totp"), url
+    # The set-up page itself, the two-factor pages, the language switch and log-out stay open.
+    assert client.get(reverse("mfa_activate_totp")).status_code == 200
+    assert client.get(reverse("mfa_index")).status_code == 200
+    assert client.post("/i18n/setlang/", {"language": "it", "next": "/"}).status_code == 302
+    give_totp(reviewer)
+    assert client.get("/istruttoria/").status_code == 200
+
+
+def test_admin_without_totp_reaches_no_admin_page(client, staff_mfa):
+    admin = UserFactory(role=User.Role.ADMIN, is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    response = client.get("/admin/")
+    assert response.status_code == 302 and response["Location"] == reverse("mfa_activate_totp")
+    give_totp(admin)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_companies_and_consultants_need_no_second_factor(client, staff_mfa):
+    client.force_login(UserFactory(role=User.Role.CONSULTANT))
+    assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_the_requirement_can_be_switched_off(client, settings):
+    settings.OT24_REQUIRE_STAFF_MFA = False
+    client.force_login(UserFactory(role=User.Role.REVIEWER))
+    assert client.get("/istruttoria/").status_code == 200
+
+
+def test_reviewer_activates_totp_and_logs_in_with_the_code(client, staff_mfa):
+    reviewer = UserFactory(role=User.Role.REVIEWER)
+    response = client.post(reverse("login"), {"login": reviewer.email, "password": DEFAULT_PASSWORD})
+    assert response.status_code == 302
+    page = client.get(reverse("mfa_activate_totp"))
+    secret = page.context["form"].secret
+    assert secret in page.content.decode()
+    assert client.post(reverse("mfa_activate_totp"), {"code": "000000"}).status_code == 200
+    response = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
+    assert response.status_code == 302
+    assert Authenticator.objects.filter(user=reviewer, type=Authenticator.Type.TOTP).exists()
+    assert client.get("/istruttoria/").status_code == 200
+    # Staff cannot remove their authenticator app.
+    response = client.post(reverse("mfa_deactivate_totp"), follow=True)
+    assert Authenticator.objects.filter(user=reviewer, type=Authenticator.Type.TOTP).exists()
+
+    # Next log-in: the password alone is not enough.
+    client.logout()
+    response = client.post(reverse("login"), {"login": reviewer.email, "password": DEFAULT_PASSWORD})
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert client.get("/istruttoria/").status_code == 302 and "_auth_user_id" not in client.session
+
+
+def test_demo_staff_have_the_documented_totp(settings):
+    from accounts.demo import DEMO_TOTP_SECRET, current_code, ensure_demo_second_factors
+
+    settings.OT24_DEMO_DATA = True
+    UserFactory(email="revisore@ot24.example", role=User.Role.REVIEWER)
+    UserFactory(email="legale@edilrossi.example", role=User.Role.COMPANY)
+    assert ensure_demo_second_factors() == ["revisore@ot24.example"]
+    assert ensure_demo_second_factors() == ["revisore@ot24.example"]  # idempotent
+    assert Authenticator.objects.count() == 1
+    out = StringIO()
+    call_command("demo_totp", "revisore@ot24.example", stdout=out)
+    assert out.getvalue().strip() == current_code(DEMO_TOTP_SECRET)
+    assert len(out.getvalue().strip()) == 6
+
+
+def test_demo_users_log_in_without_verifying_their_email(client):
+    call_command("loaddata", "ot24", verbosity=0)
+    call_command("demo_data", stdout=StringIO())
+    response = client.post(reverse("login"), {"login": "legale@edilrossi.example", "password": "ot24-demo-2027"})
+    assert response.status_code == 302 and "_auth_user_id" in client.session

@@ -1,0 +1,94 @@
+"""The per-file size limit is enforced while the request body is read: a file over it is dropped as it
+arrives (never written to the temporary upload folder past the limit) and the page says why; a request
+body over OT24_MAX_REQUEST_BYTES is not read at all."""
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from applications.demo import minimal_pdf
+from evidence.uploads import TemporaryUploadHandler
+from tests.factories import DEFAULT_PASSWORD, evidence_draft
+
+pytestmark = pytest.mark.django_db
+
+MB = 1024 * 1024
+
+
+class RecordingTemporaryUploadHandler(TemporaryUploadHandler):
+    """The portal's own temporary-file handler, noting the largest its file on disk ever was."""
+
+    largest = 0
+    chunks = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        result = super().receive_data_chunk(raw_data, start)
+        self.file.flush()
+        cls = RecordingTemporaryUploadHandler
+        cls.chunks += 1
+        cls.largest = max(cls.largest, os.path.getsize(self.file.temporary_file_path()))
+        return result
+
+
+@pytest.fixture
+def recording(settings):
+    handlers = [h for h in django_settings.FILE_UPLOAD_HANDLERS if not h.endswith(".TemporaryUploadHandler")]
+    settings.FILE_UPLOAD_HANDLERS = handlers + [f"{__name__}.RecordingTemporaryUploadHandler"]
+    RecordingTemporaryUploadHandler.largest = RecordingTemporaryUploadHandler.chunks = 0
+    return RecordingTemporaryUploadHandler
+
+
+def temp_files() -> list[Path]:
+    folder = Path(django_settings.FILE_UPLOAD_TEMP_DIR)
+    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+
+
+def pdf_of(size: int) -> bytes:
+    content = minimal_pdf("grande")
+    return content + b"%" + b"0" * (size - len(content) - 1)  # a comment after %%EOF: still a PDF
+
+
+@pytest.fixture
+def logged_in(client):
+    app, rep, item = evidence_draft()
+    client.login(email=rep.email, password=DEFAULT_PASSWORD)
+    return client, app, item
+
+
+def post_evidence(client, app, item, content: bytes):
+    url = reverse("application_step", args=[app.pk, "evidence"])
+    return client.post(url, {"evidence_item": str(item.pk), "file": SimpleUploadedFile("scansione.pdf", content)})
+
+
+def test_file_over_the_limit_is_dropped_as_it_arrives(logged_in, recording, settings):
+    client, app, item = logged_in
+    settings.OT24_MAX_FILE_BYTES = 3 * MB
+    before = temp_files()
+    response = post_evidence(client, app, item, pdf_of(4 * MB))
+    assert response.status_code == 200
+    assert "Il file supera il limite di 3 MB." in response.content.decode()
+    assert 0 < recording.largest <= 3 * MB  # written up to the limit at most, then dropped
+    assert temp_files() == before
+    assert not app.evidence_files.exists()
+
+
+def test_file_at_the_limit_is_accepted(logged_in, recording, settings):
+    client, app, item = logged_in
+    settings.OT24_MAX_FILE_BYTES = 3 * MB
+    response = post_evidence(client, app, item, pdf_of(3 * MB))
+    assert response.status_code == 302
+    assert app.evidence_files.get().size == 3 * MB
+
+
+def test_request_over_the_cap_is_not_read(logged_in, recording, settings):
+    client, app, item = logged_in
+    settings.OT24_MAX_FILE_BYTES = 3 * MB
+    settings.OT24_MAX_REQUEST_BYTES = 5 * MB
+    response = post_evidence(client, app, item, pdf_of(6 * MB))
+    assert "Il file supera il limite di 3 MB." in response.content.decode()
+    assert recording.chunks == 0  # not a byte of the file reached the disk
+    assert not app.evidence_files.exists()
+
