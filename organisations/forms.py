@@ -68,6 +68,9 @@ ART76 = _("Consapevole delle sanzioni penali previste dall'art. 76 del D.P.R. 44
           "mendaci, falsità negli atti e uso di atti falsi, dichiaro che quanto indicato corrisponde al vero.")
 
 
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})  # the ISO date the browser's picker reads
+
+
 def _upper(value: str) -> str:
     return (value or "").upper().replace(" ", "")
 
@@ -124,9 +127,9 @@ class ClientForm(forms.ModelForm):
     legal_rep_email = forms.EmailField(label=_("E-mail del legale rappresentante"))
     firm = forms.ModelChoiceField(label=_("Delega a"), queryset=Firm.objects.none(), required=False,
                                   empty_label=_("a me personalmente"))
-    start_date = forms.DateField(label=_("Inizio della delega"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(label=_("Inizio della delega"), widget=DATE)
     end_date = forms.DateField(label=_("Fine della delega"), required=False,
-                               widget=forms.DateInput(attrs={"type": "date"}))
+                               widget=DATE)
     can_submit = forms.BooleanField(label=_("Con facoltà di inviare le domande per l'azienda"), required=False,
                                     initial=True)
 
@@ -214,8 +217,8 @@ class FirmForm(forms.ModelForm):
 
 
 class MandateFields(forms.Form):
-    start_date = forms.DateField(label=_("Inizio"), widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(label=_("Fine"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+    start_date = forms.DateField(label=_("Inizio"), widget=DATE)
+    end_date = forms.DateField(label=_("Fine"), required=False, widget=DATE,
                                help_text=_("Vuota: fino a revoca."))
     can_submit = forms.BooleanField(label=_("Con facoltà di inviare le domande per l'azienda"), required=False)
 
