@@ -353,9 +353,11 @@ def firm_member_remove(*, user, membership: FirmMembership) -> None:
 
 def _describe(mandate: Mandate) -> str:
     scope = _("tutte le unità produttive") if mandate.all_sites else ", ".join(s.name for s in mandate.sites.all())
-    end = mandate.end_date.strftime("%d/%m/%Y") if mandate.end_date else _("senza scadenza")
-    return _("a %(holder)s dal %(start)s al %(end)s, per %(scope)s, %(submit)s") % {
-        "holder": mandate.holder, "start": mandate.start_date.strftime("%d/%m/%Y"), "end": end, "scope": scope,
+    start = mandate.start_date.strftime("%d/%m/%Y")
+    period = (_("dal %(start)s al %(end)s") % {"start": start, "end": mandate.end_date.strftime("%d/%m/%Y")}
+              if mandate.end_date else _("dal %(start)s fino a revoca") % {"start": start})
+    return _("a %(holder)s %(period)s, per %(scope)s, %(submit)s") % {
+        "holder": mandate.holder, "period": period, "scope": scope,
         "submit": _("con facoltà di invio") if mandate.can_submit else _("senza facoltà di invio")}
 
 
