@@ -57,7 +57,9 @@ def _current_mandates(user, company) -> list[tuple[bool, frozenset, bool]]:
     return _remembered(user, ("mandates", company.pk), ask)
 
 
-def _mandate_covers(user, obj, *, submit: bool) -> bool:
+def _mandate_covers(user, obj, *, submit: bool, whole: bool = False) -> bool:
+    """A current mandate covering obj: for a site or an application, one for all sites or naming that
+    site; for the company itself, any (whole=True: one for all its sites)."""
     company = _company_of(obj)
     if not company or not user.is_authenticated:
         return False
@@ -65,7 +67,7 @@ def _mandate_covers(user, obj, *, submit: bool) -> bool:
     for all_sites, site_ids, can_submit in _current_mandates(user, company):
         if submit and not can_submit:
             continue
-        if site is None or all_sites or site.pk in site_ids:
+        if all_sites or (site is not None and site.pk in site_ids) or (site is None and not whole):
             return True
     return False
 
@@ -97,6 +99,12 @@ def has_current_mandate(user, obj) -> bool:
     """A current mandate (active, within its dates) to the user or their firm; for a site or an
     application, one covering that site."""
     return _mandate_covers(user, obj, submit=False)
+
+
+@rules.predicate
+def has_whole_company_mandate(user, obj) -> bool:
+    """For a company: a current mandate for all its sites (adding a site); for a site, as has_current_mandate."""
+    return _mandate_covers(user, obj, submit=False, whole=True)
 
 
 @rules.predicate
@@ -132,7 +140,8 @@ works_for_company = is_company_member | is_legal_representative | has_current_ma
 signs_for_company = (is_company_signatory | has_submitting_mandate) & legal_rep_confirmed
 
 rules.add_perm("applications.view_company", works_for_company | is_administrator)
-rules.add_perm("applications.manage_sites", works_for_company)
+# A new site (asked on the company) needs a mandate for all sites; an existing one (asked on the site), its scope.
+rules.add_perm("applications.manage_sites", is_company_member | is_legal_representative | has_whole_company_mandate)
 # People, invitations and mandates: the legal representatives.
 rules.add_perm("applications.manage_company", is_legal_representative)
 # The company's history: its legal representatives and INAIL staff.

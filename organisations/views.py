@@ -16,7 +16,7 @@ from .selectors import companies_for, sites_for
 
 
 def _edit(request, site: Site, *, company):
-    if not request.user.has_perm("applications.manage_sites", company):
+    if not request.user.has_perm("applications.manage_sites", site if site.pk else company):
         raise Http404
     form = SiteForm(request.POST or None, instance=site)
     formset = PATFormSet(request.POST or None, instance=site, prefix="pats")

@@ -147,6 +147,7 @@ def test_the_legal_representative_grants_a_scoped_mandate_found_by_email_and_rev
     client.force_login(adviser)
     assert client.get(reverse("site_edit", args=[site.pk])).status_code == 200
     assert client.get(reverse("site_edit", args=[other_site.pk])).status_code == 404
+    assert client.get(reverse("site_create", args=[site.company.pk])).status_code == 404  # chosen sites only
     client.force_login(rep)
     client.post(reverse("mandate_revoke", args=[mandate.pk]))
     mandate.refresh_from_db()
