@@ -18,7 +18,7 @@ from accounts.demo import ensure_demo_second_factors
 from accounts.models import User
 from evidence import services as evidence_services
 from interventions.models import Edition
-from organisations.models import PAT, Company, Mandate, Membership, Site
+from organisations.models import PAT, Company, Firm, FirmMembership, Mandate, Membership, Site
 
 from . import services
 from .models import Application, Campaign
@@ -79,7 +79,7 @@ def _company(ragione_sociale, piva10, codice_ditta, city, cap, province, rep=Non
         codice_fiscale=piva,
         defaults=dict(ragione_sociale=ragione_sociale, partita_iva=piva, codice_ditta=codice_ditta,
                       matricola_inps="12345678", address="Via Roma 1", city=city, cap=cap, province=province,
-                      legal_representative=rep),
+                      legal_representative=rep, legal_rep_confirmed=True),
     )
     return company
 
@@ -176,8 +176,10 @@ def load_demo() -> list[tuple[str, str]]:
     ensure_demo_second_factors()  # demo staff log in with the published TOTP secret (README, accounts/demo.py)
 
     edil = _company("Edil Rossi S.r.l.", "0123456058", "1234567", "Roma", "00100", "RM", rep)
-    for user in (rep, clerk):
-        Membership.objects.get_or_create(user=user, company=edil)
+    for user, role in ((rep, Membership.Role.LEGAL_REP), (clerk, Membership.Role.MEMBER)):
+        Membership.objects.get_or_create(user=user, company=edil, defaults={"role": role})
+    studio, _ = Firm.objects.get_or_create(codice_fiscale=partita_iva("0567891058"), defaults={"name": "Studio Sicuro"})
+    FirmMembership.objects.get_or_create(user=consultant, firm=studio, defaults={"is_owner": True})
     roma = _site(edil, "Cantiere Roma Nord", "Roma", "00138", "RM", 12, "costruzioni",
                  [("10000001", "3110", "11.50", "48000"), ("10000002", "3620", "3.20", "9000")])
     _site(edil, "Deposito Tivoli", "Tivoli", "00019", "RM", 6, "costruzioni", [("10000003", "3110", "5.00", "15000")])
@@ -194,7 +196,9 @@ def load_demo() -> list[tuple[str, str]]:
         (edil, today - dt.timedelta(days=30), None),
         (metal, today - dt.timedelta(days=700), today - dt.timedelta(days=10)),  # ended
     ):
-        Mandate.objects.get_or_create(consultant=consultant, company=company, defaults={"start_date": start, "end_date": end})
+        Mandate.objects.get_or_create(consultant=consultant, company=company, defaults={
+            "start_date": start, "end_date": end, "status": Mandate.Status.ACTIVE, "all_sites": True,
+            "can_submit": True, "granted_at": timezone.now()})
 
     if not Application.objects.filter(campaign=campaign, site=roma).exists():
         draft = services.application_start(user=rep, site=roma, campaign=campaign)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import rules
 
-from organisations.rules import (has_current_mandate, is_administrator, is_legal_representative, is_reviewer,
+from organisations.rules import (is_administrator, is_reviewer,
                                  signs_for_company, works_for_company)
 
 from .models import Application
@@ -31,4 +31,4 @@ WORKFLOW_ROLES = {
 rules.add_perm("applications.start_application", works_for_company)
 rules.add_perm("applications.view_application", works_for_company | (is_reviewer & is_submitted) | is_administrator)
 rules.add_perm("applications.edit_application", works_for_company & is_draft)
-rules.add_perm("applications.submit_application", (is_legal_representative | has_current_mandate) & is_draft)
+rules.add_perm("applications.submit_application", signs_for_company & is_draft)

@@ -15,7 +15,7 @@ from evidence.selectors import EvidenceRow, evidence_checklist, evidence_items_b
 from interventions import scoring
 from interventions.selectors import EditionCatalogue, edition_catalogue
 from organisations.models import Site
-from organisations.selectors import _company_ids_for, sites_for
+from organisations.selectors import site_filter_for, sites_for
 
 from .models import Application, Selection
 
@@ -36,7 +36,7 @@ def applications_for(user) -> QuerySet[Application]:
     qs = Application.objects.select_related("site__company", "campaign__edition")
     if user.is_superuser:
         return qs
-    visible = Q(site__company_id__in=_company_ids_for(user))
+    visible = site_filter_for(user, prefix="site__", subqueries=True)
     if user.is_reviewer:
         visible |= ~Q(status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN])
     return qs.filter(visible)

@@ -54,7 +54,7 @@ def _bump_version(application: Application, expected_version: int | None) -> Non
 @transaction.atomic
 def application_start(*, user, site: Site, campaign: Campaign) -> Application:
     """Create the draft for a site and campaign (or return the existing one), pre-filled from the records."""
-    _require(user, "applications.start_application", site.company)
+    _require(user, "applications.start_application", site)  # a mandate may cover chosen sites only
     existing = Application.objects.filter(site=site, campaign=campaign).first()
     if existing:
         return existing

@@ -221,7 +221,8 @@ def load_population() -> Path:
     consultants = [UserFactory(role="consultant") for _ in range(10)]
     today = dt.date.today()
     for n, d in enumerate(drafts[:50]):
-        Mandate.objects.create(consultant=consultants[n % 10], company=d.company, start_date=today - dt.timedelta(days=30))
+        Mandate.objects.create(consultant=consultants[n % 10], company=d.company, start_date=today - dt.timedelta(days=30),
+                               status="active", all_sites=True, can_submit=True)
     reviewers = [UserFactory(role="reviewer") for _ in range(5)]
     data.analyze()
     from django.utils.crypto import get_random_string
@@ -480,7 +481,8 @@ def scale_benchmark() -> dict:
     drafts = [data.make_draft(campaign, files=10) for _ in range(CLIENTS_SMALL)]
     consultant = UserFactory(role="consultant")
     for d in drafts:
-        Mandate.objects.create(consultant=consultant, company=d.company, start_date=dt.date.today() - dt.timedelta(days=30))
+        Mandate.objects.create(consultant=consultant, company=d.company, start_date=dt.date.today() - dt.timedelta(days=30),
+                               status="active", all_sites=True, can_submit=True)
     template = drafts[0].application
     data.submit_rows(template, 1000)
     cookies = {"reviewer": session_cookie(UserFactory(role="reviewer")), "consultant": session_cookie(consultant)}

@@ -54,3 +54,237 @@ PATFormSet = forms.inlineformset_factory(
     Site, PAT, formset=BasePATFormSet, fields=["number", "voce_di_tariffa", "lavoratori_anno", "premium"],
     extra=1, can_delete=True, max_num=20, validate_max=True, localized_fields=["lavoratori_anno", "premium"],
 )
+
+
+# --- companies, people, firms, mandates ---------------------------------------------------------------
+
+from django.contrib.auth import get_user_model  # noqa: E402
+
+from accounts.validators import validate_codice_fiscale_persona  # noqa: E402
+
+from .models import Company, Firm, Role  # noqa: E402
+
+ART76 = _("Consapevole delle sanzioni penali previste dall'art. 76 del D.P.R. 445/2000 in caso di dichiarazioni "
+          "mendaci, falsità negli atti e uso di atti falsi, dichiaro che quanto indicato corrisponde al vero.")
+
+
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})  # the ISO date the browser's picker reads
+
+
+def _upper(value: str) -> str:
+    return (value or "").upper().replace(" ", "")
+
+
+class CompanyForm(forms.ModelForm):
+    """A company's registration by one of its people, who declares their role (DPR 445/2000)."""
+
+    declared_role = forms.ChoiceField(
+        label=_("Il tuo ruolo nell'azienda"), widget=forms.RadioSelect,
+        choices=[(Role.LEGAL_REP, _("Legale rappresentante")), (Role.MEMBER, _("Dipendente o collaboratore"))])
+    person_codice_fiscale = forms.CharField(
+        label=_("Il tuo codice fiscale (legale rappresentante)"), required=False, max_length=16,
+        validators=[validate_codice_fiscale_persona],
+        help_text=_("Deve coincidere con quello del certificato di firma digitale con cui firmerai le domande."))
+    legal_rep_email = forms.EmailField(label=_("E-mail del legale rappresentante (da invitare)"), required=False,
+                                       help_text=_("Solo se non sei tu il legale rappresentante."))
+    declaration = forms.BooleanField(label=ART76, required=True,
+                                     error_messages={"required": _("La dichiarazione è obbligatoria.")})
+
+    class Meta:
+        model = Company
+        fields = ["ragione_sociale", "codice_fiscale", "partita_iva", "codice_ditta", "address", "city", "cap",
+                  "province"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if user is not None and user.codice_fiscale:
+            self.fields["person_codice_fiscale"].widget = forms.HiddenInput()
+
+    def clean_codice_fiscale(self):
+        return _upper(self.cleaned_data.get("codice_fiscale"))
+
+    def clean_person_codice_fiscale(self):
+        return _upper(self.cleaned_data.get("person_codice_fiscale"))
+
+    def clean_province(self):
+        return (self.cleaned_data.get("province") or "").upper()
+
+    def validate_unique(self):
+        """An existing codice fiscale is handled by the view (ask to join), not as a field error."""
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("declared_role") == Role.LEGAL_REP and not (self.user and self.user.codice_fiscale)
+                and not data.get("person_codice_fiscale") and "person_codice_fiscale" not in self.errors):
+            self.add_error("person_codice_fiscale", _("Il legale rappresentante deve indicare il proprio codice fiscale."))
+        return data
+
+
+class ClientForm(forms.ModelForm):
+    """A consultant's new client, not yet in the portal, with its legal representative's e-mail."""
+
+    legal_rep_email = forms.EmailField(label=_("E-mail del legale rappresentante"))
+    firm = forms.ModelChoiceField(label=_("Delega a"), queryset=Firm.objects.none(), required=False,
+                                  empty_label=_("a me personalmente"))
+    start_date = forms.DateField(label=_("Inizio della delega"), widget=DATE)
+    end_date = forms.DateField(label=_("Fine della delega"), required=False,
+                               widget=DATE)
+    can_submit = forms.BooleanField(label=_("Con facoltà di inviare le domande per l'azienda"), required=False,
+                                    initial=True)
+
+    class Meta:
+        model = Company
+        fields = ["ragione_sociale", "codice_fiscale", "partita_iva", "codice_ditta", "address", "city", "cap",
+                  "province"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["firm"].queryset = Firm.objects.filter(memberships__user=user) if user else Firm.objects.none()
+
+    def clean_codice_fiscale(self):
+        return _upper(self.cleaned_data.get("codice_fiscale"))
+
+    def clean_province(self):
+        return (self.cleaned_data.get("province") or "").upper()
+
+    def validate_unique(self):
+        """The service refuses an existing company with a message that says what to do instead."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
+            self.add_error("end_date", _("La data di fine precede quella di inizio."))
+        return data
+
+
+class JoinForm(forms.Form):
+    codice_fiscale = forms.CharField(widget=forms.HiddenInput)
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"))
+    role = forms.ChoiceField(label=_("Ruolo"), choices=Role.choices, initial=Role.MEMBER)
+
+
+class FirmInvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail del collega"))
+
+
+class AcceptForm(forms.Form):
+    """Accepting an invitation; as legal representative with the declaration and the codice fiscale; with a
+    pending mandate, its confirmation."""
+
+    declaration = forms.BooleanField(label=ART76, required=False)
+    person_codice_fiscale = forms.CharField(label=_("Il tuo codice fiscale"), required=False, max_length=16,
+                                            validators=[validate_codice_fiscale_persona])
+    confirm_mandate = forms.BooleanField(label=_("Confermo la delega al consulente"), required=False, initial=True)
+
+    def __init__(self, *args, invitation=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invitation, self.user = invitation, user
+        as_rep = invitation is not None and invitation.company_id and invitation.role == Role.LEGAL_REP
+        if not as_rep:
+            del self.fields["declaration"], self.fields["person_codice_fiscale"]
+        elif user is not None and user.codice_fiscale:
+            del self.fields["person_codice_fiscale"]
+        if invitation is None or invitation.mandate_id is None:
+            del self.fields["confirm_mandate"]
+
+    def clean_person_codice_fiscale(self):
+        return _upper(self.cleaned_data.get("person_codice_fiscale"))
+
+    def clean(self):
+        data = super().clean()
+        if "declaration" in self.fields and not data.get("declaration"):
+            self.add_error("declaration", _("La dichiarazione è obbligatoria per il legale rappresentante."))
+        if "person_codice_fiscale" in self.fields and not data.get("person_codice_fiscale") \
+                and "person_codice_fiscale" not in self.errors:
+            self.add_error("person_codice_fiscale", _("Il legale rappresentante deve indicare il proprio codice fiscale."))
+        return data
+
+
+class FirmForm(forms.ModelForm):
+    class Meta:
+        model = Firm
+        fields = ["name", "codice_fiscale"]
+
+    def clean_codice_fiscale(self):
+        return _upper(self.cleaned_data.get("codice_fiscale"))
+
+    def validate_unique(self):
+        """The service says what to do with an existing firm."""
+
+
+class MandateFields(forms.Form):
+    start_date = forms.DateField(label=_("Inizio"), widget=DATE)
+    end_date = forms.DateField(label=_("Fine"), required=False, widget=DATE,
+                               help_text=_("Vuota: fino a revoca."))
+    can_submit = forms.BooleanField(label=_("Con facoltà di inviare le domande per l'azienda"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
+            self.add_error("end_date", _("La data di fine precede quella di inizio."))
+        return data
+
+
+class MandateGrantForm(MandateFields):
+    """The legal representative grants a mandate to a firm or a consultant, found by e-mail or codice fiscale."""
+
+    holder = forms.CharField(label=_("Studio o consulente"), max_length=254,
+                             help_text=_("E-mail del consulente, oppure codice fiscale o partita IVA dello studio o "
+                                         "del consulente."))
+    all_sites = forms.BooleanField(label=_("Per tutte le unità produttive"), required=False, initial=True)
+    sites = forms.ModelMultipleChoiceField(label=_("Oppure per queste unità produttive"), required=False,
+                                           queryset=None, widget=forms.CheckboxSelectMultiple)
+    field_order = ["holder", "start_date", "end_date", "all_sites", "sites", "can_submit"]
+
+    def __init__(self, *args, company=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sites"].queryset = company.sites.all() if company else None
+
+    def clean_holder(self):
+        value = self.cleaned_data["holder"].strip()
+        users = get_user_model().objects.filter(role="consultant", is_active=True)
+        if "@" in value:
+            consultant = users.filter(email__iexact=value).first()
+            if consultant:
+                return None, consultant
+        else:
+            value = _upper(value)
+            firm = Firm.objects.filter(codice_fiscale=value).first()
+            if firm:
+                return firm, None
+            consultant = users.filter(codice_fiscale=value).first()
+            if consultant:
+                return None, consultant
+        raise forms.ValidationError(_("Nessuno studio o consulente registrato con questo dato."))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("all_sites") and not data.get("sites"):
+            self.add_error("sites", _("Scegliere almeno un'unità produttiva o tutte."))
+        return data
+
+
+class MandateRequestForm(MandateFields):
+    """A consultant asks a registered company (by its codice fiscale) for a mandate."""
+
+    codice_fiscale = forms.CharField(label=_("Codice fiscale dell'azienda"), max_length=16)
+    firm = forms.ModelChoiceField(label=_("Delega a"), queryset=Firm.objects.none(), required=False,
+                                  empty_label=_("a me personalmente"))
+    field_order = ["codice_fiscale", "firm", "start_date", "end_date", "can_submit"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["firm"].queryset = Firm.objects.filter(memberships__user=user) if user else Firm.objects.none()
+        self.fields["can_submit"].initial = True
+
+    def clean_codice_fiscale(self):
+        value = _upper(self.cleaned_data["codice_fiscale"])
+        company = Company.objects.filter(codice_fiscale=value).first()
+        if company is None:
+            raise forms.ValidationError(_("Nessuna azienda registrata con questo codice fiscale: puoi registrarla "
+                                          "tu come nuovo cliente."))
+        return company

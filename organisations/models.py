@@ -44,6 +44,9 @@ class Company(models.Model):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="companies", verbose_name=_("utenti")
     )
+    # A legal representative has declared the role (DPR 445/2000) on registering the company or accepting
+    # the invitation: until then drafts can be prepared but nobody submits for the company.
+    legal_rep_confirmed = models.BooleanField(_("legale rappresentante confermato"), default=False)
 
     class Meta:
         db_table = "applications_company"
@@ -55,9 +58,26 @@ class Company(models.Model):
         return self.ragione_sociale
 
 
+class Role(models.TextChoices):
+    """A person's role in a company."""
+
+    LEGAL_REP = "legal_rep", _("Legale rappresentante")
+    SIGNATORY = "signatory", _("Procuratore con potere di firma")
+    MEMBER = "member", _("Collaboratore")
+
+
+SIGNING_ROLES = (Role.LEGAL_REP, Role.SIGNATORY)
+
+
 class Membership(models.Model):
+    """A person working for a company: legal representative (signs, manages people and mandates),
+    signatory with power of attorney (signs) or member (edits drafts and uploads)."""
+
+    Role = Role
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("ruolo"), max_length=20, choices=Role.choices, default=Role.MEMBER)
 
     class Meta:
         db_table = "applications_membership"
@@ -69,19 +89,86 @@ class Membership(models.Model):
         return f"{self.user} @ {self.company}"
 
 
+class Firm(models.Model):
+    """A consultancy firm ("studio"): its consultants see the clients whose mandate goes to the firm."""
+
+    name = models.CharField(_("denominazione dello studio"), max_length=200)
+    codice_fiscale = models.CharField(_("codice fiscale o partita IVA"), max_length=16, unique=True,
+                                      validators=[validate_codice_fiscale_azienda])
+    created_at = models.DateTimeField(auto_now_add=True)
+    consultants = models.ManyToManyField(settings.AUTH_USER_MODEL, through="FirmMembership", related_name="firms")
+
+    class Meta:
+        verbose_name = _("studio di consulenza")
+        verbose_name_plural = _("studi di consulenza")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class FirmMembership(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="firm_memberships")
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="memberships")
+    is_owner = models.BooleanField(_("titolare"), default=False)
+
+    class Meta:
+        verbose_name = _("consulente dello studio")
+        verbose_name_plural = _("consulenti dello studio")
+        constraints = [models.UniqueConstraint(fields=["user", "firm"], name="unique_firm_membership")]
+
+    def __str__(self):
+        return f"{self.user} @ {self.firm}"
+
+
 class MandateQuerySet(models.QuerySet):
     def current(self, today: dt.date | None = None):
+        """Mandates the consultant works under, within their dates (the start and end days included):
+        active ones, and pending ones (a new client registered by the consultant, whose legal
+        representative has not confirmed yet: drafts only, nobody submits before the confirmation)."""
         today = today or timezone.localdate()
-        return self.filter(Q(start_date__lte=today), Q(end_date__isnull=True) | Q(end_date__gte=today))
+        return self.filter(Q(status__in=Mandate.WORKING_STATUSES), Q(start_date__lte=today),
+                           Q(end_date__isnull=True) | Q(end_date__gte=today))
+
+    def held_by(self, user):
+        """Mandates to the user by name or to a firm the user belongs to (a subquery, no join)."""
+        return self.filter(Q(consultant=user) | Q(firm_id__in=FirmMembership.objects.filter(user=user).values("firm_id")))
 
 
 class Mandate(models.Model):
-    """A company's delegation to a consultant, valid from start_date to end_date (both included)."""
+    """A company's delegation (delega) to a consultancy firm or to one consultant, valid from start_date to
+    end_date (both included), for all the company's sites or chosen ones, with or without the right to
+    submit. Its history stays: requested, granted and revoked by whom and when."""
 
-    consultant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mandates")
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Richiesta dal consulente")
+        PENDING = "pending", _("In attesa del legale rappresentante")
+        ACTIVE = "active", _("Attiva")
+        REFUSED = "refused", _("Rifiutata")
+        REVOKED = "revoked", _("Revocata")
+
+    WORKING_STATUSES = (Status.ACTIVE, Status.PENDING)
+
+    consultant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mandates",
+                                   null=True, blank=True, verbose_name=_("consulente"))
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="mandates", null=True, blank=True,
+                             verbose_name=_("studio"))
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="mandates")
     start_date = models.DateField(_("inizio"))
     end_date = models.DateField(_("fine"), null=True, blank=True)
+    all_sites = models.BooleanField(_("tutte le unità produttive"), default=False)
+    sites = models.ManyToManyField("Site", blank=True, related_name="mandates", verbose_name=_("unità produttive"))
+    can_submit = models.BooleanField(_("può inviare le domande"), default=False)
+    status = models.CharField(_("stato"), max_length=12, choices=Status.choices, default=Status.REQUESTED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    requested_at = models.DateTimeField(null=True, blank=True)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("concessa da"))
+    granted_at = models.DateTimeField(_("concessa il"), null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("revocata da"))
+    revoked_at = models.DateTimeField(_("revocata il"), null=True, blank=True)
 
     objects = MandateQuerySet.as_manager()
 
@@ -94,11 +181,115 @@ class Mandate(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="mandate_end_after_start",
-            )
+            ),
+            models.CheckConstraint(
+                condition=(Q(firm__isnull=True) & Q(consultant__isnull=False))
+                | (Q(firm__isnull=False) & Q(consultant__isnull=True)),
+                name="mandate_to_firm_or_consultant",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.consultant} → {self.company}"
+        return f"{self.firm or self.consultant} → {self.company}"
+
+    @property
+    def holder(self):
+        return self.firm or self.consultant
+
+    def is_current(self, today: dt.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return (self.status in self.WORKING_STATUSES and self.start_date <= today
+                and (self.end_date is None or self.end_date >= today))
+
+    @property
+    def has_ended(self) -> bool:
+        return self.status == self.Status.ACTIVE and self.end_date is not None and self.end_date < timezone.localdate()
+
+
+class Invitation(models.Model):
+    """An invitation by e-mail to join a company (with a role) or a firm. Single use, valid 7 days,
+    revocable; only the SHA-256 of the link's token is stored. An invitation to a new client's legal
+    representative carries the consultant's pending mandate, confirmed on acceptance."""
+
+    VALID_DAYS = 7
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations")
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations")
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("ruolo"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    token_hash = models.CharField(max_length=64, unique=True)
+    mandate = models.ForeignKey(Mandate, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invito")
+        verbose_name_plural = _("inviti")
+        ordering = ["-created_at"]
+        constraints = [models.CheckConstraint(
+            condition=(Q(firm__isnull=True) & Q(company__isnull=False)) | (Q(firm__isnull=False) & Q(company__isnull=True)),
+            name="invitation_to_company_or_firm")]
+
+    def __str__(self):
+        return f"{self.email} → {self.company or self.firm}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class JoinRequest(models.Model):
+    """A user asks to join a company that is already registered; its legal representative decides."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("In attesa")
+        ACCEPTED = "accepted", _("Accolta")
+        REFUSED = "refused", _("Rifiutata")
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="join_requests")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("richiesta di adesione")
+        verbose_name_plural = _("richieste di adesione")
+        ordering = ["-created_at"]
+
+
+class OrganisationEvent(models.Model):
+    """Append-only history of people, invitations and mandates of a company or a firm."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+")
+    action = models.CharField(max_length=40)
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evento")
+        verbose_name_plural = _("eventi")
+        ordering = ["-created_at", "-pk"]
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise ValueError("Events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Events are append-only.")
 
 
 class Site(models.Model):

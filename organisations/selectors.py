@@ -3,10 +3,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .models import Company, Mandate, Membership, Site
+
+
+def _mandates_for(user, today: dt.date | None = None) -> QuerySet:
+    """The user's current mandates (mirrors rules._current_mandates): active, within their dates, to the
+    user or to a firm of the user's."""
+    return Mandate.objects.current(today or timezone.localdate()).held_by(user).order_by()
 
 
 def _company_ids_for(user, today: dt.date | None = None) -> QuerySet:
@@ -14,12 +20,27 @@ def _company_ids_for(user, today: dt.date | None = None) -> QuerySet:
     current mandate (mirrors rules.works_for_company). One UNION of three lookups by user, each on an
     index: as an OR over a join, PostgreSQL read every company and sorted them for DISTINCT (bench:
     scale, 11 ms for a consultant's 20 companies among 20,000)."""
-    today = today or timezone.localdate()
     return (
         Membership.objects.filter(user=user).order_by().values("company_id")
         .union(Company.objects.filter(legal_representative=user).order_by().values("id"),
-               Mandate.objects.current(today).filter(consultant=user).order_by().values("company_id"))
+               _mandates_for(user, today).values("company_id"))
     )
+
+
+def _whole_company_ids_for(user, today: dt.date | None = None) -> QuerySet:
+    """The companies all of whose sites the user works on: member, legal representative, or a mandate for
+    all sites. Mandates for chosen sites add those sites only (_scoped_site_ids_for)."""
+    return (
+        Membership.objects.filter(user=user).order_by().values("company_id")
+        .union(Company.objects.filter(legal_representative=user).order_by().values("id"),
+               _mandates_for(user, today).filter(all_sites=True).values("company_id"))
+    )
+
+
+def _scoped_site_ids_for(user, today: dt.date | None = None) -> QuerySet:
+    """The sites named in the user's current mandates for chosen sites."""
+    return Mandate.sites.through.objects.filter(
+        mandate_id__in=_mandates_for(user, today).filter(all_sites=False).values("pk")).values("site_id")
 
 
 def companies_for(user) -> QuerySet[Company]:
@@ -30,15 +51,75 @@ def companies_for(user) -> QuerySet[Company]:
     return Company.objects.filter(pk__in=_company_ids_for(user))
 
 
+def site_filter_for(user, prefix: str = "", *, subqueries: bool = False) -> Q:
+    """A Q on sites (or on rows whose `prefix` leads to a site) the user works on: the whole companies and
+    the sites of mandates for chosen sites. Read first as lists of ids (two small queries, see sites_for)
+    or, with subqueries=True, kept as subqueries of the one query (applications_for)."""
+    company_ids = _whole_company_ids_for(user)
+    site_ids = _scoped_site_ids_for(user)
+    if not subqueries:
+        company_ids = [row["company_id"] for row in company_ids]
+        site_ids = [row["site_id"] for row in site_ids]
+    visible = Q(**{f"{prefix}company_id__in": company_ids})
+    if subqueries or site_ids:
+        visible |= Q(**{f"{prefix}id__in" if prefix else "pk__in": site_ids})
+    return visible
+
+
 def sites_for(user) -> QuerySet[Site]:
-    """The sites of the user's companies. The company ids are read first (one small query): as a
-    subquery (then an OR of memberships and mandates), PostgreSQL guessed thousands of companies and
-    scanned every application of the year for a consultant's dashboard (bench: scale); the list keeps
-    the sites' plan independent of how the ids are found (read from the UNION of relations, not the
-    companies table)."""
+    """The sites of the user's companies (and the sites named in mandates for chosen sites). The ids are
+    read first (small queries): as a subquery (then an OR of memberships and mandates), PostgreSQL
+    guessed thousands of companies and scanned every application of the year for a consultant's
+    dashboard (bench: scale); the list keeps the sites' plan independent of how the ids are found."""
     if not user.is_authenticated:
         return Site.objects.none()
     sites = Site.objects.select_related("company")
     if user.is_superuser:
         return sites
-    return sites.filter(company_id__in=[row["company_id"] for row in _company_ids_for(user)])
+    return sites.filter(site_filter_for(user))
+
+
+# --- the company's page and the consultant's clients --------------------------------------------------
+
+
+def company_people(company: Company):
+    return company.memberships.select_related("user").order_by("role", "user__last_name", "user__email")
+
+
+def company_open_invitations(company: Company):
+    from .models import Invitation
+
+    return Invitation.objects.filter(company=company, accepted_at__isnull=True, revoked_at__isnull=True,
+                                     expires_at__gt=timezone.now()).order_by("-created_at")
+
+
+def company_mandates(company: Company):
+    """Every mandate of the company, with its history (current, requested, ended, revoked, refused)."""
+    return (company.mandates.select_related("firm", "consultant", "granted_by", "revoked_by", "requested_by")
+            .prefetch_related("sites").order_by("-pk"))
+
+
+def company_events(company: Company):
+    from .models import OrganisationEvent
+
+    return OrganisationEvent.objects.filter(company=company).select_related("actor")
+
+
+def consultant_mandates(user):
+    """Every mandate to the consultant or their firms, newest first (the clients' page)."""
+    return (Mandate.objects.held_by(user).select_related("company", "firm", "consultant")
+            .prefetch_related("sites").order_by("company__ragione_sociale", "-pk"))
+
+
+def consultant_panel(user, today: dt.date | None = None) -> dict:
+    """The dashboard's panel: current clients, requests waiting for a company, mandates ending within 30 days."""
+    today = today or timezone.localdate()
+    mandates = Mandate.objects.held_by(user).select_related("company").order_by()
+    current = mandates.filter(pk__in=_mandates_for(user, today).values("pk"))
+    return {
+        "clients": current.count(),
+        "waiting": list(mandates.filter(status__in=[Mandate.Status.REQUESTED, Mandate.Status.PENDING])
+                        .order_by("-pk")[:10]),
+        "ending": list(current.filter(end_date__isnull=False, end_date__lte=today + dt.timedelta(days=30))
+                       .order_by("end_date")[:10]),
+    }

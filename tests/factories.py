@@ -44,6 +44,7 @@ class CompanyFactory(factory.django.DjangoModelFactory):
     city = "Roma"
     cap = "00100"
     province = "RM"
+    legal_rep_confirmed = True  # as every company before self-service; unconfirmed ones say so
 
 
 class SiteFactory(factory.django.DjangoModelFactory):
@@ -77,28 +78,51 @@ def open_campaign() -> Campaign:
     return Campaign.objects.get_or_create(filing_year=year, defaults={"edition": Edition.objects.get(code="ot24")})[0]
 
 
-def member(company, **kwargs) -> User:
+def member(company, role=Membership.Role.MEMBER, **kwargs) -> User:
     user = UserFactory(**kwargs)
-    Membership.objects.create(user=user, company=company)
+    Membership.objects.create(user=user, company=company, role=role)
     return user
 
 
 def legal_rep(company) -> User:
-    user = member(company, codice_fiscale=codice_fiscale("RSSMRA70E17H501"))
+    user = member(company, role=Membership.Role.LEGAL_REP, codice_fiscale=codice_fiscale("RSSMRA70E17H501"))
     company.legal_representative = user
+    company.legal_rep_confirmed = True
     company.save()
     return user
 
 
-def consultant(company=None, *, start_days_ago=30, end_days_ago=None) -> User:
+def mandate(company, *, consultant=None, firm=None, start_days_ago=30, end_days_ago=None, sites=None,
+            can_submit=True, status=Mandate.Status.ACTIVE) -> Mandate:
+    today = timezone.localdate()
+    m = Mandate.objects.create(
+        consultant=consultant, firm=firm, company=company, start_date=today - dt.timedelta(days=start_days_ago),
+        end_date=None if end_days_ago is None else today - dt.timedelta(days=end_days_ago),
+        all_sites=sites is None, can_submit=can_submit, status=status,
+    )
+    if sites:
+        m.sites.set(sites)
+    return m
+
+
+def consultant(company=None, *, start_days_ago=30, end_days_ago=None, **mandate_kwargs) -> User:
     user = UserFactory(role=User.Role.CONSULTANT)
     if company is not None:
-        today = timezone.localdate()
-        Mandate.objects.create(
-            consultant=user, company=company, start_date=today - dt.timedelta(days=start_days_ago),
-            end_date=None if end_days_ago is None else today - dt.timedelta(days=end_days_ago),
-        )
+        mandate(company, consultant=user, start_days_ago=start_days_ago, end_days_ago=end_days_ago, **mandate_kwargs)
     return user
+
+
+def firm_with(*consultants, owner=None) -> "Firm":
+    """A consultancy firm with an owner and colleagues."""
+    from organisations.models import Firm, FirmMembership
+
+    n = Firm.objects.count() + 1
+    firm = Firm.objects.create(name=f"Studio {n}", codice_fiscale=partita_iva(f"{5000000 + n:07d}058"))
+    owner = owner or UserFactory(role=User.Role.CONSULTANT)
+    FirmMembership.objects.create(firm=firm, user=owner, is_owner=True)
+    for user in consultants:
+        FirmMembership.objects.create(firm=firm, user=user)
+    return firm
 
 
 SIGNATORY = {"signatory_name": "Mario Rossi", "signatory_birth_place": "Roma", "signatory_role": "Legale rappresentante",

@@ -16,16 +16,25 @@ from applications.models import Application
 from evidence import services as evidence_services
 from indicators.models import Injury, SiteYearHours
 from interventions.models import EvidenceItem
-from tests.factories import PATFactory, SiteFactory, UserFactory, consultant, legal_rep, member, open_campaign
+from organisations import services as org_services
+from organisations.models import FirmMembership, JoinRequest, Mandate, Membership
+from tests.factories import (PATFactory, SiteFactory, UserFactory, consultant, firm_with, legal_rep, mandate, member,
+                             open_campaign)
 
 pytestmark = pytest.mark.django_db
 
 IGNORED_PREFIXES = ("admin:", "set_language", "login", "logout", "static")
-KINDS = ["anonymous", "outsider", "member", "legal_rep", "consultant", "consultant_ended", "consultant_none",
+KINDS = ["anonymous", "outsider", "member", "signatory", "legal_rep", "invited", "consultant", "consultant_ended",
+         "consultant_none", "consultant_pending", "consultant_revoked", "firm_owner", "firm_colleague", "firm_other",
          "reviewer", "other_reviewer", "supervisor", "admin", "reviewer_no_2fa"]
-WORKS_FOR = {"member", "legal_rep", "consultant"}
+# invited: has an invitation to the company, not accepted yet; consultant_pending: the client they registered,
+# its legal representative has not confirmed yet; firm_*: the mandate goes to the firm (owner and colleague),
+# firm_other owns another firm.
+WORKS_FOR = {"member", "signatory", "legal_rep", "consultant", "consultant_pending", "firm_owner", "firm_colleague"}
 REVIEWERS = {"reviewer", "other_reviewer", "supervisor"}
-OUTSIDERS = {"outsider", "consultant_ended", "consultant_none"}
+OUTSIDERS = {"outsider", "invited", "consultant_ended", "consultant_none", "consultant_revoked", "firm_other"}
+CONSULTANTS = {"consultant", "consultant_ended", "consultant_none", "consultant_pending", "consultant_revoked",
+               "firm_owner", "firm_colleague", "firm_other"}
 
 
 def url_names(patterns=None, prefix=""):
@@ -62,6 +71,8 @@ def expected(name, kind, state):
     """The status code each kind of user gets, for GET (or POST where the view only takes POST)."""
     if kind == "reviewer_no_2fa":
         return 302  # every portal page sends INAIL staff without a second factor to the set-up page
+    if name == "invitation_accept" and kind == "anonymous":  # says: log in or sign up with the invited address
+        return 200
     if kind == "anonymous":
         return 302  # to the log-in page
     can_view = kind in WORKS_FOR or kind == "admin" or (kind in REVIEWERS and state == "submitted")
@@ -86,6 +97,25 @@ def expected(name, kind, state):
         return 200 if kind in WORKS_FOR else 404
     if name in ("indicators_import_confirm", "indicators_attach"):  # POST: nothing pending / no C5 in the draft
         return 302 if kind in WORKS_FOR else 404
+    # Companies, people, firms and mandates (organisations): the company's legal representative manages.
+    if name == "invitation_accept":  # the invited address accepts; anybody else is told it is not theirs
+        return 200 if kind == "invited" else 403
+    if name == "company_register":
+        return 404 if kind in CONSULTANTS or kind in REVIEWERS or kind == "admin" else 200
+    if name == "company_join":  # POST with the codice fiscale of the world's company: a join request
+        return 302
+    if name == "company_detail":
+        return 200 if kind in WORKS_FOR or kind in REVIEWERS or kind == "admin" else 404
+    if name in ("mandate_grant", "join_request_decide", "mandate_decide"):
+        return 200 if kind == "legal_rep" else 404
+    if name in ("company_invite", "invitation_revoke", "membership_remove", "mandate_revoke"):  # POSTs refused politely
+        return 302 if kind == "legal_rep" else 404
+    if name in ("mandate_request", "clients", "client_register", "firm_create"):
+        return 200 if kind in CONSULTANTS else 404
+    if name == "firm_detail":
+        return 200 if kind in ("firm_owner", "firm_colleague") else 404
+    if name in ("firm_invite", "firm_member_remove"):
+        return 302 if kind == "firm_owner" else 404
     if name == "application_start":  # POST; the application already exists: redirect to it
         return 302 if kind in WORKS_FOR else 404
     if not can_view:
@@ -105,11 +135,16 @@ def expected(name, kind, state):
     raise AssertionError(f"no expectation for {name}")
 
 
+ORGANISATION_NAMES = ["company_register", "company_join", "company_detail", "company_invite", "mandate_grant",
+                      "invitation_revoke", "invitation_accept", "membership_remove", "join_request_decide",
+                      "mandate_decide", "mandate_revoke", "mandate_request", "clients", "client_register", "firm_create",
+                      "firm_detail", "firm_invite", "firm_member_remove"]
 EXPECTED_NAMES = {"dashboard", "dashboard_csv", "application_start", "application_detail", "application_step",
                   "application_pdf", "section_preview", "evidence_download", "evidence_remove", "site_create", "site_edit",
                   "application_withdraw", "review_queue", "review_take", "review_assign", "review_detail",
                   "evidence_preview", "decision_pdf", "clarification_upload", "clarification_answer",
-                  "verify_document", "qualified_prepare", "qualified_upload", *ACCOUNT_NAMES, *INDICATOR_NAMES}
+                  "verify_document", "qualified_prepare", "qualified_upload", *ACCOUNT_NAMES, *INDICATOR_NAMES,
+                  *ORGANISATION_NAMES}
 
 
 def test_every_url_is_in_the_matrix():
@@ -126,14 +161,26 @@ def world(settings):
     site = SiteFactory()
     PATFactory(site=site)
     rep = legal_rep(site.company)
+    firm_owner, firm_colleague, firm_other = (UserFactory(role=User.Role.CONSULTANT) for _ in range(3))
+    firm = firm_with(firm_colleague, owner=firm_owner)
+    mandate(site.company, firm=firm)
+    firm_with(owner=firm_other)
+    invited = UserFactory(email="invitato@example.com")
     users = {
         "anonymous": None,
         "outsider": legal_rep(SiteFactory().company),
         "member": member(site.company),
+        "signatory": member(site.company, role=Membership.Role.SIGNATORY),
         "legal_rep": rep,
+        "invited": invited,
         "consultant": consultant(site.company),
         "consultant_ended": consultant(site.company, start_days_ago=90, end_days_ago=1),
         "consultant_none": consultant(),
+        "consultant_pending": consultant(site.company, status=Mandate.Status.PENDING),
+        "consultant_revoked": consultant(site.company, status=Mandate.Status.REVOKED),
+        "firm_owner": firm_owner,
+        "firm_colleague": firm_colleague,
+        "firm_other": firm_other,
         "reviewer": UserFactory(role=User.Role.REVIEWER),
         "other_reviewer": UserFactory(role=User.Role.REVIEWER),
         "supervisor": UserFactory(role=User.Role.SUPERVISOR),
@@ -151,6 +198,24 @@ def world(settings):
     Injury.objects.create(site=site, event_date=dt.date(2024, 3, 1), first_absence=dt.date(2024, 3, 2),
                           last_absence=dt.date(2024, 3, 20), description="Infortunio della matrice")
     SiteYearHours.objects.create(site=site, year=2024, hours=100000)
+    # What the organisation pages act on: an open invitation (of "invited"), a closed one, a join request,
+    # a requested mandate and a revoked one; the POSTs of the matrix are refused without changing anything.
+    tokens = {}
+    org_services.invitation_create(user=rep, company=site.company, email=invited.email,
+                                   absolute=lambda p: tokens.setdefault("url", p))
+    closed = org_services.invitation_create(user=rep, company=site.company, email="chiuso@example.com",
+                                            absolute=lambda p: p)
+    org_services.invitation_revoke(user=rep, invitation=closed)
+    app.org = {
+        "token": tokens["url"].rstrip("/").rsplit("/", 1)[1],
+        "closed_invitation": closed,
+        "join_request": JoinRequest.objects.create(company=site.company, user=UserFactory()),
+        "requested_mandate": mandate(site.company, consultant=consultant(), status=Mandate.Status.REQUESTED),
+        "revoked_mandate": Mandate.objects.filter(company=site.company, status=Mandate.Status.REVOKED).first(),
+        "rep_membership": Membership.objects.get(user=rep, company=site.company),
+        "firm": firm,
+        "owner_membership": FirmMembership.objects.get(user=firm_owner, firm=firm),
+    }
     return site, app, evidence, users
 
 
@@ -194,6 +259,30 @@ def request_for(client, name, site, app, evidence):
     urls["account_reset_password_from_key"] = ("get", reverse("account_reset_password_from_key",
                                                               kwargs={"uidb36": "1", "key": "set-password"}))
     urls["staff_invitation_accept"] = ("get", reverse("staff_invitation_accept", args=["x" * 43]))
+    org = getattr(app, "org", None)
+    if org:
+        company = site.company
+        urls.update({
+            "company_register": ("get", reverse("company_register")),
+            "company_detail": ("get", reverse("company_detail", args=[company.pk])),
+            "company_invite": ("post", reverse("company_invite", args=[company.pk])),
+            "mandate_grant": ("get", reverse("mandate_grant", args=[company.pk])),
+            "invitation_revoke": ("post", reverse("invitation_revoke", args=[org["closed_invitation"].pk])),
+            "invitation_accept": ("get", reverse("invitation_accept", args=[org["token"]])),
+            "membership_remove": ("post", reverse("membership_remove", args=[org["rep_membership"].pk])),
+            "join_request_decide": ("get", reverse("join_request_decide", args=[org["join_request"].pk])),
+            "mandate_decide": ("get", reverse("mandate_decide", args=[org["requested_mandate"].pk])),
+            "mandate_revoke": ("post", reverse("mandate_revoke", args=[org["revoked_mandate"].pk])),
+            "mandate_request": ("get", reverse("mandate_request")),
+            "clients": ("get", reverse("clients")),
+            "client_register": ("get", reverse("client_register")),
+            "firm_create": ("get", reverse("firm_create")),
+            "firm_detail": ("get", reverse("firm_detail", args=[org["firm"].pk])),
+            "firm_invite": ("post", reverse("firm_invite", args=[org["firm"].pk])),
+            "firm_member_remove": ("post", reverse("firm_member_remove", args=[org["owner_membership"].pk])),
+        })
+    if name == "company_join":
+        return client.post(reverse("company_join"), {"codice_fiscale": site.company.codice_fiscale})
     method, url = urls[name]
     return getattr(client, method)(url)
 
@@ -203,7 +292,8 @@ def request_for(client, name, site, app, evidence):
 # they have their own tests (test_workflow, test_review_queue, test_review_flow).
 CASES = ["dashboard", "review_queue", "dashboard_csv", "application_start", "application_detail", "application_step:scheda",
          "application_step:review", "application_pdf", "section_preview", "evidence_download", "site_create", "site_edit",
-         "review_detail", "evidence_preview", "decision_pdf", "verify_document", *sorted(INDICATOR_NAMES)]
+         "review_detail", "evidence_preview", "decision_pdf", "verify_document", *sorted(INDICATOR_NAMES),
+         *ORGANISATION_NAMES]
 
 
 @pytest.mark.parametrize("state", ["draft", "submitted"])

@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from organisations.models import Site
-from organisations.selectors import companies_for
+from organisations.selectors import companies_for, consultant_panel
 
 from ..models import Application, Campaign
 from ..selectors import dashboard_rows, dashboard_rows_for, dashboard_sites
@@ -42,6 +42,7 @@ def dashboard(request):
             "statuses": Application.Status.choices,
             "is_consultant": request.user.is_consultant,
             "companies": companies_for(request.user).order_by("ragione_sociale")[:50],
+            "panel": consultant_panel(request.user) if request.user.is_consultant else None,
         },
     )
 

@@ -266,7 +266,8 @@ def test_consultant_dashboard_search_and_csv(client, setup):
     other = SiteFactory(name="=HYPERLINK(1)")
     adviser = consultant(site.company)
     from organisations.models import Mandate
-    Mandate.objects.create(consultant=adviser, company=other.company, start_date=dt.date(2020, 1, 1))
+    Mandate.objects.create(consultant=adviser, company=other.company, start_date=dt.date(2020, 1, 1),
+                           status=Mandate.Status.ACTIVE, all_sites=True)
     login(client, adviser)
     page = client.get("/").content.decode()
     assert site.name in page and other.company.ragione_sociale in page
@@ -411,3 +412,16 @@ def test_summary_queries_do_not_grow_with_interventions(client, setup):
         client.get(step(app, "review"))
     assert app.selections.count() == 15
     assert len(many.captured_queries) == len(one.captured_queries)
+
+
+def test_a_company_without_a_confirmed_legal_representative_prepares_drafts_but_nobody_submits(client, setup):
+    campaign, site, pat, rep = setup
+    site.company.legal_rep_confirmed = False
+    site.company.save()
+    adviser = consultant(site.company)
+    login(client, adviser)
+    app = start(client, site)
+    assert post_scheda(client, app, pat).status_code == 302  # the draft is prepared
+    page = html.unescape(client.get(step(app, "submit")).content.decode())
+    assert "nessuno può inviarla finché il legale rappresentante non si registra" in page
+    assert client.post(step(app, "submit"), {"version": Application.objects.get(pk=app.pk).version}).status_code == 403

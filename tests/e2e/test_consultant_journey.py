@@ -22,7 +22,8 @@ def clients():
     PATFactory(site=edil)
     food = SiteFactory(name="Stabilimento Sud", sector="alimenti")
     adviser = consultant(edil.company)
-    Mandate.objects.create(consultant=adviser, company=food.company, start_date=edil.company.mandates.get().start_date)
+    Mandate.objects.create(consultant=adviser, company=food.company, start_date=edil.company.mandates.get().start_date,
+                           status=Mandate.Status.ACTIVE, all_sites=True, can_submit=True)
     rep = legal_rep(edil.company)
     draft = services.application_start(user=rep, site=edil, campaign=campaign)
     services.application_save_section(user=rep, application=draft, section="C", version=draft.version,

@@ -240,7 +240,8 @@ def test_consultant_portfolio_sorted_paginated_and_csv(client, site, rep, settin
     other_site = SiteFactory(name="Cliente Due")
     from organisations.models import Mandate
 
-    Mandate.objects.create(consultant=adviser, company=other_site.company, start_date=dt.date(2020, 1, 1))
+    Mandate.objects.create(consultant=adviser, company=other_site.company, start_date=dt.date(2020, 1, 1),
+                           status=Mandate.Status.ACTIVE, all_sites=True)
     third = SiteFactory(company=other_site.company, name="Cliente Tre")
     fill_register(site, rep)
     other_rep = legal_rep(other_site.company)

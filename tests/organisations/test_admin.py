@@ -7,6 +7,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("name", ["organisations_company", "organisations_site", "organisations_mandate",
+                                  "organisations_firm", "organisations_invitation", "organisations_joinrequest",
+                                  "organisations_organisationevent",
                                   "applications_campaign", "applications_application"])
 def test_application_admin_pages(admin_client_logged, name):
     assert admin_client_logged.get(reverse(f"admin:{name}_changelist")).status_code == 200

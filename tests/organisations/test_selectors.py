@@ -27,7 +27,8 @@ def test_a_users_companies_are_found_through_indexed_lookups_not_a_scan_of_every
     represented.legal_representative = user
     represented.save()
     for company in (both, mandated):
-        Mandate.objects.create(consultant=user, company=company, start_date=timezone.localdate() - dt.timedelta(days=1))
+        Mandate.objects.create(consultant=user, company=company, start_date=timezone.localdate() - dt.timedelta(days=1),
+                               status=Mandate.Status.ACTIVE, all_sites=True)
     with CaptureQueriesContext(connection) as ctx:
         found = list(companies_for(user).values_list("pk", flat=True))
     assert sorted(found) == sorted([both.pk, represented.pk, mandated.pk])
