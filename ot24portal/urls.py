@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("organisations.urls")),
     path("", include("evidence.urls")),
     path("", include("review.urls")),
+    path("", include("stress.urls")),
     path("accesso/", auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
          name="login"),
     path("uscita/", auth_views.LogoutView.as_view(), name="logout"),
