@@ -165,7 +165,7 @@ class NotAttachable(ValidationError):
 
 def b2d_survey_item(application: Application) -> EvidenceItem:
     """B2d's evidence item for the questionnaires "per l'intervento di cui al punto 6"."""
-    return (EvidenceItem.objects.filter(intervention__edition=application.campaign.edition,
+    return (EvidenceItem.objects.filter(intervention__section__edition=application.campaign.edition,
                                         intervention__code=B2D, condition__icontains="punto 6")
             .order_by("order").first())
 
@@ -180,6 +180,7 @@ def attach_report(*, user, assessment: Assessment, application: Application, tod
     from .pdf import render_stress_pdf
 
     require(user, assessment.company)
+    assessment = Assessment.objects.select_related("company", "site").get(pk=assessment.pk)
     if application.site.company_id != assessment.company_id:
         raise PermissionDenied(_("La domanda non è di questa azienda."))
     section_b = reverse("application_step", args=[application.pk, "B"])
