@@ -61,6 +61,12 @@ def expected(name, kind, state):
         return 200 if kind in WORKS_FOR else 404
     if name == "application_start":  # POST; the application already exists: redirect to it
         return 302 if kind in WORKS_FOR else 404
+    if name == "stress_list":  # their own companies' list; nobody else has one
+        return 200 if kind in WORKS_FOR or kind == "outsider" else 404
+    if name.startswith("stress_"):  # the company's people only: reviewers read the report as evidence
+        if kind not in WORKS_FOR:
+            return 404
+        return 302 if name in ("stress_compilation_add", "stress_attach") else 200
     if not can_view:
         return 404
     if name == "application_detail":
@@ -78,11 +84,14 @@ def expected(name, kind, state):
     raise AssertionError(f"no expectation for {name}")
 
 
+STRESS_NAMES = ["stress_list", "stress_create", "stress_detail", "stress_edit", "stress_delete", "stress_figures",
+                "stress_compilation_add", "stress_checklist", "stress_compilation_delete", "stress_plan",
+                "stress_measure_delete", "stress_pdf", "stress_attach"]
 EXPECTED_NAMES = {"dashboard", "dashboard_csv", "application_start", "application_detail", "application_step",
                   "application_pdf", "section_preview", "evidence_download", "evidence_remove", "site_create", "site_edit",
                   "application_withdraw", "review_queue", "review_take", "review_assign", "review_detail",
                   "evidence_preview", "decision_pdf", "clarification_upload", "clarification_answer",
-                  "verify_document", "qualified_prepare", "qualified_upload", *PUBLIC}
+                  "verify_document", "qualified_prepare", "qualified_upload", *PUBLIC, *STRESS_NAMES}
 
 
 def test_every_url_is_in_the_matrix():
@@ -115,7 +124,42 @@ def world():
     item = EvidenceItem.objects.filter(intervention__code="C4").order_by("order").first()
     evidence = evidence_services.evidence_add(user=rep, application=app, evidence_item=item,
                                      uploaded_file=SimpleUploadedFile("a.pdf", minimal_pdf("matrice")))
+    stress_world(site.company, rep)
     return site, app, evidence, users
+
+
+def stress_world(company, rep):
+    """An assessment with one person, a compilation and a measure (the stress pages' objects)."""
+    import datetime as dt
+
+    from stress.models import Assessment, Compilation, Measure, Participant
+
+    assessment = Assessment.objects.create(company=company, date=dt.date(2025, 1, 15), year=2024, created_by=rep)
+    participant = Participant.objects.create(assessment=assessment, name="Mario Rossi", role="datore")
+    Compilation.objects.create(assessment=assessment, participant=participant)
+    Measure.objects.create(assessment=assessment, title="Formazione", owner="Mario Rossi", deadline=dt.date(2025, 6, 30))
+
+
+def stress_urls(site):
+    from stress.models import Assessment
+
+    a = Assessment.objects.get(company=site.company)
+    c, m = a.compilations.get(), a.measures.get()
+    return {
+        "stress_list": ("get", reverse("stress_list")),
+        "stress_create": ("get", reverse("stress_create", args=[site.company.pk])),
+        "stress_detail": ("get", reverse("stress_detail", args=[a.pk])),
+        "stress_edit": ("get", reverse("stress_edit", args=[a.pk])),
+        "stress_delete": ("get", reverse("stress_delete", args=[a.pk])),
+        "stress_figures": ("get", reverse("stress_figures", args=[a.pk])),
+        "stress_compilation_add": ("post", reverse("stress_compilation_add", args=[a.pk])),
+        "stress_checklist": ("get", reverse("stress_checklist", args=[a.pk, c.pk, "C"])),
+        "stress_compilation_delete": ("get", reverse("stress_compilation_delete", args=[a.pk, c.pk])),
+        "stress_plan": ("get", reverse("stress_plan", args=[a.pk])),
+        "stress_measure_delete": ("get", reverse("stress_measure_delete", args=[a.pk, m.pk])),
+        "stress_pdf": ("get", reverse("stress_pdf", args=[a.pk])),
+        "stress_attach": ("post", reverse("stress_attach", args=[a.pk])),
+    }
 
 
 def request_for(client, name, site, app, evidence):
@@ -142,6 +186,8 @@ def request_for(client, name, site, app, evidence):
         "password_reset_confirm": ("get", reverse("password_reset_confirm", args=["MQ", "set-password"])),
         "password_reset_complete": ("get", reverse("password_reset_complete")),
     }
+    if name.startswith("stress_"):
+        urls = stress_urls(site)
     method, url = urls[name]
     return getattr(client, method)(url)
 
@@ -151,7 +197,7 @@ def request_for(client, name, site, app, evidence):
 # they have their own tests (test_workflow, test_review_queue, test_review_flow).
 CASES = ["dashboard", "review_queue", "dashboard_csv", "application_start", "application_detail", "application_step:scheda",
          "application_step:review", "application_pdf", "section_preview", "evidence_download", "site_create", "site_edit",
-         "review_detail", "evidence_preview", "decision_pdf", "verify_document", *sorted(PUBLIC)]
+         "review_detail", "evidence_preview", "decision_pdf", "verify_document", *sorted(PUBLIC), *STRESS_NAMES]
 
 
 @pytest.mark.parametrize("state", ["draft", "submitted"])
@@ -166,7 +212,7 @@ def test_matrix(client, world, kind, state):
     for name in CASES:
         response = request_for(client, name, site, app, evidence)
         assert response.status_code == expected(name, kind, state), (name, kind, state)
-        if kind in OUTSIDERS and name in ("dashboard", "dashboard_csv"):  # their own pages: no trace of this tenant
+        if kind in OUTSIDERS and name in ("dashboard", "dashboard_csv", "stress_list"):  # their own pages: no trace of this tenant
             body = response.content.decode("utf-8", "replace")
             assert site.company.ragione_sociale not in body and site.name not in body, (name, kind)
 
