@@ -75,7 +75,7 @@ def history_svg(points: Sequence[HistoryPoint], *, title: str | None = None, id_
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" '
         f'aria-labelledby="{id_prefix}-title {id_prefix}-desc" class="grafico-stress" '
-        f'font-family="Titillium Web, Geneva, Tahoma, sans-serif" font-size="12">',
+        f'font-family="Titillium Web, Geneva, Tahoma, sans-serif" font-size="14">',
         f'<title id="{id_prefix}-title">{escape(str(title))}</title>',
         f'<desc id="{id_prefix}-desc">{escape(describe(points))}</desc>',
     ]

@@ -85,9 +85,12 @@ class CompilationAddForm(forms.Form):
 
     def __init__(self, *args, assessment, **kwargs):
         super().__init__(*args, **kwargs)
-        taken = set(assessment.compilations.exclude(participant=None).values_list("participant_id", flat=True))
-        choices = [(str(p.pk), str(p)) for p in assessment.participants.all() if p.pk not in taken]
-        choices.append(("joint", _("Compilazione congiunta (una risposta condivisa)")))
+        existing = list(assessment.compilations.values_list("participant_id", flat=True))
+        choices = []
+        if None not in existing:  # a joint check-list stands alone
+            choices = [(str(p.pk), str(p)) for p in assessment.participants.all() if p.pk not in existing]
+        if not existing:
+            choices.append(("joint", _("Compilazione congiunta (una risposta condivisa)")))
         self.fields["compiler"].choices = choices
 
 

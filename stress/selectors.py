@@ -115,12 +115,13 @@ def current_campaign() -> Campaign | None:
 
 
 def attachable_drafts(assessment: Assessment) -> QuerySet[Application]:
-    """The current campaign's drafts for the company's sites (for a site assessment: that site's first)."""
+    """The current campaign's drafts for the company's sites that do not hold this report yet."""
     campaign = current_campaign()
     if campaign is None:
         return Application.objects.none()
+    attached = assessment.attachments.values("evidence_file__application_id")
     return (Application.objects.filter(campaign=campaign, status=Application.Status.DRAFT,
-                                       site__company_id=assessment.company_id)
+                                       site__company_id=assessment.company_id).exclude(pk__in=attached)
             .select_related("site", "campaign").order_by("site__name"))
 
 

@@ -277,3 +277,27 @@ def test_other_tenants_cannot_touch_it(client, company_user):
     assert Assessment.objects.filter(pk=assessment.pk).exists()
     list_page = client.get(reverse("stress_list")).content.decode()
     assert site.company.ragione_sociale not in list_page
+
+
+def test_compiler_choices_follow_what_exists(client, company_user):
+    from stress.forms import CompilationAddForm
+
+    site, _rep = company_user
+    assessment = create(client, site.company)
+    choices = lambda: [v for v, _l in CompilationAddForm(assessment=assessment).fields["compiler"].choices]  # noqa: E731
+    assert "joint" in choices() and len(choices()) == 4
+    add_compilation(client, assessment, assessment.participants.first())
+    assert "joint" not in choices() and len(choices()) == 2
+
+
+def test_an_attached_draft_is_not_offered_again_and_the_dashboard_links_here(client, company_user):
+    from stress.selectors import attachable_drafts
+
+    site, rep = company_user
+    assessment = six_compilers(client, site.company)
+    post_figures(client, assessment, LOWER, figures())
+    app = draft_with_b2d(site, rep)
+    assert list(attachable_drafts(assessment)) == [app]
+    services.attach_report(user=rep, assessment=assessment, application=app)
+    assert list(attachable_drafts(assessment)) == []
+    assert reverse("stress_list") in client.get(reverse("dashboard")).content.decode()
