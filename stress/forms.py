@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django import forms
 from django.forms import inlineformset_factory
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,6 +24,9 @@ class AssessmentForm(forms.ModelForm):
         self.fields["site"].required = False
         self.fields["site"].help_text = gettext_lazy("Solo per la valutazione di un'unità produttiva.")
         self.fields["group"].help_text = gettext_lazy("Solo per un gruppo omogeneo di mansioni (es. «Autisti»).")
+        if not self.instance.pk:
+            today = timezone.localdate()
+            self.fields["date"].initial, self.fields["year"].initial = today, today.year - 1
 
     def clean(self):
         data = super().clean()
@@ -120,7 +124,7 @@ class PeriodFiguresForm(forms.ModelForm):
 
 MeasureFormSet = inlineformset_factory(Assessment, Measure, fields=["title", "owner", "deadline", "status", "objective"],
                                        extra=1, can_delete=False,
-                                       widgets={"deadline": DATE_INPUT, "objective": forms.Textarea(attrs={"rows": 2})})
+                                       widgets={"deadline": DATE_INPUT, "objective": forms.Textarea(attrs={"rows": 4})})
 
 
 class AttachForm(forms.Form):

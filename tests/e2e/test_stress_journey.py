@@ -46,16 +46,18 @@ def test_three_compilers_level_and_b2d_attachment(page, live_server, company, sh
     expect(page.get_by_role("heading", name="Valutazioni dello stress lavoro-correlato")).to_be_visible()
     page.get_by_role("link", name=f"Nuova valutazione per {site.company.ragione_sociale}").click()
 
-    # Scope, date and people; a missing year is refused next to its field and nothing typed is lost.
+    # Scope, date and people; a site scope without its site is refused next to the field, nothing typed is lost.
+    page.get_by_label("Ambito").select_option("site")
     page.get_by_label("Data della valutazione").fill("2025-01-15")
+    page.get_by_label("Anno degli indicatori").fill("2024")
     for n, (name, role) in enumerate(PEOPLE):
         page.locator(f"#id_people-{n}-name").fill(name)
         page.locator(f"#id_people-{n}-role").select_option(role)
     page.get_by_role("button", name="Salva").click()
-    expect(page.get_by_text("Questo campo è obbligatorio.")).to_be_visible()
+    expect(page.get_by_text("Indicare l'unità produttiva valutata.")).to_be_visible()
     expect(page.locator("#id_people-2-name")).to_have_value("Luca Verdi")
     shot("01-form-error")
-    page.get_by_label("Anno degli indicatori").fill("2024")
+    page.get_by_label("Ambito").select_option("company")
     page.get_by_role("button", name="Salva").click()
     expect(page.get_by_role("heading", name="Valutazione dello stress lavoro-correlato")).to_be_visible()
 
@@ -86,15 +88,23 @@ def test_three_compilers_level_and_b2d_attachment(page, live_server, company, sh
     expect(level).to_contain_text("compilatori: 3")
     shot("04-result")
 
+    # The improvement plan: the check-list's five measures in one click, then back.
+    page.get_by_role("link", name="Gestisci il piano").click()
+    page.get_by_role("button", name="Aggiungi le 5 misure proposte").click()
+    expect(page.get_by_text("5 misure proposte aggiunte al piano.")).to_be_visible()
+    shot("05-plan")
+    page.get_by_role("link", name="Torna alla valutazione").click()
+
     page.locator("#id_application").select_option(str(app.pk))
     page.get_by_role("button", name="Allega la relazione come documentazione B2d").click()
     expect(page.get_by_text("Relazione allegata alla domanda di Sede di Brescia")).to_be_visible()
     evidence = EvidenceFile.objects.get(application=app)
     assert evidence.evidence_item.intervention.code == "B2d" and "punto 6" in evidence.evidence_item.condition
-    shot("05-attached")
+    expect(page.get_by_role("button", name="Allega la relazione come documentazione B2d")).to_have_count(0)
+    shot("06-attached")
 
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
-    shot("06-result-390")
+    shot("07-result-390")
     page.locator("table a").first.click()
-    shot("07-checklist-390")
+    shot("08-checklist-390")
