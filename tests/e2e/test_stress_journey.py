@@ -108,3 +108,20 @@ def test_three_compilers_level_and_b2d_attachment(page, live_server, company, sh
     shot("07-result-390")
     page.locator("table a").first.click()
     shot("08-checklist-390")
+
+    # axe-core: no serious or critical violation on any stress page.
+    from stress.models import Assessment
+
+    from .test_accessibility import serious
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assessment = Assessment.objects.get(company=site.company)
+    compilation = assessment.compilations.first()
+    problems = {}
+    for path in ["/stress/", f"/stress/aziende/{site.company.pk}/nuova/", f"/stress/{assessment.pk}/",
+                 f"/stress/{assessment.pk}/modifica/", f"/stress/{assessment.pk}/indicatori/",
+                 f"/stress/{assessment.pk}/compilazioni/{compilation.pk}/area/B/", f"/stress/{assessment.pk}/piano/",
+                 f"/stress/{assessment.pk}/elimina/"]:
+        page.goto(f"{live_server.url}{path}")
+        problems[path] = serious(page)
+    assert not any(problems.values()), {k: v for k, v in problems.items() if v}
