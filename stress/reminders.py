@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from .checklist import load_checklist
 
@@ -53,9 +54,9 @@ def monitoring_due(level: str, assessed_on: dt.date, today: dt.date) -> list[tup
 
 
 SUBJECTS = {
-    "survey": "Stress lavoro-correlato: indagine sulla percezione dello stress dei lavoratori entro il %(date)s",
-    "monitor": "Stress lavoro-correlato: monitoraggio degli indicatori entro il %(date)s",
-    "reassess": "Stress lavoro-correlato: nuova valutazione entro il %(date)s",
+    "survey": gettext_noop("Stress lavoro-correlato: indagine sulla percezione dello stress dei lavoratori entro il %(date)s"),
+    "monitor": gettext_noop("Stress lavoro-correlato: monitoraggio degli indicatori entro il %(date)s"),
+    "reassess": gettext_noop("Stress lavoro-correlato: nuova valutazione entro il %(date)s"),
 }
 
 
