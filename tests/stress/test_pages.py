@@ -301,3 +301,17 @@ def test_an_attached_draft_is_not_offered_again_and_the_dashboard_links_here(cli
     services.attach_report(user=rep, assessment=assessment, application=app)
     assert list(attachable_drafts(assessment)) == []
     assert reverse("stress_list") in client.get(reverse("dashboard")).content.decode()
+
+
+def test_removing_the_evidence_in_the_wizard_offers_the_draft_again(client, company_user):
+    from evidence import services as evidence_services
+    from stress.selectors import attachable_drafts
+
+    site, rep = company_user
+    assessment = six_compilers(client, site.company)
+    post_figures(client, assessment, LOWER, figures())
+    app = draft_with_b2d(site, rep)
+    evidence = services.attach_report(user=rep, assessment=assessment, application=app)
+    evidence_services.evidence_remove(user=rep, evidence=evidence)
+    assert not assessment.attachments.exists()
+    assert list(attachable_drafts(assessment)) == [app]
