@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("evidence.urls")),
     path("", include("review.urls")),
     path("", include("indicators.urls")),
+    path("", include("stress.urls")),
     path("accesso/", allauth_views.login, name="login"),
     path("uscita/", allauth_views.logout, name="logout"),
     path("account/", include("accounts.urls")),

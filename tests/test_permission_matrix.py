@@ -118,6 +118,12 @@ def expected(name, kind, state):
         return 302 if kind == "firm_owner" else 404
     if name == "application_start":  # POST; the application already exists: redirect to it
         return 302 if kind in WORKS_FOR else 404
+    if name == "stress_list":  # their own companies' list; nobody else has one
+        return 200 if kind in WORKS_FOR or kind == "outsider" else 404
+    if name.startswith("stress_"):  # the company's people only: reviewers read the report as evidence
+        if kind not in WORKS_FOR:
+            return 404
+        return 302 if name in ("stress_compilation_add", "stress_attach") else 200
     if not can_view:
         return 404
     if name == "application_detail":
@@ -139,12 +145,15 @@ ORGANISATION_NAMES = ["company_register", "company_join", "company_detail", "com
                       "invitation_revoke", "invitation_accept", "membership_remove", "join_request_decide",
                       "mandate_decide", "mandate_revoke", "mandate_request", "clients", "client_register", "firm_create",
                       "firm_detail", "firm_invite", "firm_member_remove"]
+STRESS_NAMES = ["stress_list", "stress_create", "stress_detail", "stress_edit", "stress_delete", "stress_figures",
+                "stress_compilation_add", "stress_checklist", "stress_compilation_delete", "stress_plan",
+                "stress_measure_delete", "stress_pdf", "stress_attach"]
 EXPECTED_NAMES = {"dashboard", "dashboard_csv", "application_start", "application_detail", "application_step",
                   "application_pdf", "section_preview", "evidence_download", "evidence_remove", "site_create", "site_edit",
                   "application_withdraw", "review_queue", "review_take", "review_assign", "review_detail",
                   "evidence_preview", "decision_pdf", "clarification_upload", "clarification_answer",
                   "verify_document", "qualified_prepare", "qualified_upload", *ACCOUNT_NAMES, *INDICATOR_NAMES,
-                  *ORGANISATION_NAMES}
+                  *ORGANISATION_NAMES, *STRESS_NAMES}
 
 
 def test_every_url_is_in_the_matrix():
@@ -216,7 +225,42 @@ def world(settings):
         "firm": firm,
         "owner_membership": FirmMembership.objects.get(user=firm_owner, firm=firm),
     }
+    stress_world(site.company, rep)
     return site, app, evidence, users
+
+
+def stress_world(company, rep):
+    """An assessment with one person, a compilation and a measure (the stress pages' objects)."""
+    import datetime as dt
+
+    from stress.models import Assessment, Compilation, Measure, Participant
+
+    assessment = Assessment.objects.create(company=company, date=dt.date(2025, 1, 15), year=2024, created_by=rep)
+    participant = Participant.objects.create(assessment=assessment, name="Mario Rossi", role="datore")
+    Compilation.objects.create(assessment=assessment, participant=participant)
+    Measure.objects.create(assessment=assessment, title="Formazione", owner="Mario Rossi", deadline=dt.date(2025, 6, 30))
+
+
+def stress_urls(site):
+    from stress.models import Assessment
+
+    a = Assessment.objects.get(company=site.company)
+    c, m = a.compilations.get(), a.measures.get()
+    return {
+        "stress_list": ("get", reverse("stress_list")),
+        "stress_create": ("get", reverse("stress_create", args=[site.company.pk])),
+        "stress_detail": ("get", reverse("stress_detail", args=[a.pk])),
+        "stress_edit": ("get", reverse("stress_edit", args=[a.pk])),
+        "stress_delete": ("get", reverse("stress_delete", args=[a.pk])),
+        "stress_figures": ("get", reverse("stress_figures", args=[a.pk])),
+        "stress_compilation_add": ("post", reverse("stress_compilation_add", args=[a.pk])),
+        "stress_checklist": ("get", reverse("stress_checklist", args=[a.pk, c.pk, "C"])),
+        "stress_compilation_delete": ("get", reverse("stress_compilation_delete", args=[a.pk, c.pk])),
+        "stress_plan": ("get", reverse("stress_plan", args=[a.pk])),
+        "stress_measure_delete": ("get", reverse("stress_measure_delete", args=[a.pk, m.pk])),
+        "stress_pdf": ("get", reverse("stress_pdf", args=[a.pk])),
+        "stress_attach": ("post", reverse("stress_attach", args=[a.pk])),
+    }
 
 
 def request_for(client, name, site, app, evidence):
@@ -283,6 +327,8 @@ def request_for(client, name, site, app, evidence):
         })
     if name == "company_join":
         return client.post(reverse("company_join"), {"codice_fiscale": site.company.codice_fiscale})
+    if name.startswith("stress_"):
+        urls = stress_urls(site)
     method, url = urls[name]
     return getattr(client, method)(url)
 
@@ -293,7 +339,7 @@ def request_for(client, name, site, app, evidence):
 CASES = ["dashboard", "review_queue", "dashboard_csv", "application_start", "application_detail", "application_step:scheda",
          "application_step:review", "application_pdf", "section_preview", "evidence_download", "site_create", "site_edit",
          "review_detail", "evidence_preview", "decision_pdf", "verify_document", *sorted(INDICATOR_NAMES),
-         *ORGANISATION_NAMES]
+         *ORGANISATION_NAMES, *STRESS_NAMES]
 
 
 @pytest.mark.parametrize("state", ["draft", "submitted"])
@@ -309,7 +355,7 @@ def test_matrix(client, world, kind, state):
         response = request_for(client, name, site, app, evidence)
         assert response.status_code == expected(name, kind, state), (name, kind, state)
         if kind in OUTSIDERS and name in ("dashboard", "dashboard_csv", "indicators_portfolio",
-                                          "indicators_portfolio_csv"):  # their own pages: no trace of this tenant
+                                          "indicators_portfolio_csv", "stress_list"):  # their own pages: no trace of this tenant
             content = b"".join(response.streaming_content) if response.streaming else response.content
             body = content.decode("utf-8", "replace")
             assert site.company.ragione_sociale not in body and site.name not in body, (name, kind)

@@ -209,6 +209,8 @@ AXES_RESET_ON_SUCCESS = False
 OT24_TRUSTED_PROXY_COUNT = env.int("OT24_TRUSTED_PROXY_COUNT", default=0)
 OT24_CLIENT_IP_HEADER = env("OT24_CLIENT_IP_HEADER", default="X-Forwarded-For")
 # Shown on the locked-out page (the phone is optional).
+# The portal's address, for links in e-mails sent by commands (no request to build them from).
+OT24_PUBLIC_URL = env("OT24_PUBLIC_URL", default="http://localhost:8000")
 OT24_SUPPORT_EMAIL = env("OT24_SUPPORT_EMAIL", default="assistenza@ot24.localhost")
 OT24_SUPPORT_PHONE = env("OT24_SUPPORT_PHONE", default="")
 

@@ -39,7 +39,7 @@ RISK = {
     "C4": "sì sì sì sì sì sì sì sì",
 }
 
-# Band tables as printed (see stress/README-checklist.md for the cells the flattening displaced).
+# Band tables as printed (see README.md, "Stress assessment", for the cells the flattening displaced).
 FAMILY_BANDS = {
     "B1": [(0, 2), (3, 5), (6, 9)],
     "B2": [(0, 1), (2, 3), (4, 4)],

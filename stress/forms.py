@@ -1,0 +1,137 @@
+"""Forms of the stress assessment pages. Every message in Italian, next to its field."""
+from __future__ import annotations
+
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import Assessment, Measure, Participant, PeriodFigures
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AssessmentForm(forms.ModelForm):
+    class Meta:
+        model = Assessment
+        fields = ["scope", "site", "group", "date", "year", "method"]
+        widgets = {"date": DATE_INPUT, "method": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, company, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = company.sites.all()
+        self.fields["site"].required = False
+        self.fields["site"].help_text = gettext_lazy("Solo per la valutazione di un'unità produttiva.")
+        self.fields["group"].help_text = gettext_lazy("Solo per un gruppo omogeneo di mansioni (es. «Autisti»).")
+        if not self.instance.pk:
+            today = timezone.localdate()
+            self.fields["date"].initial, self.fields["year"].initial = today, today.year - 1
+
+    def clean(self):
+        data = super().clean()
+        scope = data.get("scope")
+        if scope == Assessment.Scope.SITE and not data.get("site"):
+            self.add_error("site", _("Indicare l'unità produttiva valutata."))
+        if scope == Assessment.Scope.GROUP and not (data.get("group") or "").strip():
+            self.add_error("group", _("Indicare il gruppo omogeneo di mansioni valutato."))
+        if scope != Assessment.Scope.SITE:
+            data["site"] = None
+        if scope != Assessment.Scope.GROUP:
+            data["group"] = ""
+        date, year = data.get("date"), data.get("year")
+        if date and year and year > date.year:
+            self.add_error("year", _("L'anno degli indicatori non può essere successivo alla data della valutazione."))
+        return data
+
+
+class BaseParticipantFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        kept = 0
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or not form.cleaned_data:
+                continue
+            if form.cleaned_data.get("DELETE"):
+                if form.instance.pk and form.instance.compilations.exists():
+                    form.add_error(None, _("%(name)s ha compilato la check-list: eliminare prima la sua "
+                                           "compilazione.") % {"name": form.instance.name})
+                continue
+            kept += 1
+        if not kept:
+            raise forms.ValidationError(_("Indicare almeno una persona coinvolta nella valutazione."))
+
+
+ParticipantFormSet = inlineformset_factory(Assessment, Participant, formset=BaseParticipantFormSet,
+                                           fields=["name", "role"], extra=3, can_delete=True)
+
+
+class AreaForm(forms.Form):
+    """One area of one compiler's check-list: a radio group per item, none required (resumable)."""
+
+    def __init__(self, *args, area, answers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.area = area
+        for family in area.families:
+            for item in family.items:
+                self.fields[item.id] = forms.ChoiceField(
+                    label=f"{item.id} {item.label}", required=False, widget=forms.RadioSelect,
+                    choices=[(c.value, c.value.capitalize()) for c in item.choices],
+                    initial=answers.get(item.id))
+
+    def families(self):
+        for family in self.area.families:
+            yield family, [self[item.id] for item in family.items]
+
+
+class CompilationAddForm(forms.Form):
+    compiler = forms.ChoiceField(label=gettext_lazy("Chi compila"))
+
+    def __init__(self, *args, assessment, **kwargs):
+        super().__init__(*args, **kwargs)
+        existing = list(assessment.compilations.values_list("participant_id", flat=True))
+        choices = []
+        if None not in existing:  # a joint check-list stands alone
+            choices = [(str(p.pk), str(p)) for p in assessment.participants.all() if p.pk not in existing]
+        if not existing:
+            choices.append(("joint", _("Compilazione congiunta (una risposta condivisa)")))
+        self.fields["compiler"].choices = choices
+
+
+class PeriodFiguresForm(forms.ModelForm):
+    class Meta:
+        model = PeriodFigures
+        fields = list(PeriodFigures.FIGURE_FIELDS)
+
+    def __init__(self, *args, register=None, **kwargs):
+        """register: (IF, IG) from the injury register, shown read-only instead of typed."""
+        super().__init__(*args, **kwargs)
+        self.register = register
+        if register is not None:
+            for name, value in zip(("injury_frequency", "injury_severity"), register):
+                self.fields[name].disabled = True
+                self.fields[name].initial = value
+                self.fields[name].help_text = gettext_lazy("Dal registro infortuni.")
+                self.initial[name] = value
+
+    def save(self, commit=True):
+        row = super().save(commit=False)
+        row.indices_from_register = self.register is not None
+        if commit:
+            row.save()
+        return row
+
+
+MeasureFormSet = inlineformset_factory(Assessment, Measure, fields=["title", "owner", "deadline", "status", "objective"],
+                                       extra=1, can_delete=False,
+                                       widgets={"deadline": DATE_INPUT, "objective": forms.Textarea(attrs={"rows": 4})})
+
+
+class AttachForm(forms.Form):
+    application = forms.ModelChoiceField(label=gettext_lazy("Domanda in bozza"), queryset=None,
+                                         empty_label=None)
+
+    def __init__(self, *args, drafts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].queryset = drafts
+        self.fields["application"].label_from_instance = lambda a: f"{a.campaign} — {a.site.name}"

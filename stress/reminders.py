@@ -1,0 +1,83 @@
+"""Monitoring reminders of stress assessments (manage.py stress_reminders, once a day).
+
+Intervals by level (the check-list's `reassess_months`, and for alto the survey first):
+- basso: re-assess 24 months after the assessment's date, and every 24 months after that;
+- medio: monitor the indicators 12 months after, then every 12 months;
+- alto: a survey of how workers perceive stress 3 months after (PERCEPTION_SURVEY_MONTHS), then monitoring
+  12 months after and every 12 months.
+A reminder goes REMIND_DAYS_BEFORE days before its due date (or at the first run after that), once per due
+date, only for the latest assessment of its scope (a newer assessment replaces the older one's schedule).
+An improvement measure still planned or in progress past its deadline gets one reminder per deadline (a new
+deadline, a new reminder)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from .checklist import load_checklist
+
+PERCEPTION_SURVEY_MONTHS = 3
+REMIND_DAYS_BEFORE = 30
+
+
+@dataclass(frozen=True)
+class Due:
+    key: str
+    due_date: dt.date
+    subject: str
+    body: str
+
+
+def monitoring_due(level: str, assessed_on: dt.date, today: dt.date) -> list[tuple[str, dt.date]]:
+    """(kind, due date) of the reminders whose notice period has started by `today`: the survey (alto)
+    and the latest monitoring / re-assessment date (pure)."""
+    checklist_level = load_checklist().level(level)
+    notice = today + dt.timedelta(days=REMIND_DAYS_BEFORE)
+    due: list[tuple[str, dt.date]] = []
+    if checklist_level.perception_survey:
+        survey = assessed_on + relativedelta(months=PERCEPTION_SURVEY_MONTHS)
+        if survey <= notice:
+            due.append(("survey", survey))
+    months = checklist_level.reassess_months
+    latest = None
+    n = 1
+    while (when := assessed_on + relativedelta(months=months * n)) <= notice:
+        latest = when
+        n += 1
+    if latest is not None:
+        due.append(("reassess" if level == "basso" else "monitor", latest))
+    return due
+
+
+SUBJECTS = {
+    "survey": gettext_noop("Stress lavoro-correlato: indagine sulla percezione dello stress dei lavoratori entro il %(date)s"),
+    "monitor": gettext_noop("Stress lavoro-correlato: monitoraggio degli indicatori entro il %(date)s"),
+    "reassess": gettext_noop("Stress lavoro-correlato: nuova valutazione entro il %(date)s"),
+}
+
+
+def assessment_dues(assessment, today: dt.date, link: str) -> list[Due]:
+    dues = []
+    if assessment.level:
+        for kind, when in monitoring_due(assessment.level, assessment.date, today):
+            subject = _(SUBJECTS[kind]) % {"date": f"{when:%d/%m/%Y}"}
+            body = _("%(company)s, %(scope)s: la valutazione del %(assessed)s ha dato %(level)s. %(follow)s\n"
+                     "Scadenza: %(date)s.\nValutazione: %(link)s") % {
+                "company": assessment.company.ragione_sociale, "scope": assessment.scope_label,
+                "assessed": f"{assessment.date:%d/%m/%Y}", "level": load_checklist().level(assessment.level).title,
+                "follow": load_checklist().level(assessment.level).follow_up, "date": f"{when:%d/%m/%Y}",
+                "link": link}
+            dues.append(Due(f"{kind}:{when.isoformat()}", when, subject, body))
+    for measure in assessment.measures.all():
+        if measure.status in measure.OPEN and measure.deadline < today:
+            subject = _("Stress lavoro-correlato: misura scaduta il %(date)s") % {"date": f"{measure.deadline:%d/%m/%Y}"}
+            body = _("%(company)s: la misura di miglioramento «%(title)s» (responsabile: %(owner)s) doveva essere "
+                     "completata entro il %(date)s ed è ancora «%(status)s».\nValutazione: %(link)s") % {
+                "company": assessment.company.ragione_sociale, "title": measure.title, "owner": measure.owner,
+                "date": f"{measure.deadline:%d/%m/%Y}", "status": measure.get_status_display(), "link": link}
+            dues.append(Due(f"measure:{measure.pk}:{measure.deadline.isoformat()}", measure.deadline, subject, body))
+    return dues
