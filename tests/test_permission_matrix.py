@@ -54,12 +54,18 @@ def expected(name, kind, state):
     """The status code each kind of user gets, for GET (or POST where the view only takes POST)."""
     if kind == "reviewer_no_2fa":
         return 302  # every portal page sends INAIL staff without a second factor to the set-up page
+    if name in PUBLIC_PAGES:
+        return 200
+    if name == "home":  # visitors read it; logged-in users are sent to their own start page
+        return 200 if kind == "anonymous" else 302
     if kind == "anonymous":
         return 302  # to the log-in page
+    if name == "admin_landing":
+        return 200 if kind == "admin" else 404
     can_view = kind in WORKS_FOR or kind == "admin" or (kind in REVIEWERS and state == "submitted")
     can_edit = kind in WORKS_FOR and state == "draft"
     if name == "dashboard":
-        return 302 if kind in REVIEWERS else 200  # reviewers land on their queue
+        return 302 if kind in REVIEWERS or kind == "admin" else 200  # reviewers: their queue; admins: their landing
     if name == "review_queue":  # administrators may look at it; taking needs the reviewer role
         return 200 if kind in REVIEWERS or kind == "admin" else 404
     if name in ("review_detail", "evidence_preview"):  # reviewers (admins read-only), never on drafts
@@ -91,7 +97,8 @@ def expected(name, kind, state):
     raise AssertionError(f"no expectation for {name}")
 
 
-EXPECTED_NAMES = {"dashboard", "dashboard_csv", "application_start", "application_detail", "application_step",
+PUBLIC_PAGES = {"help", "contacts", "privacy", "accessibility", "legal"}  # pages/: open to everybody
+EXPECTED_NAMES = {"home", "admin_landing", *PUBLIC_PAGES, "dashboard", "dashboard_csv", "application_start", "application_detail", "application_step",
                   "application_pdf", "section_preview", "evidence_download", "evidence_remove", "site_create", "site_edit",
                   "application_withdraw", "review_queue", "review_take", "review_assign", "review_detail",
                   "evidence_preview", "decision_pdf", "clarification_upload", "clarification_answer",
@@ -156,6 +163,7 @@ def request_for(client, name, site, app, evidence):
         "evidence_preview": ("get", reverse("evidence_preview", args=[app.pk, evidence.pk])),
         "decision_pdf": ("get", reverse("decision_pdf", args=[app.pk])),
         "verify_document": ("get", reverse("verify_document")),
+        **{page: ("get", reverse(page)) for page in ("home", "admin_landing", *PUBLIC_PAGES)},
     }
     urls.update({name: ("get", reverse(name)) for name in ACCOUNT_NAMES
                  - {"account_confirm_email", "account_reset_password_from_key", "staff_invitation_accept"}})
@@ -172,7 +180,8 @@ def request_for(client, name, site, app, evidence):
 # they have their own tests (test_workflow, test_review_queue, test_review_flow).
 CASES = ["dashboard", "review_queue", "dashboard_csv", "application_start", "application_detail", "application_step:scheda",
          "application_step:review", "application_pdf", "section_preview", "evidence_download", "site_create", "site_edit",
-         "review_detail", "evidence_preview", "decision_pdf", "verify_document"]
+         "review_detail", "evidence_preview", "decision_pdf", "verify_document", "home", "admin_landing",
+         *sorted(PUBLIC_PAGES)]
 
 
 @pytest.mark.parametrize("state", ["draft", "submitted"])

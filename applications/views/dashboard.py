@@ -26,6 +26,8 @@ def dashboard(request):
     campaign = current_campaign()
     if request.user.is_reviewer:
         return redirect("review_queue")
+    if request.user.is_superuser or request.user.role == request.user.Role.ADMIN:
+        return redirect("admin_landing")  # administrators act on no company's application
     query = request.GET.get("q", "").strip()[:100]
     status = request.GET.get("status", "")
     sites = dashboard_sites(request.user, campaign, query=query, status=status) if campaign else Site.objects.none()
