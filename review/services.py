@@ -72,7 +72,7 @@ def verdict_record(*, user, application: Application, intervention: Intervention
     if application.status not in workflow.REVIEWABLE_STATES:
         raise ValidationError(f"Non si possono dare giudizi quando la domanda è «{application.get_status_display()}».")
     if outcome not in Verdict.Outcome.values:
-        raise ValidationError("Esito non valido.")
+        raise ValidationError("Scegliere l'esito.")
     if outcome != Verdict.Outcome.SUITABLE and not reason.strip():
         raise ValidationError("Indicare la motivazione del giudizio.")
     if not application.selections.filter(intervention=intervention).exists():
@@ -82,6 +82,33 @@ def verdict_record(*, user, application: Application, intervention: Intervention
         raise ValidationError("Il file non appartiene a questo intervento.")
     return Verdict.objects.create(application=application, intervention=intervention, evidence_file=evidence_file,
                                   outcome=outcome, reason=reason.strip(), reviewer=user)
+
+
+class VerdictErrors(ValidationError):
+    """Some items of a verdict form were refused: `by_key` maps each item's key to its message."""
+
+    def __init__(self, by_key: dict[str, str]):
+        super().__init__(list(by_key.values()))
+        self.by_key = by_key
+
+
+@transaction.atomic
+def verdicts_record(*, user, application: Application, items: list[dict]) -> list[Verdict]:
+    """Every verdict of one form in one save: each item (key, intervention, evidence_file, outcome, reason)
+    through verdict_record; if any is refused, none is kept (VerdictErrors says which, by key)."""
+    errors: dict[str, str] = {}
+    recorded = []
+    for item in items:
+        try:
+            with transaction.atomic():
+                recorded.append(verdict_record(user=user, application=application, intervention=item["intervention"],
+                                               evidence_file=item.get("evidence_file"), outcome=item["outcome"],
+                                               reason=item.get("reason", "")))
+        except ValidationError as exc:
+            errors[item["key"]] = " ".join(exc.messages)
+    if errors:
+        raise VerdictErrors(errors)  # leaves the outer atomic block: every verdict above is rolled back
+    return recorded
 
 
 @transaction.atomic
