@@ -4,12 +4,14 @@ clarification request, the decision letter."""
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, QueryDict
+from django.urls import reverse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -95,7 +97,7 @@ def review_assign(request):
     ids = [int(i) for i in request.POST.getlist("applications") if i.isdigit()][:500]
     if reviewer is None or not ids:
         messages.error(request, _("Scegliere almeno una domanda e un revisore."))
-        return redirect("review_queue")
+        return _back_to_queue(request)
     try:
         count = services.review_assign(user=request.user, reviewer=reviewer,
                                        applications=list(applications_for(request.user).filter(pk__in=ids)))
@@ -103,7 +105,15 @@ def review_assign(request):
         messages.error(request, exc.messages[0] if hasattr(exc, "messages") else str(exc))
     else:
         messages.success(request, _("%(n)s domande assegnate a %(who)s.") % {"n": count, "who": reviewer})
-    return redirect("review_queue")
+    return _back_to_queue(request)
+
+
+def _back_to_queue(request):
+    """The queue as the supervisor was filtering it (the form's "filters": its query string, re-encoded
+    from the known filter keys only)."""
+    params = QueryDict(request.POST.get("filters", "")[:1000])
+    kept = {key: params[key][:40] for key in (*FILTER_KEYS, "page") if key in params}
+    return redirect(reverse("review_queue") + ("?" + urlencode(kept) if kept else ""))
 
 
 def _reviewable(request, pk):
