@@ -62,6 +62,8 @@ def expected(name, kind, state):
         return 302  # to the log-in page
     if name == "admin_landing":
         return 200 if kind == "admin" else 404
+    if name == "dashboard_add_site":  # to the site form of one of the user's companies (admins: any, then refused there)
+        return 302 if kind in WORKS_FOR or kind == "admin" else 404
     can_view = kind in WORKS_FOR or kind == "admin" or (kind in REVIEWERS and state == "submitted")
     can_edit = kind in WORKS_FOR and state == "draft"
     if name == "dashboard":
@@ -98,7 +100,7 @@ def expected(name, kind, state):
 
 
 PUBLIC_PAGES = {"help", "contacts", "privacy", "accessibility", "legal"}  # pages/: open to everybody
-EXPECTED_NAMES = {"home", "admin_landing", *PUBLIC_PAGES, "dashboard", "dashboard_csv", "application_start", "application_detail", "application_step",
+EXPECTED_NAMES = {"home", "admin_landing", *PUBLIC_PAGES, "dashboard", "dashboard_add_site", "dashboard_csv", "application_start", "application_detail", "application_step",
                   "application_pdf", "section_preview", "evidence_download", "evidence_remove", "site_create", "site_edit",
                   "application_withdraw", "review_queue", "review_take", "review_assign", "review_detail",
                   "evidence_preview", "decision_pdf", "clarification_upload", "clarification_answer",
@@ -164,6 +166,7 @@ def request_for(client, name, site, app, evidence):
         "decision_pdf": ("get", reverse("decision_pdf", args=[app.pk])),
         "verify_document": ("get", reverse("verify_document")),
         **{page: ("get", reverse(page)) for page in ("home", "admin_landing", *PUBLIC_PAGES)},
+        "dashboard_add_site": ("get", reverse("dashboard_add_site") + f"?company={site.company.pk}"),
     }
     urls.update({name: ("get", reverse(name)) for name in ACCOUNT_NAMES
                  - {"account_confirm_email", "account_reset_password_from_key", "staff_invitation_accept"}})
@@ -180,7 +183,7 @@ def request_for(client, name, site, app, evidence):
 # they have their own tests (test_workflow, test_review_queue, test_review_flow).
 CASES = ["dashboard", "review_queue", "dashboard_csv", "application_start", "application_detail", "application_step:scheda",
          "application_step:review", "application_pdf", "section_preview", "evidence_download", "site_create", "site_edit",
-         "review_detail", "evidence_preview", "decision_pdf", "verify_document", "home", "admin_landing",
+         "review_detail", "evidence_preview", "decision_pdf", "verify_document", "home", "admin_landing", "dashboard_add_site",
          *sorted(PUBLIC_PAGES)]
 
 

@@ -270,7 +270,7 @@ def test_consultant_dashboard_search_and_csv(client, setup):
     login(client, adviser)
     page = client.get(reverse("dashboard")).content.decode()
     assert site.name in page and other.company.ragione_sociale in page
-    filtered = client.get("/", {"q": site.company.ragione_sociale}).content.decode()
+    filtered = client.get(reverse("dashboard"), {"q": site.company.ragione_sociale}).content.decode()
     assert site.name in filtered and other.name not in filtered
     csv_text = b"".join([client.get(reverse("dashboard_csv")).content]).decode("utf-8-sig")
     lines = csv_text.strip().splitlines()
@@ -289,7 +289,7 @@ def test_dashboard_paginates(client, setup, settings):
     login(client, rep)
     page1 = client.get(reverse("dashboard")).content.decode()
     assert "Pagina 1 di 2" in page1
-    assert client.get("/", {"page": 2}).status_code == 200
+    assert client.get(reverse("dashboard"), {"page": 2}).status_code == 200
 
 
 def test_a_drafts_counted_points_are_kept_current_at_every_save(client, setup):
@@ -351,12 +351,12 @@ def test_the_dashboard_sorts_by_urgency_across_pages_and_scores_only_its_page(cl
         first = client.get(reverse("dashboard")).content.decode()
     reads = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "applications_application"."id"')]
     assert len(reads) == 1 and len(re.search(r'"site_id" IN \(([^)]*)\)', reads[0]).group(1).split(",")) == 2, reads
-    pages = [first] + [client.get("/", {"page": n}).content.decode() for n in (2, 3)]
+    pages = [first] + [client.get(reverse("dashboard"), {"page": n}).content.decode() for n in (2, 3)]
     assert [_site_names_in_order(p, names) for p in pages] == [["Beta", "Alfa"], ["Delta", "Epsilon"], ["Zeta", "Gamma"]]
     assert "Pagina 1 di 3" in first
-    assert _site_names_in_order(client.get("/", {"status": "draft"}).content.decode(), names) == ["Beta", "Alfa"]
-    assert _site_names_in_order(client.get("/", {"status": "none"}).content.decode(), names) == ["Delta", "Epsilon"]
-    assert _site_names_in_order(client.get("/", {"status": "submitted", "q": "a"}).content.decode(), names) == ["Gamma"]
+    assert _site_names_in_order(client.get(reverse("dashboard"), {"status": "draft"}).content.decode(), names) == ["Beta", "Alfa"]
+    assert _site_names_in_order(client.get(reverse("dashboard"), {"status": "none"}).content.decode(), names) == ["Delta", "Epsilon"]
+    assert _site_names_in_order(client.get(reverse("dashboard"), {"status": "submitted", "q": "a"}).content.decode(), names) == ["Gamma"]
 
 
 def test_section_preview_scores_without_saving(client, setup):
