@@ -155,6 +155,24 @@ def clarification_add_file(*, user, application: Application, evidence_item, upl
 
 
 @transaction.atomic
+def clarification_remove_file(*, user, application: Application, evidence_file: EvidenceFile) -> None:
+    """A wrong upload taken back before answering: only a file added in answer to the open request."""
+    from evidence.services import delete_evidence_file
+
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    clarification = open_clarification(application)
+    if application.status != S.CLARIFICATION_REQUESTED or clarification is None:
+        raise PermissionDenied("Non ci sono richieste di chiarimento aperte per questa domanda.")
+    if not workflow.allowed(user, application, "answer_clarification"):
+        raise PermissionDenied("Operazione non consentita per questo utente.")
+    if evidence_file.application_id != application.pk or evidence_file.clarification_id != clarification.pk:
+        raise ValidationError("Si possono rimuovere solo i file caricati in risposta a questa richiesta.")
+    if evidence_file.verdicts.exists():
+        raise ValidationError("Il file è già stato esaminato dal revisore e non può essere rimosso.")
+    delete_evidence_file(evidence_file)
+
+
+@transaction.atomic
 def clarification_answer(*, user, application: Application, answer: str) -> Clarification:
     application = Application.objects.select_for_update().get(pk=application.pk)
     clarification = open_clarification(application)

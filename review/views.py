@@ -260,6 +260,17 @@ def clarification_upload(request, pk: int):
 
 @login_required
 @require_POST
+def clarification_file_remove(request, pk: int, file_pk: int):
+    application = get_application(request, pk)
+    evidence_file = get_object_or_404(application.evidence_files, pk=file_pk)
+    perform(request, lambda: services.clarification_remove_file(user=request.user, application=application,
+                                                                evidence_file=evidence_file),
+            success=_("File rimosso."))
+    return redirect(step_url(application, "review") + "#clar-title")
+
+
+@login_required
+@require_POST
 def clarification_answer(request, pk: int):
     application = get_application(request, pk)
     answer = request.POST.get("answer", "")[:10000]

@@ -103,7 +103,7 @@ PUBLIC_PAGES = {"help", "contacts", "privacy", "accessibility", "legal"}  # page
 EXPECTED_NAMES = {"home", "admin_landing", *PUBLIC_PAGES, "dashboard", "dashboard_add_site", "dashboard_csv", "application_start", "application_detail", "application_step",
                   "application_pdf", "section_preview", "evidence_download", "evidence_remove", "site_create", "site_edit",
                   "application_withdraw", "review_queue", "review_take", "review_assign", "review_detail",
-                  "evidence_preview", "decision_pdf", "clarification_upload", "clarification_answer",
+                  "evidence_preview", "decision_pdf", "clarification_upload", "clarification_answer", "clarification_file_remove",
                   "verify_document", "qualified_prepare", "qualified_upload", *ACCOUNT_NAMES}
 
 

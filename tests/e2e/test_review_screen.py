@@ -169,3 +169,44 @@ def test_supervisor_sees_workloads_and_selects_all(page, live_server, world, sho
     shot("01-workload-1280")
     page.set_viewport_size({"width": 390, "height": 844})
     shot("02-workload-390")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_company_answers_a_clarification_from_the_dashboard(page, live_server, world, shot, tmp_path, width):
+    app, rep, reviewer = world
+    page.on("dialog", lambda dialog: dialog.accept())
+    review_services.review_take(user=reviewer, application=app)
+    d4 = Intervention.objects.get(code="D4", section__edition__code="ot24")
+    original = app.evidence_files.get(evidence_item__intervention=d4)
+    review_services.verdict_record(user=reviewer, application=app, intervention=d4, evidence_file=original,
+                                   outcome="non_idoneo", reason="Fattura illeggibile.")
+    clarification = review_services.clarification_request(user=reviewer, application=app, interventions=[d4],
+                                                          request="Inviare la fattura leggibile.")
+    page.set_viewport_size({"width": width, "height": 900})
+    login(page, live_server, rep)
+    row = page.locator("tr.ot24-clarification-row")
+    expect(row).to_contain_text(f"Rispondere entro il {clarification.deadline:%d/%m/%Y}")
+    shot(f"01-dashboard-{width}")
+    row.get_by_role("link", name="Rispondi").click()
+    box = page.locator("section.ot24-clarification")
+    expect(box).to_contain_text("Fattura illeggibile.")
+    expect(box).to_contain_text("Non idoneo")
+    expect(box).to_contain_text(d4.evidence_items.get().label)
+    wrong = tmp_path / "foto-sbagliata.pdf"
+    wrong.write_bytes(minimal_pdf("sbagliata"))
+    box.locator("input[type=file]").first.set_input_files(str(wrong))
+    box.get_by_role("button", name="Carica").first.click()
+    expect(page.get_by_text("File caricato.")).to_be_visible()
+    page.locator("section.ot24-clarification").get_by_role("button", name="Rimuovi foto-sbagliata.pdf").click()
+    expect(page.get_by_text("File rimosso.")).to_be_visible()
+    expect(page.locator("section.ot24-clarification")).not_to_contain_text("foto-sbagliata.pdf")
+    right = tmp_path / "fattura-leggibile.pdf"
+    right.write_bytes(minimal_pdf("leggibile"))
+    page.locator("section.ot24-clarification input[type=file]").first.set_input_files(str(right))
+    page.locator("section.ot24-clarification").get_by_role("button", name="Carica").first.click()
+    expect(page.locator("section.ot24-clarification")).to_contain_text("fattura-leggibile.pdf")
+    shot(f"02-answer-{width}")
+    page.get_by_label("Risposta").fill("Allegata la fattura leggibile.")
+    page.get_by_role("button", name="Invia i chiarimenti").click()
+    expect(page.get_by_text("Chiarimenti inviati.")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
