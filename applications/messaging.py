@@ -1,17 +1,30 @@
 """One messenger for what happens to an application (after Hypha's activity/messaging.py): one call records
-the event on the application's timeline and, unless it is an internal note, e-mails the company's people
-(selectors.application_recipients; queued with the change, sent after the commit: notifications.services)."""
+the event on the application's timeline and, unless it is an internal note, e-mails the people concerned
+(queued with the change, sent after the commit: notifications.services):
+- the company's people (members, legal representative) and the consultants with a current mandate;
+- the assigned reviewer when the company answers a clarification request (and when a request expires).
+Each e-mail is in its recipient's language, in plain text and HTML, with a link to the page to act on
+(and the decision e-mail with the link to the letter)."""
 from __future__ import annotations
 
-from notifications.services import email_enqueue
+from django.urls import reverse
+
+from notifications.services import absolute_url, email_users
 
 from .models import Application, Event
+
+APPLICANTS, REVIEWER = "applicant", "reviewer"
+# Who hears about each action (default: the applicants).
+AUDIENCES = {
+    "answer_clarification": (REVIEWER,),
+    "expire_clarification": (APPLICANTS, REVIEWER),
+}
 
 
 def messenger(application: Application, action: str, *, actor=None, message: str = "", internal: bool = False,
               from_status: str | None = None, to_status: str | None = None, label: str = "") -> Event:
     """Record `action` (from_status/to_status default to the application's current status) and notify.
-    label: what the e-mail says happened (the workflow's transition label)."""
+    label: what the e-mail says happened when the action has no words of its own (review.timeline)."""
     event = Event.objects.create(
         application=application, actor=actor, action=action, message=message, internal=internal,
         from_status=application.status if from_status is None else from_status,
@@ -22,13 +35,33 @@ def messenger(application: Application, action: str, *, actor=None, message: str
     return event
 
 
+def applicant_users(application: Application) -> list:
+    """The company's people and the consultants whose mandate is current today."""
+    from organisations.models import Mandate
+
+    company = application.site.company
+    users = [m.user for m in company.memberships.select_related("user")]
+    if company.legal_representative_id:
+        users.append(company.legal_representative)
+    users += [m.consultant for m in Mandate.objects.current().filter(company=company).select_related("consultant")]
+    return users
+
+
 def _email(event: Event, label: str) -> None:
-    from .selectors import application_recipients
+    from review.timeline import EVENT_LABELS
 
     application = event.application
-    email_enqueue(
-        recipients=application_recipients(application),
-        subject=f"OT24 {application.campaign.filing_year} – {application.unita_produttiva or application.site.name}: {label}",
-        body=(f"{label}.\nDomanda: {application.receipt_number or application.pk}\n"
-              f"Stato: {application.get_status_display()}\n" + (f"\n{event.message}\n" if event.message else "")),
-    )
+    base = {"application": application, "event": event, "label": EVENT_LABELS.get(event.action, label),
+            "site_name": application.unita_produttiva or application.site.name,
+            "decision_url": absolute_url(reverse("decision_pdf", args=[application.pk]))
+            if event.action in ("approve", "reject") else ""}
+    for audience in AUDIENCES.get(event.action, (APPLICANTS,)):
+        if audience == REVIEWER:
+            users = [application.reviewer] if application.reviewer_id else []
+            url = absolute_url(reverse("review_detail", args=[application.pk]))
+        else:
+            users = applicant_users(application)
+            url = absolute_url(reverse("application_step", args=[application.pk, "review"]))
+            if event.action == "request_clarification":
+                url += "#clar-title"
+        email_users(users, "application_event", {**base, "audience": audience, "url": url})

@@ -58,7 +58,7 @@ class CompanyUser(Portal):
 
     @task(2)
     def dashboard(self):
-        self.page("/", "dashboard")
+        self.page("/domande/", "dashboard")
 
     @task(2)
     def scheda(self):
@@ -98,7 +98,7 @@ class ConsultantUser(Portal):
 
     @task(3)
     def dashboard(self):
-        self.page("/", "dashboard")
+        self.page("/domande/", "dashboard")
 
     @task(1)
     def search(self):

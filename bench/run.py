@@ -110,11 +110,11 @@ def query_counts() -> list[dict]:
         counts = {}
         client = Client()
         client.force_login(draft.rep)
-        counts["dashboard (company)"] = count_queries(client, "/")
+        counts["dashboard (company)"] = count_queries(client, "/domande/")
         for step in STEPS:
             counts[f"wizard {step}"] = count_queries(client, reverse("application_step", args=[app.pk, step]))
         client.force_login(consultant(draft.company))
-        counts["dashboard (consultant)"] = count_queries(client, "/")
+        counts["dashboard (consultant)"] = count_queries(client, "/domande/")
         mark_submitted(app)
         client.force_login(UserFactory(role="reviewer"))
         counts["reviewer queue"] = count_queries(client, reverse("review_queue"))
@@ -461,7 +461,7 @@ SCALE_PAGES = {
     "reviewer queue: province + points sort": ("reviewer", "/istruttoria/?province=RM&sort=-points"),
     "reviewer queue: unassigned, overdue": ("reviewer", "/istruttoria/?reviewer=none&due=overdue"),
     "reviewer queue: page 40": ("reviewer", "/istruttoria/?page=40"),
-    "consultant dashboard": ("consultant", "/"),
+    "consultant dashboard": ("consultant", "/domande/"),
     "consultant dashboard: search": ("consultant", "/?q=Azienda&status=draft"),
 }
 

@@ -31,6 +31,36 @@ def email_enqueue(*, recipients, subject: str, body: str, html_body: str = "") -
     return email
 
 
+def absolute_url(path: str) -> str:
+    """A link for an e-mail: the portal's address (settings.OT24_SITE_URL) and the path."""
+    return settings.OT24_SITE_URL.rstrip("/") + path
+
+
+def email_users(users, template: str, context: dict) -> list[OutgoingEmail]:
+    """One e-mail per language to these users, each rendered in the users' language (User.language):
+    notifications/<template>_subject.txt, <template>.txt and <template>.html. Inactive users and users
+    without an address are left out; a user listed twice gets one copy."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    by_language: dict[str, set[str]] = {}
+    for user in users:
+        if user is not None and user.is_active and user.email:
+            language = user.language if user.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+            by_language.setdefault(language, set()).add(user.email)
+    sent = []
+    for language, addresses in sorted(by_language.items()):
+        with translation.override(language):
+            ctx = {**context, "language": language}
+            subject = render_to_string(f"notifications/{template}_subject.txt", ctx)
+            body = render_to_string(f"notifications/{template}.txt", ctx)
+            html = render_to_string(f"notifications/{template}.html", ctx)
+        email = email_enqueue(recipients=sorted(addresses), subject=subject, body=body, html_body=html)
+        if email is not None:
+            sent.append(email)
+    return sent
+
+
 def email_send(pk: int) -> bool:
     """Try to send one queued e-mail. Never raises: a failure is logged and counted for the retry."""
     email = OutgoingEmail.objects.filter(pk=pk, sent_at__isnull=True).first()

@@ -5,6 +5,7 @@ from django.urls import include, path
 # Log-in and log-out keep their Italian paths and the names the portal uses ("login", "logout"); the same
 # views are also allauth's "account_login" / "account_logout" at /account/login/ and /account/logout/.
 urlpatterns = [
+    path("", include("pages.urls")),
     path("", include("applications.urls")),
     path("", include("organisations.urls")),
     path("", include("evidence.urls")),

@@ -62,6 +62,53 @@ class VerdictForm(ReviewActionForm):
                 "reason": self.text("reason")}
 
 
+def _field(data, name: str, limit: int) -> str:
+    return (data.get(name) or "").replace("\x00", "")[:limit]
+
+
+class VerdictsForm(ReviewActionForm):
+    """Every verdict of the review screen, files and interventions, in one submit: fields outcome-<key> and
+    reason-<key>, key "i<intervention id>" or "f<file id>". An item left without an outcome, or as its
+    latest verdict already says, records nothing; the others are saved together or not at all
+    (services.verdicts_record)."""
+
+    service = services.verdicts_record
+    success = gettext_lazy("Giudizi registrati.")
+
+    @staticmethod
+    def targets(application) -> list[dict]:
+        """The application's judgeable items: its interventions and their files, with the latest verdicts."""
+        from applications.selectors import application_selections
+
+        from .selectors import latest_verdicts
+
+        by_intervention, by_file = latest_verdicts(application)
+        selections = {s.intervention_id: s.intervention for s in application_selections(application)}
+        targets = [{"key": f"i{pk}", "intervention": intervention, "evidence_file": None,
+                    "latest": by_intervention.get(pk)} for pk, intervention in selections.items()]
+        for f in application.evidence_files.select_related("evidence_item"):
+            if f.evidence_item.intervention_id in selections:
+                targets.append({"key": f"f{f.pk}", "intervention": selections[f.evidence_item.intervention_id],
+                                "evidence_file": f, "latest": by_file.get(f.pk)})
+        return targets
+
+    def arguments(self) -> dict:
+        items = []
+        for target in self.targets(self.application):
+            key = target["key"]
+            outcome = _field(self.data, f"outcome-{key}", 20)
+            reason = _field(self.data, f"reason-{key}", 2000)
+            latest = target["latest"]
+            if not outcome and not reason.strip():
+                continue
+            if latest is not None and outcome == latest.outcome and reason.strip() == latest.reason:
+                continue  # unchanged
+            items.append({**target, "outcome": outcome, "reason": reason})
+        if not items:
+            raise ValidationError(_("Nessun giudizio nuovo o modificato da registrare."))
+        return {"items": items}
+
+
 class ClarifyForm(ReviewActionForm):
     service = services.clarification_request
     success = gettext_lazy("Richiesta di chiarimenti inviata.")
@@ -107,5 +154,5 @@ class DecideForm(ReviewActionForm):
 
 
 ACTIONS: dict[str, type[ReviewActionForm]] = {
-    "verdict": VerdictForm, "clarify": ClarifyForm, "note": NoteForm, "decide": DecideForm,
+    "verdict": VerdictForm, "verdicts": VerdictsForm, "clarify": ClarifyForm, "note": NoteForm, "decide": DecideForm,
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from applications.models import Application
@@ -45,7 +45,9 @@ def review_queue_filtered(user, params) -> tuple[QuerySet[Application], dict[str
         qs = qs.filter(declared_total__lte=int(f["points_max"]))
     if f["campaign"].isdigit():
         qs = qs.filter(campaign__filing_year=int(f["campaign"]))
-    if f["status"] in S.values:
+    if f["status"] == "open":
+        qs = qs.filter(status__in=OPEN_STATES)
+    elif f["status"] in S.values:
         qs = qs.filter(status=f["status"])
     if f["province"]:
         # Stored upper-case (validated): an exact match on the application's copy of its site's province
@@ -57,6 +59,8 @@ def review_queue_filtered(user, params) -> tuple[QuerySet[Application], dict[str
         qs = qs.filter(reviewer=user)
     elif f["reviewer"] == "none":
         qs = qs.filter(reviewer__isnull=True)
+    elif f["reviewer"] == "me_or_none":
+        qs = qs.filter(Q(reviewer=user) | Q(reviewer__isnull=True))
     now = timezone.now()
     deadline = dt.timedelta(days=Application.DECISION_DAYS)
     if f["due"] == "overdue":
@@ -67,6 +71,33 @@ def review_queue_filtered(user, params) -> tuple[QuerySet[Application], dict[str
     sort = SORTS.get(f["sort"], "submitted_at")
     qs = qs.order_by(sort, "-pk" if sort.startswith("-") else "pk")  # one direction: the index is read in order
     return qs, f
+
+
+FILTER_KEYS = ("campaign", "status", "province", "sector", "reviewer", "due", "sort", "points_min", "points_max")
+
+
+def queue_defaults(user) -> dict[str, str]:
+    """The queue opens on the work to do: open applications, for reviewers the ones that are theirs or
+    nobody's (administrators, who take none, see every open one)."""
+    return {"status": "open", "reviewer": "me_or_none" if user.is_reviewer else ""}
+
+
+def reviewer_workload(today: dt.date | None = None) -> list[dict]:
+    """For supervisors: each active reviewer's open applications, and how many of them are due within
+    NEAR_DUE_DAYS or overdue; the unassigned ones last (reviewer None)."""
+    from accounts.models import User
+
+    today = today or timezone.localdate()
+    near = timezone.now() - dt.timedelta(days=Application.DECISION_DAYS - NEAR_DUE_DAYS)
+    counts = {row["reviewer"]: row for row in Application.objects.filter(status__in=OPEN_STATES).order_by()
+              .values("reviewer").annotate(open=Count("pk"), urgent=Count("pk", filter=Q(submitted_at__lt=near)))}
+    rows = []
+    for reviewer in User.objects.filter(role__in=[User.Role.REVIEWER, User.Role.SUPERVISOR], is_active=True).order_by("last_name", "first_name", "pk"):
+        c = counts.get(reviewer.pk, {})
+        rows.append({"reviewer": reviewer, "open": c.get("open", 0), "urgent": c.get("urgent", 0)})
+    c = counts.get(None, {})
+    rows.append({"reviewer": None, "open": c.get("open", 0), "urgent": c.get("urgent", 0)})
+    return rows
 
 
 def latest_verdicts(application: Application) -> tuple[dict[int, Verdict], dict[int, Verdict]]:

@@ -72,7 +72,7 @@ def verdict_record(*, user, application: Application, intervention: Intervention
     if application.status not in workflow.REVIEWABLE_STATES:
         raise ValidationError(f"Non si possono dare giudizi quando la domanda è «{application.get_status_display()}».")
     if outcome not in Verdict.Outcome.values:
-        raise ValidationError("Esito non valido.")
+        raise ValidationError("Scegliere l'esito.")
     if outcome != Verdict.Outcome.SUITABLE and not reason.strip():
         raise ValidationError("Indicare la motivazione del giudizio.")
     if not application.selections.filter(intervention=intervention).exists():
@@ -82,6 +82,33 @@ def verdict_record(*, user, application: Application, intervention: Intervention
         raise ValidationError("Il file non appartiene a questo intervento.")
     return Verdict.objects.create(application=application, intervention=intervention, evidence_file=evidence_file,
                                   outcome=outcome, reason=reason.strip(), reviewer=user)
+
+
+class VerdictErrors(ValidationError):
+    """Some items of a verdict form were refused: `by_key` maps each item's key to its message."""
+
+    def __init__(self, by_key: dict[str, str]):
+        super().__init__(list(by_key.values()))
+        self.by_key = by_key
+
+
+@transaction.atomic
+def verdicts_record(*, user, application: Application, items: list[dict]) -> list[Verdict]:
+    """Every verdict of one form in one save: each item (key, intervention, evidence_file, outcome, reason)
+    through verdict_record; if any is refused, none is kept (VerdictErrors says which, by key)."""
+    errors: dict[str, str] = {}
+    recorded = []
+    for item in items:
+        try:
+            with transaction.atomic():
+                recorded.append(verdict_record(user=user, application=application, intervention=item["intervention"],
+                                               evidence_file=item.get("evidence_file"), outcome=item["outcome"],
+                                               reason=item.get("reason", "")))
+        except ValidationError as exc:
+            errors[item["key"]] = " ".join(exc.messages)
+    if errors:
+        raise VerdictErrors(errors)  # leaves the outer atomic block: every verdict above is rolled back
+    return recorded
 
 
 @transaction.atomic
@@ -125,6 +152,24 @@ def clarification_add_file(*, user, application: Application, evidence_item, upl
         raise ValidationError("Il documento non riguarda gli interventi indicati nella richiesta di chiarimenti.")
     return store_evidence(user=user, application=application, evidence_item=evidence_item,
                           uploaded_file=uploaded_file, clarification=clarification)
+
+
+@transaction.atomic
+def clarification_remove_file(*, user, application: Application, evidence_file: EvidenceFile) -> None:
+    """A wrong upload taken back before answering: only a file added in answer to the open request."""
+    from evidence.services import delete_evidence_file
+
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    clarification = open_clarification(application)
+    if application.status != S.CLARIFICATION_REQUESTED or clarification is None:
+        raise PermissionDenied("Non ci sono richieste di chiarimento aperte per questa domanda.")
+    if not workflow.allowed(user, application, "answer_clarification"):
+        raise PermissionDenied("Operazione non consentita per questo utente.")
+    if evidence_file.application_id != application.pk or evidence_file.clarification_id != clarification.pk:
+        raise ValidationError("Si possono rimuovere solo i file caricati in risposta a questa richiesta.")
+    if evidence_file.verdicts.exists():
+        raise ValidationError("Il file è già stato esaminato dal revisore e non può essere rimosso.")
+    delete_evidence_file(evidence_file)
 
 
 @transaction.atomic

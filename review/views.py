@@ -4,12 +4,14 @@ clarification request, the decision letter."""
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, QueryDict
+from django.urls import reverse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +24,8 @@ from applications.pagination import BoundedPaginator
 from applications.selectors import (application_facts, application_pats, application_score, application_selections,
                                    applications_for)
 from applications.views.common import altered_response, get_application, perform, step_url
-from applications.workflow import OPEN_STATES
+from applications import workflow
+from applications.workflow import OPEN_STATES, REVIEWABLE_STATES
 from evidence import storage, uploads
 from evidence.selectors import evidence_checklist
 from evidence.views import evidence_response
@@ -34,8 +37,9 @@ from . import services
 from .forms import ACTIONS
 from .models import Verdict
 from .rules import can_take_application
-from .selectors import (NEAR_DUE_DAYS, QUEUE_STATES, latest_verdicts, open_clarification, pat_conflicts,
-                        review_queue_filtered, validated_score)
+from .timeline import event_label
+from .selectors import (FILTER_KEYS, NEAR_DUE_DAYS, QUEUE_STATES, latest_verdicts, open_clarification, pat_conflicts,
+                        queue_defaults, review_queue_filtered, reviewer_workload, validated_score)
 from .verification import verify_bytes
 
 S = Application.Status
@@ -49,7 +53,10 @@ def _require_reviewer(user):
 @login_required
 def review_queue(request):
     _require_reviewer(request.user)
-    qs, filters = review_queue_filtered(request.user, request.GET)
+    params = request.GET
+    if not any(key in params for key in FILTER_KEYS):
+        params = queue_defaults(request.user)  # no filter chosen yet: the work to do
+    qs, filters = review_queue_filtered(request.user, params)
     page = BoundedPaginator(qs, settings.OT24_PAGINATE_BY).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = []
@@ -57,10 +64,13 @@ def review_queue(request):
         days = a.days_to_decision(today)
         rows.append({"application": a, "days": days, "can_take": can_take_application(request.user, a),
                      "urgent": a.status in OPEN_STATES and days is not None and days <= NEAR_DUE_DAYS})
+    can_assign = request.user.has_perm("applications.assign_reviews")
+    workload = reviewer_workload(today) if can_assign else []
     return render(request, "review/review_queue.html", {
         "page": page, "rows": rows, "filters": filters, "statuses": [(s, S(s).label) for s in QUEUE_STATES],
-        "sectors": SECTOR_CHOICES, "can_assign": request.user.has_perm("applications.assign_reviews"),
-        "reviewers": User.objects.filter(role__in=[User.Role.REVIEWER, User.Role.SUPERVISOR], is_active=True).order_by("last_name"),
+        "sectors": SECTOR_CHOICES, "can_assign": can_assign, "workload": workload,
+        "reviewers": [w for w in workload if w["reviewer"] is not None],
+        "is_reviewer": request.user.is_reviewer,
     })
 
 
@@ -87,7 +97,7 @@ def review_assign(request):
     ids = [int(i) for i in request.POST.getlist("applications") if i.isdigit()][:500]
     if reviewer is None or not ids:
         messages.error(request, _("Scegliere almeno una domanda e un revisore."))
-        return redirect("review_queue")
+        return _back_to_queue(request)
     try:
         count = services.review_assign(user=request.user, reviewer=reviewer,
                                        applications=list(applications_for(request.user).filter(pk__in=ids)))
@@ -95,7 +105,15 @@ def review_assign(request):
         messages.error(request, exc.messages[0] if hasattr(exc, "messages") else str(exc))
     else:
         messages.success(request, _("%(n)s domande assegnate a %(who)s.") % {"n": count, "who": reviewer})
-    return redirect("review_queue")
+    return _back_to_queue(request)
+
+
+def _back_to_queue(request):
+    """The queue as the supervisor was filtering it (the form's "filters": its query string, re-encoded
+    from the known filter keys only)."""
+    params = QueryDict(request.POST.get("filters", "")[:1000])
+    kept = {key: params[key][:40] for key in (*FILTER_KEYS, "page") if key in params}
+    return redirect(reverse("review_queue") + ("?" + urlencode(kept) if kept else ""))
 
 
 def _reviewable(request, pk):
@@ -105,9 +123,10 @@ def _reviewable(request, pk):
 
 @login_required
 def review_detail(request, pk: int):
-    """The review screen: every selected intervention with its evidence items and files (preview, hash
-    check), verdicts per file and per intervention, the validated score, clarification and decision.
-    A POST runs one action (forms.ACTIONS): a verdict, a clarification request, a note, the decision."""
+    """The review screen: every selected intervention with what was declared for it (sub-options) and its
+    evidence files (preview beside the verdicts, hash check), one form for every verdict, the validated
+    score, clarification and decision. Only the forms the application's state allows are shown. A POST
+    runs one action (forms.ACTIONS); a refused verdict form is shown again with each error by its item."""
     application = _reviewable(request, pk)
     if request.method == "POST":
         form_class = ACTIONS.get(request.POST.get("action", ""))
@@ -116,31 +135,74 @@ def review_detail(request, pk: int):
                 raise ValidationError(_("Azione sconosciuta."))
             form_class(request.POST, application=application).perform(request.user)
             messages.success(request, form_class.success)
+        except services.VerdictErrors as exc:
+            messages.error(request, _("Nessun giudizio salvato: correggere gli errori indicati."))
+            return _detail_page(request, application, posted=request.POST, errors=exc.by_key, status=422)
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
         return redirect("review_detail", pk=application.pk)
+    return _detail_page(request, application)
 
+
+def _declared_lines(application, selections) -> dict[int, dict]:
+    """Per intervention id: the sub-options and declaration as declared (the frozen snapshot after
+    submission, the live selection before)."""
+    frozen = {line["code"]: line for line in (application.snapshot or {}).get("lines", [])} if not application.is_draft else {}
+    declared = {}
+    for s in selections:
+        line = frozen.get(s.intervention.code)
+        numbers = line["suboptions"] if line is not None else sorted(s.suboptions)
+        confirmed = line["declaration_confirmed"] if line is not None else s.declaration_confirmed
+        labels = {o.number: o.label for o in s.intervention.suboptions.all()}
+        declared[s.intervention_id] = {"suboptions": [(n, labels.get(n, "")) for n in numbers],
+                                       "declaration_confirmed": confirmed,
+                                       "declarations": [d.label for d in s.intervention.declarations.all()]}
+    return declared
+
+
+def _target(key: str, latest, posted, errors) -> dict:
+    if posted is not None:
+        outcome, reason = posted.get(f"outcome-{key}", ""), posted.get(f"reason-{key}", "")
+    else:
+        outcome, reason = (latest.outcome, latest.reason) if latest is not None else ("", "")
+    return {"key": key, "outcome": outcome, "reason": reason, "error": (errors or {}).get(key), "latest": latest}
+
+
+def _detail_page(request, application, *, posted=None, errors=None, status=200):
     by_intervention, by_file = latest_verdicts(application)
+    selections = application_selections(application)
+    declared = _declared_lines(application, selections)
     rows = []
-    for row in evidence_checklist(application, application_selections(application)):
+    for row in evidence_checklist(application, selections):
         items = []
         for item, files in row.items:
             items.append((item, [{"file": f, "intact": storage.matches_hash_remembered(f.storage_name, f.sha256),
-                                  "verdict": by_file.get(f.pk)} for f in files]))
-        rows.append({"intervention": row.intervention, "items": items, "verdict": by_intervention.get(row.intervention.pk)})
-    events = application.events.select_related("actor")
+                                  "verdict": by_file.get(f.pk),
+                                  "target": _target(f"f{f.pk}", by_file.get(f.pk), posted, errors)} for f in files]))
+        pk = row.intervention.pk
+        rows.append({"intervention": row.intervention, "items": items, "verdict": by_intervention.get(pk),
+                     "declared": declared.get(pk), "target": _target(f"i{pk}", by_intervention.get(pk), posted, errors)})
+    events = list(application.events.select_related("actor"))
+    for e in events:
+        e.label = event_label(e)
     sector, workers = application_facts(application)
+    is_mine = application.reviewer_id == request.user.pk
+    pending = open_clarification(application)
     return render(request, "review/review_detail.html", {
         "declared_sector": dict(SECTOR_CHOICES).get(sector, sector), "declared_workers": workers,
         "benefits": [(pat, benefit(pat.lavoratori_anno, pat.premium)) for pat in application_pats(application)],
         "pat_conflicts": pat_conflicts(application),
         "application": application, "rows": rows, "validated": validated_score(application),
         "declared": application_score(application),
-        "outcomes": Verdict.Outcome.choices, "is_mine": application.reviewer_id == request.user.pk,
+        "outcomes": Verdict.Outcome.choices, "is_mine": is_mine,
         "can_take": can_take_application(request.user, application),
-        "open_clarification": open_clarification(application), "clarifications": application.clarifications.all(),
+        "can_judge": is_mine and application.status in REVIEWABLE_STATES,
+        "can_clarify": is_mine and pending is None and workflow.allowed(request.user, application, "request_clarification"),
+        "can_decide": is_mine and workflow.allowed(request.user, application, "approve"),
+        "is_decided": application.status in (S.APPROVED, S.REJECTED),
+        "open_clarification": pending, "clarifications": application.clarifications.all(),
         "timeline": events, "default_deadline": timezone.localdate() + dt.timedelta(days=settings.OT24_CLARIFICATION_DAYS),
-    })
+    }, status=status)
 
 
 @login_required
@@ -194,6 +256,17 @@ def clarification_upload(request, pk: int):
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
     return redirect(step_url(application, "review"))
+
+
+@login_required
+@require_POST
+def clarification_file_remove(request, pk: int, file_pk: int):
+    application = get_application(request, pk)
+    evidence_file = get_object_or_404(application.evidence_files, pk=file_pk)
+    perform(request, lambda: services.clarification_remove_file(user=request.user, application=application,
+                                                                evidence_file=evidence_file),
+            success=_("File rimosso."))
+    return redirect(step_url(application, "review") + "#clar-title")
 
 
 @login_required

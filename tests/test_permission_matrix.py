@@ -73,12 +73,20 @@ def expected(name, kind, state):
         return 302  # every portal page sends INAIL staff without a second factor to the set-up page
     if name == "invitation_accept" and kind == "anonymous":  # says: log in or sign up with the invited address
         return 200
+    if name in PUBLIC_PAGES:
+        return 200
+    if name == "home":  # visitors read it; logged-in users are sent to their own start page
+        return 200 if kind == "anonymous" else 302
     if kind == "anonymous":
         return 302  # to the log-in page
+    if name == "admin_landing":
+        return 200 if kind == "admin" else 404
+    if name == "dashboard_add_site":  # to the site form of one of the user's companies (admins: any, then refused there)
+        return 302 if kind in WORKS_FOR or kind == "admin" else 404
     can_view = kind in WORKS_FOR or kind == "admin" or (kind in REVIEWERS and state == "submitted")
     can_edit = kind in WORKS_FOR and state == "draft"
     if name == "dashboard":
-        return 302 if kind in REVIEWERS else 200  # reviewers land on their queue
+        return 302 if kind in REVIEWERS or kind == "admin" else 200  # reviewers: their queue; admins: their landing
     if name == "review_queue":  # administrators may look at it; taking needs the reviewer role
         return 200 if kind in REVIEWERS or kind == "admin" else 404
     if name in ("review_detail", "evidence_preview"):  # reviewers (admins read-only), never on drafts
@@ -148,12 +156,13 @@ ORGANISATION_NAMES = ["company_register", "company_join", "company_detail", "com
 STRESS_NAMES = ["stress_list", "stress_create", "stress_detail", "stress_edit", "stress_delete", "stress_figures",
                 "stress_compilation_add", "stress_checklist", "stress_compilation_delete", "stress_plan",
                 "stress_measure_delete", "stress_pdf", "stress_attach"]
-EXPECTED_NAMES = {"dashboard", "dashboard_csv", "application_start", "application_detail", "application_step",
+PUBLIC_PAGES = {"help", "contacts", "privacy", "accessibility", "legal"}  # pages/: open to everybody
+EXPECTED_NAMES = {"home", "admin_landing", *PUBLIC_PAGES, "dashboard", "dashboard_add_site", "dashboard_csv", "application_start", "application_detail", "application_step",
                   "application_pdf", "section_preview", "evidence_download", "evidence_remove", "site_create", "site_edit",
                   "application_withdraw", "review_queue", "review_take", "review_assign", "review_detail",
-                  "evidence_preview", "decision_pdf", "clarification_upload", "clarification_answer",
-                  "verify_document", "qualified_prepare", "qualified_upload", *ACCOUNT_NAMES, *INDICATOR_NAMES,
-                  *ORGANISATION_NAMES, *STRESS_NAMES}
+                  "evidence_preview", "decision_pdf", "clarification_upload", "clarification_answer", "clarification_file_remove",
+                  "verify_document", "qualified_prepare", "qualified_upload", *ACCOUNT_NAMES,
+                  *INDICATOR_NAMES, *ORGANISATION_NAMES, *STRESS_NAMES}
 
 
 def test_every_url_is_in_the_matrix():
@@ -296,6 +305,8 @@ def request_for(client, name, site, app, evidence):
         "indicators_export": ("get", reverse("indicators_export", args=[site.pk])),
         "indicators_pdf": ("get", reverse("indicators_pdf", args=[site.pk])),
         "indicators_attach": ("post", reverse("indicators_attach", args=[site.pk])),
+        **{page: ("get", reverse(page)) for page in ("home", "admin_landing", *PUBLIC_PAGES)},
+        "dashboard_add_site": ("get", reverse("dashboard_add_site") + f"?company={site.company.pk}"),
     }
     urls.update({name: ("get", reverse(name)) for name in ACCOUNT_NAMES
                  - {"account_confirm_email", "account_reset_password_from_key", "staff_invitation_accept"}})
@@ -339,7 +350,8 @@ def request_for(client, name, site, app, evidence):
 CASES = ["dashboard", "review_queue", "dashboard_csv", "application_start", "application_detail", "application_step:scheda",
          "application_step:review", "application_pdf", "section_preview", "evidence_download", "site_create", "site_edit",
          "review_detail", "evidence_preview", "decision_pdf", "verify_document", *sorted(INDICATOR_NAMES),
-         *ORGANISATION_NAMES, *STRESS_NAMES]
+         *ORGANISATION_NAMES, *STRESS_NAMES,
+         "home", "admin_landing", "dashboard_add_site", *sorted(PUBLIC_PAGES)]
 
 
 @pytest.mark.parametrize("state", ["draft", "submitted"])

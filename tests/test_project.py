@@ -6,6 +6,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,7 +55,7 @@ def test_login_page_is_served_in_italian(client):
 
 @pytest.mark.django_db
 def test_anonymous_is_sent_to_login(client):
-    response = client.get("/")
+    response = client.get(reverse("dashboard"))
     assert response.status_code == 302 and response["Location"].startswith("/accesso/")
 
 

@@ -50,13 +50,13 @@ def test_active_session_expiry_is_pushed_forward_at_most_every_refresh_interval(
     user = django_user_model.objects.create_user(email="attivo@example.com", password="giusta-Pass-123")
     client.force_login(user)
     settings.SESSION_REFRESH_SECONDS = 0
-    client.get("/")
+    client.get("/domande/")
     first = _expiry(client)
-    client.get("/")
+    client.get("/domande/")
     second = _expiry(client)
     assert second > first
     settings.SESSION_REFRESH_SECONDS = 3600
-    client.get("/")
+    client.get("/domande/")
     assert _expiry(client) == second
 
 
@@ -68,5 +68,5 @@ def test_idle_session_ends(client, django_user_model):
     client.force_login(user)
     Session.objects.filter(session_key=client.session.session_key).update(
         expire_date=timezone.now() - timezone.timedelta(seconds=1))
-    response = client.get("/")
+    response = client.get("/domande/")
     assert response.status_code == 302 and "/accesso/" in response["Location"]

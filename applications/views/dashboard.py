@@ -1,5 +1,5 @@
 """Dashboards: one page for companies and consultants (filtered to what the user works for), the
-consultants' CSV export, and the reviewers' list of submitted applications."""
+consultants' CSV export, the one "add a site" control, and the reviewers' list of submitted applications."""
 from __future__ import annotations
 
 import csv
@@ -7,12 +7,14 @@ import csv
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from organisations.models import Site
 from organisations.selectors import companies_for, consultant_panel
 
+from ..dashboard import SORTS, open_clarifications
 from ..models import Application, Campaign
 from ..selectors import dashboard_rows, dashboard_rows_for, dashboard_sites
 
@@ -21,49 +23,93 @@ def current_campaign():
     return Campaign.objects.filter(is_open=True).select_related("edition").order_by("-filing_year").first()
 
 
+def _filters(request) -> dict[str, str]:
+    sort = request.GET.get("sort", "")
+    return {"query": request.GET.get("q", "").strip()[:100], "status": request.GET.get("status", "")[:30],
+            "company": request.GET.get("company", "")[:12], "sort": sort if sort.lstrip("-") in SORTS else ""}
+
+
 @login_required
 def dashboard(request):
     campaign = current_campaign()
     if request.user.is_reviewer:
         return redirect("review_queue")
-    query = request.GET.get("q", "").strip()[:100]
-    status = request.GET.get("status", "")
-    sites = dashboard_sites(request.user, campaign, query=query, status=status) if campaign else Site.objects.none()
+    if request.user.is_superuser or request.user.role == request.user.Role.ADMIN:
+        return redirect("admin_landing")  # administrators act on no company's application
+    f = _filters(request)
+    sites = dashboard_sites(request.user, campaign, query=f["query"], status=f["status"], company=f["company"],
+                            sort=f["sort"]) if campaign else Site.objects.none()
     page = Paginator(sites, settings.OT24_PAGINATE_BY).get_page(request.GET.get("page"))
     page.object_list = dashboard_rows_for(list(page.object_list), campaign) if campaign else []
+    deadlines = open_clarifications([row.application for row in page.object_list])
+    for row in page.object_list:
+        row.clarification_deadline = deadlines.get(getattr(row.application, "pk", None))
+    companies = list(companies_for(request.user).order_by("ragione_sociale")[:500])
     return render(
         request,
         "applications/dashboard.html",
         {
             "campaign": campaign,
             "page": page,
-            "query": query,
-            "status": status,
+            **f,
             "statuses": Application.Status.choices,
             "is_consultant": request.user.is_consultant,
-            "companies": companies_for(request.user).order_by("ragione_sociale")[:50],
+            "companies": companies,
+            "sort_columns": _sort_links(f["sort"]),
             "panel": consultant_panel(request.user) if request.user.is_consultant else None,
         },
     )
 
 
+def _sort_links(current: str) -> dict[str, dict]:
+    """Per sortable column: the sort value its header link asks for and the aria-sort it shows now."""
+    links = {}
+    for key in SORTS:
+        if current == key:
+            links[key] = {"next": f"-{key}", "aria": "ascending"}
+        elif current == f"-{key}":
+            links[key] = {"next": key, "aria": "descending"}
+        else:
+            links[key] = {"next": key, "aria": "none"}
+    return links
+
+
+@login_required
+def dashboard_add_site(request):
+    """The dashboard's one "add a site" control: the client chosen in its list (one of the user's)."""
+    company = companies_for(request.user).filter(pk=request.GET.get("company", "") or 0).first() \
+        if request.GET.get("company", "").isdigit() else None
+    if company is None:
+        raise Http404
+    return redirect("site_create", company_pk=company.pk)
+
+
 @login_required
 def dashboard_csv(request):
     campaign = current_campaign()
-    rows = dashboard_rows(request.user, campaign, query=request.GET.get("q", "").strip()[:100],
-                          status=request.GET.get("status", "")) if campaign else []
+    f = _filters(request)
+    rows = dashboard_rows(request.user, campaign, query=f["query"], status=f["status"], company=f["company"],
+                          sort=f["sort"]) if campaign else []
+    deadlines = open_clarifications([row.application for row in rows])
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="domande-ot24.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 with a BOM
     writer = csv.writer(response, delimiter=";")
-    writer.writerow(["Azienda", "Codice fiscale", "Unità produttiva", "Città", "Stato", "Punteggio", "Interventi senza documentazione", "Giorni alla scadenza"])
+    writer.writerow([_("Azienda"), _("Codice fiscale"), _("Unità produttiva"), _("Città"), _("Stato"), _("Ricevuta"),
+                     _("Punteggio"), _("Interventi senza documentazione"), _("Giorni alla scadenza"),
+                     _("Termine per i chiarimenti")])
     for row in rows:
+        application = row.application
+        submitted = application is not None and not application.is_draft
+        deadline = deadlines.get(getattr(application, "pk", None))
         writer.writerow([
             _safe(row.site.company.ragione_sociale), row.site.company.codice_fiscale, _safe(row.site.name), _safe(row.site.city),
-            row.application.get_status_display() if row.application else "Non avviata",
+            application.get_status_display() if application else _("Non avviata"),
+            (application.receipt_number or "") if application else "",
             "" if row.total is None else row.total,
             "" if row.missing_evidence is None else row.missing_evidence,
-            row.days_left,
+            "" if submitted else row.days_left,  # the filing deadline no longer concerns a submitted application
+            deadline.strftime("%d/%m/%Y") if deadline else "",
         ])
     return response
 

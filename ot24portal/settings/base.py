@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "evidence",
     "review",
     "notifications",
+    "pages",
     "indicators",
     "stress",
 ]
@@ -273,6 +274,8 @@ OT24_CHECK_CPU_SECONDS = env.float("OT24_CHECK_CPU_SECONDS", default=1.0)
 OT24_CHECK_MEMORY_BYTES = env.int("OT24_CHECK_MEMORY_BYTES", default=48 * 1024 * 1024)  # goal: < 64 MB
 OT24_MAX_IMAGE_PIXELS = env.int("OT24_MAX_IMAGE_PIXELS", default=50_000_000)  # a 48 Mpx camera photo passes
 OT24_CLARIFICATION_DAYS = env.int("OT24_CLARIFICATION_DAYS", default=30)
+# The portal's address, for links in e-mails (no trailing slash).
+OT24_SITE_URL = env("OT24_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

@@ -67,7 +67,7 @@ def upload(client, app, item, name="doc.pdf", content=None):
 def test_full_flow_from_dashboard_to_receipt(client, setup):
     campaign, site, pat, rep = setup
     login(client, rep)
-    dashboard = client.get("/")
+    dashboard = client.get(reverse("dashboard"))
     assert site.name in dashboard.content.decode()
 
     app = start(client, site)
@@ -256,7 +256,7 @@ def test_other_tenants_get_404(client, setup):
             assert client.get(url).status_code == 404, url
         assert client.post(reverse("application_start", args=[site.pk])).status_code == 404
         assert client.post(reverse("evidence_remove", args=[app.pk, f.pk])).status_code == 404
-        assert site.company.ragione_sociale not in client.get("/").content.decode()
+        assert site.company.ragione_sociale not in client.get(reverse("dashboard")).content.decode()
         assert site.company.ragione_sociale not in client.get(reverse("dashboard_csv")).content.decode()
         client.logout()
 
@@ -269,9 +269,9 @@ def test_consultant_dashboard_search_and_csv(client, setup):
     Mandate.objects.create(consultant=adviser, company=other.company, start_date=dt.date(2020, 1, 1),
                            status=Mandate.Status.ACTIVE, all_sites=True)
     login(client, adviser)
-    page = client.get("/").content.decode()
+    page = client.get(reverse("dashboard")).content.decode()
     assert site.name in page and other.company.ragione_sociale in page
-    filtered = client.get("/", {"q": site.company.ragione_sociale}).content.decode()
+    filtered = client.get(reverse("dashboard"), {"q": site.company.ragione_sociale}).content.decode()
     assert site.name in filtered and other.name not in filtered
     csv_text = b"".join([client.get(reverse("dashboard_csv")).content]).decode("utf-8-sig")
     lines = csv_text.strip().splitlines()
@@ -279,7 +279,7 @@ def test_consultant_dashboard_search_and_csv(client, setup):
     assert len(lines) == 3
     assert "'=HYPERLINK(1)" in csv_text  # formulas neutralised
     start(client, site)
-    assert "Riprendi" in client.get("/").content.decode()
+    assert "Riprendi" in client.get(reverse("dashboard")).content.decode()
 
 
 def test_dashboard_paginates(client, setup, settings):
@@ -288,9 +288,9 @@ def test_dashboard_paginates(client, setup, settings):
     for _ in range(3):
         SiteFactory(company=site.company)
     login(client, rep)
-    page1 = client.get("/").content.decode()
+    page1 = client.get(reverse("dashboard")).content.decode()
     assert "Pagina 1 di 2" in page1
-    assert client.get("/", {"page": 2}).status_code == 200
+    assert client.get(reverse("dashboard"), {"page": 2}).status_code == 200
 
 
 def test_a_drafts_counted_points_are_kept_current_at_every_save(client, setup):
@@ -349,15 +349,15 @@ def test_the_dashboard_sorts_by_urgency_across_pages_and_scores_only_its_page(cl
     start(client, sites["Beta"])  # 0 points
     Application.objects.filter(pk=start(client, sites["Gamma"]).pk).update(status=Application.Status.SUBMITTED)
     with CaptureQueriesContext(connection) as ctx:
-        first = client.get("/").content.decode()
+        first = client.get(reverse("dashboard")).content.decode()
     reads = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "applications_application"."id"')]
     assert len(reads) == 1 and len(re.search(r'"site_id" IN \(([^)]*)\)', reads[0]).group(1).split(",")) == 2, reads
-    pages = [first] + [client.get("/", {"page": n}).content.decode() for n in (2, 3)]
+    pages = [first] + [client.get(reverse("dashboard"), {"page": n}).content.decode() for n in (2, 3)]
     assert [_site_names_in_order(p, names) for p in pages] == [["Beta", "Alfa"], ["Delta", "Epsilon"], ["Zeta", "Gamma"]]
     assert "Pagina 1 di 3" in first
-    assert _site_names_in_order(client.get("/", {"status": "draft"}).content.decode(), names) == ["Beta", "Alfa"]
-    assert _site_names_in_order(client.get("/", {"status": "none"}).content.decode(), names) == ["Delta", "Epsilon"]
-    assert _site_names_in_order(client.get("/", {"status": "submitted", "q": "a"}).content.decode(), names) == ["Gamma"]
+    assert _site_names_in_order(client.get(reverse("dashboard"), {"status": "draft"}).content.decode(), names) == ["Beta", "Alfa"]
+    assert _site_names_in_order(client.get(reverse("dashboard"), {"status": "none"}).content.decode(), names) == ["Delta", "Epsilon"]
+    assert _site_names_in_order(client.get(reverse("dashboard"), {"status": "submitted", "q": "a"}).content.decode(), names) == ["Gamma"]
 
 
 def test_section_preview_scores_without_saving(client, setup):
@@ -385,13 +385,13 @@ def test_dashboard_queries_do_not_grow_with_applications(client, setup):
     app = start(client, site)
     post_section(client, app, "C", {"sel_C4": "on", "sel_C5": "on"})
     with CaptureQueriesContext(connection) as one:
-        assert client.get("/").status_code == 200
+        assert client.get(reverse("dashboard")).status_code == 200
     for _ in range(5):
         other = SiteFactory(company=site.company)
         a = start(client, other)
         post_section(client, a, "C", {"sel_C4": "on"})
     with CaptureQueriesContext(connection) as six:
-        page = client.get("/").content.decode()
+        page = client.get(reverse("dashboard")).content.decode()
     assert page.count("Riprendi") == 6
     assert len(six.captured_queries) == len(one.captured_queries)
 

@@ -47,8 +47,11 @@ def test_pages_have_no_serious_accessibility_violations(page, live_server, world
     rep, app, reviewer, sub = world
     page.goto(f"{live_server.url}/accesso/")
     problems = {"/accesso/": serious(page)}
+    for path in ["/", "/aiuto/", "/contatti/", "/privacy/", "/accessibilita/", "/note-legali/"]:  # pages/
+        page.goto(f"{live_server.url}{path}")
+        problems[path] = serious(page)
     login(page, live_server, rep.email)
-    for path in ["/", f"/domande/{app.pk}/passo/scheda/", f"/domande/{app.pk}/passo/A/", f"/domande/{app.pk}/passo/C/",
+    for path in ["/domande/", f"/domande/{app.pk}/passo/scheda/", f"/domande/{app.pk}/passo/A/", f"/domande/{app.pk}/passo/C/",
                  f"/domande/{app.pk}/passo/evidence/", f"/domande/{app.pk}/passo/review/", f"/domande/{app.pk}/passo/submit/",
                  f"/unita/{app.site_id}/"]:
         page.goto(f"{live_server.url}{path}")
@@ -70,7 +73,7 @@ def test_wizard_usable_with_the_keyboard_alone(page, live_server, world):
     page.get_by_label("Password").focus()
     page.keyboard.type(DEFAULT_PASSWORD)
     page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_url(f"{live_server.url}/domande/")
     page.goto(f"{live_server.url}/domande/{app.pk}/passo/C/")
     page.locator("#id_sel_C5").focus()
     page.keyboard.press("Space")

@@ -50,7 +50,7 @@ def test_consultant_journey(page, live_server, clients, shot):
     shot("01-clients")
 
     # Switch to one client by searching, then resume the draft its legal representative started.
-    page.get_by_label("Cerca azienda, unità, città o codice fiscale").fill(edil.company.ragione_sociale)
+    page.get_by_label("Cerca azienda, unità, città, codice fiscale o ricevuta").fill(edil.company.ragione_sociale)
     page.get_by_role("button", name="Filtra").click()
     expect(page.get_by_text("Stabilimento Sud")).to_have_count(0)
     page.get_by_role("link", name="Riprendi").click()

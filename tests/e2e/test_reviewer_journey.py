@@ -63,7 +63,7 @@ def test_reviewer_journey(page, live_server, submitted, shot, tmp_path):
     expect(page.get_by_text("impronta verificata")).to_be_visible()
     a6 = page.locator("section", has_text="A6 —")
     a6.get_by_label("Esito dell'intervento").select_option("idoneo")
-    a6.get_by_role("button", name="Giudica l'intervento").click()
+    page.get_by_role("button", name="Salva i giudizi").click()
     expect(page.get_by_text("Punteggio validato: 50 su 100 (dichiarato: 100)")).to_be_visible()
     shot("02-verdicts")
 
@@ -93,7 +93,7 @@ def test_reviewer_journey(page, live_server, submitted, shot, tmp_path):
     expect(page.get_by_text("Allegata la fattura quietanzata.").first).to_be_visible()
     d4 = page.locator("section", has_text="D4 —")
     d4.get_by_label("Esito dell'intervento").select_option("idoneo")
-    d4.get_by_role("button", name="Giudica l'intervento").click()
+    page.get_by_role("button", name="Salva i giudizi").click()
     expect(page.get_by_text("Punteggio validato: 100 su 100 (dichiarato: 100)")).to_be_visible()
     page.get_by_role("button", name="Adotta il provvedimento").click()
     expect(page.get_by_text("Provvedimento adottato.")).to_be_visible()

@@ -7,9 +7,11 @@ from django.db import transaction
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from django.urls import reverse
+
+from applications.messaging import applicant_users
 from applications.models import Application
-from applications.selectors import application_recipients
-from notifications.services import email_enqueue, email_send_pending
+from notifications.services import absolute_url, email_send_pending, email_users
 from review.models import Clarification
 from review.services import clarifications_expire
 
@@ -30,24 +32,21 @@ class Command(BaseCommand):
         for application in Application.objects.filter(status=Application.Status.DRAFT, campaign__is_open=True) \
                 .select_related("campaign", "site__company__legal_representative"):
             left = application.campaign.days_left(today)
-            if left in DRAFT_DAYS and (to := application_recipients(application)):
-                messages.append(dict(recipients=to, subject=
-                    f"OT24 {application.campaign.filing_year}: la domanda di {application.site.name} è ancora in bozza",
-                    body=f"Mancano {left} giorni alla scadenza del {application.campaign.deadline:%d/%m/%Y}. "
-                    f"La domanda per l'unità produttiva {application.site.name} non è ancora stata inviata.",
-                ))
+            if left in DRAFT_DAYS:
+                messages.append((application, "reminder_draft", {"left": left, "deadline": application.campaign.deadline,
+                                 "url": absolute_url(reverse("application_detail", args=[application.pk]))}))
         for clarification in Clarification.objects.filter(answered_at__isnull=True, expired=False) \
                 .select_related("application__site__company__legal_representative", "application__campaign"):
             left = (clarification.deadline - today).days
-            if left in CLARIFICATION_DAYS and (to := application_recipients(clarification.application)):
-                messages.append(dict(recipients=to, subject=
-                    f"OT24: chiarimenti richiesti da INAIL, termine {clarification.deadline:%d/%m/%Y}",
-                    body=f"Mancano {left} giorni al termine per rispondere alla richiesta di chiarimenti sulla domanda "
-                    f"{clarification.application.receipt_number}.",
-                ))
+            if left in CLARIFICATION_DAYS:
+                application = clarification.application
+                messages.append((application, "reminder_clarification", {"left": left, "deadline": clarification.deadline,
+                                 "url": absolute_url(reverse("application_step", args=[application.pk, "review"])) + "#clar-title"}))
+        count = 0
         with transaction.atomic():
-            for message in messages:
-                email_enqueue(**message)
+            for application, template, context in messages:
+                # The company's people and its consultants, each in their own language (applications.messaging).
+                count += bool(email_users(applicant_users(application), template, {"application": application, **context}))
         sent, failed = email_send_pending()  # today's reminders, and any e-mail a mail server refused before
-        self.stdout.write(f"Richieste di chiarimento scadute: {expired}. Promemoria inviati: {len(messages)}. "
+        self.stdout.write(f"Richieste di chiarimento scadute: {expired}. Promemoria inviati: {count}. "
                           f"E-mail inviate: {sent}, ancora in errore: {failed}.")
