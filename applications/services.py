@@ -8,6 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from interventions import scoring
 from interventions.models import Intervention
@@ -91,6 +94,34 @@ def application_update_scheda(*, user, application: Application, data: dict, pat
     application.save()
     application.pats.set(pats)
     return application
+
+
+def lost_lines(before: scoring.ScoreResult, after: scoring.ScoreResult) -> list[scoring.Line]:
+    """The interventions that counted before a change and no longer do (with the reasons in their errors)."""
+    counted_before = {line.code for line in before.lines if line.counted}
+    return [line for line in after.lines if line.code in counted_before and not line.counted]
+
+
+def save_message(before: scoring.ScoreResult, after: scoring.ScoreResult, *, saved: str) -> tuple[bool, str]:
+    """(is a warning, text) after a save: what was saved, how the counted total moved and, by name and
+    reason, every intervention the change stopped counting (a warning then)."""
+    lost = lost_lines(before, after)
+    totals = {"before": number_format(before.total), "after": number_format(after.total),
+              "threshold": number_format(after.threshold)}
+    if lost:
+        reasons = "; ".join(f"{line.code}: {' '.join(line.errors)}" for line in lost)
+        text = ngettext(
+            "%(saved)s Attenzione: %(count)d intervento non viene più conteggiato (%(reasons)s). "
+            "Punteggio conteggiato: da %(before)s a %(after)s su %(threshold)s.",
+            "%(saved)s Attenzione: %(count)d interventi non vengono più conteggiati (%(reasons)s). "
+            "Punteggio conteggiato: da %(before)s a %(after)s su %(threshold)s.",
+            len(lost),
+        ) % {"saved": saved, "count": len(lost), "reasons": reasons, **totals}
+        return True, text
+    if before.total != after.total:
+        return False, _("%(saved)s Punteggio conteggiato: da %(before)s a %(after)s su %(threshold)s.") % {
+            "saved": saved, **totals}
+    return False, _("%(saved)s Punteggio conteggiato: %(after)s su %(threshold)s.") % {"saved": saved, **totals}
 
 
 def _keep_total(application: Application, total: int) -> None:

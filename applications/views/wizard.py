@@ -107,8 +107,14 @@ def application_step(request, pk: int, step: str):
     return _submit(request, application)
 
 
-def _save_and_go(request, application, step):
-    messages.success(request, _("Dati salvati."))
+def _save_and_go(request, application, step, *, before=None, after=None, saved=None):
+    """After a save: say what was saved and, when the counted total moved, what the change invalidated."""
+    saved = saved or _("Dati salvati.")
+    if before is not None and after is not None:
+        warning, text = services.save_message(before, after, saved=saved)
+        (messages.warning if warning else messages.success)(request, text)
+    else:
+        messages.success(request, saved)
     target = request.POST.get("go")
     if target in STEP_KEYS:
         return redirect(step_url(application, target))
@@ -120,6 +126,8 @@ def _stale(request, form, exc):
 
 
 def _scheda(request, application):
+    # Before the form: validating a ModelForm writes the posted values onto the instance.
+    before = application_score(application) if request.method == "POST" else None
     form = SchedaForm(request.POST or None, application=application)
     suggested = application.site.suggested_sector()
     if request.method == "POST" and form.is_valid():
@@ -132,7 +140,8 @@ def _scheda(request, application):
         except ValidationError as exc:
             _stale(request, form, exc)
         else:
-            return _save_and_go(request, application, "scheda")
+            application.refresh_from_db()
+            return _save_and_go(request, application, "scheda", before=before, after=application_score(application))
     return render(request, "applications/wizard/scheda.html", _context(request, application, "scheda", form=form, suggested_sector=suggested))
 
 
@@ -143,9 +152,18 @@ def _section(request, application, letter):
     selections = {s.intervention.code: s for s in chosen}
     form = SectionForm(request.POST or None, interventions=interventions, selections=selections, version=application.version)
     line_errors: dict[str, list[str]] = {}
+    saved_score = application_score(application, selections=chosen)
+    if request.method != "POST":
+        # The saved problems of this section, shown as it loads (e.g. C1 after the workers were raised).
+        line_errors = {line.code: list(line.errors) for line in saved_score.lines
+                       if line.errors and line.code.startswith(letter)}
+    elif not form.is_valid():
+        line_errors = {code: [message] for code, message in getattr(form, "orphans", {}).items()}
+        if line_errors:
+            form.add_error(None, _("Alcune scelte non sono valide: vedere i messaggi accanto agli interventi. Nulla è stato salvato."))
     if request.method == "POST" and form.is_valid():
         try:
-            services.application_save_section(
+            result = services.application_save_section(
                 user=request.user, application=application, section=letter,
                 chosen=form.chosen(), version=form.cleaned_data["version"],
             )
@@ -156,7 +174,8 @@ def _section(request, application, letter):
             else:
                 _stale(request, form, exc)
         else:
-            return _save_and_go(request, application, letter)
+            return _save_and_go(request, application, letter, before=saved_score, after=result,
+                                saved=_("Sezione %(letter)s salvata.") % {"letter": letter})
     sector = application.sector or "altri"
     rows = []
     for item, sel_field, sub_field, decl_field in form.rows():
@@ -167,8 +186,7 @@ def _section(request, application, letter):
                      "errors": line_errors.get(item.code, [])})
     section = catalogue.sections[letter]
     return render(request, "applications/wizard/section.html",
-                  _context(request, application, letter, score=application_score(application, selections=chosen),
-                           form=form, rows=rows, section=section))
+                  _context(request, application, letter, score=saved_score, form=form, rows=rows, section=section))
 
 
 def _evidence(request, application):
@@ -205,14 +223,16 @@ def section_preview(request, pk: int, step: str):
         raise Http404
     interventions = edition_catalogue(application.campaign.edition).of_section(step)
     form = SectionForm(request.GET, interventions=interventions, selections={}, version=application.version)
-    if not form.is_valid():
+    if not form.is_valid() and not form.only_orphan_errors():
         return JsonResponse({"error": _("Dati non validi.")}, status=400)
     result = services.section_check(application=application, section=step, chosen=form.chosen())
+    orphans = getattr(form, "orphans", {})
     return JsonResponse({
         "total": result.total, "threshold": result.threshold, "eligible": result.eligible, "missing": result.missing,
         "label": _("Punteggio conteggiato: %(total)s su %(threshold)s") % {"total": result.total, "threshold": result.threshold},
-        "lines": {line.code: {"counted": line.counted, "errors": list(line.errors)} for line in result.lines
-                  if line.code.startswith(step)},
+        "lines": {**{code: {"counted": False, "errors": [message]} for code, message in orphans.items()},
+                  **{line.code: {"counted": line.counted, "errors": list(line.errors)} for line in result.lines
+                     if line.code.startswith(step)}},
     })
 
 
