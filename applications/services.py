@@ -2,6 +2,7 @@
 one place that checks permission and state, `transaction.atomic`."""
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -177,6 +178,47 @@ def application_save_section(
         )
     _keep_total(application, result.total)
     return result
+
+
+READY_TO_SIGN = "ready_to_sign"  # the Event.action of application_notify_signatories
+NOTIFY_INTERVAL = dt.timedelta(hours=1)
+
+
+@transaction.atomic
+def application_notify_signatories(*, user, application: Application, link: str) -> list[str]:
+    """A user who edits a draft but may not submit it tells those who may (legal representative,
+    consultants with a current mandate) by e-mail that it is ready, with a link to the signature step.
+    Once per hour per draft; recorded on the timeline."""
+    from notifications.services import email_enqueue
+
+    from .models import Event
+    from .selectors import application_signatories
+
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _require(user, "applications.edit_application", application)
+    if user.has_perm("applications.submit_application", application):
+        raise PermissionDenied("Chi può firmare non ha bisogno di avvisare sé stesso.")
+    if application.events.filter(action=READY_TO_SIGN, created_at__gte=timezone.now() - NOTIFY_INTERVAL).exists():
+        raise ValidationError(_("Chi firma è già stato avvisato nell'ultima ora: non serve avvisarlo di nuovo."))
+    recipients = application_signatories(application)
+    if not recipients:
+        raise ValidationError(_("L'azienda non ha ancora un legale rappresentante o un consulente con delega in corso "
+                                "a cui scrivere."))
+    name = application.unita_produttiva or application.site.name
+    who = user.get_full_name() or user.email
+    email_enqueue(
+        recipients=recipients,
+        subject=_("Domanda OT24 pronta per la firma: %(name)s") % {"name": name},
+        body=_("%(who)s segnala che la domanda OT24 %(year)s di %(company)s (%(name)s) è pronta per la firma e "
+               "l'invio.\n\nPunteggio conteggiato: %(total)s su %(threshold)s.\n\nPer controllarla, firmarla e "
+               "inviarla: %(link)s\n") % {
+            "who": who, "year": application.campaign.filing_year, "company": application.ragione_sociale
+            or application.site.company.ragione_sociale, "name": name, "link": link,
+            "total": application_score(application).total, "threshold": application_score(application).threshold},
+    )
+    Event.objects.create(application=application, actor=user, action=READY_TO_SIGN,
+                         message=_("Avvisati per la firma: %(who)s") % {"who": ", ".join(recipients)})
+    return recipients
 
 
 def _receipt_number(application: Application) -> str:

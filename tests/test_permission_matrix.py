@@ -88,6 +88,10 @@ def expected(name, kind, state):
         return 200
     if name == "section_preview":
         return 200 if can_edit else 404
+    if name == "application_notify_signatories":  # POST; only who edits a draft but may not submit it
+        return 302 if kind == "member" and state == "draft" else 404
+    if name == "evidence_upload_json":  # POST without a file: the upload's own refusal, as JSON
+        return 400 if can_edit else 404
     raise AssertionError(f"no expectation for {name}")
 
 
@@ -95,7 +99,8 @@ EXPECTED_NAMES = {"dashboard", "dashboard_csv", "application_start", "applicatio
                   "application_pdf", "section_preview", "evidence_download", "evidence_remove", "site_create", "site_edit",
                   "application_withdraw", "review_queue", "review_take", "review_assign", "review_detail",
                   "evidence_preview", "decision_pdf", "clarification_upload", "clarification_answer",
-                  "verify_document", "qualified_prepare", "qualified_upload", *ACCOUNT_NAMES}
+                  "verify_document", "qualified_prepare", "qualified_upload", "application_notify_signatories",
+                  "evidence_upload_json", *ACCOUNT_NAMES}
 
 
 def test_every_url_is_in_the_matrix():
@@ -156,6 +161,8 @@ def request_for(client, name, site, app, evidence):
         "evidence_preview": ("get", reverse("evidence_preview", args=[app.pk, evidence.pk])),
         "decision_pdf": ("get", reverse("decision_pdf", args=[app.pk])),
         "verify_document": ("get", reverse("verify_document")),
+        "application_notify_signatories": ("post", reverse("application_notify_signatories", args=[app.pk])),
+        "evidence_upload_json": ("post", reverse("evidence_upload_json", args=[app.pk])),
     }
     urls.update({name: ("get", reverse(name)) for name in ACCOUNT_NAMES
                  - {"account_confirm_email", "account_reset_password_from_key", "staff_invitation_accept"}})
@@ -172,7 +179,8 @@ def request_for(client, name, site, app, evidence):
 # they have their own tests (test_workflow, test_review_queue, test_review_flow).
 CASES = ["dashboard", "review_queue", "dashboard_csv", "application_start", "application_detail", "application_step:scheda",
          "application_step:review", "application_pdf", "section_preview", "evidence_download", "site_create", "site_edit",
-         "review_detail", "evidence_preview", "decision_pdf", "verify_document"]
+         "review_detail", "evidence_preview", "decision_pdf", "verify_document", "application_notify_signatories",
+         "evidence_upload_json"]
 
 
 @pytest.mark.parametrize("state", ["draft", "submitted"])

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from evidence import services as evidence_services
@@ -29,14 +29,14 @@ from .common import altered_response, get_application, perform, step_url, user_c
 logger = logging.getLogger(__name__)
 
 STEPS = [
-    ("scheda", "Scheda informativa"),
-    ("A", "Sezione A"),
-    ("B", "Sezione B"),
-    ("C", "Sezione C"),
-    ("D", "Sezione D"),
-    ("evidence", "Documentazione"),
-    ("review", "Riepilogo"),
-    ("submit", "Firma e invio"),
+    ("scheda", gettext_lazy("Scheda informativa")),
+    ("A", gettext_lazy("Sezione A")),
+    ("B", gettext_lazy("Sezione B")),
+    ("C", gettext_lazy("Sezione C")),
+    ("D", gettext_lazy("Sezione D")),
+    ("evidence", gettext_lazy("Documentazione")),
+    ("review", gettext_lazy("Riepilogo")),
+    ("submit", gettext_lazy("Firma e invio")),
 ]
 STEP_KEYS = [key for key, _ in STEPS]
 SECTIONS = ("A", "B", "C", "D")
@@ -54,7 +54,6 @@ def _context(request, application, step, *, score=None, **extra):
         "steps": STEPS,
         "step": step,
         "step_title": dict(STEPS)[step],
-        "progress": int(100 * (index + 1) / len(STEPS)),
         "score": score or application_score(application),
         "can_edit": user_can(request, "applications.edit_application", application),
         **extra,
@@ -190,29 +189,32 @@ def _section(request, application, letter):
 
 
 def _evidence(request, application):
+    from evidence.views import add_files
+
     upload_form = EvidenceUploadForm()
     failed_item = None
     if request.method == "POST":
         upload_form = EvidenceUploadForm(request.POST, request.FILES)
         uploads.explain_refusals(request, upload_form)  # a file dropped while it arrived: say why
         if upload_form.is_valid():
-            item = edition_catalogue(application.campaign.edition).evidence_items.get(
-                upload_form.cleaned_data["evidence_item"])
-            try:
-                if item is None:
-                    raise ValidationError(_("Documento non previsto."))
-                evidence_services.evidence_add(user=request.user, application=application, evidence_item=item,
-                                      uploaded_file=upload_form.cleaned_data["file"])
-            except ValidationError as exc:
-                upload_form.add_error("file", exc.messages[0])
-            else:
-                messages.success(request, _("File caricato."))
-                return redirect(step_url(application, "evidence") + f"#item-{item.pk}")
+            item_id = upload_form.cleaned_data["evidence_item"]
+            added, refused = add_files(request, application, item_id, request.FILES.getlist("file"))
+            if added:
+                messages.success(request, ngettext("%(count)d file caricato: %(names)s.", "%(count)d file caricati: %(names)s.",
+                                                   len(added)) % {"count": len(added),
+                                                                  "names": ", ".join(f.original_name for f in added)})
+            if added or not refused:
+                for name, reason in refused:
+                    messages.error(request, _("%(name)s non caricato: %(reason)s") % {"name": name, "reason": reason})
+                return redirect(step_url(application, "evidence") + f"#item-{item_id}")
+            upload_form.add_error("file", " ".join(reason for _name, reason in refused))
         failed_item = request.POST.get("evidence_item")
     overview = application_overview(application)
     return render(request, "applications/wizard/evidence.html",
                   _context(request, application, "evidence", score=overview.score, rows=overview.evidence,
-                           upload_form=upload_form, failed_item=str(failed_item or "")))
+                           upload_form=upload_form, failed_item=str(failed_item or ""),
+                           max_file_mb=settings.OT24_MAX_FILE_BYTES // (1024 * 1024),
+                           max_application_mb=settings.OT24_MAX_APPLICATION_BYTES // (1024 * 1024)))
 
 
 @login_required
@@ -309,6 +311,32 @@ def qualified_upload(request, pk: int):
     return redirect(step_url(application, "review" if submitted else "submit"))
 
 
+@login_required
+@require_POST
+def application_notify_signatories(request, pk: int):
+    """A member who prepared the draft tells the legal representative (and consultants) it is ready."""
+    application = get_application(request, pk)
+    if not _can_notify(request, application):
+        raise Http404
+    link = request.build_absolute_uri(step_url(application, "submit"))
+    try:
+        recipients = services.application_notify_signatories(user=request.user, application=application, link=link)
+    except PermissionDenied:
+        raise Http404
+    except ValidationError as exc:
+        messages.info(request, " ".join(exc.messages))
+    else:
+        messages.success(request, ngettext("%(count)d persona avvisata per e-mail: %(who)s.",
+                                           "%(count)d persone avvisate per e-mail: %(who)s.",
+                                           len(recipients)) % {"count": len(recipients), "who": ", ".join(recipients)})
+    return redirect(step_url(application, "review"))
+
+
+def _can_notify(request, application) -> bool:
+    return (application.is_draft and user_can(request, "applications.edit_application", application)
+            and not user_can(request, "applications.submit_application", application))
+
+
 def _timeline(request, application):
     events = application.events.select_related("actor")
     if not request.user.is_reviewer:
@@ -347,6 +375,8 @@ def _review(request, application):
                   _context(request, application, "review", score=overview.score, overview=overview, lines=lines,
                            benefits=_benefits(application), timeline=_timeline(request, application),
                            can_withdraw=workflow.allowed(request.user, application, "withdraw"),
+                           can_notify=_can_notify(request, application),
+                           clarification_days=settings.OT24_CLARIFICATION_DAYS,
                            clarification=_clarification_context(request, application)))
 
 
@@ -371,5 +401,5 @@ def _submit(request, application):
                 return redirect(step_url(application, "review"))
     return render(request, "applications/wizard/submit.html",
                   _context(request, application, "submit", score=overview.score, form=form, overview=overview,
-                           can_submit=can_submit, prepared=bool(application.presign_storage_name
+                           can_submit=can_submit, can_notify=_can_notify(request, application), prepared=bool(application.presign_storage_name
                                                                 and application.presign_version == application.version)))

@@ -75,3 +75,73 @@ def test_scheda_refuses_zero_workers_and_a_long_codice_ditta(client, setup):
     body = page(post_scheda(client, app, pat, workers="0", codice_ditta="1234567890"))
     assert "almeno 1 lavoratore" in body
     assert "Il codice ditta INAIL è formato da 1 a 9 cifre." in body
+
+
+def test_header_shows_a_score_bar_toward_the_editions_threshold(client, setup):
+    campaign, site, pat, rep = setup
+    login(client, rep)
+    app = start(client, site)
+    post_scheda(client, app, pat, workers="6")
+    post_section(client, app, "C", {"sel_C4": "on"})
+    body = page(client.get(step(app, "C")))
+    assert 'id="score-bar"' in body and 'aria-valuenow="40"' in body and 'aria-valuemax="100"' in body
+    assert "Avanzamento della compilazione" not in body  # the step bar that read like a score is gone
+    assert "Mancano 60 punti" in body
+    assert 'id="running-total-pending"' in body and "data-unsaved-warning" in body
+
+
+def test_submit_step_offers_two_routes_and_the_signed_upload_without_a_reload(client, setup):
+    campaign, site, pat, rep = setup
+    login(client, rep)
+    app = start(client, site)
+    body = page(client.get(step(app, "submit")))
+    assert 'id="route-password"' in body and 'id="route-qualified"' in body
+    assert 'id="signed-pdf"' in body  # present before any download (revealed by the download without JS reloads)
+    download = body[body.index('formaction="' + reverse("qualified_prepare", args=[app.pk])):][:400]
+    assert "data-confirm" not in download.split(">")[0]
+
+
+def test_after_submission_the_page_says_what_happens_next(client, setup):
+    import datetime as dt
+
+    campaign, site, pat, rep = setup
+    login(client, rep)
+    app = start(client, site)
+    Application.objects.filter(pk=app.pk).update(status=Application.Status.SUBMITTED, receipt_number="OT24-T-1",
+                                                 submitted_at=dt.datetime(2027, 2, 1, 10, tzinfo=dt.timezone.utc))
+    body = page(client.get(step(app, "review")))
+    assert "Cosa succede ora" in body and "120 giorni" in body and "01/06/2027" in body
+    assert "1. Scheda informativa" not in body  # the steps give way
+
+
+def test_a_member_tells_the_signatories_the_draft_is_ready(client, setup, mailoutbox, django_capture_on_commit_callbacks):
+    from organisations.models import Mandate
+    from tests.factories import consultant, member
+
+    campaign, site, pat, rep = setup
+    office = member(site.company)
+    adviser = consultant(site.company)
+    consultant(site.company, start_days_ago=90, end_days_ago=1)  # ended mandate: not told
+    login(client, office)
+    app = start(client, site)
+    review = page(client.get(step(app, "review")))
+    url = reverse("application_notify_signatories", args=[app.pk])
+    assert url in review and "Avvisa il legale rappresentante" in review
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert sorted(mail.to) == sorted([rep.email, adviser.email])
+    assert step(app, "submit") in mail.body
+    assert "avvisat" in page(client.get(response["Location"]))
+    # Once per hour per draft.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    assert len(mailoutbox) == 1
+    assert "già stato avvisato" in page(client.get(step(app, "review")))
+    # Who can submit sees no button and may not use it.
+    client.logout()
+    login(client, rep)
+    assert url not in page(client.get(step(app, "review")))
+    assert client.post(url).status_code == 404
