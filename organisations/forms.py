@@ -60,7 +60,7 @@ class AmountField(forms.DecimalField):
 
 
 class SiteForm(forms.ModelForm):
-    province = ProvinceField(label=_("provincia"))
+    province = ProvinceField(label=_("Provincia"))
 
     class Meta:
         model = Site
@@ -78,8 +78,8 @@ def _at_least_one_worker(value):
 
 
 class PATForm(forms.ModelForm):
-    lavoratori_anno = AmountField(label=_("lavoratori-anno"), max_digits=10, decimal_places=2, min_value=0)
-    premium = AmountField(label=_("premio annuo (€)"), max_digits=12, decimal_places=2, min_value=0, required=False)
+    lavoratori_anno = AmountField(label=_("Lavoratori-anno"), max_digits=10, decimal_places=2, min_value=0)
+    premium = AmountField(label=_("Premio annuo (€)"), max_digits=12, decimal_places=2, min_value=0, required=False)
 
     class Meta:
         model = PAT
