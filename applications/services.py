@@ -206,6 +206,7 @@ def application_notify_signatories(*, user, application: Application, link: str)
                                 "a cui scrivere."))
     name = application.unita_produttiva or application.site.name
     who = user.get_full_name() or user.email
+    score = application_score(application)
     email_enqueue(
         recipients=recipients,
         subject=_("Domanda OT24 pronta per la firma: %(name)s") % {"name": name},
@@ -214,7 +215,7 @@ def application_notify_signatories(*, user, application: Application, link: str)
                "inviarla: %(link)s\n") % {
             "who": who, "year": application.campaign.filing_year, "company": application.ragione_sociale
             or application.site.company.ragione_sociale, "name": name, "link": link,
-            "total": application_score(application).total, "threshold": application_score(application).threshold},
+            "total": score.total, "threshold": score.threshold},
     )
     Event.objects.create(application=application, actor=user, action=READY_TO_SIGN,
                          message=_("Avvisati per la firma: %(who)s") % {"who": ", ".join(recipients)})
