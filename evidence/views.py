@@ -58,7 +58,7 @@ def evidence_upload_json(request, pk: int):
     except PermissionDenied:
         raise Http404
     if refused:
-        return JsonResponse({"error": " ".join(f"{name}: {reason}" for name, reason in refused)}, status=400)
+        return JsonResponse({"error": " ".join(reason for _name, reason in refused)}, status=400)  # the page names the file
     evidence = added[0]
     from evidence.selectors import evidence_checklist
     from applications.selectors import application_selections
