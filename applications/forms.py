@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import validate_codice_fiscale_persona
+from organisations.inail_codes import normalise_codice_ditta
 from organisations.models import PAT
 
 from .models import Application
@@ -42,6 +43,21 @@ class SchedaForm(forms.ModelForm):
             self.fields[name].required = True
         self.fields["signatory_codice_fiscale"].validators.append(validate_codice_fiscale_persona)
         self.fields["signatory_codice_fiscale"].required = True
+        self.fields["workers"].widget.attrs["min"] = 1
+        self.fields["codice_ditta"].widget.attrs["inputmode"] = "numeric"
+
+    def clean_codice_ditta(self):
+        value = self.cleaned_data.get("codice_ditta") or ""
+        code = normalise_codice_ditta(value)
+        if value and code is None:
+            raise forms.ValidationError(_("Il codice ditta INAIL è formato da 1 a 9 cifre."))
+        return code or value
+
+    def clean_workers(self):
+        workers = self.cleaned_data.get("workers")
+        if workers is not None and workers < 1:
+            raise forms.ValidationError(_("Indicare almeno 1 lavoratore."))
+        return workers
 
     def clean_pats(self):
         pats = self.cleaned_data["pats"]
@@ -81,6 +97,29 @@ class SectionForm(VersionedForm):
                     initial=bool(current and current.declaration_confirmed),
                     label=" ".join(d.label for d in item.declarations.all()),
                 )
+
+    def clean(self):
+        """A sub-option or declaration ticked without its intervention is refused next to it, never
+        dropped without a word: the user may have forgotten the intervention's own box."""
+        data = super().clean()
+        self.orphans: dict[str, str] = {}
+        for item in self.interventions:
+            if data.get(f"sel_{item.code}"):
+                continue
+            for name in (f"sub_{item.code}", f"decl_{item.code}"):
+                if self.data.get(name) if not hasattr(self.data, "getlist") else self.data.getlist(name):
+                    message = _("Opzioni spuntate senza l'intervento %(code)s: spuntare anche l'intervento, "
+                                "oppure togliere le opzioni.") % {"code": item.code}
+                    self.orphans[item.code] = str(message)
+                    if name in self.fields:
+                        self.add_error(name, message)
+                    break
+        return data
+
+    def only_orphan_errors(self) -> bool:
+        """Invalid only because of sub-options ticked without their intervention (the preview scores anyway)."""
+        orphan_fields = {f"{kind}_{code}" for code in getattr(self, "orphans", {}) for kind in ("sub", "decl")}
+        return bool(self.errors) and set(self.errors) <= orphan_fields
 
     def chosen(self) -> dict[str, tuple[frozenset[int], bool]]:
         data = self.cleaned_data

@@ -29,6 +29,18 @@ def application_recipients(application: Application) -> list[str]:
     return sorted(emails)
 
 
+def application_signatories(application: Application) -> list[str]:
+    """Who may sign and submit an application: the company's legal representative and the consultants
+    with a current mandate (the twin of the rule applications.submit_application, for drafts)."""
+    from organisations.models import Mandate
+
+    company = application.site.company
+    emails = set(Mandate.objects.current().filter(company=company).values_list("consultant__email", flat=True))
+    if company.legal_representative_id:
+        emails.add(company.legal_representative.email)
+    return sorted(e for e in emails if e)
+
+
 def applications_for(user) -> QuerySet[Application]:
     """Applications the user may view. Mirrors the `applications.view_application` permission."""
     if not user.is_authenticated:

@@ -2,12 +2,16 @@
 one place that checks permission and state, `transaction.atomic`."""
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from interventions import scoring
 from interventions.models import Intervention
@@ -93,6 +97,34 @@ def application_update_scheda(*, user, application: Application, data: dict, pat
     return application
 
 
+def lost_lines(before: scoring.ScoreResult, after: scoring.ScoreResult) -> list[scoring.Line]:
+    """The interventions that counted before a change and no longer do (with the reasons in their errors)."""
+    counted_before = {line.code for line in before.lines if line.counted}
+    return [line for line in after.lines if line.code in counted_before and not line.counted]
+
+
+def save_message(before: scoring.ScoreResult, after: scoring.ScoreResult, *, saved: str) -> tuple[bool, str]:
+    """(is a warning, text) after a save: what was saved, how the counted total moved and, by name and
+    reason, every intervention the change stopped counting (a warning then)."""
+    lost = lost_lines(before, after)
+    totals = {"before": number_format(before.total), "after": number_format(after.total),
+              "threshold": number_format(after.threshold)}
+    if lost:
+        reasons = "; ".join(f"{line.code}: {' '.join(line.errors)}" for line in lost)
+        text = ngettext(
+            "%(saved)s Attenzione: %(count)d intervento non viene più conteggiato (%(reasons)s). "
+            "Punteggio conteggiato: da %(before)s a %(after)s su %(threshold)s.",
+            "%(saved)s Attenzione: %(count)d interventi non vengono più conteggiati (%(reasons)s). "
+            "Punteggio conteggiato: da %(before)s a %(after)s su %(threshold)s.",
+            len(lost),
+        ) % {"saved": saved, "count": len(lost), "reasons": reasons, **totals}
+        return True, text
+    if before.total != after.total:
+        return False, _("%(saved)s Punteggio conteggiato: da %(before)s a %(after)s su %(threshold)s.") % {
+            "saved": saved, **totals}
+    return False, _("%(saved)s Punteggio conteggiato: %(after)s su %(threshold)s.") % {"saved": saved, **totals}
+
+
 def _keep_total(application: Application, total: int) -> None:
     """A draft's declared_total is its counted points, kept at every save of a section (the scheda sets it
     before its own save; the dashboard sorts drafts by it in the database); submission freezes it."""
@@ -146,6 +178,48 @@ def application_save_section(
         )
     _keep_total(application, result.total)
     return result
+
+
+READY_TO_SIGN = "ready_to_sign"  # the Event.action of application_notify_signatories
+NOTIFY_INTERVAL = dt.timedelta(hours=1)
+
+
+@transaction.atomic
+def application_notify_signatories(*, user, application: Application, link: str) -> list[str]:
+    """A user who edits a draft but may not submit it tells those who may (legal representative,
+    consultants with a current mandate) by e-mail that it is ready, with a link to the signature step.
+    Once per hour per draft; recorded on the timeline."""
+    from notifications.services import email_enqueue
+
+    from .models import Event
+    from .selectors import application_signatories
+
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _require(user, "applications.edit_application", application)
+    if user.has_perm("applications.submit_application", application):
+        raise PermissionDenied("Chi può firmare non ha bisogno di avvisare sé stesso.")
+    if application.events.filter(action=READY_TO_SIGN, created_at__gte=timezone.now() - NOTIFY_INTERVAL).exists():
+        raise ValidationError(_("Chi firma è già stato avvisato nell'ultima ora: non serve avvisarlo di nuovo."))
+    recipients = application_signatories(application)
+    if not recipients:
+        raise ValidationError(_("L'azienda non ha ancora un legale rappresentante o un consulente con delega in corso "
+                                "a cui scrivere."))
+    name = application.unita_produttiva or application.site.name
+    who = user.get_full_name() or user.email
+    score = application_score(application)
+    email_enqueue(
+        recipients=recipients,
+        subject=_("Domanda OT24 pronta per la firma: %(name)s") % {"name": name},
+        body=_("%(who)s segnala che la domanda OT24 %(year)s di %(company)s (%(name)s) è pronta per la firma e "
+               "l'invio.\n\nPunteggio conteggiato: %(total)s su %(threshold)s.\n\nPer controllarla, firmarla e "
+               "inviarla: %(link)s\n") % {
+            "who": who, "year": application.campaign.filing_year, "company": application.ragione_sociale
+            or application.site.company.ragione_sociale, "name": name, "link": link,
+            "total": score.total, "threshold": score.threshold},
+    )
+    Event.objects.create(application=application, actor=user, action=READY_TO_SIGN,
+                         message=_("Avvisati per la firma: %(who)s") % {"who": ", ".join(recipients)})
+    return recipients
 
 
 def _receipt_number(application: Application) -> str:

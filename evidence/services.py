@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
+from django.utils.translation import gettext as _
 
 from applications.models import Application
 from applications.services import _bump_version, _require
@@ -54,6 +55,13 @@ def store_evidence(*, user, application: Application, evidence_item: EvidenceIte
             "Il file non è stato salvato per un errore del sistema di archiviazione: nulla è stato registrato, "
             "riprovare tra qualche minuto."
         ) from None
+    duplicate = application.evidence_files.filter(evidence_item=evidence_item, sha256=stored.sha256).first()
+    if duplicate is not None:
+        # The same bytes twice on the same document: a message, not a second row. The stored bytes are the
+        # existing row's (files are named by their hash), so nothing is removed.
+        delete_bytes_if_unreferenced(stored.storage_name)
+        raise ValidationError(_("Il file %(name)s è già stato caricato per questo documento (come %(existing)s).")
+                              % {"name": _display_name(name), "existing": duplicate.original_name})
     try:
         evidence = EvidenceFile.objects.create(
             application=application,
@@ -62,7 +70,7 @@ def store_evidence(*, user, application: Application, evidence_item: EvidenceIte
             sha256=stored.sha256,
             size=stored.size,
             content_type=stored.content_type,
-            original_name=name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1] or "documento",
+            original_name=_display_name(name),
             uploaded_by=user,
             clarification=clarification,
         )
@@ -71,6 +79,10 @@ def store_evidence(*, user, application: Application, evidence_item: EvidenceIte
         raise
     _bump_version(application, None)
     return evidence
+
+
+def _display_name(name: str) -> str:
+    return name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1] or "documento"
 
 
 def bytes_referenced(storage_name: str) -> bool:

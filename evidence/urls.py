@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("domande/<int:pk>/documenti/carica/", views.evidence_upload_json, name="evidence_upload_json"),
     path("domande/<int:pk>/documenti/<int:file_pk>/", views.evidence_download, name="evidence_download"),
     path("domande/<int:pk>/documenti/<int:file_pk>/rimuovi/", views.evidence_remove, name="evidence_remove"),
 ]

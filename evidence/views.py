@@ -1,18 +1,78 @@
-"""An application's evidence files: download (after the hash check) and removal from a draft. Uploads are
-a step of the wizard (applications.views.wizard), answers to clarifications a review view."""
+"""An application's evidence files: upload (one file per request, as JSON, for the page's script), download
+(after the hash check) and removal from a draft. The wizard's evidence step (applications.views.wizard)
+takes the same uploads from a plain form, several files at once; answers to clarifications are a review view."""
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications.views.common import altered_response, get_application, step_url
+from applications.views.common import altered_response, get_application, step_url, user_can
+from interventions.selectors import edition_catalogue
 
-from . import services, storage
+from . import services, storage, uploads
+
+
+def add_files(request, application, item_id, files) -> tuple[list, list[tuple[str, str]]]:
+    """Store each uploaded file for one evidence item of the application: (added EvidenceFile rows,
+    [(file name, reason)] for the refused ones). Files the upload handler dropped (too big) are refused
+    with its reason; the others go one by one through evidence.services, each in its own transaction."""
+    refused = [(_("file"), message) for message in getattr(request, uploads.REFUSALS_ATTRIBUTE, {}).values()]
+    item = edition_catalogue(application.campaign.edition).evidence_items.get(item_id) if item_id else None
+    if item is None:
+        return [], refused + [(_("file"), _("Documento non previsto."))]
+    added = []
+    for uploaded in files:
+        try:
+            added.append(services.evidence_add(user=request.user, application=application, evidence_item=item,
+                                               uploaded_file=uploaded))
+        except ValidationError as exc:
+            refused.append((uploaded.name, " ".join(exc.messages)))
+    return added, refused
+
+
+@login_required
+@require_POST
+def evidence_upload_json(request, pk: int):
+    """One file for one evidence item, answered in JSON: what the evidence page's script sends, one request
+    per file so that each has its own progress bar."""
+    application = get_application(request, pk)
+    if not user_can(request, "applications.edit_application", application):
+        raise Http404
+    try:
+        item_id = int(request.POST.get("evidence_item", ""))
+    except ValueError:
+        item_id = None
+    files = request.FILES.getlist("file")
+    if not files and not getattr(request, uploads.REFUSALS_ATTRIBUTE, None):
+        return JsonResponse({"error": _("Scegliere un file da caricare.")}, status=400)
+    try:
+        added, refused = add_files(request, application, item_id, files)
+    except PermissionDenied:
+        raise Http404
+    if refused:
+        return JsonResponse({"error": " ".join(reason for _name, reason in refused)}, status=400)  # the page names the file
+    evidence = added[0]
+    from evidence.selectors import evidence_checklist
+    from applications.selectors import application_selections
+
+    row = next((r for r in evidence_checklist(application, application_selections(application))
+                if r.intervention.pk == evidence.evidence_item.intervention_id), None)
+    return JsonResponse({
+        "file": {"id": evidence.pk, "name": evidence.original_name, "size": filesizeformat(evidence.size),
+                 "sha256": evidence.sha256,
+                 "download_url": reverse("evidence_download", args=[application.pk, evidence.pk]),
+                 "remove_url": reverse("evidence_remove", args=[application.pk, evidence.pk])},
+        "intervention_complete": bool(row and row.status.complete),
+        "message": _("File caricato: %(name)s.") % {"name": evidence.original_name},
+    }, status=201)
 
 
 @login_required

@@ -146,6 +146,10 @@ def expected(name, kind, state):
         return 200
     if name == "section_preview":
         return 200 if can_edit else 404
+    if name == "application_notify_signatories":  # POST; only who edits a draft but may not submit it
+        return 302 if kind in ("member", "consultant_pending") and state == "draft" else 404
+    if name == "evidence_upload_json":  # POST without a file: the upload's own refusal, as JSON
+        return 400 if can_edit else 404
     raise AssertionError(f"no expectation for {name}")
 
 
@@ -162,7 +166,8 @@ EXPECTED_NAMES = {"home", "admin_landing", *PUBLIC_PAGES, "dashboard", "dashboar
                   "application_withdraw", "review_queue", "review_take", "review_assign", "review_detail",
                   "evidence_preview", "decision_pdf", "clarification_upload", "clarification_answer", "clarification_file_remove",
                   "verify_document", "qualified_prepare", "qualified_upload", *ACCOUNT_NAMES,
-                  *INDICATOR_NAMES, *ORGANISATION_NAMES, *STRESS_NAMES}
+                  *INDICATOR_NAMES, *ORGANISATION_NAMES, *STRESS_NAMES,
+                  "application_notify_signatories", "evidence_upload_json"}
 
 
 def test_every_url_is_in_the_matrix():
@@ -307,6 +312,8 @@ def request_for(client, name, site, app, evidence):
         "indicators_attach": ("post", reverse("indicators_attach", args=[site.pk])),
         **{page: ("get", reverse(page)) for page in ("home", "admin_landing", *PUBLIC_PAGES)},
         "dashboard_add_site": ("get", reverse("dashboard_add_site") + f"?company={site.company.pk}"),
+        "application_notify_signatories": ("post", reverse("application_notify_signatories", args=[app.pk])),
+        "evidence_upload_json": ("post", reverse("evidence_upload_json", args=[app.pk])),
     }
     urls.update({name: ("get", reverse(name)) for name in ACCOUNT_NAMES
                  - {"account_confirm_email", "account_reset_password_from_key", "staff_invitation_accept"}})
@@ -351,7 +358,8 @@ CASES = ["dashboard", "review_queue", "dashboard_csv", "application_start", "app
          "application_step:review", "application_pdf", "section_preview", "evidence_download", "site_create", "site_edit",
          "review_detail", "evidence_preview", "decision_pdf", "verify_document", *sorted(INDICATOR_NAMES),
          *ORGANISATION_NAMES, *STRESS_NAMES,
-         "home", "admin_landing", "dashboard_add_site", *sorted(PUBLIC_PAGES)]
+         "home", "admin_landing", "dashboard_add_site", *sorted(PUBLIC_PAGES),
+         "application_notify_signatories", "evidence_upload_json"]
 
 
 @pytest.mark.parametrize("state", ["draft", "submitted"])

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from evidence import services as evidence_services
@@ -29,14 +29,14 @@ from .common import altered_response, get_application, perform, step_url, user_c
 logger = logging.getLogger(__name__)
 
 STEPS = [
-    ("scheda", "Scheda informativa"),
-    ("A", "Sezione A"),
-    ("B", "Sezione B"),
-    ("C", "Sezione C"),
-    ("D", "Sezione D"),
-    ("evidence", "Documentazione"),
-    ("review", "Riepilogo"),
-    ("submit", "Firma e invio"),
+    ("scheda", gettext_lazy("Scheda informativa")),
+    ("A", gettext_lazy("Sezione A")),
+    ("B", gettext_lazy("Sezione B")),
+    ("C", gettext_lazy("Sezione C")),
+    ("D", gettext_lazy("Sezione D")),
+    ("evidence", gettext_lazy("Documentazione")),
+    ("review", gettext_lazy("Riepilogo")),
+    ("submit", gettext_lazy("Firma e invio")),
 ]
 STEP_KEYS = [key for key, _ in STEPS]
 SECTIONS = ("A", "B", "C", "D")
@@ -54,7 +54,6 @@ def _context(request, application, step, *, score=None, **extra):
         "steps": STEPS,
         "step": step,
         "step_title": dict(STEPS)[step],
-        "progress": int(100 * (index + 1) / len(STEPS)),
         "score": score or application_score(application),
         "can_edit": user_can(request, "applications.edit_application", application),
         **extra,
@@ -107,8 +106,14 @@ def application_step(request, pk: int, step: str):
     return _submit(request, application)
 
 
-def _save_and_go(request, application, step):
-    messages.success(request, _("Dati salvati."))
+def _save_and_go(request, application, step, *, before=None, after=None, saved=None):
+    """After a save: say what was saved and, when the counted total moved, what the change invalidated."""
+    saved = saved or _("Dati salvati.")
+    if before is not None and after is not None:
+        warning, text = services.save_message(before, after, saved=saved)
+        (messages.warning if warning else messages.success)(request, text)
+    else:
+        messages.success(request, saved)
     target = request.POST.get("go")
     if target in STEP_KEYS:
         return redirect(step_url(application, target))
@@ -120,6 +125,8 @@ def _stale(request, form, exc):
 
 
 def _scheda(request, application):
+    # Before the form: validating a ModelForm writes the posted values onto the instance.
+    before = application_score(application) if request.method == "POST" else None
     form = SchedaForm(request.POST or None, application=application)
     suggested = application.site.suggested_sector()
     if request.method == "POST" and form.is_valid():
@@ -132,7 +139,8 @@ def _scheda(request, application):
         except ValidationError as exc:
             _stale(request, form, exc)
         else:
-            return _save_and_go(request, application, "scheda")
+            application.refresh_from_db()
+            return _save_and_go(request, application, "scheda", before=before, after=application_score(application))
     return render(request, "applications/wizard/scheda.html", _context(request, application, "scheda", form=form, suggested_sector=suggested))
 
 
@@ -143,9 +151,18 @@ def _section(request, application, letter):
     selections = {s.intervention.code: s for s in chosen}
     form = SectionForm(request.POST or None, interventions=interventions, selections=selections, version=application.version)
     line_errors: dict[str, list[str]] = {}
+    saved_score = application_score(application, selections=chosen)
+    if request.method != "POST":
+        # The saved problems of this section, shown as it loads (e.g. C1 after the workers were raised).
+        line_errors = {line.code: list(line.errors) for line in saved_score.lines
+                       if line.errors and line.code.startswith(letter)}
+    elif not form.is_valid():
+        line_errors = {code: [message] for code, message in getattr(form, "orphans", {}).items()}
+        if line_errors:
+            form.add_error(None, _("Alcune scelte non sono valide: vedere i messaggi accanto agli interventi. Nulla è stato salvato."))
     if request.method == "POST" and form.is_valid():
         try:
-            services.application_save_section(
+            result = services.application_save_section(
                 user=request.user, application=application, section=letter,
                 chosen=form.chosen(), version=form.cleaned_data["version"],
             )
@@ -156,7 +173,8 @@ def _section(request, application, letter):
             else:
                 _stale(request, form, exc)
         else:
-            return _save_and_go(request, application, letter)
+            return _save_and_go(request, application, letter, before=saved_score, after=result,
+                                saved=_("Sezione %(letter)s salvata.") % {"letter": letter})
     sector = application.sector or "altri"
     rows = []
     for item, sel_field, sub_field, decl_field in form.rows():
@@ -167,34 +185,36 @@ def _section(request, application, letter):
                      "errors": line_errors.get(item.code, [])})
     section = catalogue.sections[letter]
     return render(request, "applications/wizard/section.html",
-                  _context(request, application, letter, score=application_score(application, selections=chosen),
-                           form=form, rows=rows, section=section))
+                  _context(request, application, letter, score=saved_score, form=form, rows=rows, section=section))
 
 
 def _evidence(request, application):
+    from evidence.views import add_files
+
     upload_form = EvidenceUploadForm()
     failed_item = None
     if request.method == "POST":
         upload_form = EvidenceUploadForm(request.POST, request.FILES)
         uploads.explain_refusals(request, upload_form)  # a file dropped while it arrived: say why
         if upload_form.is_valid():
-            item = edition_catalogue(application.campaign.edition).evidence_items.get(
-                upload_form.cleaned_data["evidence_item"])
-            try:
-                if item is None:
-                    raise ValidationError(_("Documento non previsto."))
-                evidence_services.evidence_add(user=request.user, application=application, evidence_item=item,
-                                      uploaded_file=upload_form.cleaned_data["file"])
-            except ValidationError as exc:
-                upload_form.add_error("file", exc.messages[0])
-            else:
-                messages.success(request, _("File caricato."))
-                return redirect(step_url(application, "evidence") + f"#item-{item.pk}")
+            item_id = upload_form.cleaned_data["evidence_item"]
+            added, refused = add_files(request, application, item_id, request.FILES.getlist("file"))
+            if added:
+                messages.success(request, ngettext("%(count)d file caricato: %(names)s.", "%(count)d file caricati: %(names)s.",
+                                                   len(added)) % {"count": len(added),
+                                                                  "names": ", ".join(f.original_name for f in added)})
+            if added or not refused:
+                for name, reason in refused:
+                    messages.error(request, _("%(name)s non caricato: %(reason)s") % {"name": name, "reason": reason})
+                return redirect(step_url(application, "evidence") + f"#item-{item_id}")
+            upload_form.add_error("file", " ".join(reason for _name, reason in refused))
         failed_item = request.POST.get("evidence_item")
     overview = application_overview(application)
     return render(request, "applications/wizard/evidence.html",
                   _context(request, application, "evidence", score=overview.score, rows=overview.evidence,
-                           upload_form=upload_form, failed_item=str(failed_item or "")))
+                           upload_form=upload_form, failed_item=str(failed_item or ""),
+                           max_file_mb=settings.OT24_MAX_FILE_BYTES // (1024 * 1024),
+                           max_application_mb=settings.OT24_MAX_APPLICATION_BYTES // (1024 * 1024)))
 
 
 @login_required
@@ -205,14 +225,16 @@ def section_preview(request, pk: int, step: str):
         raise Http404
     interventions = edition_catalogue(application.campaign.edition).of_section(step)
     form = SectionForm(request.GET, interventions=interventions, selections={}, version=application.version)
-    if not form.is_valid():
+    if not form.is_valid() and not form.only_orphan_errors():
         return JsonResponse({"error": _("Dati non validi.")}, status=400)
     result = services.section_check(application=application, section=step, chosen=form.chosen())
+    orphans = getattr(form, "orphans", {})
     return JsonResponse({
         "total": result.total, "threshold": result.threshold, "eligible": result.eligible, "missing": result.missing,
         "label": _("Punteggio conteggiato: %(total)s su %(threshold)s") % {"total": result.total, "threshold": result.threshold},
-        "lines": {line.code: {"counted": line.counted, "errors": list(line.errors)} for line in result.lines
-                  if line.code.startswith(step)},
+        "lines": {**{code: {"counted": False, "errors": [message]} for code, message in orphans.items()},
+                  **{line.code: {"counted": line.counted, "errors": list(line.errors)} for line in result.lines
+                     if line.code.startswith(step)}},
     })
 
 
@@ -289,6 +311,32 @@ def qualified_upload(request, pk: int):
     return redirect(step_url(application, "review" if submitted else "submit"))
 
 
+@login_required
+@require_POST
+def application_notify_signatories(request, pk: int):
+    """A member who prepared the draft tells the legal representative (and consultants) it is ready."""
+    application = get_application(request, pk)
+    if not _can_notify(request, application):
+        raise Http404
+    link = request.build_absolute_uri(step_url(application, "submit"))
+    try:
+        recipients = services.application_notify_signatories(user=request.user, application=application, link=link)
+    except PermissionDenied:
+        raise Http404
+    except ValidationError as exc:
+        messages.info(request, " ".join(exc.messages))
+    else:
+        messages.success(request, ngettext("%(count)d persona avvisata per e-mail: %(who)s.",
+                                           "%(count)d persone avvisate per e-mail: %(who)s.",
+                                           len(recipients)) % {"count": len(recipients), "who": ", ".join(recipients)})
+    return redirect(step_url(application, "review"))
+
+
+def _can_notify(request, application) -> bool:
+    return (application.is_draft and user_can(request, "applications.edit_application", application)
+            and not user_can(request, "applications.submit_application", application))
+
+
 def _timeline(request, application):
     events = application.events.select_related("actor")
     if not request.user.is_reviewer:
@@ -327,6 +375,8 @@ def _review(request, application):
                   _context(request, application, "review", score=overview.score, overview=overview, lines=lines,
                            benefits=_benefits(application), timeline=_timeline(request, application),
                            can_withdraw=workflow.allowed(request.user, application, "withdraw"),
+                           can_notify=_can_notify(request, application),
+                           clarification_days=settings.OT24_CLARIFICATION_DAYS,
                            clarification=_clarification_context(request, application)))
 
 
@@ -351,5 +401,5 @@ def _submit(request, application):
                 return redirect(step_url(application, "review"))
     return render(request, "applications/wizard/submit.html",
                   _context(request, application, "submit", score=overview.score, form=form, overview=overview,
-                           can_submit=can_submit, prepared=bool(application.presign_storage_name
+                           can_submit=can_submit, can_notify=_can_notify(request, application), prepared=bool(application.presign_storage_name
                                                                 and application.presign_version == application.version)))

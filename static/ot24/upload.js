@@ -1,24 +1,92 @@
-// Evidence uploads with a progress bar: the form still works without JavaScript.
-document.querySelectorAll("form.ot24-upload").forEach(function (form) {
-  form.addEventListener("submit", function (event) {
-    var input = form.querySelector("input[type=file]");
-    if (!input || !input.files.length || !window.XMLHttpRequest) { return; }
-    event.preventDefault();
-    var bar = form.querySelector("progress");
-    bar.classList.remove("d-none");
+// Evidence uploads: several files at once, chosen or dropped on the item, each sent on its own to the
+// JSON endpoint with its own progress bar; no page reload. Without JavaScript the form posts all the
+// chosen files to the evidence step, which stores them and reloads the page.
+(function () {
+  if (!window.XMLHttpRequest || !window.FormData) { return; }
+  function element(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });
+    if (text) { node.textContent = text; }
+    return node;
+  }
+  function fileRow(form, file) {
+    var li = element("li");
+    var link = element("a", { href: file.download_url }, file.name);
+    li.appendChild(link);
+    li.appendChild(document.createTextNode(" — " + file.size + " — "));
+    li.appendChild(element("code", { title: "SHA-256" }, file.sha256.slice(0, 15) + "…"));
+    var remove = element("form", { method: "post", action: file.remove_url, "class": "d-inline",
+                                   "data-confirm": form.dataset.confirmRemove + " " + file.name });
+    var token = form.querySelector("input[name=csrfmiddlewaretoken]").cloneNode();
+    remove.appendChild(token);
+    remove.appendChild(document.createTextNode(" "));
+    remove.appendChild(element("button", { type: "submit", "class": "btn btn-link btn-sm p-0 text-danger" }, form.dataset.removeText));
+    li.appendChild(remove);
+    return li;
+  }
+  function send(form, file) {
+    var list = form.querySelector(".ot24-upload-list");
+    var row = element("li", { "class": "d-flex flex-wrap align-items-center gap-2" });
+    var name = element("span", {}, file.name);
+    var bar = element("progress", { max: "100", value: "0", "class": "ot24-file-progress" });
+    bar.setAttribute("aria-label", file.name);
+    var status = element("span", { role: "status" });
+    row.appendChild(name); row.appendChild(bar); row.appendChild(status);
+    list.appendChild(row);
+    var data = new FormData();
+    data.append("csrfmiddlewaretoken", form.querySelector("input[name=csrfmiddlewaretoken]").value);
+    data.append("evidence_item", form.querySelector("input[name=evidence_item]").value);
+    data.append("file", file, file.name);
     var xhr = new XMLHttpRequest();
-    xhr.open("POST", form.action || window.location.href);
+    xhr.open("POST", form.dataset.jsonUrl);
+    xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
     xhr.upload.addEventListener("progress", function (e) {
       if (e.lengthComputable) { bar.value = Math.round((e.loaded / e.total) * 100); }
     });
     xhr.addEventListener("load", function () {
-      if (xhr.responseURL && xhr.responseURL !== window.location.href.split("#")[0]) {
-        window.location.href = xhr.responseURL;
+      var answer = null;
+      try { answer = JSON.parse(xhr.responseText); } catch (ignored) { answer = null; }
+      if (xhr.status === 201 && answer) {
+        row.remove();
+        var item = form.closest("li[id^=item-]");
+        item.querySelector(".ot24-files").appendChild(fileRow(form, answer.file));
+        var mark = item.querySelector(".ot24-item-mark");
+        if (mark && mark.textContent.charAt(0) !== "✔") { mark.textContent = "✔" + mark.textContent.slice(1); }
+        if (answer.intervention_complete) {
+          var badge = form.closest("section").querySelector(".ot24-ev-badge");
+          if (badge) { badge.className = "badge bg-success ot24-ev-badge"; badge.textContent = form.dataset.completeText; }
+        }
       } else {
-        document.open(); document.write(xhr.responseText); document.close();
+        bar.remove();
+        row.classList.add("text-danger");
+        status.textContent = (answer && answer.error) || form.dataset.failedText;
       }
     });
-    xhr.addEventListener("error", function () { form.submit(); });
-    xhr.send(new FormData(form));
+    xhr.addEventListener("error", function () {
+      bar.remove(); row.classList.add("text-danger"); status.textContent = form.dataset.failedText;
+    });
+    xhr.send(data);
+  }
+  document.querySelectorAll("form.ot24-upload[data-json-url]").forEach(function (form) {
+    var input = form.querySelector("input[type=file]");
+    var zone = form.closest("li") || form;
+    function sendAll(files) { Array.prototype.forEach.call(files, function (file) { send(form, file); }); }
+    form.classList.add("ot24-drop");
+    var hint = element("span", { "class": "small text-muted" }, form.dataset.dropText);
+    form.insertBefore(hint, input);
+    input.addEventListener("change", function () { if (input.files.length) { sendAll(input.files); input.value = ""; } });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (input.files.length) { sendAll(input.files); input.value = ""; } else { input.click(); }
+    });
+    ["dragenter", "dragover"].forEach(function (type) {
+      zone.addEventListener(type, function (event) { event.preventDefault(); form.classList.add("is-over"); });
+    });
+    ["dragleave", "drop"].forEach(function (type) {
+      zone.addEventListener(type, function (event) { event.preventDefault(); form.classList.remove("is-over"); });
+    });
+    zone.addEventListener("drop", function (event) {
+      if (event.dataTransfer && event.dataTransfer.files.length) { sendAll(event.dataTransfer.files); }
+    });
   });
-});
+})();

@@ -302,7 +302,7 @@ def test_through_the_pages(client, ready, pki):
     app, rep = ready
     client.login(email=rep.email, password=DEFAULT_PASSWORD)
     step = reverse("application_step", args=[app.pk, "submit"])
-    assert "scarica il PDF da firmare" in client.get(step).content.decode()
+    assert "Scarica il PDF da firmare" in client.get(step).content.decode()
     data = {**{k: "on" for k in Application.DECLARATIONS}, "place": "Roma", "version": Application.objects.get(pk=app.pk).version}
     response = client.post(reverse("qualified_prepare", args=[app.pk]), data)
     assert response["Content-Type"] == "application/pdf"

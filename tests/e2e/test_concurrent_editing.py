@@ -31,7 +31,7 @@ def test_second_browser_save_is_refused(browser, live_server, shot):
     first, second = pages
     first.locator("label[for=id_sel_C4]").click()
     first.get_by_role("button", name="Salva", exact=True).click()
-    expect(first.get_by_text("Dati salvati.")).to_be_visible()
+    expect(first.get_by_text("Sezione C salvata.")).to_be_visible()
     second.locator("label[for=id_sel_C5]").click()
     second.get_by_role("button", name="Salva", exact=True).click()
     expect(second.get_by_text("modificata da un'altra sessione")).to_be_visible()

@@ -1,0 +1,44 @@
+"""The formats of INAIL's numbers as the portal checks them (pure, no Django models).
+
+- PAT (posizione assicurativa territoriale): INAIL prints it as an 8-digit number followed by 2 check
+  digits ("12345678/90" on the rate notice); companies often copy only the 8 digits. The portal accepts
+  8 digits, or 8 + 2 (written together, or with "/", "-" or a space before the check digits), and keeps
+  the digits only.
+- Codice ditta: the number INAIL gives the employer at registration, 1 to 9 digits (spaces ignored).
+"""
+from __future__ import annotations
+
+import re
+
+_PAT = re.compile(r"^(\d{8})(?:[/\- ]?(\d{2}))?$")
+_CODICE_DITTA = re.compile(r"^\d{1,9}$")
+
+
+def normalise_pat(value: str) -> str | None:
+    """The PAT as stored (8 or 10 digits), or None when it is not a PAT number."""
+    match = _PAT.match((value or "").strip())
+    if not match:
+        return None
+    return match.group(1) + (match.group(2) or "")
+
+
+def normalise_codice_ditta(value: str) -> str | None:
+    text = "".join((value or "").split())
+    return text if _CODICE_DITTA.match(text) else None
+
+
+def parse_amount(value: str, *, decimal_separator: str = ",", thousand_separator: str = ".") -> str:
+    """An amount as people type it ("€ 18.500,00", "18500,5", "18.500") turned into "18500.00"-style text
+    for Decimal, in the given locale's separators. Grouping is only removed where it is unambiguous: a
+    separator followed by groups of exactly three digits. Anything else is returned for Decimal to refuse."""
+    text = "".join((value or "").replace("€", " ").replace("\u00a0", " ").replace("\u202f", " ").split())
+    if not text:
+        return text
+    if decimal_separator in text:
+        whole, _, decimals = text.rpartition(decimal_separator)
+        if thousand_separator in whole and re.fullmatch(rf"\d{{1,3}}(?:{re.escape(thousand_separator)}\d{{3}})+", whole):
+            whole = whole.replace(thousand_separator, "")
+        return f"{whole}.{decimals}"
+    if thousand_separator in text and re.fullmatch(rf"\d{{1,3}}(?:{re.escape(thousand_separator)}\d{{3}})+", text):
+        return text.replace(thousand_separator, "")
+    return text.replace(thousand_separator, ".") if text.count(thousand_separator) == 1 else text
