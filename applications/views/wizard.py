@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from evidence import services as evidence_services
@@ -29,14 +29,14 @@ from .common import altered_response, get_application, perform, step_url, user_c
 logger = logging.getLogger(__name__)
 
 STEPS = [
-    ("scheda", "Scheda informativa"),
-    ("A", "Sezione A"),
-    ("B", "Sezione B"),
-    ("C", "Sezione C"),
-    ("D", "Sezione D"),
-    ("evidence", "Documentazione"),
-    ("review", "Riepilogo"),
-    ("submit", "Firma e invio"),
+    ("scheda", gettext_lazy("Scheda informativa")),
+    ("A", gettext_lazy("Sezione A")),
+    ("B", gettext_lazy("Sezione B")),
+    ("C", gettext_lazy("Sezione C")),
+    ("D", gettext_lazy("Sezione D")),
+    ("evidence", gettext_lazy("Documentazione")),
+    ("review", gettext_lazy("Riepilogo")),
+    ("submit", gettext_lazy("Firma e invio")),
 ]
 STEP_KEYS = [key for key, _ in STEPS]
 SECTIONS = ("A", "B", "C", "D")
