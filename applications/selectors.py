@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext, ngettext
 
 from evidence.models import EvidenceFile
 from evidence.selectors import EvidenceRow, evidence_checklist, evidence_items_by_intervention, missing_evidence_count
@@ -165,23 +166,27 @@ def application_overview(application: Application, today: dt.date | None = None)
     if not application.scheda_completed or any(
         getattr(application, name) in ("", None) for name in Application.SCHEDA_REQUIRED
     ):
-        problems.append(Problem("Completare la scheda informativa generale (dati dell'azienda e del sottoscritto).", "scheda"))
+        problems.append(Problem(gettext("Completare la scheda informativa generale (dati dell'azienda e del sottoscritto)."), "scheda"))
     if not application.pats.exists():
-        problems.append(Problem("Indicare almeno una PAT coperta dalla domanda.", "scheda"))
+        problems.append(Problem(gettext("Indicare almeno una PAT coperta dalla domanda."), "scheda"))
     for line in result.lines:
         for error in line.errors:
             problems.append(Problem(f"{line.code}: {error}", line.code[0]))
     if not result.eligible:
         problems.append(
-            Problem(f"Il punteggio conteggiato è {result.total}: ne servono almeno {result.threshold}.", "A")
+            Problem(gettext("Il punteggio conteggiato è %(total)s: ne servono almeno %(threshold)s.")
+                    % {"total": result.total, "threshold": result.threshold}, "A")
         )
     for row in evidence:
         if not row.status.complete:
             problems.append(
-                Problem(f"{row.intervention.code}: manca la documentazione probante ({len(row.status.missing_item_ids)} documenti).", "evidence")
+                Problem(ngettext("%(code)s: manca la documentazione probante (%(n)s documento).",
+                                 "%(code)s: manca la documentazione probante (%(n)s documenti).", len(row.status.missing_item_ids))
+                        % {"code": row.intervention.code, "n": len(row.status.missing_item_ids)}, "evidence")
             )
     if application.campaign.is_past_deadline(today):
-        problems.append(Problem(f"Il termine di presentazione ({application.campaign.deadline:%d/%m/%Y}) è scaduto.", "review"))
+        problems.append(Problem(gettext("Il termine di presentazione (%(deadline)s) è scaduto.")
+                                % {"deadline": f"{application.campaign.deadline:%d/%m/%Y}"}, "review"))
     return ApplicationOverview(application=application, score=result, evidence=evidence, selections=selections,
                                problems=problems)
 

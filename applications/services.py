@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.utils.translation import gettext
 
 from interventions import scoring
 from interventions.models import Intervention
@@ -35,9 +36,9 @@ class StaleVersion(ValidationError):
 def _require(user, perm: str, obj) -> None:
     if isinstance(obj, Application) and perm in ("applications.edit_application", "applications.submit_application") \
             and not obj.is_draft:
-        raise PermissionDenied("La domanda è già stata inviata e non può più essere modificata.")
+        raise PermissionDenied(gettext("La domanda è già stata inviata e non può più essere modificata."))
     if not user.has_perm(perm, obj):
-        raise PermissionDenied("Operazione non consentita per questo utente.")
+        raise PermissionDenied(gettext("Operazione non consentita per questo utente."))
 
 
 def _bump_version(application: Application, expected_version: int | None) -> None:
@@ -84,9 +85,9 @@ def application_update_scheda(*, user, application: Application, data: dict, pat
     application = Application.objects.select_for_update().get(pk=application.pk)
     _require(user, "applications.edit_application", application)
     if len(pats) > Application.MAX_PATS:
-        raise ValidationError(f"Una domanda copre al massimo {Application.MAX_PATS} PAT.")
+        raise ValidationError(gettext("Una domanda copre al massimo %(n)s PAT.") % {"n": Application.MAX_PATS})
     if any(p.site_id != application.site_id for p in pats):
-        raise ValidationError("Le PAT devono appartenere all'unità produttiva della domanda.")
+        raise ValidationError(gettext("Le PAT devono appartenere all'unità produttiva della domanda."))
     _bump_version(application, version)
     for name, value in data.items():
         setattr(application, name, value)
@@ -160,7 +161,8 @@ def application_save_section(
     }
     unknown = set(chosen) - set(interventions)
     if unknown:
-        raise ValidationError(f"Interventi non appartenenti alla sezione {section}: {', '.join(sorted(unknown))}.")
+        raise ValidationError(gettext("Interventi non appartenenti alla sezione %(section)s: %(codes)s.")
+                              % {"section": section, "codes": ", ".join(sorted(unknown))})
     removed = application.selections.filter(intervention__section__letter=section).exclude(
         intervention__code__in=list(chosen)
     )
@@ -233,7 +235,7 @@ def application_submit(*, user, application: Application, declarations: dict[str
     application = Application.objects.select_for_update().get(pk=application.pk)
     _require(user, "applications.submit_application", application)
     if not all(declarations.get(k) for k in Application.DECLARATIONS):
-        raise ValidationError("Occorre spuntare tutte le dichiarazioni per inviare la domanda.")
+        raise ValidationError(gettext("Occorre spuntare tutte le dichiarazioni per inviare la domanda."))
     overview = application_overview(application)
     if overview.problems:
         raise ValidationError([p.message for p in overview.problems])

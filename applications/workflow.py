@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext
 
 from .messaging import messenger
 from .models import Application, Event
@@ -60,16 +61,16 @@ def transition(application: Application, action: str, *, user=None, message: str
     inside the caller's transaction with the application row locked (services do both)."""
     t = TRANSITIONS.get(action)
     if t is None:
-        raise ValidationError(f"Azione sconosciuta: {action}.")
+        raise ValidationError(gettext("Azione sconosciuta: %(action)s.") % {"action": action})
     if application.status not in t.sources:
         raise ValidationError(
             f"«{t.label}» non è possibile quando la domanda è «{application.get_status_display()}»."
         )
     if system:
         if "system" not in t.roles:
-            raise PermissionDenied("Azione non eseguibile automaticamente.")
+            raise PermissionDenied(gettext("Azione non eseguibile automaticamente."))
     elif not any(role != "system" and WORKFLOW_ROLES[role].test(user, application) for role in t.roles):
-        raise PermissionDenied("Operazione non consentita per questo utente.")
+        raise PermissionDenied(gettext("Operazione non consentita per questo utente."))
     source = application.status
     application.status = t.target
     Application.objects.filter(pk=application.pk).update(status=t.target)

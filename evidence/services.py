@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 from applications.models import Application
 from applications.services import _bump_version, _require
@@ -33,7 +34,7 @@ def store_evidence(*, user, application: Application, evidence_item: EvidenceIte
     """Check, stream and record one uploaded file. Callers hold the application row lock and have checked
     permission and state (draft editing, or an open clarification request)."""
     if not application.selections.filter(intervention_id=evidence_item.intervention_id).exists():
-        raise ValidationError("Il documento non riguarda un intervento selezionato in questa domanda.")
+        raise ValidationError(gettext("Il documento non riguarda un intervento selezionato in questa domanda."))
     name = (uploaded_file.name or "").replace("\x00", "")[-255:]
     per_file = settings.OT24_MAX_FILE_BYTES
     used = application.evidence_files.aggregate(total=Sum("size"))["total"] or 0
@@ -41,10 +42,8 @@ def store_evidence(*, user, application: Application, evidence_item: EvidenceIte
     limit, too_big = per_file, None
     if remaining < per_file:
         limit = max(remaining, 0)
-        too_big = (
-            f"Spazio esaurito: la documentazione di una domanda non può superare "
-            f"{settings.OT24_MAX_APPLICATION_BYTES // (1024 * 1024)} MB in totale."
-        )
+        too_big = gettext("Spazio esaurito: la documentazione di una domanda non può superare %(mb)s MB in "
+                          "totale.") % {"mb": settings.OT24_MAX_APPLICATION_BYTES // (1024 * 1024)}
     try:
         stored = storage.save_upload(uploaded_file, name, max_bytes=limit, too_big=too_big)
     except storage.RejectedFile as exc:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
+from django.utils.translation import gettext
 
 from . import filechecks
 from .filechecks import RejectedFile  # noqa: F401 - defined beside the checks; callers catch storage.RejectedFile
@@ -63,11 +64,12 @@ def detect_type(head: bytes, filename: str) -> str:
         if any(head.startswith(m) for m in magics):
             if ext not in extensions:
                 raise RejectedFile(
-                    f"Il contenuto del file è di tipo {extensions[0][1:].upper()} ma il nome termina con "
-                    f"«{ext or 'nessuna estensione'}»: rinominare il file con l'estensione corretta."
+                    gettext("Il contenuto del file è di tipo %(type)s ma il nome termina con «%(ext)s»: rinominare "
+                            "il file con l'estensione corretta.")
+                    % {"type": extensions[0][1:].upper(), "ext": ext or gettext("nessuna estensione")}
                 )
             return content_type
-    raise RejectedFile("Tipo di file non ammesso: sono accettati PDF, JPEG, PNG e file firmati .p7m.")
+    raise RejectedFile(gettext("Tipo di file non ammesso: sono accettati PDF, JPEG, PNG e file firmati .p7m."))
 
 
 def _pdf_has_active_content(reader) -> bool:
@@ -116,7 +118,7 @@ class _OwnTemporaryFile(File):
 
 
 def _too_big(max_bytes: int, message: str | None) -> RejectedFile:
-    return RejectedFile(message or f"Il file supera il limite di {max_bytes // (1024 * 1024)} MB.")
+    return RejectedFile(message or gettext("Il file supera il limite di %(mb)s MB.") % {"mb": max_bytes // (1024 * 1024)})
 
 
 def save_upload(uploaded, filename: str, *, max_bytes: int | None = None, too_big: str | None = None) -> StoredFile:
@@ -133,7 +135,7 @@ def save_upload(uploaded, filename: str, *, max_bytes: int | None = None, too_bi
     if uploaded.size > max_bytes:
         raise _too_big(max_bytes, too_big)
     if uploaded.size == 0:
-        raise RejectedFile("Il file è vuoto.")
+        raise RejectedFile(gettext("Il file è vuoto."))
     with open(path, "rb") as fh:
         content_type = detect_type(fh.read(16), filename)
     CONTENT_CHECKS[content_type](path)
@@ -186,7 +188,7 @@ def save_stream(
                 digest.update(chunk)
                 out.write(chunk)
         if size == 0:
-            raise RejectedFile("Il file è vuoto.")
+            raise RejectedFile(gettext("Il file è vuoto."))
         content_type = detect_type(head, filename)
         if untrusted:  # documents the portal itself produced (the signed PDF) skip the upload checks
             CONTENT_CHECKS[content_type](tmp_path)

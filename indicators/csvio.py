@@ -187,7 +187,8 @@ def _records(text: str, required: tuple[str, ...]) -> list[tuple[int, dict[str, 
             if not any(cell.strip() for cell in cells):
                 continue
             if len(cells) > len(header):
-                records.append((row, _("La riga ha %(cells)s celle, l'intestazione %(header)s.") % {
+                records.append((row, ngettext("La riga ha %(cells)s cella, l'intestazione %(header)s.",
+                                              "La riga ha %(cells)s celle, l'intestazione %(header)s.", len(cells)) % {
                     "cells": len(cells), "header": len(header)}))
                 continue
             cells = cells + [""] * (len(header) - len(cells))

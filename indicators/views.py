@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from . import csvio, rules, services
@@ -166,7 +166,8 @@ def import_confirm(request, site_pk: int):
     except ValidationError as exc:
         _fail(request, exc)
         return redirect("indicators_import", site_pk=site.pk)
-    messages.success(request, _("Importazione completata: %(count)s righe salvate.") % {"count": count})
+    messages.success(request, ngettext("Importazione completata: %(count)s riga salvata.",
+                                       "Importazione completata: %(count)s righe salvate.", count) % {"count": count})
     return redirect("indicators_site", site_pk=site.pk)
 
 

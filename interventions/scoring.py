@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, Mapping
 
+from django.utils.translation import gettext, ngettext
+
 from .sectors import SECTOR_KEYS, check_sector
 
 
@@ -129,25 +131,25 @@ def _own_errors(item: CatalogueItem, ticked: frozenset[int], *, workers: int, de
     unknown = sorted(n for n in ticked if not 1 <= n <= len(item.suboptions))
     if unknown:
         errors.append(
-            f"Opzione inesistente: {', '.join(map(str, unknown))} "
-            f"(le opzioni vanno da 1 a {len(item.suboptions)})."
+            gettext("Opzione inesistente: %(numbers)s (le opzioni vanno da 1 a %(last)s).")
+            % {"numbers": ", ".join(map(str, unknown)), "last": len(item.suboptions)}
             if item.suboptions
-            else "Questo intervento non prevede opzioni da selezionare."
+            else gettext("Questo intervento non prevede opzioni da selezionare.")
         )
     valid_ticked = len([n for n in ticked if 1 <= n <= len(item.suboptions)])
     if item.min_suboptions and valid_ticked < item.min_suboptions:
         errors.append(
-            f"Selezionare almeno {item.min_suboptions} "
-            f"{'opzione' if item.min_suboptions == 1 else 'opzioni'} tra quelle previste "
-            f"(selezionate: {valid_ticked})."
+            ngettext("Selezionare almeno %(n)s opzione tra quelle previste (selezionate: %(ticked)s).",
+                     "Selezionare almeno %(n)s opzioni tra quelle previste (selezionate: %(ticked)s).",
+                     item.min_suboptions) % {"n": item.min_suboptions, "ticked": valid_ticked}
         )
     if item.max_workers is not None and workers > item.max_workers:
         errors.append(
-            f"Intervento riservato alle aziende con non più di {item.max_workers} lavoratori "
-            f"(lavoratori dichiarati: {workers})."
+            gettext("Intervento riservato alle aziende con non più di %(max)s lavoratori (lavoratori dichiarati: "
+                    "%(workers)s).") % {"max": item.max_workers, "workers": workers}
         )
     if item.declarations and not declared:
-        errors.append("Occorre confermare la dichiarazione: " + " ".join(item.declarations))
+        errors.append(gettext("Occorre confermare la dichiarazione: %(text)s") % {"text": " ".join(item.declarations)})
     return errors
 
 
@@ -182,7 +184,7 @@ def score(
             first = counted_groups.get(item.alternative_group)
             if first:
                 errors.append(
-                    f"Alternativo a {first}: il sistema di gestione è già conteggiato una volta."
+                    gettext("Alternativo a %(first)s: il sistema di gestione è già conteggiato una volta.") % {"first": first}
                 )
             else:
                 counted_groups[item.alternative_group] = item.code

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from applications import workflow
 from applications.messaging import messenger
@@ -27,9 +28,9 @@ S = Application.Status
 
 def _require_assigned_reviewer(user, application: Application) -> None:
     if not (user.is_authenticated and user.is_reviewer):
-        raise PermissionDenied("Solo i revisori INAIL possono istruire le domande.")
+        raise PermissionDenied(gettext("Solo i revisori INAIL possono istruire le domande."))
     if application.reviewer_id != user.pk:
-        raise PermissionDenied("La domanda è assegnata a un altro revisore: prenderla in carico prima di giudicarla.")
+        raise PermissionDenied(gettext("La domanda è assegnata a un altro revisore: prenderla in carico prima di giudicarla."))
 
 
 @transaction.atomic
@@ -37,9 +38,9 @@ def review_take(*, user, application: Application) -> Application:
     """A reviewer takes a submitted application: it becomes theirs and its review starts."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     if not (user.is_authenticated and user.is_reviewer):
-        raise PermissionDenied("Solo i revisori INAIL possono prendere in carico una domanda.")
+        raise PermissionDenied(gettext("Solo i revisori INAIL possono prendere in carico una domanda."))
     if application.reviewer_id and application.reviewer_id != user.pk:
-        raise ValidationError(f"La domanda è già assegnata a {application.reviewer}.")
+        raise ValidationError(gettext("La domanda è già assegnata a %(reviewer)s.") % {"reviewer": application.reviewer})
     application.reviewer = user
     Application.objects.filter(pk=application.pk).update(reviewer=user)
     if application.status == Application.Status.SUBMITTED:
@@ -51,9 +52,9 @@ def review_take(*, user, application: Application) -> Application:
 def review_assign(*, user, applications: list[Application], reviewer) -> int:
     """A supervisor assigns applications in bulk to a reviewer (not yet decided ones only)."""
     if not user.has_perm("applications.assign_reviews"):
-        raise PermissionDenied("Solo i supervisori possono assegnare le domande.")
+        raise PermissionDenied(gettext("Solo i supervisori possono assegnare le domande."))
     if not reviewer.is_reviewer:
-        raise ValidationError("L'utente scelto non è un revisore.")
+        raise ValidationError(gettext("L'utente scelto non è un revisore."))
     ids = [a.pk for a in applications]
     locked = Application.objects.select_for_update().filter(pk__in=ids, status__in=workflow.OPEN_STATES)
     count = 0
@@ -70,16 +71,17 @@ def verdict_record(*, user, application: Application, intervention: Intervention
     application = Application.objects.select_for_update().get(pk=application.pk)
     _require_assigned_reviewer(user, application)
     if application.status not in workflow.REVIEWABLE_STATES:
-        raise ValidationError(f"Non si possono dare giudizi quando la domanda è «{application.get_status_display()}».")
+        raise ValidationError(gettext("Non si possono dare giudizi quando la domanda è «%(status)s».")
+                              % {"status": application.get_status_display()})
     if outcome not in Verdict.Outcome.values:
-        raise ValidationError("Scegliere l'esito.")
+        raise ValidationError(gettext("Scegliere l'esito."))
     if outcome != Verdict.Outcome.SUITABLE and not reason.strip():
-        raise ValidationError("Indicare la motivazione del giudizio.")
+        raise ValidationError(gettext("Indicare la motivazione del giudizio."))
     if not application.selections.filter(intervention=intervention).exists():
-        raise ValidationError("L'intervento non è dichiarato in questa domanda.")
+        raise ValidationError(gettext("L'intervento non è dichiarato in questa domanda."))
     if evidence_file is not None and (evidence_file.application_id != application.pk
                                       or evidence_file.evidence_item.intervention_id != intervention.pk):
-        raise ValidationError("Il file non appartiene a questo intervento.")
+        raise ValidationError(gettext("Il file non appartiene a questo intervento."))
     return Verdict.objects.create(application=application, intervention=intervention, evidence_file=evidence_file,
                                   outcome=outcome, reason=reason.strip(), reviewer=user)
 
@@ -117,7 +119,7 @@ def note_add(*, user, application: Application, message: str) -> Event:
     application = Application.objects.select_for_update().get(pk=application.pk)
     _require_assigned_reviewer(user, application)
     if not message.strip():
-        raise ValidationError("La nota è vuota.")
+        raise ValidationError(gettext("La nota è vuota."))
     return messenger(application, "note", actor=user, message=message.strip(), internal=True)
 
 
@@ -127,10 +129,10 @@ def clarification_request(*, user, application: Application, request: str, inter
     application = Application.objects.select_for_update().get(pk=application.pk)
     _require_assigned_reviewer(user, application)
     if not request.strip():
-        raise ValidationError("Indicare i documenti o i chiarimenti richiesti.")
+        raise ValidationError(gettext("Indicare i documenti o i chiarimenti richiesti."))
     deadline = deadline or timezone.localdate() + dt.timedelta(days=settings.OT24_CLARIFICATION_DAYS)
     if deadline <= timezone.localdate():
-        raise ValidationError("Il termine per la risposta deve essere una data futura.")
+        raise ValidationError(gettext("Il termine per la risposta deve essere una data futura."))
     workflow.transition(application, "request_clarification", user=user,
                         message=f"{request.strip()}\nTermine per la risposta: {deadline:%d/%m/%Y}")
     clarification = Clarification.objects.create(application=application, requested_by=user, request=request.strip(),
@@ -145,11 +147,11 @@ def clarification_add_file(*, user, application: Application, evidence_item, upl
     application = Application.objects.select_for_update().get(pk=application.pk)
     clarification = open_clarification(application)
     if application.status != S.CLARIFICATION_REQUESTED or clarification is None:
-        raise PermissionDenied("Non ci sono richieste di chiarimento aperte per questa domanda.")
+        raise PermissionDenied(gettext("Non ci sono richieste di chiarimento aperte per questa domanda."))
     if not workflow.allowed(user, application, "answer_clarification"):
-        raise PermissionDenied("Operazione non consentita per questo utente.")
+        raise PermissionDenied(gettext("Operazione non consentita per questo utente."))
     if not clarification.interventions.filter(pk=evidence_item.intervention_id).exists():
-        raise ValidationError("Il documento non riguarda gli interventi indicati nella richiesta di chiarimenti.")
+        raise ValidationError(gettext("Il documento non riguarda gli interventi indicati nella richiesta di chiarimenti."))
     return store_evidence(user=user, application=application, evidence_item=evidence_item,
                           uploaded_file=uploaded_file, clarification=clarification)
 
@@ -177,9 +179,9 @@ def clarification_answer(*, user, application: Application, answer: str) -> Clar
     application = Application.objects.select_for_update().get(pk=application.pk)
     clarification = open_clarification(application)
     if clarification is None:
-        raise ValidationError("Non ci sono richieste di chiarimento aperte per questa domanda.")
+        raise ValidationError(gettext("Non ci sono richieste di chiarimento aperte per questa domanda."))
     if not answer.strip() and not clarification.files.exists():
-        raise ValidationError("Scrivere una risposta o allegare almeno un documento.")
+        raise ValidationError(gettext("Scrivere una risposta o allegare almeno un documento."))
     workflow.transition(application, "answer_clarification", user=user, message=answer.strip())
     clarification.answer, clarification.answered_at, clarification.answered_by = answer.strip(), timezone.now(), user
     clarification.save(update_fields=["answer", "answered_at", "answered_by"])
@@ -215,7 +217,8 @@ def review_decide(*, user, application: Application) -> Application:
     undecided = [s.intervention.code for s in selections if s.intervention_id not in by_intervention
                  or by_intervention[s.intervention_id].outcome == Verdict.Outcome.CLARIFY]
     if undecided:
-        raise ValidationError(f"Giudicare prima ogni intervento come idoneo o non idoneo: {', '.join(undecided)}.")
+        raise ValidationError(gettext("Giudicare prima ogni intervento come idoneo o non idoneo: %(codes)s.")
+                              % {"codes": ", ".join(undecided)})
     result = validated_score(application)
     action = "approve" if result.eligible else "reject"
     workflow.transition(application, action, user=user,

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -104,7 +105,8 @@ def review_assign(request):
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, exc.messages[0] if hasattr(exc, "messages") else str(exc))
     else:
-        messages.success(request, _("%(n)s domande assegnate a %(who)s.") % {"n": count, "who": reviewer})
+        messages.success(request, ngettext("%(n)s domanda assegnata a %(who)s.", "%(n)s domande assegnate a %(who)s.", count)
+                         % {"n": count, "who": reviewer})
     return _back_to_queue(request)
 
 

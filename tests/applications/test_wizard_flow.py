@@ -135,7 +135,9 @@ def test_benefit_table_uses_the_pat_band(client, setup):
     login(client, rep)
     app = start(client, site)
     review = client.get(step(app, "review")).content.decode()
-    assert "18%" in review and "€ 8.640,00" in review  # 11.50 lavoratori-anno, premium 48000 (Italian grouping and decimals)
+    assert "18%" in review and "€ 8.640,00" in review  # 11.50 lavoratori-anno, premium 48000 (Italian format)
+    client.cookies["django_language"] = "en"
+    assert "€ 8,640.00" in client.get(step(app, "review")).content.decode()
 
 
 def test_worker_limit_and_declaration_refusals(client, setup):
