@@ -132,9 +132,16 @@ def test_english_catalogue_is_complete_and_right():
 
 
 def test_lavoratori_means_workers():
-    by_id = {e["msgid"]: e.get("msgstr") for e in parse_po(PO_FILE.read_text(encoding="utf-8"))}
-    assert by_id["lavoratori"] == "workers"
+    entries = parse_po(PO_FILE.read_text(encoding="utf-8"))
+    by_id = {e["msgid"]: e.get("msgstr") for e in entries}
     assert by_id["lavoratori-anno"].lower() == "worker-years"
+    # "lavoratori" alone (or as the plural of a count of workers) is "workers", never "worker-years".
+    workers = [e for e in entries if e["msgid"] == "lavoratori" or " lavoratori" in (e.get("msgid_plural") or "")
+               and "lavoratori-anno" not in (e.get("msgid_plural") or "")]
+    assert workers
+    for e in workers:
+        text = " ".join(str(v) for k, v in e.items() if k.startswith("msgstr"))
+        assert "worker" in text.lower() and "worker-year" not in text.lower(), e
 
 
 CATALOGUE = scoring.Catalogue(edition="t", threshold=100, items=(
