@@ -160,7 +160,7 @@ class SubmitForm(VersionedForm):
         _("Sono consapevole che, per effetto dell'art. 76 del d.p.r. 445/2000, le dichiarazioni mendaci, le falsità negli atti o l'uso di atti falsi sono puniti ai sensi del codice penale e delle leggi speciali in materia e che la riduzione sarà annullata nel caso in cui il provvedimento sia stato adottato sulla base di dichiarazioni non veritiere.")
     )
     declares_privacy = declaration_field(
-        _("Tutela dei dati – Dichiaro di essere stato informato sulle modalità e finalità del trattamento dei dati ai sensi dell'art. 13 del D.Lgs. 196/2003.")
+        _("Tutela dei dati – Dichiaro di aver preso visione dell'informativa sul trattamento dei dati personali ai sensi degli artt. 13 e 14 del Regolamento (UE) 2016/679 (GDPR) e del D.Lgs. 196/2003, come modificato dal D.Lgs. 101/2018.")
     )
     place = forms.CharField(label=_("Luogo"), max_length=100)
     password = forms.CharField(
