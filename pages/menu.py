@@ -19,6 +19,10 @@ def _applicants(user) -> bool:
     return not (user.is_reviewer or is_administrator(user))
 
 
+def _consultants(user) -> bool:
+    return user.is_consultant
+
+
 def _reviewers(user) -> bool:
     return user.is_reviewer or is_administrator(user)
 
@@ -38,8 +42,9 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("admin_landing", _("Amministrazione"), is_administrator),
     MenuEntry("dashboard", _("Domande"), _applicants),
     MenuEntry("review_queue", _("Istruttoria"), _reviewers),
-    MenuEntry("company_list", _("Aziende"), _applicants),  # shown once organisations adds this URL
-    MenuEntry("mandate_list", _("Mandati"), _applicants),  # idem
+    MenuEntry("clients", _("Clienti e deleghe"), _consultants),
+    MenuEntry("indicators_portfolio", _("Indici infortunistici"), _applicants),
+    MenuEntry("stress_list", _("Stress lavoro-correlato"), _applicants),
     MenuEntry("account_profile", _("Profilo")),
     MenuEntry("help", _("Aiuto")),
 )

@@ -69,3 +69,14 @@ def test_pages_in_english(client):
 
 def test_favicon_is_linked(client):
     assert "favicon.svg" in client.get(reverse("help")).content.decode()
+
+
+def test_the_menu_leads_to_clients_indices_and_stress():
+    from pages.menu import menu_for
+    from tests.factories import UserFactory
+    from accounts.models import User
+
+    consultant_labels = [str(e["label"]) for e in menu_for(UserFactory(role=User.Role.CONSULTANT))]
+    assert {"Clienti e deleghe", "Indici infortunistici", "Stress lavoro-correlato"} <= set(consultant_labels)
+    company_labels = [str(e["label"]) for e in menu_for(UserFactory())]
+    assert "Clienti e deleghe" not in company_labels and "Indici infortunistici" in company_labels
