@@ -7,8 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext, ngettext
 
 from evidence.models import EvidenceFile
@@ -16,7 +15,7 @@ from evidence.selectors import EvidenceRow, evidence_checklist, evidence_items_b
 from interventions import scoring
 from interventions.selectors import EditionCatalogue, edition_catalogue
 from organisations.models import Site
-from organisations.selectors import site_filter_for, sites_for
+from organisations.selectors import site_filter_for
 
 from .models import Application, Selection
 

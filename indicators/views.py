@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from applications.views.common import pdf_response
+
 from . import csvio, rules, services
 from .chart import chart_svg, points_from
 from .forms import HoursForm, ImportForm, InjuryForm, RangeForm
@@ -207,9 +209,7 @@ def analysis_pdf(request, site_pk: int):
     if form.is_valid():
         first, last = form.cleaned_data["dal"], form.cleaned_data["al"]
     pdf, first, last = render_analysis_pdf(site, first, last)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{analysis_filename(site, first, last)}"'
-    return response
+    return pdf_response(pdf, analysis_filename(site, first, last), inline=True)
 
 
 @login_required

@@ -8,13 +8,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from applications.views.common import pdf_response
 from applications.pagination import BoundedPaginator
 from organisations.selectors import companies_for
 
@@ -250,9 +251,7 @@ def stress_pdf(request, pk: int):
     from .pdf import render_stress_pdf
 
     assessment = get_assessment(request, pk)
-    response = HttpResponse(render_stress_pdf(assessment), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{services.report_filename(assessment)}"'
-    return response
+    return pdf_response(render_stress_pdf(assessment), services.report_filename(assessment), inline=True)
 
 
 @login_required

@@ -58,3 +58,11 @@ def altered_response(what: str, message: str) -> HttpResponse:
     """A stored file no longer matches its recorded hash: never hand it over, log it loudly."""
     logger.error("Hash check failed: %s", what)
     return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
+
+
+def pdf_response(data: bytes, filename: str, *, inline: bool = False) -> HttpResponse:
+    """A PDF the portal rendered, as a download (or shown inline), never sniffed as something else."""
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -7,13 +7,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from evidence import services as evidence_services
 from evidence import storage, uploads
 from interventions.models import EvidenceItem
 from interventions.scoring import benefit
@@ -24,7 +23,7 @@ from .. import pdf, services, workflow
 from ..forms import EvidenceUploadForm, QualifiedPrepareForm, SchedaForm, SectionForm, SignedPdfForm, SubmitForm
 from ..models import Campaign
 from ..selectors import application_overview, application_pats, application_score, application_selections
-from .common import altered_response, get_application, perform, step_url, user_can
+from .common import altered_response, get_application, pdf_response, perform, step_url, user_can
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +47,6 @@ def next_step(step: str) -> str:
 
 
 def _context(request, application, step, *, score=None, **extra):
-    index = STEP_KEYS.index(step)
     return {
         "application": application,
         "steps": STEPS,
@@ -251,10 +249,7 @@ def application_pdf(request, pk: int):
     else:
         content = pdf.render_application_pdf(application)
     name = f"OT24-{application.campaign.filing_year}-{application.pk}{'-bozza' if application.is_draft else ''}.pdf"
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return pdf_response(content, name)
 
 
 @login_required
@@ -285,9 +280,7 @@ def qualified_prepare(request, pk: int):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(step_url(application, "submit"))
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="OT24-{application.campaign.filing_year}-{application.pk}-da-firmare.pdf"'
-    return response
+    return pdf_response(data, f"OT24-{application.campaign.filing_year}-{application.pk}-da-firmare.pdf")
 
 
 @login_required
