@@ -124,10 +124,11 @@ def test_consultant_signs_up_registers_a_client_whose_legal_representative_confi
 
     # The consultant adds the client's productive unit and starts its application up to the scheda.
     log_in(page, live_server, consultant_email)
-    page.get_by_role("link", name="Aggiungi un'unità produttiva a Ponti e Gru S.r.l.").click()
+    page.get_by_role("link", name="Aggiungi un'unità produttiva").click()  # one client: one link
     for name, value in {"name": "Cantiere Lingotto", "address": "Via Nizza 200", "city": "Torino", "cap": "10126",
-                        "province": "TO", "workers": "14"}.items():
+                        "workers": "14"}.items():
         page.locator(f"main input[name={name}]").fill(value)
+    page.locator("main select[name=province]").select_option("TO")
     page.locator("input[name=pats-0-number]").fill("91000001")
     page.locator("input[name=pats-0-voce_di_tariffa]").fill("3110")
     page.locator("input[name=pats-0-lavoratori_anno]").fill("13,5")
