@@ -53,7 +53,7 @@ def import_csv(page, label, path):
 def test_indicators_journey(page, live_server, draft, shot, tmp_path):
     site, rep, app = draft
     login(page, live_server, rep)
-    page.get_by_role("link", name="Indici infortunistici").first.click()
+    page.locator("#main").get_by_role("link", name="Indici infortunistici").first.click()  # the row's link, not the menu's
     expect(page.get_by_role("heading", name="Indici infortunistici — Stabilimento Nord")).to_be_visible()
 
     # A wrong file first: every error by row and column, nothing imported.

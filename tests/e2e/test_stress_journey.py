@@ -42,7 +42,7 @@ def expected_level():
 def test_three_compilers_level_and_b2d_attachment(page, live_server, company, shot):
     site, rep, app = company
     login(page, live_server, rep)
-    page.get_by_role("link", name="Stress lavoro-correlato").click()
+    page.locator("#main").get_by_role("link", name="Stress lavoro-correlato").click()
     expect(page.get_by_role("heading", name="Valutazioni dello stress lavoro-correlato")).to_be_visible()
     page.get_by_role("link", name=f"Nuova valutazione per {site.company.ragione_sociale}").click()
 
