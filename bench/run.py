@@ -59,6 +59,18 @@ RESULTS = ROOT / "bench" / "results"
 STEPS = ("scheda", "A", "B", "C", "D", "evidence", "review", "submit")
 
 
+
+def bench_reviewer():
+    """A reviewer with a TOTP authenticator: INAIL staff without a second factor reach no reviewer page
+    (accounts' StaffSecondFactorMiddleware), so the bench measures the pages reviewers really see."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from tests.factories import UserFactory
+
+    user = UserFactory(role="reviewer")
+    TOTP.activate(user, generate_totp_secret())
+    return user
+
 def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
@@ -116,7 +128,7 @@ def query_counts() -> list[dict]:
         client.force_login(consultant(draft.company))
         counts["dashboard (consultant)"] = count_queries(client, "/domande/")
         mark_submitted(app)
-        client.force_login(UserFactory(role="reviewer"))
+        client.force_login(bench_reviewer())
         counts["reviewer queue"] = count_queries(client, reverse("review_queue"))
         counts["reviewer queue filtered"] = count_queries(client, reverse("review_queue") + "?status=submitted&province=RM&sort=-points")
         counts["reviewer review screen"] = count_queries(client, reverse("review_detail", args=[app.pk]))
@@ -223,7 +235,7 @@ def load_population() -> Path:
     for n, d in enumerate(drafts[:50]):
         Mandate.objects.create(consultant=consultants[n % 10], company=d.company, start_date=today - dt.timedelta(days=30),
                                status="active", all_sites=True, can_submit=True)
-    reviewers = [UserFactory(role="reviewer") for _ in range(5)]
+    reviewers = [bench_reviewer() for _ in range(5)]
     data.analyze()
     from django.utils.crypto import get_random_string
 
@@ -485,7 +497,7 @@ def scale_benchmark() -> dict:
                                status="active", all_sites=True, can_submit=True)
     template = drafts[0].application
     data.submit_rows(template, 1000)
-    cookies = {"reviewer": session_cookie(UserFactory(role="reviewer")), "consultant": session_cookie(consultant)}
+    cookies = {"reviewer": session_cookie(bench_reviewer()), "consultant": session_cookie(consultant)}
     data.analyze()
 
     def measure() -> dict:
