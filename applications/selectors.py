@@ -20,15 +20,6 @@ from organisations.selectors import site_filter_for
 from .models import Application, Selection
 
 
-def application_recipients(application: Application) -> list[str]:
-    """Who hears about an application: the company's people (members and legal representative)."""
-    company = application.site.company
-    emails = {m.user.email for m in company.memberships.select_related("user")}
-    if company.legal_representative_id:
-        emails.add(company.legal_representative.email)
-    return sorted(emails)
-
-
 def application_signatories(application: Application) -> list[str]:
     """Who may sign and submit an application: the company's legal representative and the consultants
     with a current mandate (the twin of the rule applications.submit_application, for drafts)."""

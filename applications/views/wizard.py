@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from evidence import storage, uploads
-from interventions.models import EvidenceItem
 from interventions.scoring import benefit
 from interventions.selectors import edition_catalogue
 from organisations.selectors import sites_for
@@ -337,17 +336,6 @@ def _timeline(request, application):
     return list(events)
 
 
-def _clarification_context(request, application):
-    """The open request and what the applicant may upload in answer, when they may answer."""
-    from review.selectors import open_clarification
-
-    clarification = open_clarification(application)
-    if clarification is None or not workflow.allowed(request.user, application, "answer_clarification"):
-        return None
-    items = EvidenceItem.objects.filter(intervention__in=clarification.interventions.all()).select_related("intervention")
-    return {"request": clarification, "items": items, "files": clarification.files.select_related("evidence_item")}
-
-
 def _benefits(application):
     return [(pat, benefit(pat.lavoratori_anno, pat.premium)) for pat in application_pats(application)]
 
@@ -369,8 +357,7 @@ def _review(request, application):
                            benefits=_benefits(application), timeline=_timeline(request, application),
                            can_withdraw=workflow.allowed(request.user, application, "withdraw"),
                            can_notify=_can_notify(request, application),
-                           clarification_days=settings.OT24_CLARIFICATION_DAYS,
-                           clarification=_clarification_context(request, application)))
+                           clarification_days=settings.OT24_CLARIFICATION_DAYS))
 
 
 def _submit(request, application):
