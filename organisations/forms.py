@@ -162,7 +162,26 @@ def _upper(value: str) -> str:
     return (value or "").upper().replace(" ", "")
 
 
-class CompanyForm(forms.ModelForm):
+class CompanyFieldsForm(forms.ModelForm):
+    """The company's own fields, as a registration or a consultant's new client enters them. An existing
+    codice fiscale is not a field error: the views and services say what to do instead (ask to join)."""
+
+    class Meta:
+        model = Company
+        fields = ["ragione_sociale", "codice_fiscale", "partita_iva", "codice_ditta", "address", "city", "cap",
+                  "province"]
+
+    def clean_codice_fiscale(self):
+        return _upper(self.cleaned_data.get("codice_fiscale"))
+
+    def clean_province(self):
+        return (self.cleaned_data.get("province") or "").upper()
+
+    def validate_unique(self):
+        pass
+
+
+class CompanyForm(CompanyFieldsForm):
     """A company's registration by one of its people, who declares their role (DPR 445/2000)."""
 
     declared_role = forms.ChoiceField(
@@ -177,28 +196,14 @@ class CompanyForm(forms.ModelForm):
     declaration = forms.BooleanField(label=ART76, required=True,
                                      error_messages={"required": _("La dichiarazione è obbligatoria.")})
 
-    class Meta:
-        model = Company
-        fields = ["ragione_sociale", "codice_fiscale", "partita_iva", "codice_ditta", "address", "city", "cap",
-                  "province"]
-
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         if user is not None and user.codice_fiscale:
             self.fields["person_codice_fiscale"].widget = forms.HiddenInput()
 
-    def clean_codice_fiscale(self):
-        return _upper(self.cleaned_data.get("codice_fiscale"))
-
     def clean_person_codice_fiscale(self):
         return _upper(self.cleaned_data.get("person_codice_fiscale"))
-
-    def clean_province(self):
-        return (self.cleaned_data.get("province") or "").upper()
-
-    def validate_unique(self):
-        """An existing codice fiscale is handled by the view (ask to join), not as a field error."""
 
     def clean(self):
         data = super().clean()
@@ -208,7 +213,7 @@ class CompanyForm(forms.ModelForm):
         return data
 
 
-class ClientForm(forms.ModelForm):
+class ClientForm(CompanyFieldsForm):
     """A consultant's new client, not yet in the portal, with its legal representative's e-mail."""
 
     legal_rep_email = forms.EmailField(label=_("E-mail del legale rappresentante"))
@@ -220,23 +225,9 @@ class ClientForm(forms.ModelForm):
     can_submit = forms.BooleanField(label=_("Con facoltà di inviare le domande per l'azienda"), required=False,
                                     initial=True)
 
-    class Meta:
-        model = Company
-        fields = ["ragione_sociale", "codice_fiscale", "partita_iva", "codice_ditta", "address", "city", "cap",
-                  "province"]
-
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["firm"].queryset = Firm.objects.filter(memberships__user=user) if user else Firm.objects.none()
-
-    def clean_codice_fiscale(self):
-        return _upper(self.cleaned_data.get("codice_fiscale"))
-
-    def clean_province(self):
-        return (self.cleaned_data.get("province") or "").upper()
-
-    def validate_unique(self):
-        """The service refuses an existing company with a message that says what to do instead."""
 
     def clean(self):
         data = super().clean()
