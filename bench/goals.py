@@ -1,22 +1,29 @@
-"""The issue's goals, judged on one `make bench` run's results (plain Python, no Django: unit-tested).
+"""Issue 21's goals, judged on one `make bench` run's results (plain Python, no Django: unit-tested).
 
-Each verdict says what was measured and whether the goal is met; where the same run measured a bound
-that no implementation of the portal's requirements can beat on this machine (the floor page for the
-wizard, SHA-256 alone for uploads, the cost per printed character for the PDF), the verdict shows it
-next to the goal, so a reader can tell "not fast enough yet" from "out of reach as specified"."""
+The goals are ratios against floors measured in the same run (the minimal view, the floor page, the
+upload's copy + hash + check timed alone, a plain reference PDF), so a slower or busier machine moves
+both sides. Each verdict says what was measured, whether the goal is met, and the figures behind it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 MAX_QUERIES = 15
 MAX_P95_MS = 200
-MIN_WIZARD_SHARE = 0.40
 MAX_SCALE_RATIO = 2.0
-MAX_PDF_RATIO = 1.3
 MAX_UPLOAD_GROWTH_MB = 20
-MIN_UPLOAD_SHARE = 0.5
 MAX_CRAFTED_SECONDS = 2.0
 MAX_CRAFTED_MB = 64
+# Issue 21's goals, each a ratio measured against a floor in the same run.
+MIN_FLOOR_SHARE = 0.30  # the floor page's throughput as a share of the minimal view's
+MIN_WIZARD_SHARE_OF_FLOOR = 0.60  # the wizard pages' throughput as a share of the floor page's
+MIN_UPLOAD_SHARE_OF_FLOOR = 0.80  # a 100 MB upload's throughput as a share of copy + SHA-256 + check alone
+MAX_PDF_PER_CHARACTER = 1.10  # the portal's seconds per printed character over the reference's
+MAX_PDF_SECONDS = 1.0  # the largest application rendered and sealed
+MAX_CSV_SECONDS = 2.0  # the consultant's CSV export of 5,000 sites, whole body consumed
+MAX_CSV_MB = 30
+# The pages the other issues added, which must be in the load mix and in the query table.
+NEW_PAGES = ("sign-up", "login", "company people", "company mandates", "consultant clients", "injury indices",
+             "stress assessment")
 
 
 @dataclass(frozen=True)
@@ -51,14 +58,29 @@ def load_p95(load: dict) -> Verdict:
                    f"worst {pages[worst]} ms ({worst})", pages[worst] < MAX_P95_MS)
 
 
+def floor_page(load: dict) -> Verdict:
+    return Verdict(f"floor page >= {MIN_FLOOR_SHARE:.2f} of the minimal view",
+                   f"{load['floor_share']:.2f} ({load['floor_rps']} vs {load['minimal_rps']} req/s)",
+                   load["floor_share"] >= MIN_FLOOR_SHARE,
+                   "the floor page: session, user, the application with its permission check, the portal's layout")
+
+
 def wizard_throughput(load: dict) -> Verdict:
-    share, floor = load["wizard_share"], load["floor_share"]
-    bound = (f"the floor page (session, user, the application and its permission check, the layout; no step's own "
-             f"work) reaches {floor:.2f} of the minimal view")
-    if floor < MIN_WIZARD_SHARE:
-        bound += ": below the goal, so no wizard page doing at least that work can meet it here"
-    return Verdict(f"wizard throughput >= {MIN_WIZARD_SHARE:.0%} of the minimal view's",
-                   f"{share:.2f} ({load['wizard_rps']} vs {load['minimal_rps']} req/s)", share >= MIN_WIZARD_SHARE, bound)
+    share = load["wizard_share_of_floor"]
+    return Verdict(f"wizard pages >= {MIN_WIZARD_SHARE_OF_FLOOR:.2f} of the floor page",
+                   f"{share:.2f} ({load['wizard_rps']} vs {load['floor_rps']} req/s)", share >= MIN_WIZARD_SHARE_OF_FLOOR,
+                   f"as a share of the minimal view: {load['wizard_share']:.2f}")
+
+
+def new_pages(results: dict) -> Verdict:
+    """The pages the other issues added are measured in both the query table and the load mix."""
+    in_queries = set(results["queries"][0]["queries"]) if "queries" in results else set()
+    in_load = set(results["load"]["mixed"]) if "load" in results else set()
+    missing = [p for p in NEW_PAGES if not any(n.startswith(p) for n in in_queries)
+               or not any(n.startswith(p) for n in in_load)]
+    return Verdict("the new pages are in the query table and the load mix",
+                   "all of " + ", ".join(NEW_PAGES) if not missing else "missing: " + ", ".join(missing), not missing,
+                   "their queries and p95 are judged with every other page's")
 
 
 def scale(result: dict) -> Verdict:
@@ -70,14 +92,18 @@ def scale(result: dict) -> Verdict:
                    pages[worst]["ratio"] <= MAX_SCALE_RATIO)
 
 
-def pdf(result: dict) -> Verdict:
+def pdf_per_character(result: dict) -> Verdict:
     chars = result["portal_characters"] / result["reference_characters"]
     per_char = result["ratio"] / chars
-    bound = (f"the portal prints {chars:.2f}x the reference's characters on the same pages; per printed "
-             f"character its time is {per_char:.2f}x the reference's")
-    return Verdict(f"PDF within {MAX_PDF_RATIO}x of the reference",
-                   f"{result['ratio']} ({result['portal_seconds']} vs {result['reference_seconds']} s)",
-                   result["ratio"] <= MAX_PDF_RATIO, bound)
+    return Verdict(f"PDF: per printed character <= {MAX_PDF_PER_CHARACTER:.2f}x the reference",
+                   f"{per_char:.2f}", per_char <= MAX_PDF_PER_CHARACTER,
+                   f"whole document {result['ratio']}x the reference ({result['portal_seconds']} vs "
+                   f"{result['reference_seconds']} s), printing {chars:.2f}x its characters on the same pages")
+
+
+def pdf_seconds(result: dict) -> Verdict:
+    return Verdict(f"PDF: the largest application rendered and sealed in < {MAX_PDF_SECONDS:g} s",
+                   f"{result['portal_seconds']} s ({result['pages']} pages)", result["portal_seconds"] < MAX_PDF_SECONDS)
 
 
 def upload_memory(result: dict) -> Verdict:
@@ -87,14 +113,20 @@ def upload_memory(result: dict) -> Verdict:
 
 
 def upload_throughput(result: dict) -> Verdict:
-    allowed = result["copy_seconds"] / MIN_UPLOAD_SHARE
-    sha = result["sha256_seconds"]
-    bound = f"the goal allows {allowed:.3f} s for the file; its SHA-256 alone (recorded for integrity) takes {sha} s"
-    if sha >= allowed:
-        bound += ": out of reach while every upload is hashed"
-    return Verdict(f"upload throughput >= {MIN_UPLOAD_SHARE:.0%} of a disk copy",
-                   f"{result['throughput_share']} ({result['seconds']} s for {result['size_mb']} MB)",
-                   result["throughput_share"] >= MIN_UPLOAD_SHARE, bound)
+    share = result["throughput_share_of_floor"]
+    return Verdict(f"upload of {result['size_mb']:g} MB >= {MIN_UPLOAD_SHARE_OF_FLOOR:.2f} of its floor",
+                   f"{share:.2f} ({result['seconds']} s)", share >= MIN_UPLOAD_SHARE_OF_FLOOR,
+                   f"the floor, timed alone: copy {result['copy_seconds']} s + SHA-256 {result['sha256_seconds']} s + "
+                   f"check {result['pdf_check_seconds']} s")
+
+
+def csv_export(result: dict) -> Verdict:
+    met = result["streaming"] and result["seconds"] < MAX_CSV_SECONDS and result["peak_growth_mb"] < MAX_CSV_MB
+    return Verdict(f"consultant's CSV export streams, {result['sites']:,} sites in < {MAX_CSV_SECONDS:g} s and "
+                   f"< {MAX_CSV_MB} MB",
+                   f"{'streamed' if result['streaming'] else 'not streamed'}, {result['seconds']} s, "
+                   f"{result['peak_growth_mb']} MB", met,
+                   f"{result['rows']:,} rows; first byte after {result['first_byte_seconds']} s")
 
 
 def crafted_uploads(result: dict) -> Verdict:
@@ -114,18 +146,24 @@ def crafted_uploads(result: dict) -> Verdict:
 def verdicts(results: dict) -> list[Verdict]:
     """The verdicts of every section present in `results` (a partial run judges only what it measured)."""
     judged = []
+    if "load" in results:
+        judged += [floor_page(results["load"]), wizard_throughput(results["load"])]
+    if "upload" in results:
+        judged += [upload_throughput(results["upload"]), upload_memory(results["upload"])]
+    if "pdf" in results:
+        judged += [pdf_per_character(results["pdf"]), pdf_seconds(results["pdf"])]
+    if "queries" in results and "load" in results:
+        judged.append(new_pages(results))
     if "queries" in results:
         judged.append(queries(results["queries"]))
     if "load" in results:
-        judged += [load_errors(results["load"]), load_p95(results["load"]), wizard_throughput(results["load"])]
+        judged += [load_p95(results["load"]), load_errors(results["load"])]
+    if "csv" in results:
+        judged.append(csv_export(results["csv"]))
+    if "upload" in results and "crafted" in results["upload"]:
+        judged.append(crafted_uploads(results["upload"]["crafted"]))
     if "scale" in results:
         judged.append(scale(results["scale"]))
-    if "pdf" in results:
-        judged.append(pdf(results["pdf"]))
-    if "upload" in results:
-        judged += [upload_memory(results["upload"]), upload_throughput(results["upload"])]
-        if "crafted" in results["upload"]:
-            judged.append(crafted_uploads(results["upload"]["crafted"]))
     return judged
 
 

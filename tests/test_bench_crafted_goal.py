@@ -25,7 +25,7 @@ def test_not_met_when_a_file_passes_is_slow_or_big_or_others_wait():
 
 
 def test_the_upload_section_includes_the_crafted_verdict_only_when_measured():
-    upload = {"size_mb": 99.9, "seconds": 0.5, "throughput_share": 0.1, "worker_peak_growth_mb": 4, "copy_seconds": 0.04,
-              "sha256_seconds": 0.1}
+    upload = {"size_mb": 99.9, "seconds": 0.5, "worker_peak_growth_mb": 4, "copy_seconds": 0.04,
+              "sha256_seconds": 0.1, "pdf_check_seconds": 0.06, "throughput_share_of_floor": 0.4}
     assert len(goals.verdicts({"upload": upload})) == 2
     assert goals.verdicts({"upload": {**upload, "crafted": CRAFTED}})[-1].goal.startswith("crafted uploads refused")
