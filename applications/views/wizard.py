@@ -6,6 +6,7 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -335,6 +336,9 @@ def _benefits(application):
 
 
 def _review(request, application):
+    if application.is_draft:
+        # One query for the draft's PATs: the overview's "any PAT?" and the benefits both read them.
+        prefetch_related_objects([application], "pats")
     overview = application_overview(application)
     catalogue = edition_catalogue(application.campaign.edition)
     selections = {s.intervention.code: s for s in overview.selections}
