@@ -15,7 +15,6 @@ from django.utils.translation import ngettext
 from django.utils.translation import gettext
 
 from interventions import scoring
-from interventions.models import Intervention
 
 from evidence import storage
 from organisations.models import PAT, Site
@@ -41,16 +40,22 @@ def _require(user, perm: str, obj) -> None:
         raise PermissionDenied(gettext("Operazione non consentita per questo utente."))
 
 
-def _bump_version(application: Application, expected_version: int | None) -> None:
-    """Optimistic locking: refuse a save based on an older copy of the application."""
+def _bump_version(application: Application, expected_version: int | None, *, declared_total: int | None = None) -> None:
+    """Optimistic locking: refuse a save based on an older copy of the application. With
+    `declared_total`, the same UPDATE keeps the draft's total (see _keep_total)."""
     if expected_version is not None:
+        now = timezone.now()
+        extra = {} if declared_total is None else {"declared_total": declared_total}
         updated = Application.objects.filter(pk=application.pk, version=expected_version).update(
-            version=F("version") + 1, updated_at=timezone.now()
+            version=F("version") + 1, updated_at=now, **extra
         )
         if not updated:
             raise StaleVersion(
                 "La domanda è stata modificata da un'altra sessione: ricaricare la pagina per vedere i dati aggiornati."
             )
+        # Exactly what the UPDATE wrote: no need to read it back.
+        application.version, application.updated_at = expected_version + 1, now
+        return
     else:
         Application.objects.filter(pk=application.pk).update(version=F("version") + 1, updated_at=timezone.now())
     application.refresh_from_db(fields=["version", "updated_at"])
@@ -147,38 +152,50 @@ def application_save_section(
     *, user, application: Application, section: str, chosen: dict[str, tuple[frozenset[int], bool]], version: int
 ) -> scoring.ScoreResult:
     """Replace one section's selections. Refused, with the reasons per intervention, when any chosen
-    intervention would not count; nothing is saved then."""
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    intervention would not count; nothing is saved then.
+
+    Every write to an application's selections locks the application's row first, so the selections read
+    under the lock are current: only what changed is written (a save of an unchanged section, the most
+    common, writes the application's row alone)."""
+    from interventions.selectors import edition_catalogue
+
+    # Site, company, campaign and edition joined (the rules and the scoring read them); only the
+    # application's row locked.
+    application = (Application.objects.select_related("site__company", "campaign__edition")
+                   .select_for_update(of=("self",)).get(pk=application.pk))
     _require(user, "applications.edit_application", application)
-    result = section_check(application=application, section=section, chosen=chosen)
+    current = application_selections(application)
+    others = [s for s in current if s.intervention.section.letter != section]
+    result = application_score(application, selections=others, chosen=chosen)  # section_check on these rows
     errors = {line.code: line.errors for line in result.lines if line.code in chosen and line.errors}
     if errors:
         raise ValidationError({code: list(msgs) for code, msgs in errors.items()})
-    _bump_version(application, version)
-    interventions = {
-        i.code: i
-        for i in Intervention.objects.filter(section__edition=application.campaign.edition, section__letter=section)
-    }
+    interventions = {i.code: i for i in edition_catalogue(application.campaign.edition).of_section(section)}
     unknown = set(chosen) - set(interventions)
+    _bump_version(application, version, declared_total=None if unknown else result.total)
     if unknown:
         raise ValidationError(gettext("Interventi non appartenenti alla sezione %(section)s: %(codes)s.")
                               % {"section": section, "codes": ", ".join(sorted(unknown))})
-    removed = application.selections.filter(intervention__section__letter=section).exclude(
-        intervention__code__in=list(chosen)
-    )
-    # Files of evidence items of removed interventions go with them.
-    from evidence.services import delete_evidence_file
+    mine = {s.intervention.code: s for s in current if s.intervention.section.letter == section}
+    removed = [s for code, s in mine.items() if code not in chosen]
+    if removed:
+        # Files of evidence items of removed interventions go with them.
+        from evidence.services import delete_evidence_file
 
-    for ef in application.evidence_files.filter(evidence_item__intervention__in=removed.values("intervention")):
-        delete_evidence_file(ef)
-    removed.delete()
+        for ef in application.evidence_files.filter(evidence_item__intervention_id__in=[s.intervention_id for s in removed]):
+            delete_evidence_file(ef)
+        Selection.objects.filter(pk__in=[s.pk for s in removed]).delete()
+    new = []
     for code, (subs, declared) in chosen.items():
-        Selection.objects.update_or_create(
-            application=application,
-            intervention=interventions[code],
-            defaults={"suboptions": sorted(subs), "declaration_confirmed": declared},
-        )
-    _keep_total(application, result.total)
+        row = mine.get(code)
+        if row is None:
+            new.append(Selection(application=application, intervention=interventions[code], suboptions=sorted(subs),
+                                 declaration_confirmed=declared))
+        elif list(row.suboptions) != sorted(subs) or row.declaration_confirmed != declared:
+            Selection.objects.filter(pk=row.pk).update(suboptions=sorted(subs), declaration_confirmed=declared)
+    if new:
+        Selection.objects.bulk_create(new)
+    application.declared_total = result.total
     return result
 
 

@@ -77,6 +77,9 @@ class EditionCatalogue:
     by_code: dict[str, Intervention] = field(repr=False)
     by_id: dict[int, Intervention] = field(repr=False)
     evidence_items: dict[int, EvidenceItem] = field(repr=False)
+    # Rendered pieces of pages that depend only on this catalogue (keyed by their owner, e.g. the wizard's
+    # section rows per section, sector and language): dropped with the catalogue when its revision changes.
+    fragments: dict = field(default_factory=dict, repr=False, compare=False)
 
     def of_section(self, letter: str) -> list[Intervention]:
         return [i for i in self.interventions if i.section.letter == letter]

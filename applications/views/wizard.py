@@ -6,6 +6,7 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +22,7 @@ from organisations.selectors import sites_for
 from .. import pdf, services, workflow
 from ..forms import EvidenceUploadForm, QualifiedPrepareForm, SchedaForm, SectionForm, SignedPdfForm, SubmitForm
 from ..models import Campaign
+from ..section_rows import section_rows
 from ..selectors import application_overview, application_pats, application_score, application_selections
 from .common import altered_response, get_application, pdf_response, perform, step_url, user_can
 
@@ -172,17 +174,10 @@ def _section(request, application, letter):
         else:
             return _save_and_go(request, application, letter, before=saved_score, after=result,
                                 saved=_("Sezione %(letter)s salvata.") % {"letter": letter})
-    sector = application.sector or "altri"
-    rows = []
-    for item, sel_field, sub_field, decl_field in form.rows():
-        points = {sp.sector: sp.points for sp in item.sector_points.all()}.get(sector, item.points)
-        rows.append({"item": item, "points": points, "sel": sel_field, "sub": sub_field, "decl": decl_field,
-                     # In Python: a {% blocktranslate count %} per row was a quarter of the page's time.
-                     "points_label": ngettext("%(points)s punto", "%(points)s punti", points) % {"points": points},
-                     "errors": line_errors.get(item.code, [])})
+    rows_html = section_rows(catalogue, letter, application.sector or "altri", form, line_errors)
     section = catalogue.sections[letter]
     return render(request, "applications/wizard/section.html",
-                  _context(request, application, letter, score=saved_score, form=form, rows=rows, section=section))
+                  _context(request, application, letter, score=saved_score, form=form, rows_html=rows_html, section=section))
 
 
 def _evidence(request, application):
@@ -341,6 +336,9 @@ def _benefits(application):
 
 
 def _review(request, application):
+    if application.is_draft:
+        # One query for the draft's PATs: the overview's "any PAT?" and the benefits both read them.
+        prefetch_related_objects([application], "pats")
     overview = application_overview(application)
     catalogue = edition_catalogue(application.campaign.edition)
     selections = {s.intervention.code: s for s in overview.selections}
