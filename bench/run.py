@@ -407,7 +407,7 @@ def crafted_uploads(base, path, cookie, csrf, fields, workers) -> dict:
     from concurrent.futures import ThreadPoolExecutor
 
     from evidence import filechecks, storage
-    from tests.applications.test_hostile_uploads import png_header_only, whitespace_object_streams_pdf
+    from tests.evidence.test_hostile_uploads import png_header_only, whitespace_object_streams_pdf
 
     files = {"object-stream bomb (4 x 70 MB of whitespace)": ("bomba.pdf", whitespace_object_streams_pdf(4, 70 * 2**20)),
              "CPU-bound object streams (8 x 12 MB)": ("lento.pdf", whitespace_object_streams_pdf(8, 12 * 2**20)),
