@@ -61,6 +61,10 @@ class LimitUploadHandler(FileUploadHandler):
     this file's bytes) and the request remembers why. A body over OT24_MAX_REQUEST_BYTES stops the upload
     at the first byte of a file without reading further."""
 
+    # Django's parser reads the body in the smallest chunk_size of all handlers: without this, the
+    # default 64 KB of FileUploadHandler undid the others' 1 MB.
+    chunk_size = CHUNK_BYTES
+
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
         self.max_bytes = settings.OT24_MAX_FILE_BYTES
         self.request_too_big = content_length > settings.OT24_MAX_REQUEST_BYTES
