@@ -105,3 +105,30 @@ def test_request_over_the_cap_is_not_read(logged_in, recording, settings):
     assert recording.chunks == 0  # not a byte of the file reached the disk
     assert not app.evidence_files.exists()
 
+
+
+def test_several_large_files_in_one_request_each_get_their_own_hash(logged_in, settings):
+    """Files written to disk are hashed while they arrive (in a thread beside the write): each stored
+    hash is hashlib's of exactly its bytes; a file dropped for its size leaves nothing behind either
+    (temporary files, hashing threads)."""
+    import hashlib
+    import threading
+
+    client, app, item = logged_in
+    settings.OT24_MAX_FILE_BYTES = 3 * MB
+    first = pdf_of(3 * MB - 1000)
+    second = pdf_of(2 * MB + 12345)
+    threads, before = threading.active_count(), temp_files()
+    url = reverse("application_step", args=[app.pk, "evidence"])
+    response = client.post(url, {"evidence_item": str(item.pk),
+                                 "file": [SimpleUploadedFile("primo.pdf", first), SimpleUploadedFile("secondo.pdf", second)]})
+    assert response.status_code == 302
+    stored = {f.original_name: f for f in app.evidence_files.all()}
+    assert stored["primo.pdf"].sha256 == hashlib.sha256(first).hexdigest()
+    assert stored["secondo.pdf"].sha256 == hashlib.sha256(second).hexdigest()
+    assert temp_files() == before and threading.active_count() == threads
+
+    response = client.post(url, {"evidence_item": str(item.pk), "file": SimpleUploadedFile("troppo.pdf", pdf_of(4 * MB))})
+    assert "Il file supera il limite di 3 MB." in response.content.decode()
+    assert app.evidence_files.count() == 2
+    assert temp_files() == before and threading.active_count() == threads
