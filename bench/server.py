@@ -126,6 +126,13 @@ def vm_hwm_kb(pid: int) -> int:
     raise RuntimeError("no VmHWM")
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of the process and of its children it has waited for (the checks'
+    forked children), from /proc: what an upload cost the worker, whatever else the machine runs."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
 def reset_hwm(pid: int) -> None:
     """Reset the process's peak resident size to its current size (Linux: clear_refs 5)."""
     Path(f"/proc/{pid}/clear_refs").write_text("5")

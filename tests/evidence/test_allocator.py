@@ -1,0 +1,46 @@
+"""The served process keeps the C allocator from mapping and unmapping a fresh megabyte for every piece
+of a large request body (evidence.uploads.tune_allocator, called by ot24portal.wsgi): gunicorn's body
+reader copies each piece through a few 1 MB buffers, and with glibc's defaults each of them was new
+memory, zeroed by the kernel page by page. Measured in minor page faults, which the machine's load does
+not change."""
+import subprocess
+import sys
+
+import pytest
+
+READ_100_MB = """
+import os, resource, socket, sys
+sys.path.insert(0, {root!r})
+if {tuned}:
+    from evidence.uploads import tune_allocator
+    assert tune_allocator()
+from gunicorn.http.body import Body, LengthReader
+from gunicorn.http.unreader import SocketUnreader
+size, piece = 100 * 2**20, os.urandom(2**20)
+a, b = socket.socketpair()
+if os.fork() == 0:
+    b.close()
+    for _ in range(100):
+        a.sendall(piece)
+    os._exit(0)
+a.close()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+body = Body(LengthReader(SocketUnreader(b), size))
+while body.read(2**20):
+    pass
+print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+"""
+
+
+def page_faults(tuned: bool) -> int:
+    from django.conf import settings
+
+    code = READ_100_MB.format(root=str(settings.BASE_DIR), tuned=tuned)
+    return int(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's allocator")
+def test_reading_a_large_body_reuses_the_same_memory():
+    untuned, tuned = page_faults(False), page_faults(True)
+    assert untuned > 25_600  # 100 MB of 4 KB pages: every byte landed in new memory at least once
+    assert tuned < untuned / 4
