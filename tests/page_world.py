@@ -169,3 +169,24 @@ def pages(w: World) -> dict[str, tuple[str, str]]:
 
 def users(w: World) -> dict[str, object]:
     return {"anonymous": None, "rep": w.rep, "consultant": w.adviser}
+
+
+def company_pages_data(company, rep, site):
+    """For the bench's load mix: a company's people (members, open invitations, a join request), five
+    years of hours and twenty injuries on its site, a stress assessment with three compilers' answers.
+    Returns the assessment."""
+    from indicators.models import Injury, SiteYearHours
+    from organisations.models import JoinRequest
+
+    for n in range(3):
+        member(company)
+        _invite(company, rep, n + 1)
+    JoinRequest.objects.create(company=company, user=UserFactory())
+    year = timezone.localdate().year - 1
+    SiteYearHours.objects.bulk_create([SiteYearHours(site=site, year=year - n, hours=15000 + 100 * n) for n in range(5)])
+    Injury.objects.bulk_create([
+        Injury(site=site, event_date=dt.date(year - n % 5, 1 + n % 12, 1 + n % 27),
+               first_absence=dt.date(year - n % 5, 1 + n % 12, 2 + n % 27),
+               last_absence=dt.date(year - n % 5, 1 + n % 12, 2 + n % 27) + dt.timedelta(days=n % 40),
+               description=f"Infortunio {n}") for n in range(20)])
+    return _assessment(company, rep, year, compilers=3)[0]

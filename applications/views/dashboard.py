@@ -17,7 +17,7 @@ from organisations.selectors import companies_for, consultant_panel
 
 from ..dashboard import SORTS, open_clarifications
 from ..models import Application, Campaign
-from ..selectors import dashboard_rows_for, dashboard_sites
+from ..selectors import dashboard_rows_for, dashboard_sites, export_rows_for
 
 
 def current_campaign():
@@ -116,9 +116,10 @@ def dashboard_csv(request):
     def lines():
         yield "\ufeff"  # Excel opens UTF-8 with a BOM
         yield writer.writerow(header)
-        it = sites.iterator(chunk_size=CSV_CHUNK)
+        it = sites.only("id", "name", "city", "company__id", "company__ragione_sociale",
+                        "company__codice_fiscale").iterator(chunk_size=CSV_CHUNK)
         while chunk := list(itertools.islice(it, CSV_CHUNK)):
-            rows = dashboard_rows_for(chunk, campaign)
+            rows = export_rows_for(chunk, campaign)
             deadlines = open_clarifications([row.application for row in rows])
             yield "".join(_csv_line(writer, row, deadlines, statuses) for row in rows)
 

@@ -12,10 +12,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from applications.dashboard import open_clarifications
+from applications.demo import minimal_pdf
 from applications.models import Application
 from applications.selectors import dashboard_rows
 from applications.views import dashboard as dashboard_views
+from evidence.services import evidence_add
+from interventions.models import EvidenceItem
 from review.models import Clarification
 from tests.factories import (CompanyFactory, PATFactory, SiteFactory, UserFactory, consultant, draft_with, legal_rep,
                              mandate, open_campaign)
@@ -63,7 +68,11 @@ def _portfolio(n_companies: int, adviser=None):
         rep = legal_rep(company)
         first = SiteFactory(company=company, name=f"Sede {start + n}", city="Forlì")
         PATFactory(site=first)
-        draft_with(first, rep, {"A": ["A6"], "C": ["C4", "C23"]})
+        app = draft_with(first, rep, {"A": ["A6"], "C": ["C4", "C23"]})
+        if n % 2 == 0:  # C4's evidence given on some drafts: fewer interventions without documents
+            for item in EvidenceItem.objects.filter(intervention__code="C4", intervention__section__edition__code="ot24"):
+                evidence_add(user=rep, application=app, evidence_item=item,
+                             uploaded_file=SimpleUploadedFile("verbale.pdf", minimal_pdf("verbale")))
         second = SiteFactory(company=company, name=f"+Reparto {start + n}")
         if n % 3 == 1:
             app = draft_with(second, rep, {})
@@ -91,6 +100,7 @@ def test_the_export_streams_the_same_bytes_as_before(client, monkeypatch):
     assert len(rows) == 1 + 10
     assert {r[4] for r in rows[1:]} >= {"Bozza", "Non avviata"}
     assert any(r[6] not in ("", "0") for r in rows[1:])  # drafts scored
+    assert len({r[7] for r in rows[1:] if r[4] == "Bozza"}) == 2  # with and without C4's evidence
 
 
 def test_the_export_keeps_filters(client):
