@@ -77,8 +77,16 @@ def small_world() -> World:
     Injury.objects.create(site=site, event_date=dt.date(year, 3, 2), first_absence=dt.date(year, 3, 3),
                           last_absence=dt.date(year, 3, 20), description="Caduta")
     assessment, compilation = _assessment(company, rep, year)
+    _draft(site, rep)
     assert Invitation.objects.filter(company=company).exists()
     return World(company=company, rep=rep, site=site, adviser=adviser, assessment=assessment, compilation=compilation)
+
+
+def _draft(site, rep):
+    from applications import services
+    from tests.factories import open_campaign
+
+    return services.application_start(user=rep, site=site, campaign=open_campaign())
 
 
 def _invite(company, rep, n: int):
@@ -116,10 +124,12 @@ def grow(w: World, *, people: int = 30, clients: int = 150, injuries: int = 200,
     # The consultant's clients.
     for n in range(clients):
         client = CompanyFactory()
-        legal_rep(client) if n % 2 else None
-        SiteFactory(company=client)
+        boss = legal_rep(client) if n % 2 else None
+        first = SiteFactory(company=client)
         SiteFactory(company=client)
         mandate(client, consultant=w.adviser, can_submit=bool(n % 3))
+        if boss is not None and n % 10 == 1:
+            _draft(first, boss)
     # Injuries and hours: ten years on every site of the company.
     this_year = timezone.localdate().year
     SiteYearHours.objects.bulk_create([SiteYearHours(site=s, year=y, hours=20000 + y)
@@ -155,6 +165,7 @@ def pages(w: World) -> dict[str, tuple[str, str]]:
         "company people and mandates": ("rep", reverse("company_detail", args=[w.company.pk])),
         "company new mandate": ("rep", reverse("mandate_grant", args=[w.company.pk])),
         "consultant clients": ("consultant", reverse("clients")),
+        "consultant dashboard search": ("consultant", reverse("dashboard") + "?q=Azienda&status=draft"),
         "injury indices: site": ("rep", reverse("indicators_site", args=[w.site.pk])),
         "injury indices: hours": ("rep", reverse("indicators_hours", args=[w.site.pk])),
         "injury indices: company": ("rep", reverse("indicators_company", args=[w.company.pk])),
