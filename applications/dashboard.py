@@ -34,12 +34,14 @@ def normalise(text: str | None) -> str:
 
 def _matching_site_ids(sites: QuerySet[Site], campaign, query: str) -> list[int]:
     needle = normalise(query)
-    receipts = dict(Application.objects.filter(campaign=campaign, site__in=sites.values("pk"), receipt_number__isnull=False)
-                    .order_by().values_list("site_id", "receipt_number"))
+    # The receipt of the site's application for the campaign (one at most: unique per campaign and site),
+    # read in the same query as the site's columns.
+    receipt = Subquery(Application.objects.filter(campaign=campaign, site=OuterRef("pk")).order_by()
+                       .values("receipt_number")[:1])
     ids = []
-    for pk, company, name, city, cf in sites.order_by().values_list("pk", "company__ragione_sociale", "name", "city",
-                                                                     "company__codice_fiscale"):
-        if any(needle in normalise(v) for v in (company, name, city, cf, receipts.get(pk))):
+    for pk, company, name, city, cf, number in sites.order_by().values_list(
+            "pk", "company__ragione_sociale", "name", "city", "company__codice_fiscale", receipt):
+        if any(needle in normalise(v) for v in (company, name, city, cf, number)):
             ids.append(pk)
     return ids
 

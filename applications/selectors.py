@@ -4,10 +4,12 @@ organisations.selectors; evidence: evidence.selectors; the reviewers' queue: rev
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils.translation import gettext, ngettext
 
 from evidence.models import EvidenceFile
@@ -229,6 +231,79 @@ def dashboard_rows_for(sites: list[Site], campaign) -> list[DashboardRow]:
 
 
 def dashboard_rows(user, campaign, *, query: str = "", status: str = "", company: str = "", sort: str = "") -> list[DashboardRow]:
-    """Every row, in the dashboard's order (the CSV export)."""
+    """Every row, in the dashboard's order, built in memory at once (what the CSV export did before it streamed:
+    the export's tests and `make bench` csv compare with it)."""
     return dashboard_rows_for(list(dashboard_sites(user, campaign, query=query, status=status, company=company, sort=sort)),
                               campaign)
+
+
+@dataclass(frozen=True)
+class _ExportSelection:
+    """The fields of a Selection that scoring and the evidence count read, without a model instance."""
+
+    intervention: object
+    intervention_id: int
+    suboptions: list
+    declaration_confirmed: bool
+
+
+@dataclass(frozen=True)
+class _ExportFile:
+    evidence_item_id: int
+
+
+def export_rows_for(sites: list[Site], campaign) -> list[DashboardRow]:
+    """dashboard_rows_for() for the CSV export, which reads thousands of sites chunk by chunk: the same
+    rows, with the selections and evidence rows read as tuples instead of model instances (a 5,000-site
+    export built 85,000 instances through prefetch_related, two thirds of its time), and the evidence
+    completeness of each intervention worked out once per set of items holding files (bench: csv)."""
+    from interventions.models import Intervention
+
+    apps = {
+        a.site_id: a
+        for a in Application.objects.filter(campaign=campaign, site_id__in=[site.pk for site in sites]).only(
+            "id", "site_id", "campaign_id", "status", "receipt_number", "snapshot", "sector", "workers").order_by()
+    }
+    by_app: dict[int, list[tuple]] = {}
+    decoded: dict[str, list] = {}  # the sub-options as stored: few distinct lists, each decoded once
+    for application_id, intervention_id, text, declared in Selection.objects.filter(
+            application_id__in=[a.pk for a in apps.values()]).order_by().values_list(
+            "application_id", "intervention_id", Cast("suboptions", TextField()), "declaration_confirmed"):
+        if text not in decoded:
+            decoded[text] = json.loads(text) if text is not None else None
+        by_app.setdefault(application_id, []).append((application_id, intervention_id, decoded[text], declared))
+    files: dict[int, dict[int, int]] = {}
+    for application_id, item_id in EvidenceFile.objects.filter(application_id__in=[a.pk for a in apps.values()]) \
+            .order_by().values_list("application_id", "evidence_item_id"):
+        counts = files.setdefault(application_id, {})
+        counts[item_id] = counts.get(item_id, 0) + 1
+    edition = edition_catalogue(campaign.edition)
+    interventions = dict(edition.by_id)
+    unknown = {row[1] for rows in by_app.values() for row in rows} - interventions.keys()
+    if unknown:  # not in the campaign's catalogue: read as the model's relation would
+        interventions.update(Intervention.objects.in_bulk(unknown))
+    evidence_items = evidence_items_by_intervention(edition)
+    complete: dict[tuple[int, frozenset[int]], bool] = {}
+
+    def is_complete(intervention_id: int, counts: dict[int, int]) -> bool:
+        """missing_evidence_count()'s test for one intervention: it depends only on which of the
+        intervention's items hold a file, so it is worked out once per such set."""
+        key = (intervention_id, frozenset(i for i, *_ in evidence_items.get(intervention_id, []) if counts.get(i)))
+        if key not in complete:
+            complete[key] = missing_evidence_count([_ExportSelection(None, intervention_id, [], False)],
+                                                   [_ExportFile(i) for i in key[1]], evidence_items) == 0
+        return complete[key]
+
+    days_left = campaign.days_left()
+    rows = []
+    for site in sites:
+        application = apps.get(site.pk)
+        total = missing = None
+        if application is not None:
+            selections = [_ExportSelection(interventions[i], i, subs, declared)
+                          for _, i, subs, declared in by_app.get(application.pk, [])]
+            total = application_score(application, edition.scoring, selections).total
+            counts = files.get(application.pk, {})
+            missing = sum(1 for s in selections if not is_complete(s.intervention_id, counts))
+        rows.append(DashboardRow(site=site, application=application, total=total, missing_evidence=missing, days_left=days_left))
+    return rows

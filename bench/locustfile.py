@@ -3,8 +3,8 @@
 Identities come from the JSON file named by BENCH_IDENTITIES: session cookies made by the bench for
 company users (each with their own draft), consultants (with clients' drafts) and reviewers (with
 submitted applications). Every request is named by page so locust reports each page separately.
-The user classes are named on locust's command line: CompanyUser, ConsultantUser and ReviewerUser
-(with think time) for the mixed load; WizardUser, FloorUser and MinimalUser (no think time) for the
+The user classes are named on locust's command line: CompanyUser, ConsultantUser, ReviewerUser and
+AnonymousUser (with think time) for the mixed load; WizardUser, FloorUser and MinimalUser (no think time) for the
 throughput of the wizard against the smallest Django view and the floor page."""
 from __future__ import annotations
 
@@ -88,6 +88,18 @@ class CompanyUser(Portal):
     def review(self):
         self.page(self.step("review"), "wizard review GET")
 
+    @task(1)
+    def people(self):
+        self.page(f"/aziende/{self.me['company']}/", "company people and mandates")
+
+    @task(1)
+    def indices(self):
+        self.page(f"/indici/unita/{self.me['site']}/", "injury indices")
+
+    @task(1)
+    def stress(self):
+        self.page(f"/stress/{self.me['assessment']}/", "stress assessment")
+
 
 class ConsultantUser(Portal):
     """A consultant going through clients: dashboard, search, a client's draft."""
@@ -102,7 +114,11 @@ class ConsultantUser(Portal):
 
     @task(1)
     def search(self):
-        self.page("/?q=Azienda&status=draft", "dashboard search")
+        self.page("/domande/?q=Azienda&status=draft", "dashboard search")
+
+    @task(1)
+    def clients(self):
+        self.page("/clienti/", "consultant clients")
 
     @task(3)
     def client_step(self):
@@ -129,6 +145,27 @@ class ReviewerUser(Portal):
     @task(3)
     def review_screen(self):
         self.page(f"/istruttoria/{random.choice(self.me['apps'])}/", "reviewer review screen")
+
+
+class AnonymousUser(FastHttpUser):
+    """A visitor opening the sign-up and log-in pages (GET only: posting would meet the log-in throttle
+    and allauth's rate limits, which protect exactly against many attempts from one address)."""
+
+    weight = 1
+    wait_time = between(1, 3)
+
+    def page(self, url: str, name: str):
+        with self.client.get(url, name=name, allow_redirects=False, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"{response.status_code} instead of 200")
+
+    @task
+    def signup(self):
+        self.page("/account/signup/", "sign-up GET")
+
+    @task
+    def login(self):
+        self.page("/accesso/", "log-in GET")
 
 
 class WizardUser(CompanyUser):

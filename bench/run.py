@@ -1,6 +1,7 @@
 """`make bench`: the portal's numbers, each measured side by side with a baseline in the same run.
 
-1. Queries per page (1 vs all 56 interventions, 1 vs 200 files, 1 vs 5,000 applications in the queue).
+1. Queries per page (1 vs all 56 interventions, 1 vs 200 files, 1 vs 5,000 applications in the queue; the
+   company's people, the consultant's clients, injury indices and stress pages with little and much data).
 2. PDF: the largest application rendered and sealed, against a plain reference document of the same
    number of pages rendered by WeasyPrint in the same process.
 3. Load: locust against gunicorn (production settings, 2 workers) with company, consultant and reviewer
@@ -9,6 +10,7 @@
    against copying the same file on disk.
 5. Scale: reviewer queue and consultant dashboard on a small database, then on 100,000 applications and
    1,000,000 evidence rows generated in PostgreSQL.
+6. CSV: the consultant's streamed export of 5,000 sites: seconds, first byte, peak memory growth.
 
 Run by the Makefile against a throwaway PostgreSQL (DATABASE_URL); never part of `make test`. Writes
 bench/results/latest.json and latest.md."""
@@ -127,11 +129,33 @@ def query_counts() -> list[dict]:
             counts[f"wizard {step}"] = count_queries(client, reverse("application_step", args=[app.pk, step]))
         client.force_login(consultant(draft.company))
         counts["dashboard (consultant)"] = count_queries(client, "/domande/")
+        # The load mix's "dashboard search": the dashboard, searched and filtered (it finds this draft, and
+        # not once another status is asked for).
+        found = client.get("/domande/?q=Azienda&status=draft").content.decode()
+        missed = client.get("/domande/?q=Azienda&status=submitted").content.decode()
+        assert 'value="Azienda"' in found and app.site.name in found and app.site.name not in missed, "search"
         mark_submitted(app)
         client.force_login(bench_reviewer())
         counts["reviewer queue"] = count_queries(client, reverse("review_queue"))
         counts["reviewer queue filtered"] = count_queries(client, reverse("review_queue") + "?status=submitted&province=RM&sort=-points")
         counts["reviewer review screen"] = count_queries(client, reverse("review_detail", args=[app.pk]))
+        # Sign-up and log-in, the company's people and mandates, the consultant's clients, the injury
+        # indices and the stress assessment (tests/page_world.py; the large world: 60 people and invitations,
+        # 20 mandates, 300 client companies with 600 sites, 1,000 injuries over ten years on five sites, six
+        # compilers answering every item, 30 more assessments).
+        from tests import page_world
+
+        world = page_world.small_world()
+        if label == "large":
+            page_world.grow(world, people=60, clients=300, injuries=1000, assessments=30)
+        data.analyze()
+        clients = {}
+        for who, user in page_world.users(world).items():
+            clients[who] = Client()
+            if user is not None:
+                clients[who].force_login(user)
+        for name, (who, url) in page_world.pages(world).items():
+            counts[name] = count_queries(clients[who], url)
         rows.append({"data": label, "interventions": app.selections.count(), "evidence_files": app.evidence_files.count(),
                      "queue": queue, "queries": counts})
         log(f"queries {label}: {counts}")
@@ -219,8 +243,9 @@ def pdf_benchmark() -> dict:
 
 
 def load_population() -> Path:
-    """50 company users with their own drafts, 10 consultants with 5 clients each, 5 reviewers with
-    20 submitted applications and 2,000 more in the queue. Returns the identities file for locust."""
+    """50 company users with their own drafts (and people, an injury register, a stress assessment), 10
+    consultants with 5 clients each, 5 reviewers with 20 submitted applications and 2,000 more in the
+    queue, anonymous visitors. Returns the identities file for locust."""
     from organisations.models import Mandate
     from tests.factories import UserFactory, open_campaign
 
@@ -236,6 +261,11 @@ def load_population() -> Path:
         Mandate.objects.create(consultant=consultants[n % 10], company=d.company, start_date=today - dt.timedelta(days=30),
                                status="active", all_sites=True, can_submit=True)
     reviewers = [bench_reviewer() for _ in range(5)]
+    # The company's other pages: people, invitations and join requests, an injury register with hours, a
+    # stress assessment with its compilers' answers (tests/page_world.py, as the query table measures them).
+    from tests import page_world
+
+    extra = {d.company.pk: page_world.company_pages_data(d.company, d.rep, d.application.site) for d in drafts[:50]}
     data.analyze()
     from django.utils.crypto import get_random_string
 
@@ -243,10 +273,12 @@ def load_population() -> Path:
         return {"cookie": session_cookie(user), "csrf": get_random_string(32), **extra}
 
     identities = {
-        "company": [who(d.rep, app=d.application.pk) for d in drafts[:50]],
+        "company": [who(d.rep, app=d.application.pk, company=d.company.pk, site=d.application.site_id,
+                        assessment=extra[d.company.pk].pk) for d in drafts[:50]],
         "consultant": [who(c, apps=[d.application.pk for n, d in enumerate(drafts[:50]) if n % 10 == i])
                        for i, c in enumerate(consultants)],
         "reviewer": [who(r, apps=[d.application.pk for d in drafts[50:]]) for r in reviewers],
+        "anonymous": [{}],
     }
     path = WORK / "identities.json"
     path.write_text(json.dumps(identities))
@@ -259,7 +291,7 @@ def load_benchmark() -> dict:
     out.mkdir(exist_ok=True)
     with server.gunicorn() as (base, _):
         log("load: mixed traffic, 50 users")
-        mixed = server.locust(base, identities, ["CompanyUser", "ConsultantUser", "ReviewerUser"],
+        mixed = server.locust(base, identities, ["CompanyUser", "ConsultantUser", "ReviewerUser", "AnonymousUser"],
                               n_users=50, seconds=60, out=out)
         log("load: wizard throughput")
         wizard = server.locust(base, identities, ["WizardUser"], n_users=10, seconds=25, out=out)
@@ -487,7 +519,7 @@ SCALE_PAGES = {
     "reviewer queue: unassigned, overdue": ("reviewer", "/istruttoria/?reviewer=none&due=overdue"),
     "reviewer queue: page 40": ("reviewer", "/istruttoria/?page=40"),
     "consultant dashboard": ("consultant", "/domande/"),
-    "consultant dashboard: search": ("consultant", "/?q=Azienda&status=draft"),
+    "consultant dashboard: search": ("consultant", "/domande/?q=Azienda&status=draft"),
 }
 
 
@@ -568,6 +600,114 @@ def portfolio_growth(consultant, cookie: str, measure_small: dict) -> list[dict]
     return rows
 
 
+# --- 6. csv ------------------------------------------------------------------------------------------
+
+
+CSV_SITES = 5_000
+CSV_SELECTIONS = 10  # interventions selected in each generated application (scored row by row)
+
+
+def csv_population():
+    """A consultant with CSV_SITES sites under mandates, each with an application holding CSV_SELECTIONS
+    selections (half drafts, half in the reviewers' states)."""
+    from applications.models import Application, Selection
+    from organisations.models import Company, Mandate
+    from tests.factories import UserFactory, open_campaign
+
+    reset_database()
+    campaign = open_campaign()
+    draft = data.make_draft(campaign, interventions="all")
+    template = draft.application
+    data.submit_rows(template, CSV_SITES - 1)
+    # Half of the generated applications back to drafts: the export shows both.
+    Application.objects.exclude(pk=template.pk).filter(pk__in=Application.objects.exclude(pk=template.pk)
+                                                      .order_by("pk").values("pk")[: CSV_SITES // 2]).update(
+        status=Application.Status.DRAFT, receipt_number=None, submitted_at=None)
+    first_app, last_app = (Application.objects.exclude(pk=template.pk).order_by(f).values_list("pk", flat=True).first()
+                           for f in ("pk", "-pk"))
+    # The first CSV_SELECTIONS interventions of the form a company can choose together (one of each set of
+    # alternatives, as the wizard allows), kept on the template and copied to every other application.
+    keep, groups = [], set()
+    for s in Selection.objects.filter(application=template).select_related("intervention").order_by("intervention__order"):
+        group = s.intervention.alternative_group
+        if len(keep) < CSV_SELECTIONS and not (group and group in groups):
+            keep.append(s.pk)
+            groups.add(group)
+    Selection.objects.filter(application=template).exclude(pk__in=keep).delete()
+    for selection in Selection.objects.filter(application=template):
+        data.clone_rows(Selection, selection.pk, last_app - first_app + 1, {"application_id": f"{first_app} + g - 1"})
+    consultant = UserFactory(role="consultant")
+    mandate = Mandate.objects.create(consultant=consultant, company=draft.company, start_date=dt.date.today() - dt.timedelta(days=30),
+                                     status="active", all_sites=True, can_submit=True)
+    clients = list(Company.objects.exclude(pk=draft.company.pk).order_by("pk").values_list("pk", flat=True))
+    data.clone_rows(Mandate, mandate.pk, len(clients), {"company_id": f"(ARRAY[{','.join(map(str, clients))}])[g]"})
+    data.analyze()
+    return consultant
+
+
+def csv_benchmark() -> dict:
+    """The consultant's CSV export of a 5,000-site portfolio (1,000 client companies under mandates, five
+    sites each, every site with an application of the campaign holding CSV_SELECTIONS selections) through
+    the real view and the Django test client: seconds to consume the streamed body (best of 3), time to
+    its first byte and first row, and the peak Python heap growth of a whole export (tracemalloc, a run of
+    its own: tracing slows Python several times). Alongside, the export it replaced: every site's row built
+    and scored in memory before the first byte (applications.selectors.dashboard_rows)."""
+    from applications.models import Selection
+    from applications.selectors import dashboard_rows
+    from applications.views.dashboard import CSV_CHUNK, current_campaign
+    from organisations.selectors import sites_for
+
+    consultant = csv_population()
+    sites = sites_for(consultant).count()
+    selections = Selection.objects.count()
+    log(f"csv: {sites} sites, {selections} selections")
+    client = Client()
+    client.force_login(consultant)
+    url = reverse("dashboard_csv")
+
+    def export() -> tuple[float, float, float, int, int]:
+        t0 = time.perf_counter()
+        response = client.get(url)
+        assert response.status_code == 200 and response.streaming, response
+        first_byte = first_row = None
+        size = lines = 0
+        for piece in response.streaming_content:
+            now = time.perf_counter() - t0
+            first_byte = now if first_byte is None else first_byte
+            size += len(piece)
+            lines += piece.count(b"\n")
+            if lines > 1 and first_row is None:  # the header and at least one site
+                first_row = now
+        response.close()
+        return time.perf_counter() - t0, first_byte, first_row or time.perf_counter() - t0, size, lines
+
+    def previous():
+        return len(dashboard_rows(consultant, current_campaign()))
+
+    export()  # warm: the catalogue loaded, the session's expiry refreshed
+    runs = [export() for _ in range(3)]
+    seconds, first_byte, first_row, size, lines = min(runs)
+    t0 = time.perf_counter()
+    previous()
+    previous_seconds = time.perf_counter() - t0
+
+    def peak(fn) -> float:
+        tracemalloc.start()
+        base = tracemalloc.get_traced_memory()[0]
+        fn()
+        top = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return (top - base) / 2**20
+
+    result = {"sites": sites, "rows": lines - 1, "seconds": round(seconds, 3), "first_byte_seconds": round(first_byte, 4),
+              "peak_growth_mb": round(peak(export), 1), "streaming": True,
+              "first_row_seconds": round(first_row, 3), "bytes": size, "chunk": CSV_CHUNK,
+              "selections_per_application": CSV_SELECTIONS,
+              "previous_seconds": round(previous_seconds, 3), "previous_peak_growth_mb": round(peak(previous), 1)}
+    log(f"csv: {result}")
+    return result
+
+
 # --- report ------------------------------------------------------------------------------------------
 
 
@@ -592,7 +732,7 @@ def markdown(r: dict) -> str:
               f"| ratio | {p['ratio']} | | {round(p['portal_characters'] / p['reference_characters'], 2)} |"]
     load = r["load"]
     lines += ["", f"## 3. Load (goals: zero errors, p95 < 200 ms at {load['users']} users, floor page >= 0.30 of the minimal view, wizard >= 0.60 of the floor page)", "",
-              f"Mixed traffic: {load['users']} concurrent users (company 6 : consultant 2 : reviewer 2), think time 1-3 s (locust's between(1, 3)), 60 s.", "",
+              f"Mixed traffic: {load['users']} concurrent users (company 6 : consultant 2 : reviewer 2 : anonymous visitor 1), think time 1-3 s (locust's between(1, 3)), 60 s.", "",
               "| page | requests | errors | req/s | p50 ms | p95 ms | p99 ms |", "|---|---|---|---|---|---|---|"]
     for name, s in load["mixed"].items():
         lines.append(f"| {name} | {s['requests']} | {s['errors']} | {s['rps']} | {s['p50_ms']} | {s['p95_ms']} | {s['p99_ms']} |")
@@ -655,11 +795,23 @@ def markdown(r: dict) -> str:
                   "| client companies | sites | " + " | ".join(names) + " |", "|---|---|" + "---|" * len(names)]
         for row in s["portfolio"]:
             lines.append(f"| {row['companies']:,} | {row['sites']:,} | " + " | ".join(str(row["pages"][n]["p95_ms"]) for n in names) + " |")
+    c = r["csv"]
+    lines += ["", "## 6. CSV export (goal: the consultant's export streams, under 2 s and 30 MB for 5,000 sites)", "",
+              f"The consultant's dashboard export through the real view (Django test client), {c['sites']:,} sites under "
+              f"mandates, each with an application holding {c['selections_per_application']} selections, scored row by row; "
+              f"sites read {c['chunk']} at a time. Seconds: best of 3 runs consuming the whole body; peak: the Python "
+              "heap's growth over one traced export.", "",
+              "| | value |", "|---|---|",
+              f"| streamed | {c['streaming']} |", f"| rows | {c['rows']:,} ({c['bytes']:,} bytes) |",
+              f"| seconds to the last byte | {c['seconds']} |", f"| first byte | {c['first_byte_seconds']} s |",
+              f"| first site row | {c['first_row_seconds']} s |", f"| peak heap growth | {c['peak_growth_mb']} MB |",
+              f"| before: every row built and scored in memory first (seconds, peak MB) | {c['previous_seconds']}, "
+              f"{c['previous_peak_growth_mb']} |"]
     return "\n".join(lines) + "\n"
 
 
 SECTIONS = {"queries": query_counts, "pdf": pdf_benchmark, "load": load_benchmark, "upload": upload_benchmark,
-            "scale": scale_benchmark}
+            "scale": scale_benchmark, "csv": csv_benchmark}
 
 
 def main():

@@ -112,10 +112,14 @@ def latest_verdicts(application: Application) -> tuple[dict[int, Verdict], dict[
     return by_intervention, by_file
 
 
-def validated_score(application: Application) -> scoring.ScoreResult:
-    """The same engine, on the interventions the reviewer judged 'idoneo' only."""
-    by_intervention, _ = latest_verdicts(application)
-    accepted = [s for s in application_selections(application)
+def validated_score(application: Application, *, by_intervention: dict[int, Verdict] | None = None,
+                    selections: list | None = None) -> scoring.ScoreResult:
+    """The same engine, on the interventions the reviewer judged 'idoneo' only. A page that has already
+    read the latest verdicts (latest_verdicts) and the selections (application_selections) passes them."""
+    if by_intervention is None:
+        by_intervention, _ = latest_verdicts(application)
+    selections = application_selections(application) if selections is None else selections
+    accepted = [s for s in selections
                 if getattr(by_intervention.get(s.intervention_id), "outcome", None) == Verdict.Outcome.SUITABLE]
     return application_score(application, selections=accepted)
 
@@ -124,10 +128,17 @@ def open_clarification(application: Application) -> Clarification | None:
     return application.clarifications.filter(answered_at__isnull=True, expired=False).order_by("-created_at").first()
 
 
-def pat_conflicts(application: Application) -> dict[str, list[str]]:
+def open_clarification_of(clarifications: list[Clarification]) -> Clarification | None:
+    """open_clarification() among an application's clarifications already read (oldest first)."""
+    pending = [c for c in clarifications if c.answered_at is None and not c.expired]
+    return max(pending, key=lambda c: c.created_at) if pending else None
+
+
+def pat_conflicts(application: Application, pats: list | None = None) -> dict[str, list[str]]:
     """PAT numbers of this application that another company lists too, with those companies' names
-    (for reviewers: a number can be claimed by mistake or by someone else)."""
-    numbers = [p.number for p in application_pats(application)]
+    (for reviewers: a number can be claimed by mistake or by someone else). `pats`: the application's
+    (application_pats), if already read."""
+    numbers = [p.number for p in (application_pats(application) if pats is None else pats)]
     conflicts: dict[str, list[str]] = {}
     rows = (PAT.objects.filter(number__in=numbers).exclude(site__company_id=application.site.company_id)
             .values_list("number", "site__company__ragione_sociale").order_by("number", "site__company__ragione_sociale"))

@@ -39,7 +39,7 @@ from .forms import ACTIONS
 from .models import Verdict
 from .rules import can_take_application
 from .timeline import event_label
-from .selectors import (FILTER_KEYS, NEAR_DUE_DAYS, QUEUE_STATES, latest_verdicts, open_clarification, pat_conflicts,
+from .selectors import (FILTER_KEYS, NEAR_DUE_DAYS, QUEUE_STATES, latest_verdicts, open_clarification_of, pat_conflicts,
                         queue_defaults, review_queue_filtered, reviewer_workload, validated_score)
 from .verification import verify_bytes
 
@@ -189,20 +189,23 @@ def _detail_page(request, application, *, posted=None, errors=None, status=200):
         e.label = event_label(e)
     sector, workers = application_facts(application)
     is_mine = application.reviewer_id == request.user.pk
-    pending = open_clarification(application)
+    clarifications = list(application.clarifications.all())
+    pending = open_clarification_of(clarifications)
+    pats = application_pats(application)
     return render(request, "review/review_detail.html", {
         "declared_sector": dict(SECTOR_CHOICES).get(sector, sector), "declared_workers": workers,
-        "benefits": [(pat, benefit(pat.lavoratori_anno, pat.premium)) for pat in application_pats(application)],
-        "pat_conflicts": pat_conflicts(application),
-        "application": application, "rows": rows, "validated": validated_score(application),
-        "declared": application_score(application),
+        "benefits": [(pat, benefit(pat.lavoratori_anno, pat.premium)) for pat in pats],
+        "pat_conflicts": pat_conflicts(application, pats),
+        "application": application, "rows": rows,
+        "validated": validated_score(application, by_intervention=by_intervention, selections=selections),
+        "declared": application_score(application, selections=selections),
         "outcomes": Verdict.Outcome.choices, "is_mine": is_mine,
         "can_take": can_take_application(request.user, application),
         "can_judge": is_mine and application.status in REVIEWABLE_STATES,
         "can_clarify": is_mine and pending is None and workflow.allowed(request.user, application, "request_clarification"),
         "can_decide": is_mine and workflow.allowed(request.user, application, "approve"),
         "is_decided": application.status in (S.APPROVED, S.REJECTED),
-        "open_clarification": pending, "clarifications": application.clarifications.all(),
+        "open_clarification": pending, "clarifications": clarifications,
         "timeline": events, "default_deadline": timezone.localdate() + dt.timedelta(days=settings.OT24_CLARIFICATION_DAYS),
     }, status=status)
 

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -95,26 +96,31 @@ def result_rows(checklist, state):
     return rows
 
 
-def history_chart(assessment: Assessment) -> str:
-    points = [HistoryPoint(a.date, a.area_scores, a.level) for a in history(assessment)]
+def history_chart(assessment: Assessment, past: list[Assessment] | None = None) -> str:
+    """past: history(assessment), if already read."""
+    points = [HistoryPoint(a.date, a.area_scores, a.level) for a in (history(assessment) if past is None else past)]
     return history_svg(points, id_prefix=f"storico-{assessment.pk}") if points else ""
 
 
 @login_required
 def stress_detail(request, pk: int):
     assessment = get_assessment(request, pk)
+    prefetch_related_objects([assessment], "participants")  # the people listed and the compilers offered
     checklist = load_checklist()
     state = assessment_state(assessment)
     compilations = [(c, compilation_progress(c, checklist)) for c in state.compilations]
     drafts = attachable_drafts(assessment)
+    offered = list(drafts)  # read once: the form's choices are listed from these rows
+    past = history(assessment)
     return render(request, "stress/detail.html", {
         "assessment": assessment, "checklist": checklist, "state": state, "compilations": compilations,
         "rows": result_rows(checklist, state) if state.result else [],
         "level": checklist.level(assessment.level) if assessment.level else None,
         "add_form": CompilationAddForm(assessment=assessment),
-        "attach_form": AttachForm(drafts=drafts) if drafts.exists() else None,
+        "attach_form": AttachForm(drafts=drafts) if offered else None,
+        "attach_choices": [(a.pk, f"{a.campaign} — {a.site.name}") for a in offered],
         "attachments": assessment.attachments.select_related("evidence_file__application__site"),
-        "chart": history_chart(assessment), "history": history(assessment),
+        "chart": history_chart(assessment, past), "history": past,
         "measures": assessment.measures.all(), "areas": AREAS,
     })
 

@@ -77,8 +77,8 @@ def test_every_new_page_must_be_in_both_the_query_table_and_the_load_mix():
     v = goals.new_pages(run)
     assert not v.met and v.measured == "missing: stress assessment"
     run = copy.deepcopy(RUN)
-    del run["queries"][0]["queries"]["login"]
-    assert goals.new_pages(run).measured == "missing: login"
+    del run["queries"][0]["queries"]["log-in"]
+    assert goals.new_pages(run).measured == "missing: log-in"
 
 
 def test_csv_export_must_stream_and_stay_within_time_and_memory():

@@ -91,7 +91,7 @@ def test_csv_has_receipt_and_clarification_deadline_and_no_days_once_submitted(c
     deadline = timezone.localdate() + dt.timedelta(days=20)
     Clarification.objects.create(application=app, requested_by=UserFactory(role="reviewer"), request="Fattura",
                                  deadline=deadline)
-    rows = list(csv.reader(io.StringIO(client.get(reverse("dashboard_csv")).content.decode("utf-8-sig")), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(client.get(reverse("dashboard_csv")).getvalue().decode("utf-8-sig")), delimiter=";"))
     header = rows[0]
     by_site = {r[2]: dict(zip(header, r)) for r in rows[1:]}
     assert by_site["Reparto Saldatura"]["Ricevuta"] == "OT24-2027-000007"

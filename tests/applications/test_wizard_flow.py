@@ -259,7 +259,7 @@ def test_other_tenants_get_404(client, setup):
         assert client.post(reverse("application_start", args=[site.pk])).status_code == 404
         assert client.post(reverse("evidence_remove", args=[app.pk, f.pk])).status_code == 404
         assert site.company.ragione_sociale not in client.get(reverse("dashboard")).content.decode()
-        assert site.company.ragione_sociale not in client.get(reverse("dashboard_csv")).content.decode()
+        assert site.company.ragione_sociale not in client.get(reverse("dashboard_csv")).getvalue().decode()
         client.logout()
 
 
@@ -275,7 +275,7 @@ def test_consultant_dashboard_search_and_csv(client, setup):
     assert site.name in page and other.company.ragione_sociale in page
     filtered = client.get(reverse("dashboard"), {"q": site.company.ragione_sociale}).content.decode()
     assert site.name in filtered and other.name not in filtered
-    csv_text = b"".join([client.get(reverse("dashboard_csv")).content]).decode("utf-8-sig")
+    csv_text = b"".join([client.get(reverse("dashboard_csv")).getvalue()]).decode("utf-8-sig")
     lines = csv_text.strip().splitlines()
     assert lines[0].startswith("Azienda;Codice fiscale")
     assert len(lines) == 3

@@ -132,7 +132,7 @@ def test_review_to_approval_with_clarification(client, submitted, reviewer, djan
     assert "controllare il fornitore" not in text
     signed = client.get(reverse("application_pdf", args=[app.pk])).content
     assert "controllare il fornitore" not in "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(signed)).pages)
-    assert "controllare il fornitore" not in client.get(reverse("dashboard_csv")).content.decode("utf-8-sig")
+    assert "controllare il fornitore" not in client.get(reverse("dashboard_csv")).getvalue().decode("utf-8-sig")
     assert all("controllare il fornitore" not in m.body and "NOTA INTERNA" not in m.body for m in mail.outbox)
 
 
