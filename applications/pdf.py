@@ -34,17 +34,25 @@ def application_context(application: Application, *, final: bool = False) -> dic
             lines.append({"line": line, "intervention": intervention,
                           "suboptions": [f"{n}. {labels[n]}" for n in selections[line.code].suboptions if n in labels]})
         sections.append({"section": section, "lines": lines})
+    manifest = evidence_manifest(overview.evidence)
     return {
         "application": application,
         "overview": overview,
         "sections": sections,
-        "manifest": evidence_manifest(overview.evidence),
+        "manifest": manifest,
+        "manifest_chunks": [manifest[i:i + MANIFEST_CHUNK] for i in range(0, len(manifest), MANIFEST_CHUNK)],
         "pats": pats,
         "benefits": [(pat, benefit(pat.lavoratori_anno, pat.premium)) for pat in pats],
         "draft": application.is_draft and not final,
         "qualified": final and application.is_draft,
         "printed_at": timezone.localtime(),
     }
+
+
+# The manifest prints as consecutive <pre> blocks of this many lines, which look like one: WeasyPrint
+# lays out each line of a preformatted block with the whole rest of the block's text, so one block of
+# 365 lines cost it quadratic time (a third of the largest application's rendering; bench: pdf).
+MANIFEST_CHUNK = 20
 
 
 def evidence_manifest(evidence_rows) -> list[str]:
