@@ -6,8 +6,12 @@ import logging
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponse
 from django.urls import reverse
+
+from organisations.models import Membership
+from organisations.rules import remember_role
 
 from ..models import Application
 
@@ -23,9 +27,17 @@ def get_application(request, pk: int) -> Application:
     Looked up by key, then checked with the `view_application` rule (the twin of
     selectors.applications_for, held equal by the tests): compiling and planning the visibility filter
     for one row cost more than the rest of the page's queries together (bench: load). Unordered: the
-    model's list ordering (filing year, company, site) would make PostgreSQL plan a sort for one row."""
-    application = (Application.objects.select_related("site__company", "campaign__edition")
-                   .filter(pk=pk).order_by().first())
+    model's list ordering (filing year, company, site) would make PostgreSQL plan a sort for one row.
+    The user's membership role in the application's company, which the rule asks first, is read in the
+    same query (one round trip instead of two) and remembered for the request."""
+    user = request.user
+    queryset = Application.objects.select_related("site__company", "campaign__edition").filter(pk=pk).order_by()
+    if user.is_authenticated:
+        queryset = queryset.annotate(member_role=Subquery(
+            Membership.objects.filter(company=OuterRef("site__company"), user=user.pk).values("role")[:1]))
+    application = queryset.first()
+    if application is not None and user.is_authenticated:
+        remember_role(user, application.site.company, application.member_role)
     if application is None or not user_can(request, "applications.view_application", application):
         raise Http404
     return application
