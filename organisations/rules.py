@@ -32,6 +32,16 @@ def _remembered(user, key, ask) -> bool:
     return answers[key]
 
 
+def remember_role(user, company, role: str | None) -> None:
+    """Record the user's membership role in the company (None: not a member), read by the caller in the
+    same query as the object it asks about (applications.views.common.get_application), so that _role
+    does not ask the database again during this request."""
+    answers = getattr(user, "_ot24_relations", None)  # through request.user's lazy wrapper: the user itself
+    if answers is None:
+        answers = user._ot24_relations = {}
+    answers[("member", company.pk)] = role
+
+
 def _role(user, company) -> str | None:
     """The user's membership role in the company (None: not a member), remembered for the request."""
     return _remembered(user, ("member", company.pk), lambda: company.memberships.filter(user=user)

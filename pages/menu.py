@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -50,15 +52,34 @@ MENU: tuple[MenuEntry, ...] = (
 )
 
 
+_urls: dict[tuple, str | None] = {}  # the entries' URLs: fixed for a URL configuration and prefix
+
+
+def _clear_urls(**kwargs):
+    _urls.clear()
+
+
+setting_changed.connect(_clear_urls)  # tests that change the URL configuration
+
+
+def _url(url_name: str) -> str | None:
+    key = (url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    if key not in _urls:
+        try:
+            _urls[key] = reverse(url_name)
+        except NoReverseMatch:
+            _urls[key] = None
+    return _urls[key]
+
+
 def menu_for(user, current_path: str = "") -> list[dict]:
     """The entries this user sees, with their URLs and whether the current page is under them."""
     entries = []
     for entry in MENU:
         if not entry.visible(user):
             continue
-        try:
-            url = reverse(entry.url_name)
-        except NoReverseMatch:
+        url = _url(entry.url_name)
+        if url is None:
             continue
         entries.append({"url": url, "label": entry.label, "current": current_path == url
                         or (url != "/" and current_path.startswith(url))})

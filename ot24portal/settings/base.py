@@ -231,6 +231,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Database sessions read with one fixed statement (ot24portal/sessions.py): same table and rules as Django's.
+SESSION_ENGINE = "ot24portal.sessions"
 SESSION_COOKIE_AGE = 60 * 60 * 2
 SESSION_REFRESH_SECONDS = 5 * 60  # idle timeout granularity (ot24portal.middleware.SessionIdleRefreshMiddleware)
 # Absolute lifetime: a session ends this long after its log-in, however active (SessionAbsoluteLifetimeMiddleware).
