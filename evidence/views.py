@@ -108,6 +108,8 @@ def evidence_upload_raw(request, pk: int):
     item = edition_catalogue(application.campaign.edition).evidence_items.get(item_id) if item_id else None
     if item is None:
         return _raw_refusal(_("Documento non previsto."), 400)
+    if request.content_type != "application/octet-stream":
+        return _raw_refusal(_("Il file va inviato come contenuto della richiesta (application/octet-stream)."), 400)
     name = uploads.clean_file_name(request.GET.get("name", ""))
     if not name:
         return _raw_refusal(_("Indicare il nome del file."), 400)

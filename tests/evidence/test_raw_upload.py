@@ -172,7 +172,7 @@ def test_oversize_content_length_is_refused_before_reading(logged_in, settings):
     settings.OT24_MAX_FILE_BYTES = 3 * MB
     body = CountingStream(3 * MB + 1)
     response = client.generic("POST", raw_url(app, item, "enorme.pdf"), content_type="application/octet-stream",
-                              **{"CONTENT_LENGTH": str(body.size), "wsgi.input": body})
+                              **{"CONTENT_TYPE": "application/octet-stream", "CONTENT_LENGTH": str(body.size), "wsgi.input": body})
     assert response.status_code == 413
     assert "supera il limite di 3 MB" in response.json()["error"]
     assert body.read_bytes == 0
@@ -200,8 +200,8 @@ def test_a_body_shorter_than_announced_is_refused(logged_in):
     client, app, item = logged_in
     content = minimal_pdf("interrotto")
     response = client.generic("POST", raw_url(app, item, "interrotto.pdf"), content_type="application/octet-stream",
-                              **{"CONTENT_LENGTH": str(len(content) + 1000), "wsgi.input": io.BytesIO(content)})
-    assert response.status_code == 400 and response.json()["error"]
+                              **{"CONTENT_TYPE": "application/octet-stream", "CONTENT_LENGTH": str(len(content) + 1000), "wsgi.input": io.BytesIO(content)})
+    assert response.status_code == 400 and "Caricamento interrotto" in response.json()["error"]
     assert not app.evidence_files.exists() and stored_new() == [] and temp_files() == []
 
 
@@ -227,7 +227,7 @@ def test_the_quota_of_the_application_is_respected(logged_in, settings):
     assert post_raw(client, app, item, pdf_of(3 * MB, "primo"), "primo.pdf").status_code == 201
     body = CountingStream(2 * MB)
     refused = client.generic("POST", raw_url(app, item, "secondo.pdf"), content_type="application/octet-stream",
-                             **{"CONTENT_LENGTH": str(body.size), "wsgi.input": body})
+                             **{"CONTENT_TYPE": "application/octet-stream", "CONTENT_LENGTH": str(body.size), "wsgi.input": body})
     assert refused.status_code == 413 and "Spazio esaurito" in refused.json()["error"]
     assert body.read_bytes == 0  # known from the announced length
     assert app.evidence_files.count() == 1 and temp_files() == []
@@ -277,7 +277,7 @@ def test_missing_or_unknown_item_or_name_is_refused(logged_in, query):
 def test_an_empty_body_is_refused(logged_in):
     client, app, item = logged_in
     response = client.generic("POST", raw_url(app, item, "vuoto.pdf"), content_type="application/octet-stream",
-                              CONTENT_LENGTH="0")
+                              CONTENT_TYPE="application/octet-stream", CONTENT_LENGTH="0")
     assert response.status_code == 400 and "vuoto" in response.json()["error"]
 
 
@@ -285,3 +285,12 @@ def test_the_evidence_page_offers_the_raw_url_to_its_script(logged_in):
     client, app, item = logged_in
     page = html.unescape(client.get(reverse("application_step", args=[app.pk, "evidence"])).content.decode())
     assert f'data-raw-url="{reverse("evidence_raw_upload", args=[app.pk])}"' in page
+
+
+def test_a_body_that_is_not_raw_bytes_is_refused(logged_in):
+    client, app, item = logged_in
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(raw_url(app, item, "modulo.pdf"), {"file": SimpleUploadedFile("modulo.pdf", minimal_pdf("m"))})
+    assert response.status_code == 400 and "application/octet-stream" in response.json()["error"]
+    assert not app.evidence_files.exists() and temp_files() == []
