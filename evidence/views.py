@@ -1,4 +1,5 @@
-"""An application's evidence files: upload (one file per request, as JSON, for the page's script), download
+"""An application's evidence files: upload (one file per request, answered in JSON, for the page's script: the
+raw body, or a one-file form where that cannot be sent), download
 (after the hash check) and removal from a draft. The wizard's evidence step (applications.views.wizard)
 takes the same uploads from a plain form, several files at once; answers to clarifications are a review view."""
 from __future__ import annotations
