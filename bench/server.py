@@ -138,6 +138,32 @@ def reset_hwm(pid: int) -> None:
     Path(f"/proc/{pid}/clear_refs").write_text("5")
 
 
+def post_raw(base: str, path: str, cookie: str, csrf: str, file_path: Path, filename: str, item: int) -> tuple[int, float]:
+    """POST one file as the raw request body, as the evidence page's script sends it (application/octet-stream,
+    the CSRF token in X-CSRFToken, item and name in the query string), streamed from disk in 1 MB pieces.
+    Returns status and seconds."""
+    from urllib.parse import urlencode
+
+    host, port = base.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=600)
+    t0 = time.perf_counter()
+    conn.putrequest("POST", f"{path}?{urlencode({'item': item, 'name': filename})}")
+    conn.putheader("Content-Type", "application/octet-stream")
+    conn.putheader("Content-Length", str(file_path.stat().st_size))
+    conn.putheader("X-CSRFToken", csrf)
+    conn.putheader("X-Requested-With", "XMLHttpRequest")
+    conn.putheader("Cookie", f"sessionid={cookie}; csrftoken={csrf}")
+    conn.endheaders()
+    with open(file_path, "rb") as fh:
+        while chunk := fh.read(1024 * 1024):
+            conn.send(chunk)
+    response = conn.getresponse()
+    response.read()
+    seconds = time.perf_counter() - t0
+    conn.close()
+    return response.status, seconds
+
+
 def post_file(base: str, path: str, cookie: str, csrf: str, fields: dict, file_path: Path, filename: str) -> tuple[int, float]:
     """POST a multipart form with one file, streamed from disk in 1 MB pieces (the client never holds
     the file in memory). Returns status and seconds."""

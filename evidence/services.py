@@ -36,14 +36,7 @@ def store_evidence(*, user, application: Application, evidence_item: EvidenceIte
     if not application.selections.filter(intervention_id=evidence_item.intervention_id).exists():
         raise ValidationError(gettext("Il documento non riguarda un intervento selezionato in questa domanda."))
     name = (uploaded_file.name or "").replace("\x00", "")[-255:]
-    per_file = settings.OT24_MAX_FILE_BYTES
-    used = application.evidence_files.aggregate(total=Sum("size"))["total"] or 0
-    remaining = settings.OT24_MAX_APPLICATION_BYTES - used
-    limit, too_big = per_file, None
-    if remaining < per_file:
-        limit = max(remaining, 0)
-        too_big = gettext("Spazio esaurito: la documentazione di una domanda non può superare %(mb)s MB in "
-                          "totale.") % {"mb": settings.OT24_MAX_APPLICATION_BYTES // (1024 * 1024)}
+    limit, too_big = upload_limit(application)
     try:
         stored = storage.save_upload(uploaded_file, name, max_bytes=limit, too_big=too_big)
     except storage.RejectedFile as exc:
@@ -78,6 +71,18 @@ def store_evidence(*, user, application: Application, evidence_item: EvidenceIte
         raise
     _bump_version(application, None)
     return evidence
+
+
+def upload_limit(application: Application) -> tuple[int, str | None]:
+    """How many bytes one more file of the application may have: the per-file limit, or what is left of
+    the application's quota with its own message (None: the per-file limit's message)."""
+    per_file = settings.OT24_MAX_FILE_BYTES
+    used = application.evidence_files.aggregate(total=Sum("size"))["total"] or 0
+    remaining = settings.OT24_MAX_APPLICATION_BYTES - used
+    if remaining >= per_file:
+        return per_file, None
+    return max(remaining, 0), gettext("Spazio esaurito: la documentazione di una domanda non può superare %(mb)s MB in "
+                                      "totale.") % {"mb": settings.OT24_MAX_APPLICATION_BYTES // (1024 * 1024)}
 
 
 def _display_name(name: str) -> str:

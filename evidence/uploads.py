@@ -17,9 +17,12 @@ import os
 import threading
 
 from django.conf import settings
+from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.core.files.uploadhandler import (FileUploadHandler, MemoryFileUploadHandler, SkipFile, StopUpload,
                                              TemporaryFileUploadHandler)
 from django.utils.translation import gettext as _
+
+from .filechecks import RejectedFile
 
 CHUNK_BYTES = 1024 * 1024
 
@@ -54,35 +57,56 @@ class MemoryUploadHandler(MemoryFileUploadHandler):
 HASH_IN_THREAD_BYTES = 256 * 1024  # smaller pieces are hashed in place: a thread costs more than it saves
 
 
-class TemporaryUploadHandler(TemporaryFileUploadHandler):
-    chunk_size = CHUNK_BYTES
-    _hashing = None
+class ThreadedSha256:
+    """SHA-256 of pieces given in order, each large piece hashed in a short-lived thread while the caller
+    writes it to disk and reads the next (hashlib and file writes release the GIL). Pieces are hashed one
+    at a time, in order: update() and hexdigest() first wait for the previous piece."""
 
-    def new_file(self, *args, **kwargs):
-        self._hashed()
-        os.makedirs(settings.FILE_UPLOAD_TEMP_DIR, exist_ok=True)
-        self.sha256 = hashlib.sha256()
-        super().new_file(*args, **kwargs)
+    def __init__(self):
+        self._sha256 = hashlib.sha256()
+        self._hashing = None
 
-    def _hashed(self) -> None:
-        """Wait until the previous piece is in the hash (pieces are hashed one at a time, in order)."""
+    def wait(self) -> None:
         if self._hashing is not None:
             self._hashing.join()
             self._hashing = None
 
-    def receive_data_chunk(self, raw_data, start):
-        self._hashed()
-        if len(raw_data) >= HASH_IN_THREAD_BYTES:
+    def update(self, piece: bytes) -> None:
+        self.wait()
+        if len(piece) >= HASH_IN_THREAD_BYTES:
             # Holds only the hash and this piece: it ends by itself whatever happens to the request.
-            hashing = threading.Thread(target=self.sha256.update, args=(raw_data,), name="upload-sha256")
+            hashing = threading.Thread(target=self._sha256.update, args=(piece,), name="upload-sha256")
             try:
                 hashing.start()
             except RuntimeError:  # no thread to be had: hash in place
-                self.sha256.update(raw_data)
+                self._sha256.update(piece)
             else:
                 self._hashing = hashing
         else:
-            self.sha256.update(raw_data)
+            self._sha256.update(piece)
+
+    def hexdigest(self) -> str:
+        self.wait()
+        return self._sha256.hexdigest()
+
+
+class TemporaryUploadHandler(TemporaryFileUploadHandler):
+    chunk_size = CHUNK_BYTES
+    sha256 = None
+
+    def new_file(self, *args, **kwargs):
+        self._hashed()
+        os.makedirs(settings.FILE_UPLOAD_TEMP_DIR, exist_ok=True)
+        self.sha256 = ThreadedSha256()
+        super().new_file(*args, **kwargs)
+
+    def _hashed(self) -> None:
+        """Wait until the previous piece is in the hash."""
+        if self.sha256 is not None:
+            self.sha256.wait()
+
+    def receive_data_chunk(self, raw_data, start):
+        self.sha256.update(raw_data)
         return super().receive_data_chunk(raw_data, start)
 
     def file_complete(self, file_size):
@@ -98,6 +122,49 @@ class TemporaryUploadHandler(TemporaryFileUploadHandler):
     def upload_complete(self):
         self._hashed()  # a file dropped by LimitUploadHandler (SkipFile) never reaches file_complete
         return super().upload_complete()
+
+
+class BodyTooLarge(RejectedFile):
+    """A raw upload over its limit (the view answers 413)."""
+
+
+def clean_file_name(name: str) -> str:
+    """A file name sent by a client, kept to its last part without control characters (as Django's
+    multipart parser keeps a form's file name; evidence.services drops folders again)."""
+    name = "".join(ch for ch in name if ch.isprintable())
+    name = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return name[-255:]
+
+
+def receive_body(stream, *, name: str, size: int | None, max_bytes: int, too_big: str | None = None):
+    """A raw request body (one file's bytes) read from `stream` in 1 MB pieces straight into a temporary
+    file in FILE_UPLOAD_TEMP_DIR (beside the store: moved in by a rename), hashed as it arrives. Returns
+    Django's TemporaryUploadedFile with `sha256` set, as TemporaryUploadHandler makes for a form, so
+    evidence.storage.save_upload checks it where it lies. The piece that takes it past max_bytes is
+    never written: BodyTooLarge; a body shorter than `size` (the announced length) is refused. On any
+    refusal the temporary file is removed. The caller closes the file (removing it unless it was moved)."""
+    os.makedirs(settings.FILE_UPLOAD_TEMP_DIR, exist_ok=True)
+    uploaded = TemporaryUploadedFile(clean_file_name(name) or "documento", "application/octet-stream", 0, None)
+    sha256 = ThreadedSha256()
+    received = 0
+    try:
+        while piece := stream.read(CHUNK_BYTES):
+            received += len(piece)
+            if received > max_bytes:
+                raise BodyTooLarge(too_big or _("Il file supera il limite di %(mb)d MB.") % {"mb": max_bytes // (1024 * 1024)})
+            sha256.update(piece)
+            uploaded.write(piece)
+        if size is not None and received != size:
+            raise RejectedFile(_("Caricamento interrotto prima della fine del file: riprovare."))
+        uploaded.flush()
+        uploaded.size = received
+        uploaded.sha256 = sha256.hexdigest()
+    except BaseException:
+        sha256.wait()
+        uploaded.close()  # a NamedTemporaryFile: closing removes it
+        raise
+    uploaded.seek(0)
+    return uploaded
 
 
 REFUSALS_ATTRIBUTE = "ot24_upload_refusals"

@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("domande/<int:pk>/documenti/carica/", views.evidence_upload_json, name="evidence_upload_json"),
+    path("domande/<int:pk>/documenti/carica-diretta/", views.evidence_upload_raw, name="evidence_raw_upload"),
     path("domande/<int:pk>/documenti/<int:file_pk>/", views.evidence_download, name="evidence_download"),
     path("domande/<int:pk>/documenti/<int:file_pk>/rimuovi/", views.evidence_remove, name="evidence_remove"),
 ]

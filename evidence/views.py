@@ -1,8 +1,10 @@
-"""An application's evidence files: upload (one file per request, as JSON, for the page's script), download
+"""An application's evidence files: upload (one file per request, answered in JSON, for the page's script: the
+raw body, or a one-file form where that cannot be sent), download
 (after the hash check) and removal from a draft. The wizard's evidence step (applications.views.wizard)
 takes the same uploads from a plain form, several files at once; answers to clarifications are a review view."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -59,20 +61,89 @@ def evidence_upload_json(request, pk: int):
         raise Http404
     if refused:
         return JsonResponse({"error": " ".join(reason for _name, reason in refused)}, status=400)  # the page names the file
-    evidence = added[0]
+    return JsonResponse(_uploaded_answer(application, added[0]), status=201)
+
+
+def _uploaded_answer(application, evidence) -> dict:
+    """What the evidence page's script shows for a stored file: its row and whether the intervention is
+    now documented in full."""
     from evidence.selectors import evidence_checklist
     from applications.selectors import application_selections
 
     row = next((r for r in evidence_checklist(application, application_selections(application))
                 if r.intervention.pk == evidence.evidence_item.intervention_id), None)
-    return JsonResponse({
+    return {
+        "ok": True,
+        "redirect": step_url(application, "evidence") + f"#item-{evidence.evidence_item_id}",
         "file": {"id": evidence.pk, "name": evidence.original_name, "size": filesizeformat(evidence.size),
                  "sha256": evidence.sha256,
                  "download_url": reverse("evidence_download", args=[application.pk, evidence.pk]),
                  "remove_url": reverse("evidence_remove", args=[application.pk, evidence.pk])},
         "intervention_complete": bool(row and row.status.complete),
         "message": _("File caricato: %(name)s.") % {"name": evidence.original_name},
-    }, status=201)
+    }
+
+
+def _raw_refusal(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"ok": False, "error": message}, status=status)
+
+
+@login_required
+@require_POST
+def evidence_upload_raw(request, pk: int):
+    """One file for one evidence item, sent as the request's body (Content-Type application/octet-stream;
+    ?item=<evidence item id>&name=<file name>; CSRF token in the X-CSRFToken header, so nothing parses the
+    body): what the evidence page's script sends. No multipart parsing: the body goes in 1 MB pieces
+    straight to a temporary file beside the store, hashed as it arrives (evidence.uploads.receive_body),
+    then through the same service as the form (permission, quota, content checks, storage by hash).
+    Answered in JSON: 201 {"ok": true, "redirect", "file", ...}; otherwise {"ok": false, "error"} with
+    400, 403 (the application cannot be edited), 411 (no length) or 413 (over the limit or the quota,
+    refused from the announced length before reading). Applications the user may not see: 404."""
+    application = get_application(request, pk)
+    if not user_can(request, "applications.edit_application", application):
+        return _raw_refusal(_("La domanda non è modificabile: non è possibile caricare documenti."), 403)
+    try:
+        item_id = int(request.GET.get("item", ""))
+    except ValueError:
+        item_id = None
+    item = edition_catalogue(application.campaign.edition).evidence_items.get(item_id) if item_id else None
+    if item is None:
+        return _raw_refusal(_("Documento non previsto."), 400)
+    if request.content_type != "application/octet-stream":
+        return _raw_refusal(_("Il file va inviato come contenuto della richiesta (application/octet-stream)."), 400)
+    name = uploads.clean_file_name(request.GET.get("name", ""))
+    if not name:
+        return _raw_refusal(_("Indicare il nome del file."), 400)
+    if not request.META.get("CONTENT_LENGTH"):
+        return _raw_refusal(_("Lunghezza del file non indicata."), 411)
+    try:
+        size = int(request.META["CONTENT_LENGTH"])
+    except ValueError:
+        return _raw_refusal(_("Lunghezza del file non valida."), 400)
+    if size <= 0:
+        return _raw_refusal(_("Il file è vuoto."), 400)
+    limit, too_big = services.upload_limit(application)
+    if size > limit:  # not read at all
+        return _raw_refusal(too_big or _("Il file supera il limite di %(mb)d MB.")
+                            % {"mb": settings.OT24_MAX_FILE_BYTES // (1024 * 1024)}, 413)
+    try:
+        uploaded = uploads.receive_body(request, name=name, size=size, max_bytes=limit, too_big=too_big)
+    except uploads.BodyTooLarge as exc:
+        return _raw_refusal(str(exc), 413)
+    except storage.RejectedFile as exc:
+        return _raw_refusal(str(exc), 400)
+    except OSError:  # the client went away (UnreadablePostError) or the disk refused
+        return _raw_refusal(_("Caricamento interrotto prima della fine del file: riprovare."), 400)
+    try:
+        evidence = services.evidence_add(user=request.user, application=application, evidence_item=item,
+                                         uploaded_file=uploaded)
+    except PermissionDenied:
+        return _raw_refusal(_("La domanda non è modificabile: non è possibile caricare documenti."), 403)
+    except ValidationError as exc:
+        return _raw_refusal(" ".join(exc.messages), 400)
+    finally:
+        uploaded.close()  # removes the temporary file unless the store moved it into place
+    return JsonResponse(_uploaded_answer(application, evidence), status=201)
 
 
 @login_required

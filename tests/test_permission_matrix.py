@@ -150,6 +150,8 @@ def expected(name, kind, state):
         return 302 if kind in ("member", "consultant_pending") and state == "draft" else 404
     if name == "evidence_upload_json":  # POST without a file: the upload's own refusal, as JSON
         return 400 if can_edit else 404
+    if name == "evidence_raw_upload":  # POST without item: the upload's own refusal; seen but not editable: 403
+        return 400 if can_edit else 403
     raise AssertionError(f"no expectation for {name}")
 
 
@@ -167,7 +169,7 @@ EXPECTED_NAMES = {"home", "admin_landing", *PUBLIC_PAGES, "dashboard", "dashboar
                   "evidence_preview", "decision_pdf", "clarification_upload", "clarification_answer", "clarification_file_remove",
                   "verify_document", "qualified_prepare", "qualified_upload", *ACCOUNT_NAMES,
                   *INDICATOR_NAMES, *ORGANISATION_NAMES, *STRESS_NAMES,
-                  "application_notify_signatories", "evidence_upload_json"}
+                  "application_notify_signatories", "evidence_upload_json", "evidence_raw_upload"}
 
 
 def test_every_url_is_in_the_matrix():
@@ -314,6 +316,7 @@ def request_for(client, name, site, app, evidence):
         "dashboard_add_site": ("get", reverse("dashboard_add_site") + f"?company={site.company.pk}"),
         "application_notify_signatories": ("post", reverse("application_notify_signatories", args=[app.pk])),
         "evidence_upload_json": ("post", reverse("evidence_upload_json", args=[app.pk])),
+        "evidence_raw_upload": ("post", reverse("evidence_raw_upload", args=[app.pk])),
     }
     urls.update({name: ("get", reverse(name)) for name in ACCOUNT_NAMES
                  - {"account_confirm_email", "account_reset_password_from_key", "staff_invitation_accept"}})
@@ -359,7 +362,7 @@ CASES = ["dashboard", "review_queue", "dashboard_csv", "application_start", "app
          "review_detail", "evidence_preview", "decision_pdf", "verify_document", *sorted(INDICATOR_NAMES),
          *ORGANISATION_NAMES, *STRESS_NAMES,
          "home", "admin_landing", "dashboard_add_site", *sorted(PUBLIC_PAGES),
-         "application_notify_signatories", "evidence_upload_json"]
+         "application_notify_signatories", "evidence_upload_json", "evidence_raw_upload"]
 
 
 @pytest.mark.parametrize("state", ["draft", "submitted"])

@@ -205,7 +205,7 @@ def _evidence(request, application):
     return render(request, "applications/wizard/evidence.html",
                   _context(request, application, "evidence", score=overview.score, rows=overview.evidence,
                            upload_form=upload_form, failed_item=str(failed_item or ""),
-                           max_file_mb=settings.OT24_MAX_FILE_BYTES // (1024 * 1024),
+                           max_file_mb=settings.OT24_MAX_FILE_BYTES // (1024 * 1024), max_file_bytes=settings.OT24_MAX_FILE_BYTES,
                            max_application_mb=settings.OT24_MAX_APPLICATION_BYTES // (1024 * 1024)))
 
 
