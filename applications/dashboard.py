@@ -46,11 +46,13 @@ def _matching_site_ids(sites: QuerySet[Site], campaign, query: str) -> list[int]
     return ids
 
 
-def dashboard_sites(user, campaign, *, query: str = "", status: str = "", company: str = "", sort: str = "") -> QuerySet[Site]:
+def dashboard_sites(user, campaign, *, query: str = "", status: str = "", company: str = "", sort: str = "",
+                    visibility=None) -> QuerySet[Site]:
     """The sites the user works for, searched, filtered by client and by this campaign's application, in
     order of urgency (open clarification requests, then drafts, fewest points first, then sites without an
     application, then the rest; each group by company and site name) or by the column asked (sort:
-    company, site, status, points; "-" before it for descending)."""
+    company, site, status, points; "-" before it for descending). visibility: the user's
+    visibility_for(), when the caller has it."""
     current = Application.objects.filter(site=OuterRef("pk"), campaign=campaign).order_by()
     # One number per site, from one lookup on the (campaign, site) unique index (see bench: scale).
     urgency = Coalesce(Subquery(current.annotate(key=Case(
@@ -58,7 +60,7 @@ def dashboard_sites(user, campaign, *, query: str = "", status: str = "", compan
         When(status=Application.Status.DRAFT, then=Coalesce("declared_total", Value(0))), default=Value(PAST_DRAFT),
         output_field=IntegerField(),
     )).values("key")[:1]), Value(NOT_STARTED))
-    sites = sites_for(user).annotate(urgency=urgency)
+    sites = sites_for(user, visibility).annotate(urgency=urgency)
     if company.isdigit():
         sites = sites.filter(company_id=int(company))
     if query and normalise(query):

@@ -194,14 +194,15 @@ class DashboardRow:
 
 
 
-def dashboard_sites(user, campaign, *, query: str = "", status: str = "", company: str = "", sort: str = "") -> QuerySet[Site]:
+def dashboard_sites(user, campaign, *, query: str = "", status: str = "", company: str = "", sort: str = "",
+                    visibility=None) -> QuerySet[Site]:
     """The sites the user works for, searched, filtered and sorted for the dashboard: see
     applications.dashboard.dashboard_sites. Sorted in the database by the drafts' kept totals, so a page
     reads and scores only its own rows (when every site was scored to be sorted, a consultant with 300
     client sites waited ~170 ms for any page, ~0.5 ms more per site; bench: scale, portfolio table)."""
     from .dashboard import dashboard_sites as sites
 
-    return sites(user, campaign, query=query, status=status, company=company, sort=sort)
+    return sites(user, campaign, query=query, status=status, company=company, sort=sort, visibility=visibility)
 
 
 def dashboard_rows_for(sites: list[Site], campaign) -> list[DashboardRow]:
