@@ -40,7 +40,9 @@ def application_context(application: Application, *, final: bool = False) -> dic
         "overview": overview,
         "sections": sections,
         "manifest": manifest,
-        "manifest_chunks": [manifest[i:i + MANIFEST_CHUNK] for i in range(0, len(manifest), MANIFEST_CHUNK)],
+        # Joined here: one template variable per block instead of a loop over 365 lines.
+        "manifest_blocks": ["".join(f"{line}\n" for line in manifest[i:i + MANIFEST_CHUNK])
+                            for i in range(0, len(manifest), MANIFEST_CHUNK)],
         "pats": pats,
         "benefits": [(pat, benefit(pat.lavoratori_anno, pat.premium)) for pat in pats],
         "draft": application.is_draft and not final,

@@ -237,3 +237,23 @@ def test_manifest_lists_every_file_with_name_size_and_hash(client):
     for f in app.evidence_files.all():
         assert f.sha256 in text and f"{f.size} B" in text
     assert "verbale-riunione.pdf" in text and names[1][:37] + "…" in text  # long names cut to the column
+
+
+def test_pdf_prints_the_scheda_as_label_value_lines_and_one_footer():
+    """The scheda informativa prints as "label: value" lines and each page carries one footer with the
+    form's year and the page number (plain blocks and one margin box: cheaper for WeasyPrint than a
+    table and two running boxes, bench: pdf); the same data as before."""
+    from applications.pdf import render_application_pdf
+
+    site = SiteFactory(sector="costruzioni")
+    pat = PATFactory(site=site)
+    rep = legal_rep(site.company)
+    app = services.application_start(user=rep, site=site, campaign=open_campaign())
+    app.codice_ditta, app.codice_sede, app.matricola_inps = "1234567", "8", "7654321"
+    text = pdf_text(render_application_pdf(app))
+    year = app.campaign.filing_year
+    assert f"Mod. OT24 {year} — Pagina 1 di" in text
+    assert f"Denominazione o ragione sociale: {app.ragione_sociale}" in text
+    assert "Codice Ditta: 1234567" in text and "Codice Sede: 8" in text
+    assert f"N° P.A.T.: {pat.number}" in text and "Matricola INPS: 7654321" in text
+    assert "Unità produttiva:" in text and "Indirizzo:" in text and "Città:" in text and "CAP:" in text
