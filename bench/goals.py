@@ -98,7 +98,8 @@ def pdf_per_character(result: dict) -> Verdict:
     return Verdict(f"PDF: per printed character <= {MAX_PDF_PER_CHARACTER:.2f}x the reference",
                    f"{per_char:.2f}", per_char <= MAX_PDF_PER_CHARACTER,
                    f"whole document {result['ratio']}x the reference ({result['portal_seconds']} vs "
-                   f"{result['reference_seconds']} s), printing {chars:.2f}x its characters on the same pages")
+                   f"{result['reference_seconds']} s), printing {chars:.2f}x its characters on the same pages"
+                   + (f"; CPU seconds per character {result['cpu_per_character']}x" if "cpu_per_character" in result else ""))
 
 
 def pdf_seconds(result: dict) -> Verdict:
