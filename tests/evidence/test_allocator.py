@@ -42,5 +42,7 @@ def page_faults(tuned: bool) -> int:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's allocator")
 def test_reading_a_large_body_reuses_the_same_memory():
     untuned, tuned = page_faults(False), page_faults(True)
-    assert untuned > 25_600  # 100 MB of 4 KB pages: every byte landed in new memory at least once
-    assert tuned < untuned / 4
+    # Untuned, the count depends on how the pieces arrive (8,500 to 36,000 faults seen: fresh memory for
+    # most megabytes); tuned, about 1,100-1,400 (the same buffers reused). Bounds with room for both.
+    assert tuned < 6_400  # under a quarter of 100 MB in 4 KB pages
+    assert tuned * 3 < untuned
