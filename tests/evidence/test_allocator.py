@@ -6,8 +6,6 @@ not change."""
 import subprocess
 import sys
 
-import pytest
-
 READ_100_MB = """
 import os, resource, socket, sys
 sys.path.insert(0, {root!r})
@@ -39,7 +37,6 @@ def page_faults(tuned: bool) -> int:
     return int(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's allocator")
 def test_reading_a_large_body_reuses_the_same_memory():
     untuned, tuned = page_faults(False), page_faults(True)
     # Untuned, the count depends on how the pieces arrive (8,500 to 36,000 faults seen: fresh memory for
