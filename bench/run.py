@@ -476,7 +476,7 @@ def upload_benchmark() -> dict:
         m = measured[kind]
         seconds = statistics.median(m["timings"])
         cpu = statistics.median(m["cpus"])
-        return {"status": sorted(m["statuses"]),
+        return {"status": sorted(m["statuses"]), "each_seconds": [round(t, 3) for t in m["timings"]],
                 "stored": sum(1 for n in names if n.startswith(prefix)) == RUNS,
                 "seconds": round(seconds, 2), "throughput_mb_s": round(size / 2**20 / seconds, 1),
                 "worker_peak_growth_mb": round(max(m["growths"]), 1),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,7 +139,8 @@ def save_upload(uploaded, filename: str, *, max_bytes: int | None = None, too_bi
         raise RejectedFile(gettext("Il file è vuoto."))
     with open(path, "rb") as fh:
         content_type = detect_type(fh.read(16), filename)
-    CONTENT_CHECKS[content_type](path)
+    with _Syncing(path):  # the disk writes the file while the check's child reads it
+        CONTENT_CHECKS[content_type](path)
     return StoredFile(storage_name=_store_by_hash(sha, uploaded), sha256=sha, size=uploaded.size,
                       content_type=content_type)
 
@@ -159,7 +161,68 @@ def _store_by_hash(sha: str, content: File, *, issued: bool = False) -> str:
         if saved != storage_name:
             store.delete(saved)
             raise OSError(f"storage renamed {storage_name} to {saved}")
+        _settle(store, storage_name)
     return storage_name
+
+
+# A stored file is made durable before anything records it: its data (fdatasync) and its name in the
+# folder (fsync of the folder, after the rename). Its pages then leave the page cache (stored files are
+# seldom read again): the next upload's writes reuse them. That is measured by `make bench` (upload): on
+# this machine (a Firecracker VM, whose memory the host gives on first use) writing 100 MB into pages
+# the page cache never held took 0.18-0.29 s, into pages given back before 0.025 s; a 100 MB upload went
+# from 0.38 to 0.20 s with the fdatasync (about 0.03 s) included.
+
+
+def _settle(store, storage_name: str) -> None:
+    """Data and name of a newly stored file on disk, its pages out of the cache. Local storage only
+    (object storages keep their own promises)."""
+    try:
+        path = store.path(storage_name)
+    except NotImplementedError:
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fdatasync(fd)
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    finally:
+        os.close(fd)
+    folder = os.open(os.path.dirname(path), os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+
+
+class _Syncing:
+    """`with _Syncing(path):` writes the file's data to disk (fdatasync) in a thread while the block runs
+    (the content check, in a child process): _settle then finds little or nothing left to write. Any
+    failure here is left to _settle, which syncs again and raises."""
+
+    def __init__(self, path: str):
+        self._path = path
+        self._fd = None
+        self._thread = None
+
+    def _sync(self) -> None:
+        try:
+            os.fdatasync(self._fd)
+        except OSError:
+            pass
+
+    def __enter__(self):
+        try:
+            self._fd = os.open(self._path, os.O_RDONLY)
+            self._thread = threading.Thread(target=self._sync, name="upload-fdatasync", daemon=True)
+            self._thread.start()
+        except (OSError, RuntimeError):  # no file or no thread to be had: _settle does it all
+            self._thread = None
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._thread is not None:
+            self._thread.join()
+        if self._fd is not None:
+            os.close(self._fd)
 
 
 def save_stream(
@@ -191,7 +254,8 @@ def save_stream(
             raise RejectedFile(gettext("Il file è vuoto."))
         content_type = detect_type(head, filename)
         if untrusted:  # documents the portal itself produced (the signed PDF) skip the upload checks
-            CONTENT_CHECKS[content_type](tmp_path)
+            with _Syncing(tmp_path):
+                CONTENT_CHECKS[content_type](tmp_path)
         sha = digest.hexdigest()
         with open(tmp_path, "rb") as fh:
             storage_name = _store_by_hash(sha, _OwnTemporaryFile(fh, tmp_path), issued=issued)
