@@ -46,12 +46,11 @@ class Portal(FastHttpUser):
             return response
 
 
-class CompanyUser(Portal):
-    """A company's employee filling in the application: every wizard step, a section saved."""
+class CompanyWizard(Portal):
+    """A company's employee filling in the application: the dashboard, every wizard step, a section saved."""
 
+    abstract = True
     role = "company"
-    weight = 6
-    wait_time = between(1, 3)
 
     def step(self, step: str) -> str:
         return f"/domande/{self.me['app']}/passo/{step}/"
@@ -87,6 +86,14 @@ class CompanyUser(Portal):
     @task(2)
     def review(self):
         self.page(self.step("review"), "wizard review GET")
+
+
+class CompanyUser(CompanyWizard):
+    """The company's employee of the mixed load: the wizard, and now and then the company's people and
+    mandates, a site's injury indices and the stress assessment."""
+
+    weight = 6
+    wait_time = between(1, 3)
 
     @task(1)
     def people(self):
@@ -168,8 +175,9 @@ class AnonymousUser(FastHttpUser):
         self.page("/accesso/", "log-in GET")
 
 
-class WizardUser(CompanyUser):
-    """The company's wizard traffic without think time: the throughput run."""
+class WizardUser(CompanyWizard):
+    """The company's wizard traffic without think time: the throughput run of the wizard pages only (the
+    dashboard, the steps, a section saved; not the other pages CompanyUser visits in the mixed load)."""
 
     wait_time = constant(0)
 
