@@ -294,3 +294,86 @@ def test_a_body_that_is_not_raw_bytes_is_refused(logged_in):
     response = client.post(raw_url(app, item, "modulo.pdf"), {"file": SimpleUploadedFile("modulo.pdf", minimal_pdf("m"))})
     assert response.status_code == 400 and "application/octet-stream" in response.json()["error"]
     assert not app.evidence_files.exists() and temp_files() == []
+
+
+# --- Under gunicorn: the body read straight from the connection --------------------------------------
+
+def gunicorn_request(content: bytes, *, read_ahead: int, sent: bytes | None = None):
+    """A Django request as gunicorn's sync worker hands it over: wsgi.input is gunicorn's own Body over a
+    LengthReader over the connection (a real socket pair), with `read_ahead` bytes of the body already
+    taken from the socket by gunicorn (as when it reads the headers). Returns (request, client socket,
+    reader)."""
+    import socket
+    import threading
+
+    from django.core.handlers.wsgi import WSGIRequest
+    from gunicorn.http.body import Body, LengthReader
+    from gunicorn.http.unreader import SocketUnreader
+
+    server_side, client_side = socket.socketpair()
+    unreader = SocketUnreader(server_side)
+    unreader.unread(content[:read_ahead])
+    reader = LengthReader(unreader, len(content))
+    rest = content[read_ahead:] if sent is None else sent
+
+    def send():
+        try:
+            client_side.sendall(rest)
+            client_side.shutdown(socket.SHUT_WR)
+        except OSError:  # the test closed the connection before reading it all
+            pass
+
+    threading.Thread(target=send, daemon=True).start()
+    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/", "SERVER_NAME": "testserver", "SERVER_PORT": "80",
+               "wsgi.url_scheme": "http", "CONTENT_TYPE": "application/octet-stream",
+               "CONTENT_LENGTH": str(len(content)), "wsgi.input": Body(reader), "gunicorn.socket": server_side}
+    return WSGIRequest(environ), client_side, reader
+
+
+@pytest.mark.parametrize("read_ahead", [0, 5000, 3 * MB + 17])
+def test_under_gunicorn_the_body_comes_straight_from_the_connection(read_ahead):
+    content = pdf_of(3 * MB + 123_457, "gunicorn")
+    request, client_side, reader = gunicorn_request(content, read_ahead=read_ahead)
+    assert uploads._gunicorn_body(request) is not None  # the fast path (a change in gunicorn would show here)
+    client_side.close()
+    request, client_side, reader = gunicorn_request(content, read_ahead=read_ahead)
+    uploaded = uploads.receive_body(request, name="gunicorn.pdf", size=len(content), max_bytes=10 * MB)
+    try:
+        with open(uploaded.temporary_file_path(), "rb") as fh:
+            assert fh.read() == content
+        assert uploaded.sha256 == hashlib.sha256(content).hexdigest() and uploaded.size == len(content)
+        assert reader.length == 0  # gunicorn counts the body as read: it does not drain the socket again
+    finally:
+        uploaded.close()
+        client_side.close()
+
+
+def test_under_gunicorn_a_next_request_read_ahead_is_left_to_gunicorn():
+    content = pdf_of(MB, "primo")
+    following = b"GET /seguente/ HTTP/1.1\r\n\r\n"
+    request, client_side, reader = gunicorn_request(content + following, read_ahead=len(content) + len(following))
+    reader.length = len(content)  # the body ends where the next request starts
+    uploaded = uploads.receive_body(request, name="primo.pdf", size=len(content), max_bytes=10 * MB)
+    try:
+        assert uploaded.sha256 == hashlib.sha256(content).hexdigest()
+        assert reader.unreader.read() == following
+    finally:
+        uploaded.close()
+        client_side.close()
+
+
+def test_under_gunicorn_a_client_that_goes_away_leaves_nothing():
+    content = pdf_of(3 * MB, "interrotto")
+    request, client_side, _ = gunicorn_request(content, read_ahead=1000, sent=content[1000:2 * MB])
+    with pytest.raises(storage.RejectedFile, match="Caricamento interrotto"):
+        uploads.receive_body(request, name="interrotto.pdf", size=len(content), max_bytes=10 * MB)
+    client_side.close()
+    assert temp_files() == []
+
+
+def test_a_request_already_read_is_not_read_again_from_the_connection():
+    content = pdf_of(MB, "letto")
+    request, client_side, _ = gunicorn_request(content, read_ahead=0)
+    request.read(10)
+    assert uploads._gunicorn_body(request) is None
+    client_side.close()
