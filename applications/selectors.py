@@ -18,6 +18,7 @@ from interventions import scoring
 from interventions.selectors import EditionCatalogue, edition_catalogue
 from organisations.models import Site
 from organisations.selectors import site_filter_for
+from ot24portal.compiled_query import CompiledQuery
 
 from .models import Application, Selection
 
@@ -64,8 +65,23 @@ def with_catalogue_interventions(selections, catalogue: EditionCatalogue) -> lis
     return selections
 
 
+_selections = CompiledQuery(lambda application_id: Selection.objects.filter(application_id=application_id).order_by())
+
+
 def application_selections(application: Application) -> list[Selection]:
-    return with_catalogue_interventions(application.selections.all(), edition_catalogue(application.campaign.edition))
+    """The application's Selection rows, each with its intervention from the cached catalogue, in the
+    model's order (the interventions' order). Read without the join the model's ordering needs and
+    sorted here by the catalogue's order, with SQL made once per process (ot24portal.compiled_query):
+    making the queryset's SQL cost five times as much as running it (bench: wizard_profile)."""
+    catalogue = edition_catalogue(application.campaign.edition)
+    if "selections" in getattr(application, "_prefetched_objects_cache", {}):
+        return with_catalogue_interventions(application.selections.all(), catalogue)
+    rows = _selections.all(application_id=application.pk)
+    if any(s.intervention_id not in catalogue.by_id for s in rows):
+        # Never expected (a selection is of its campaign's edition): the model's own query, as before.
+        return with_catalogue_interventions(application.selections.all(), catalogue)
+    rows.sort(key=lambda s: catalogue.by_id[s.intervention_id].order)
+    return with_catalogue_interventions(rows, catalogue)
 
 
 def to_scoring_selections(selections) -> list[scoring.Selection]:

@@ -20,7 +20,8 @@ from interventions.selectors import edition_catalogue
 from organisations.selectors import sites_for
 
 from .. import pdf, services, workflow
-from ..forms import EvidenceUploadForm, QualifiedPrepareForm, SchedaForm, SectionForm, SignedPdfForm, SubmitForm
+from ..forms import (EvidenceUploadForm, QualifiedPrepareForm, SchedaForm, SectionForm, SignedPdfForm, SubmitForm,
+                     VersionedForm)
 from ..models import Campaign
 from ..section_rows import section_rows
 from ..selectors import application_overview, application_pats, application_score, application_selections
@@ -47,10 +48,19 @@ def next_step(step: str) -> str:
     return STEP_KEYS[min(index + 1, len(STEP_KEYS) - 1)]
 
 
+def _step_links(application) -> list[tuple[str, str, str]]:
+    """(key, title, URL) of every step: the URLs from one reverse() instead of one per step (each cost
+    as much as a query's Python side)."""
+    first = step_url(application, STEP_KEYS[0])
+    prefix = first[:-len(STEP_KEYS[0]) - 1]
+    assert first == f"{prefix}{STEP_KEYS[0]}/"
+    return [(key, title, f"{prefix}{key}/") for key, title in STEPS]
+
+
 def _context(request, application, step, *, score=None, **extra):
     return {
         "application": application,
-        "steps": STEPS,
+        "steps": _step_links(application),
         "step": step,
         "step_title": dict(STEPS)[step],
         "score": score or application_score(application),
@@ -148,7 +158,12 @@ def _section(request, application, letter):
     interventions = catalogue.of_section(letter)
     chosen = application_selections(application)
     selections = {s.intervention.code: s for s in chosen}
-    form = SectionForm(request.POST or None, interventions=interventions, selections=selections, version=application.version)
+    if request.method == "POST":
+        form = SectionForm(request.POST, interventions=interventions, selections=selections, version=application.version)
+    else:
+        # As it loads, the page needs no form of the section's fields: the rows show the saved ticks
+        # (section_rows with `selections`, equal to an unbound SectionForm's), the form only its version.
+        form = VersionedForm(initial={"version": application.version})
     line_errors: dict[str, list[str]] = {}
     saved_score = application_score(application, selections=chosen)
     if request.method != "POST":
@@ -174,7 +189,8 @@ def _section(request, application, letter):
         else:
             return _save_and_go(request, application, letter, before=saved_score, after=result,
                                 saved=_("Sezione %(letter)s salvata.") % {"letter": letter})
-    rows_html = section_rows(catalogue, letter, application.sector or "altri", form, line_errors)
+    rows_html = section_rows(catalogue, letter, application.sector or "altri",
+                             form if request.method == "POST" else None, line_errors, selections=selections)
     section = catalogue.sections[letter]
     return render(request, "applications/wizard/section.html",
                   _context(request, application, letter, score=saved_score, form=form, rows_html=rows_html, section=section))
