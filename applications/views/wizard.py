@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from evidence import storage, uploads
 from interventions.scoring import benefit
+from interventions.sectors import suggest_sector
 from interventions.selectors import edition_catalogue
 from organisations.selectors import sites_for
 
@@ -137,7 +138,7 @@ def _scheda(request, application):
     # Before the form: validating a ModelForm writes the posted values onto the instance.
     before = application_score(application) if request.method == "POST" else None
     form = SchedaForm(request.POST or None, application=application)
-    suggested = application.site.suggested_sector()
+    suggested = suggest_sector([pat.voce_di_tariffa for pat in form.site_pats])  # Site.suggested_sector, PATs read
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
