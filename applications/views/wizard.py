@@ -157,39 +157,40 @@ def _scheda(request, application):
 def _section(request, application, letter):
     catalogue = edition_catalogue(application.campaign.edition)
     interventions = catalogue.of_section(letter)
+    line_errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        # A bound form shows what was posted: no saved selections needed for it, nor read before the save
+        # (the service reads them under its lock and scores them before and after).
+        form = SectionForm(request.POST, interventions=interventions, selections={}, version=application.version)
+        if not form.is_valid():
+            line_errors = {code: [message] for code, message in getattr(form, "orphans", {}).items()}
+            if line_errors:
+                form.add_error(None, _("Alcune scelte non sono valide: vedere i messaggi accanto agli interventi. Nulla è stato salvato."))
+        else:
+            try:
+                before, result = services.application_save_section_scored(
+                    user=request.user, application=application, section=letter,
+                    chosen=form.chosen(), version=form.cleaned_data["version"],
+                )
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    line_errors = {code: [e.message for e in errs] for code, errs in exc.error_dict.items()}
+                    form.add_error(None, _("Alcune scelte non sono valide: vedere i messaggi accanto agli interventi. Nulla è stato salvato."))
+                else:
+                    _stale(request, form, exc)
+            else:
+                return _save_and_go(request, application, letter, before=before, after=result,
+                                    saved=_("Sezione %(letter)s salvata.") % {"letter": letter})
     chosen = application_selections(application)
     selections = {s.intervention.code: s for s in chosen}
-    if request.method == "POST":
-        form = SectionForm(request.POST, interventions=interventions, selections=selections, version=application.version)
-    else:
+    saved_score = application_score(application, selections=chosen)
+    if request.method != "POST":
         # As it loads, the page needs no form of the section's fields: the rows show the saved ticks
         # (section_rows with `selections`, equal to an unbound SectionForm's), the form only its version.
         form = VersionedForm(initial={"version": application.version})
-    line_errors: dict[str, list[str]] = {}
-    saved_score = application_score(application, selections=chosen)
-    if request.method != "POST":
         # The saved problems of this section, shown as it loads (e.g. C1 after the workers were raised).
         line_errors = {line.code: list(line.errors) for line in saved_score.lines
                        if line.errors and line.code.startswith(letter)}
-    elif not form.is_valid():
-        line_errors = {code: [message] for code, message in getattr(form, "orphans", {}).items()}
-        if line_errors:
-            form.add_error(None, _("Alcune scelte non sono valide: vedere i messaggi accanto agli interventi. Nulla è stato salvato."))
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = services.application_save_section(
-                user=request.user, application=application, section=letter,
-                chosen=form.chosen(), version=form.cleaned_data["version"],
-            )
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                line_errors = {code: [e.message for e in errs] for code, errs in exc.error_dict.items()}
-                form.add_error(None, _("Alcune scelte non sono valide: vedere i messaggi accanto agli interventi. Nulla è stato salvato."))
-            else:
-                _stale(request, form, exc)
-        else:
-            return _save_and_go(request, application, letter, before=saved_score, after=result,
-                                saved=_("Sezione %(letter)s salvata.") % {"letter": letter})
     rows_html = section_rows(catalogue, letter, application.sector or "altri",
                              form if request.method == "POST" else None, line_errors, selections=selections)
     section = catalogue.sections[letter]
