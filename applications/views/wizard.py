@@ -6,7 +6,6 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import prefetch_related_objects
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,11 +18,12 @@ from interventions.scoring import benefit
 from interventions.sectors import suggest_sector
 from interventions.selectors import edition_catalogue
 from organisations.selectors import sites_for
+from ot24portal.compiled_query import CompiledQuery
 
 from .. import pdf, services, workflow
 from ..forms import (EvidenceUploadForm, QualifiedPrepareForm, SchedaForm, SectionForm, SignedPdfForm, SubmitForm,
                      VersionedForm)
-from ..models import Campaign
+from ..models import Campaign, Event
 from ..section_rows import section_rows
 from ..selectors import application_overview, application_pats, application_score, application_selections
 from .common import altered_response, get_application, pdf_response, perform, step_url, user_can
@@ -342,22 +342,27 @@ def _can_notify(request, application) -> bool:
             and not user_can(request, "applications.submit_application", application))
 
 
+# The application's timeline with each event's actor, its SQL made once per process (ot24portal.compiled_query).
+_events = CompiledQuery(lambda application_id: Event.objects.filter(application_id=application_id).select_related("actor"))
+
+
 def _timeline(request, application):
-    events = application.events.select_related("actor")
+    events = _events.all(application_id=application.pk)
     if not request.user.is_reviewer:
-        events = events.filter(internal=False)
-    return list(events)
+        events = [e for e in events if not e.internal]  # reviewers' internal notes: never shown to applicants
+    for event in events:
+        event.application = application  # as application.events' queryset sets it
+    return events
 
 
-def _benefits(application):
-    return [(pat, benefit(pat.lavoratori_anno, pat.premium)) for pat in application_pats(application)]
+def _benefits(pats):
+    return [(pat, benefit(pat.lavoratori_anno, pat.premium)) for pat in pats]
 
 
 def _review(request, application):
-    if application.is_draft:
-        # One query for the draft's PATs: the overview's "any PAT?" and the benefits both read them.
-        prefetch_related_objects([application], "pats")
-    overview = application_overview(application)
+    # The PATs read once: a draft's overview asks whether it has any, the benefits list them.
+    pats = application_pats(application)
+    overview = application_overview(application, pats=pats if application.is_draft else None)
     catalogue = edition_catalogue(application.campaign.edition)
     selections = {s.intervention.code: s for s in overview.selections}
     evidence = {row.intervention.code: row for row in overview.evidence}
@@ -370,7 +375,7 @@ def _review(request, application):
                       "suboptions": [subs[n] for n in sel.suboptions if n in subs]})
     return render(request, "applications/wizard/review.html",
                   _context(request, application, "review", score=overview.score, overview=overview, lines=lines,
-                           benefits=_benefits(application), timeline=_timeline(request, application),
+                           benefits=_benefits(pats), timeline=_timeline(request, application),
                            can_withdraw=workflow.allowed(request.user, application, "withdraw"),
                            can_notify=_can_notify(request, application),
                            clarification_days=settings.OT24_CLARIFICATION_DAYS))
