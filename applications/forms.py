@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import validate_codice_fiscale_persona
 from organisations.inail_codes import normalise_codice_ditta
 from organisations.models import PAT
+from ot24portal.compiled_query import CompiledQuery
 
 from .models import Application
 
@@ -18,6 +20,11 @@ SCHEDA_FIELDS = [
 
 class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+_site_pats = CompiledQuery(lambda site_id, application_id: PAT.objects.filter(site_id=site_id).annotate(
+    covered=ExpressionWrapper(Q(pk__in=Application.pats.through.objects.filter(application_id=application_id)
+                                .values("pat_id")), output_field=BooleanField())))
 
 
 class SchedaForm(forms.ModelForm):
@@ -36,8 +43,14 @@ class SchedaForm(forms.ModelForm):
 
     def __init__(self, *args, application: Application, **kwargs):
         super().__init__(*args, instance=application, **kwargs)
-        self.fields["pats"].queryset = application.site.pats.all()
-        self.fields["pats"].initial = list(application.pats.all())
+        pats = self.fields["pats"]
+        pats.queryset = application.site.pats.all()  # what a posted choice is checked against
+        # The site's PATs, each marked if the application covers it, in one query made once per process:
+        # the boxes to show (without the field's own iteration, a server-side cursor) and the ticked ones.
+        self.site_pats = _site_pats.all(site_id=application.site_id, application_id=application.pk)
+        pats.initial = [pat for pat in self.site_pats if pat.covered]
+        choice = pats.iterator(pats).choice
+        pats.widget.choices = [choice(pat) for pat in self.site_pats]
         self.fields["version"].initial = application.version
         for name in Application.SCHEDA_REQUIRED:
             self.fields[name].required = True

@@ -40,42 +40,58 @@ def _rows(interventions, sector: str, slot) -> list[dict]:
     return rows
 
 
-def _user_values(form: SectionForm, line_errors: dict[str, list[str]]):
-    """slot(kind, code, number) -> this user's markup, from the form's values (initial or posted)."""
+def form_ticks(form: SectionForm):
+    """code -> (intervention ticked, ticked sub-option numbers as strings, declaration ticked), from the
+    form's values (initial or posted)."""
+    def ticks(code):
+        sel = bool(form[f"sel_{code}"].value())
+        subs = set()
+        if f"sub_{code}" in form.fields:
+            bf = form[f"sub_{code}"]
+            subs = set(bf.field.widget.format_value(bf.value()))
+        decl = bool(form[f"decl_{code}"].value()) if f"decl_{code}" in form.fields else False
+        return sel, subs, decl
+    return ticks
+
+
+def saved_ticks(selections: dict):
+    """The same from the saved Selection rows (code -> Selection): what an unbound SectionForm built
+    from them shows, without building it (a section's page as it loads)."""
+    def ticks(code):
+        saved = selections.get(code)
+        if saved is None:
+            return False, set(), False
+        return True, {str(n) for n in saved.suboptions}, bool(saved.declaration_confirmed)
+    return ticks
+
+
+def _user_values(ticks, line_errors: dict[str, list[str]]):
+    """slot(kind, code, number) -> this user's markup (safe HTML), from `ticks` and the errors."""
     cache: dict[str, tuple[bool, set[str], bool]] = {}
 
-    def ticks(code):
-        if code not in cache:
-            sel = bool(form[f"sel_{code}"].value())
-            subs = set()
-            if f"sub_{code}" in form.fields:
-                bf = form[f"sub_{code}"]
-                subs = set(bf.field.widget.format_value(bf.value()))
-            decl = bool(form[f"decl_{code}"].value()) if f"decl_{code}" in form.fields else False
-            cache[code] = (sel, subs, decl)
-        return cache[code]
-
     def slot(kind, code, number=None):
-        errors = line_errors.get(code, [])
-        sel, subs, decl = ticks(code)
+        if code not in cache:
+            cache[code] = ticks(code)
+        sel, subs, decl = cache[code]
+        errors = line_errors.get(code)
         if kind == "card":
-            return f"{'is-selected' if sel else ''} {'has-error' if errors else ''}"
+            return SafeString(f"{'is-selected' if sel else ''} {'has-error' if errors else ''}")
         if kind == "sel":
-            return mark_safe(("checked" if sel else "") + (f' aria-describedby="err-{conditional_escape(code)}"' if errors else ""))
+            return SafeString(("checked" if sel else "") + (f' aria-describedby="err-{conditional_escape(code)}"' if errors else ""))
         if kind == "sub":
-            return mark_safe(" checked" if str(number) in subs else "")
+            return SafeString(" checked" if str(number) in subs else "")
         if kind == "decl":
-            return "checked" if decl else ""
+            return SafeString("checked" if decl else "")
         if kind == "hide":
-            return "" if errors else "d-none"
-        return format_html_join("", "<div>{}</div>", ((e,) for e in errors))
+            return SafeString("" if errors else "d-none")
+        return format_html_join("", "<div>{}</div>", ((e,) for e in errors)) if errors else SafeString("")
     return slot
 
 
 def render_rows(catalogue, letter: str, sector: str, form: SectionForm, line_errors) -> SafeString:
     """The rows rendered directly, nothing cached (the reference the cached rows must equal)."""
     return mark_safe(render_to_string(TEMPLATE, {"rows": _rows(catalogue.of_section(letter), sector,
-                                                               _user_values(form, line_errors))}))
+                                                               _user_values(form_ticks(form), line_errors))}))
 
 
 def _compiled(catalogue, letter: str, sector: str) -> tuple[tuple[str, ...], tuple[tuple[str, str, str], ...]]:
@@ -92,12 +108,14 @@ def _compiled(catalogue, letter: str, sector: str) -> tuple[tuple[str, ...], tup
     return compiled
 
 
-def section_rows(catalogue, letter: str, sector: str, form: SectionForm, line_errors) -> SafeString:
-    """The rows of section `letter` with this form's ticks and these errors, from the cached pieces."""
+def section_rows(catalogue, letter: str, sector: str, form: SectionForm | None, line_errors, *,
+                 selections: dict | None = None) -> SafeString:
+    """The rows of section `letter` with this form's ticks (or, without a form, the saved `selections`':
+    code -> Selection) and these errors, from the cached pieces."""
     static, slots = _compiled(catalogue, letter, sector)
-    slot = _user_values(form, line_errors)
+    slot = _user_values(form_ticks(form) if form is not None else saved_ticks(selections or {}), line_errors)
     out = [static[0]]
     for (kind, code, number), piece in zip(slots, static[1:]):
-        out.append(conditional_escape(slot(kind, code, number or None)))
+        out.append(slot(kind, code, number or None))
         out.append(piece)
-    return mark_safe("".join(out))
+    return SafeString("".join(out))

@@ -18,6 +18,7 @@ from interventions import scoring
 
 from evidence import storage
 from organisations.models import PAT, Site
+from ot24portal.compiled_query import CompiledQuery
 
 from . import workflow
 from .models import Application, Campaign, Selection
@@ -147,6 +148,12 @@ def section_check(
     return application_score(application, selections=others, chosen=chosen)
 
 
+# Site, company, campaign and edition joined (the rules and the scoring read them); only the application's
+# row locked. SQL made once per process (ot24portal.compiled_query): making it cost more than running it.
+_locked_for_section = CompiledQuery(lambda pk: Application.objects.select_related("site__company", "campaign__edition")
+                                    .select_for_update(of=("self",)).filter(pk=pk).order_by()[:1])
+
+
 @transaction.atomic
 def application_save_section(
     *, user, application: Application, section: str, chosen: dict[str, tuple[frozenset[int], bool]], version: int
@@ -157,14 +164,25 @@ def application_save_section(
     Every write to an application's selections locks the application's row first, so the selections read
     under the lock are current: only what changed is written (a save of an unchanged section, the most
     common, writes the application's row alone)."""
+    return application_save_section_scored(user=user, application=application, section=section, chosen=chosen,
+                                           version=version)[1]
+
+
+@transaction.atomic
+def application_save_section_scored(
+    *, user, application: Application, section: str, chosen: dict[str, tuple[frozenset[int], bool]], version: int
+) -> tuple[scoring.ScoreResult, scoring.ScoreResult]:
+    """application_save_section, returning the score before the save (of the selections read under the
+    lock) with the score after it: the wizard's message compares them without reading the selections
+    itself first."""
     from interventions.selectors import edition_catalogue
 
-    # Site, company, campaign and edition joined (the rules and the scoring read them); only the
-    # application's row locked.
-    application = (Application.objects.select_related("site__company", "campaign__edition")
-                   .select_for_update(of=("self",)).get(pk=application.pk))
+    application = _locked_for_section.first(pk=application.pk)
+    if application is None:
+        raise Application.DoesNotExist("Application matching query does not exist.")
     _require(user, "applications.edit_application", application)
     current = application_selections(application)
+    before = application_score(application, selections=current)
     others = [s for s in current if s.intervention.section.letter != section]
     result = application_score(application, selections=others, chosen=chosen)  # section_check on these rows
     errors = {line.code: line.errors for line in result.lines if line.code in chosen and line.errors}
@@ -196,7 +214,7 @@ def application_save_section(
     if new:
         Selection.objects.bulk_create(new)
     application.declared_total = result.total
-    return result
+    return before, result
 
 
 READY_TO_SIGN = "ready_to_sign"  # the Event.action of application_notify_signatories

@@ -14,14 +14,20 @@ from django.utils.translation import gettext as _
 
 from organisations.models import Company, Site
 from organisations.selectors import companies_for, consultant_panel, visibility_for
+from ot24portal.compiled_query import CompiledQuery
 
 from ..dashboard import SORTS, open_clarifications
 from ..models import Application, Campaign
 from ..selectors import dashboard_sites, export_rows_for
 
 
+# Its SQL made once per process (ot24portal.compiled_query): making it cost more than running it.
+_current_campaign = CompiledQuery(lambda: Campaign.objects.filter(is_open=True).select_related("edition")
+                                  .order_by("-filing_year")[:1])
+
+
 def current_campaign():
-    return Campaign.objects.filter(is_open=True).select_related("edition").order_by("-filing_year").first()
+    return _current_campaign.first()
 
 
 def _filters(request) -> dict[str, str]:

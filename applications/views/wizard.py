@@ -6,7 +6,6 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import prefetch_related_objects
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,12 +15,15 @@ from django.views.decorators.http import require_POST
 
 from evidence import storage, uploads
 from interventions.scoring import benefit
+from interventions.sectors import suggest_sector
 from interventions.selectors import edition_catalogue
 from organisations.selectors import sites_for
+from ot24portal.compiled_query import CompiledQuery
 
 from .. import pdf, services, workflow
-from ..forms import EvidenceUploadForm, QualifiedPrepareForm, SchedaForm, SectionForm, SignedPdfForm, SubmitForm
-from ..models import Campaign
+from ..forms import (EvidenceUploadForm, QualifiedPrepareForm, SchedaForm, SectionForm, SignedPdfForm, SubmitForm,
+                     VersionedForm)
+from ..models import Campaign, Event
 from ..section_rows import section_rows
 from ..selectors import application_overview, application_pats, application_score, application_selections
 from .common import altered_response, get_application, pdf_response, perform, step_url, user_can
@@ -47,10 +49,19 @@ def next_step(step: str) -> str:
     return STEP_KEYS[min(index + 1, len(STEP_KEYS) - 1)]
 
 
+def _step_links(application) -> list[tuple[str, str, str]]:
+    """(key, title, URL) of every step: the URLs from one reverse() instead of one per step (each cost
+    as much as a query's Python side)."""
+    first = step_url(application, STEP_KEYS[0])
+    prefix = first[:-len(STEP_KEYS[0]) - 1]
+    assert first == f"{prefix}{STEP_KEYS[0]}/"
+    return [(key, title, f"{prefix}{key}/") for key, title in STEPS]
+
+
 def _context(request, application, step, *, score=None, **extra):
     return {
         "application": application,
-        "steps": STEPS,
+        "steps": _step_links(application),
         "step": step,
         "step_title": dict(STEPS)[step],
         "score": score or application_score(application),
@@ -127,7 +138,7 @@ def _scheda(request, application):
     # Before the form: validating a ModelForm writes the posted values onto the instance.
     before = application_score(application) if request.method == "POST" else None
     form = SchedaForm(request.POST or None, application=application)
-    suggested = application.site.suggested_sector()
+    suggested = suggest_sector([pat.voce_di_tariffa for pat in form.site_pats])  # Site.suggested_sector, PATs read
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
@@ -146,35 +157,42 @@ def _scheda(request, application):
 def _section(request, application, letter):
     catalogue = edition_catalogue(application.campaign.edition)
     interventions = catalogue.of_section(letter)
+    line_errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        # A bound form shows what was posted: no saved selections needed for it, nor read before the save
+        # (the service reads them under its lock and scores them before and after).
+        form = SectionForm(request.POST, interventions=interventions, selections={}, version=application.version)
+        if not form.is_valid():
+            line_errors = {code: [message] for code, message in getattr(form, "orphans", {}).items()}
+            if line_errors:
+                form.add_error(None, _("Alcune scelte non sono valide: vedere i messaggi accanto agli interventi. Nulla è stato salvato."))
+        else:
+            try:
+                before, result = services.application_save_section_scored(
+                    user=request.user, application=application, section=letter,
+                    chosen=form.chosen(), version=form.cleaned_data["version"],
+                )
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    line_errors = {code: [e.message for e in errs] for code, errs in exc.error_dict.items()}
+                    form.add_error(None, _("Alcune scelte non sono valide: vedere i messaggi accanto agli interventi. Nulla è stato salvato."))
+                else:
+                    _stale(request, form, exc)
+            else:
+                return _save_and_go(request, application, letter, before=before, after=result,
+                                    saved=_("Sezione %(letter)s salvata.") % {"letter": letter})
     chosen = application_selections(application)
     selections = {s.intervention.code: s for s in chosen}
-    form = SectionForm(request.POST or None, interventions=interventions, selections=selections, version=application.version)
-    line_errors: dict[str, list[str]] = {}
     saved_score = application_score(application, selections=chosen)
     if request.method != "POST":
+        # As it loads, the page needs no form of the section's fields: the rows show the saved ticks
+        # (section_rows with `selections`, equal to an unbound SectionForm's), the form only its version.
+        form = VersionedForm(initial={"version": application.version})
         # The saved problems of this section, shown as it loads (e.g. C1 after the workers were raised).
         line_errors = {line.code: list(line.errors) for line in saved_score.lines
                        if line.errors and line.code.startswith(letter)}
-    elif not form.is_valid():
-        line_errors = {code: [message] for code, message in getattr(form, "orphans", {}).items()}
-        if line_errors:
-            form.add_error(None, _("Alcune scelte non sono valide: vedere i messaggi accanto agli interventi. Nulla è stato salvato."))
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = services.application_save_section(
-                user=request.user, application=application, section=letter,
-                chosen=form.chosen(), version=form.cleaned_data["version"],
-            )
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                line_errors = {code: [e.message for e in errs] for code, errs in exc.error_dict.items()}
-                form.add_error(None, _("Alcune scelte non sono valide: vedere i messaggi accanto agli interventi. Nulla è stato salvato."))
-            else:
-                _stale(request, form, exc)
-        else:
-            return _save_and_go(request, application, letter, before=saved_score, after=result,
-                                saved=_("Sezione %(letter)s salvata.") % {"letter": letter})
-    rows_html = section_rows(catalogue, letter, application.sector or "altri", form, line_errors)
+    rows_html = section_rows(catalogue, letter, application.sector or "altri",
+                             form if request.method == "POST" else None, line_errors, selections=selections)
     section = catalogue.sections[letter]
     return render(request, "applications/wizard/section.html",
                   _context(request, application, letter, score=saved_score, form=form, rows_html=rows_html, section=section))
@@ -324,22 +342,27 @@ def _can_notify(request, application) -> bool:
             and not user_can(request, "applications.submit_application", application))
 
 
+# The application's timeline with each event's actor, its SQL made once per process (ot24portal.compiled_query).
+_events = CompiledQuery(lambda application_id: Event.objects.filter(application_id=application_id).select_related("actor"))
+
+
 def _timeline(request, application):
-    events = application.events.select_related("actor")
+    events = _events.all(application_id=application.pk)
     if not request.user.is_reviewer:
-        events = events.filter(internal=False)
-    return list(events)
+        events = [e for e in events if not e.internal]  # reviewers' internal notes: never shown to applicants
+    for event in events:
+        event.application = application  # as application.events' queryset sets it
+    return events
 
 
-def _benefits(application):
-    return [(pat, benefit(pat.lavoratori_anno, pat.premium)) for pat in application_pats(application)]
+def _benefits(pats):
+    return [(pat, benefit(pat.lavoratori_anno, pat.premium)) for pat in pats]
 
 
 def _review(request, application):
-    if application.is_draft:
-        # One query for the draft's PATs: the overview's "any PAT?" and the benefits both read them.
-        prefetch_related_objects([application], "pats")
-    overview = application_overview(application)
+    # The PATs read once: a draft's overview asks whether it has any, the benefits list them.
+    pats = application_pats(application)
+    overview = application_overview(application, pats=pats if application.is_draft else None)
     catalogue = edition_catalogue(application.campaign.edition)
     selections = {s.intervention.code: s for s in overview.selections}
     evidence = {row.intervention.code: row for row in overview.evidence}
@@ -352,7 +375,7 @@ def _review(request, application):
                       "suboptions": [subs[n] for n in sel.suboptions if n in subs]})
     return render(request, "applications/wizard/review.html",
                   _context(request, application, "review", score=overview.score, overview=overview, lines=lines,
-                           benefits=_benefits(application), timeline=_timeline(request, application),
+                           benefits=_benefits(pats), timeline=_timeline(request, application),
                            can_withdraw=workflow.allowed(request.user, application, "withdraw"),
                            can_notify=_can_notify(request, application),
                            clarification_days=settings.OT24_CLARIFICATION_DAYS))

@@ -118,3 +118,29 @@ def test_a_catalogue_change_shows_at_once():
     c4.text = "Testo cambiato dall'amministratore"
     c4.save()  # a new revision of the edition (interventions/signals.py)
     assert "Testo cambiato dall&#x27;amministratore" in _page(client, app, "C")
+
+
+@pytest.mark.parametrize("letter", ["A", "B", "C", "D"])
+def test_rows_from_saved_selections_equal_an_unbound_forms(letter):
+    """A section's page as it loads builds no form of the section's fields: its rows come from the saved
+    selections (section_rows with `selections`) and must equal those of the unbound form built from them."""
+    from applications.models import Selection
+
+    app, _rep = _draft({})
+    catalogue = edition_catalogue(app.campaign.edition)
+    items = catalogue.of_section(letter)
+    with_subs = [i for i in items if list(i.suboptions.all())]
+    with_decl = [i for i in items if list(i.declarations.all())]
+    picked = {items[0].code: items[0], **{i.code: i for i in with_subs[:2]}, **{i.code: i for i in with_decl[:1]}}
+    for n, item in enumerate(picked.values()):
+        numbers = [s.number for s in item.suboptions.all()][: 1 + n % 2]
+        Selection.objects.create(application=app, intervention=item, suboptions=numbers,
+                                 declaration_confirmed=item in with_decl)
+    selections = {s.intervention.code: s for s in app.selections.select_related("intervention")}
+    _c, form = _form(app, letter, selections=selections)
+    errors = {items[-1].code: ["Un errore <di prova> & altro."]}
+    for line_errors in ({}, errors):
+        assert section_rows(catalogue, letter, "costruzioni", None, line_errors, selections=selections) == \
+            render_rows(catalogue, letter, "costruzioni", form, line_errors)
+    saved = str(section_rows(catalogue, letter, "costruzioni", None, {}, selections=selections))
+    assert saved.count(" checked") + saved.count('"checked') >= len(picked)

@@ -85,3 +85,14 @@ def test_field_with_errors_shows_them_next_to_it():
     html = str(wizard_field(ours["workers"]))
     assert 'class="numberinput form-control is-invalid"' in html and "Indicare almeno 1 lavoratore." in html
     assert "Selezionare almeno una PAT." in str(wizard_field(ours["pats"]))
+
+
+@pytest.mark.parametrize("data", [None, {"version": "7"}, {"version": ""}, {"version": "x<y"}, {}])
+def test_hidden_widget_equals_djangos_rendering(data):
+    """`{{ form.version|wizard_widget }}`: the hidden input exactly as `{{ form.version }}` renders it
+    (Django's widget templates), unbound, posted, empty, unsafe and missing."""
+    from applications.forms import VersionedForm
+    from applications.templatetags.wizard_fields import wizard_widget
+
+    form = VersionedForm(data, initial={"version": 4}) if data is not None else VersionedForm(initial={"version": 4})
+    assert str(wizard_widget(form["version"])) == str(form["version"])
