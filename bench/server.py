@@ -93,13 +93,14 @@ def sequential_latency(base: str, path: str, cookie: str, n: int = 30) -> dict:
             "statuses": sorted(statuses)}
 
 
-def locust(base: str, identities: Path, users: list[str], *, n_users: int, seconds: int, out: Path) -> dict:
+def locust(base: str, identities: Path, users: list[str], *, n_users: int, seconds: int, out: Path,
+           spawn_rate: int | None = None) -> dict:
     """Run locust headless with the named user classes; return its per-page statistics."""
     prefix = out / "locust"
     cmd = [str(BENCH_VENV_BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
            # Users arrive over 5 s and the statistics restart once all are running: the steady state is
            # measured, not the queue of 50 first requests arriving in the same instant.
-           "--users", str(n_users), "--spawn-rate", str(max(1, n_users // 5)), "--reset-stats",
+           "--users", str(n_users), "--spawn-rate", str(spawn_rate or max(1, n_users // 5)), "--reset-stats",
            "--run-time", f"{seconds}s", "--host", base,
            "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING", "--exit-code-on-error", "0", *users]
     env = {**os.environ, "BENCH_IDENTITIES": str(identities)}
