@@ -834,7 +834,10 @@ def markdown(r: dict) -> str:
               f"| file | {u['size_mb']} MB PDF (one 1 MB image per page) through the evidence views |",
               f"| path measured | {u.get('path', 'multipart form')} |",
               f"| response | {u['status']}, stored: {u['stored']} |",
-              f"| seconds (median of {u['runs']} uploads of distinct files) | {u['seconds']} |",
+              f"| seconds (median of {u['runs']} uploads of distinct files) | {u['seconds']} (each: {u.get('each_seconds')}) |",
+              "| what it includes | the body read (under gunicorn straight from the connection), written and hashed as it "
+              "arrives, the check in a child while the file is synced to disk, the move into the store, its pages "
+              "released from the page cache, the row written |",
               f"| throughput | {u['throughput_mb_s']} MB/s |",
               f"| disk copy of the same file | {u['disk_copy_mb_s']} MB/s |",
               f"| share | {u['throughput_share']} |",
