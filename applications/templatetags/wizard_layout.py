@@ -43,6 +43,11 @@ def _language_labels() -> dict[str, str]:
         }
         for name in ("trail", "dashboard", "applications", "reached", "status", "bar", "steps"):
             labels[name] = e(labels[name])
+        # The steps' titles and the statuses' labels: each a lazy translation, looked up anew at every use.
+        from applications.models import Application
+        from applications.views.wizard import STEPS
+        labels["titles"] = {key: (title, e(title)) for key, title in STEPS}
+        labels["statuses"] = {value: e(label) for value, label in Application.Status.choices}
     return labels
 
 
@@ -77,6 +82,13 @@ def wizard_header(context) -> str:
         missing = score.missing
         badge = ngettext("Manca %(missing)s punto", "Mancano %(missing)s punti", missing) % {"missing": _number(missing)}
     success = "bg-success" if eligible else ""
+    titles = labels["titles"]
+
+    def title_html(key, title) -> str:  # a step's title, escaped: the cached one if it is the step's in STEPS
+        cached = titles.get(key)
+        return cached[1] if cached is not None and cached[0] is title else e(title)
+
+    status = labels["statuses"].get(application.status) or e(application.get_status_display())
     out = [
         f'<nav aria-label="{labels["trail"]}"><ol class="breadcrumb"><li class="breadcrumb-item">'
         f'<a href="{labels["dashboard"]}">{labels["applications"]}</a></li>\n'
@@ -87,7 +99,7 @@ def wizard_header(context) -> str:
         f'    <strong id="running-total-label">'
         f'{labels["score"] % {"total": _number(total), "threshold": _number(threshold)}}</strong>\n'
         f'    <span id="running-total-badge" class="badge {success or "bg-danger"}">{badge}</span>\n'
-        f'    <span class="small">{labels["status"]} {e(application.get_status_display())}</span>\n'
+        f'    <span class="small">{labels["status"]} {status}</span>\n'
         f'  </div>\n'
         f'  <p id="running-total-pending" class="ot24-pending small mb-0 mt-1 d-none" role="status"></p>\n'
         f'  <div class="progress ot24-score-bar mt-2" id="score-bar" role="progressbar" aria-label="{labels["bar"]}"'
@@ -98,12 +110,12 @@ def wizard_header(context) -> str:
         f'  </div>\n'
         f'</div>\n',
     ]
+    current = context["step"]
     if application.is_draft:
-        current = context["step"]
         out.append(f'\n<nav aria-label="{labels["steps"]}"><ul class="nav nav-tabs mb-3 flex-wrap ot24-steps">\n  ')
         for n, (key, title, url) in enumerate(context["steps"], 1):
             active, aria = ("active", 'aria-current="step"') if key == current else ("", "")
-            out.append(f'<li class="nav-item"><a class="nav-link {active}" {aria} href="{e(url)}">{n}. {e(title)}</a></li>')
+            out.append(f'<li class="nav-item"><a class="nav-link {active}" {aria} href="{e(url)}">{n}. {title_html(key, title)}</a></li>')
         out.append("\n</ul></nav>\n")
-    out.append(f'\n<h1 class="h3">{e(context["step_title"])}</h1>')
+    out.append(f'\n<h1 class="h3">{title_html(current, context["step_title"])}</h1>')
     return mark_safe("".join(out))
