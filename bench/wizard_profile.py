@@ -4,10 +4,12 @@ wizard/floor throughput ratio, query counts, and cProfile of one page.
 
     scripts/with-postgres.sh .venv/bin/python bench/wizard_profile.py time [rounds]
     scripts/with-postgres.sh .venv/bin/python bench/wizard_profile.py profile PAGE [requests]
+    BENCH_LANGUAGE=en scripts/with-postgres.sh .venv/bin/python bench/wizard_profile.py dump DIR
 """
 from __future__ import annotations
 
 import cProfile
+import os
 import pstats
 import sys
 import time
@@ -38,6 +40,9 @@ def setup():
     draft = drafts[1]
     client = Client()
     client.force_login(draft.rep)
+    if os.environ.get("BENCH_LANGUAGE"):  # e.g. BENCH_LANGUAGE=en ... dump DIR: the pages in English
+        from django.conf import settings
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = os.environ["BENCH_LANGUAGE"]
     app = draft.application.pk
     import re
 
