@@ -14,6 +14,7 @@ import weakref
 from typing import Callable
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import BooleanField, F, Func
 from django.db.models.query import QuerySet, get_related_populators
 
 _markers = itertools.count(-7_349_000_001, -1)  # ids no row has
@@ -67,3 +68,22 @@ class CompiledQuery:
     def first(self, using: str = DEFAULT_DB_ALIAS, **values):
         found = self.all(using, **values)
         return found[0] if found else None
+
+
+class AnyOf(Func):
+    """`field = ANY(%s)` with the list of values as one parameter (PostgreSQL only): the SQL text is the
+    same whatever the list's length, so a CompiledQuery can take the list as a value (its marker in the
+    place of the list while compiling) and PostgreSQL prepares the statement once; `field__in=[...]`
+    writes one placeholder per value, a new text for each length."""
+
+    output_field = BooleanField()
+
+    def __init__(self, field: str, values):
+        super().__init__(F(field))
+        self.values = values
+
+    def as_sql(self, compiler, connection, **extra):
+        field = self.source_expressions[0]
+        sql, params = compiler.compile(field)
+        # The array typed as the column: psycopg types a list by its values (int2[] for small ids).
+        return f"{sql} = ANY(%s::{field.output_field.db_type(connection)}[])", (*params, self.values)
