@@ -111,3 +111,46 @@ def test_open_clarification_stands_out_first_with_deadline_and_answer_button(cli
     assert names == ["Reparto Saldatura", "Stabilimento Nord"]  # before the draft
     assert f"Rispondere entro il {deadline:%d/%m/%Y}" in body
     assert reverse("application_step", args=[app.pk, "review"]) + "#clar-title" in body and ">Rispondi<" in body
+
+
+def test_the_compiled_page_is_the_paginators_page_of_dashboard_sites(settings):
+    """dashboard_page() (one compiled query, its count a window of it) gives what Paginator(dashboard_sites())
+    .get_page() gives: the same sites, page number and count, for every sort, the client filter, a
+    consultant with a whole company and with chosen sites, and page numbers past the end, below 1 or not
+    numbers; the page as it opens is one query."""
+    from django.core.paginator import Paginator
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from applications.dashboard import SORTS, dashboard_page, dashboard_sites
+    from organisations.selectors import visibility_for
+    from tests.factories import mandate
+
+    campaign = open_campaign()
+    whole = CompanyFactory(ragione_sociale="Beta S.r.l.")
+    chosen = CompanyFactory(ragione_sociale="Alfa S.p.A.")
+    sites = [SiteFactory(company=whole, name=n) for n in ("Uno", "Due", "Tre")]
+    picked = [SiteFactory(company=chosen, name=n) for n in ("Quattro", "Cinque")]
+    SiteFactory(company=chosen, name="Sei")  # not in the mandate
+    adviser = consultant(whole)
+    mandate(chosen, consultant=adviser, sites=picked)
+    Application.objects.create(campaign=campaign, site=sites[0], declared_total=40)
+    Application.objects.create(campaign=campaign, site=picked[1], status=Application.Status.SUBMITTED)
+    Application.objects.create(campaign=campaign, site=sites[2], declared_total=10)
+    visible = visibility_for(adviser)
+    for sort in ["", *SORTS, *(f"-{key}" for key in SORTS)]:
+        for company in ("", str(whole.pk), str(chosen.pk)):
+            for number in (None, "1", "2", "3", "9", "0", "-1", "x", "2.0"):
+                expected = Paginator(dashboard_sites(adviser, campaign, company=company, sort=sort), 2).get_page(number)
+                page = dashboard_page(adviser, campaign, visible, number, 2, company=company, sort=sort)
+                case = (sort, company, number)
+                assert [s.pk for s in page] == [s.pk for s in expected], case
+                assert [s.urgency for s in page] == [s.urgency for s in expected], case
+                assert (page.number, page.paginator.count, page.paginator.num_pages) == (
+                    expected.number, expected.paginator.count, expected.paginator.num_pages), case
+    with CaptureQueriesContext(connection) as ctx:
+        page = dashboard_page(adviser, campaign, visible, None, 2)
+    assert len(ctx.captured_queries) == 1 and [s.name for s in page] == ["Tre", "Uno"]
+    lonely = consultant()  # no client: an empty first page
+    page = dashboard_page(lonely, campaign, visibility_for(lonely), "3", 2)
+    assert (list(page), page.number, page.paginator.count) == ([], 1, 0)
