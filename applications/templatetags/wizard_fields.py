@@ -7,11 +7,45 @@ between tags differs. tests/applications/test_wizard_fields.py compares the two 
 scheda, unbound, valid and with errors: a widget kind not handled here falls back to crispy."""
 from __future__ import annotations
 
+import html
+
 from django import forms, template
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from pages.templatetags.portal_layout import _generation
 
 register = template.Library()
+
+# The lazy texts of the fields (labels, help texts, the labels of fixed choices), translated and escaped once
+# per language and process as {% language_fragment %}: each is a module-level lazy translation that a form's
+# deepcopy keeps as the same object, looked up anew (gettext, capfirst) at every use. Keyed on the object's id,
+# kept alive by the entry so that its id is not reused; a lazy text made per request would only refill it.
+_texts: dict[tuple, tuple] = {}
+_TEXTS_MAX = 4096
+
+
+def _text(value, *, escaped: bool = True) -> str:
+    """conditional_escape(value) (escaped) or str(value), once per language and process for a lazy text."""
+    if not isinstance(value, Promise):
+        return _escape(value) if escaped else str(value)
+    key = (id(value), escaped, get_language(), _generation[0])
+    entry = _texts.get(key)
+    if entry is None or entry[0] is not value:
+        if len(_texts) >= _TEXTS_MAX:
+            _texts.clear()
+        entry = _texts[key] = (value, conditional_escape(value) if escaped else str(value))
+    return entry[1]
+
+
+def _escape(value) -> str:
+    """conditional_escape(value); a plain str escaped directly (django.utils.html.escape is html.escape
+    behind keep_lazy's wrapper)."""
+    if type(value) is str:
+        return html.escape(value)
+    return conditional_escape(value)
 
 _SIMPLE = (forms.TextInput, forms.NumberInput, forms.DateInput, forms.EmailInput, forms.Select)
 
@@ -22,7 +56,7 @@ def _attrs(attrs: dict) -> str:
     for name, value in attrs.items():
         if value is False:
             continue
-        out.append(f" {conditional_escape(name)}" if value is True else f' {conditional_escape(name)}="{conditional_escape(str(value))}"')
+        out.append(f" {_escape(name)}" if value is True else f' {_escape(name)}="{_escape(str(value))}"')
     return "".join(out)
 
 
@@ -59,13 +93,13 @@ def _widget_html(bf) -> str:
             if group_name:
                 options.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
             for option in group_choices:
-                options.append(f'\n  <option value="{conditional_escape(str(option["value"]))}"{_attrs(option["attrs"])}>'
-                               f'{conditional_escape(option["label"])}</option>')
+                options.append(f'\n  <option value="{_escape(str(option["value"]))}"{_attrs(option["attrs"])}>'
+                               f'{_text(option["label"])}</option>')
             if group_name:
                 options.append("\n  </optgroup>")
         return f'<select name="{conditional_escape(w["name"])}"{_attrs(w["attrs"])}>{"".join(options)}\n</select>'
-    value = "" if w["value"] is None else f' value="{conditional_escape(str(w["value"]))}"'
-    return f'<input type="{conditional_escape(w["type"])}" name="{conditional_escape(w["name"])}"{value}{_attrs(w["attrs"])}>'
+    value = "" if w["value"] is None else f' value="{_escape(str(w["value"]))}"'
+    return f'<input type="{_escape(w["type"])}" name="{_escape(w["name"])}"{value}{_attrs(w["attrs"])}>'
 
 
 def _errors(bf) -> str:
@@ -79,10 +113,17 @@ def _errors(bf) -> str:
 
 def _help(bf) -> str:
     """bootstrap5/layout/help_text.html."""
-    if not bf.help_text:
+    help_text = bf.help_text
+    text = _text(help_text, escaped=False) if isinstance(help_text, Promise) else help_text
+    if not text:
         return ""
     ident = f'id="{bf.auto_id}_helptext" ' if bf.auto_id else ""
-    return f"<div {ident}class=\"form-text\">{bf.help_text}</div>"
+    return f"<div {ident}class=\"form-text\">{text}</div>"
+
+
+def _has_label(bf) -> bool:
+    """`if bf.label`, a lazy label looked up through _text."""
+    return bool(_text(bf.label)) if isinstance(bf.label, Promise) else bool(bf.label)
 
 
 def _label(bf, tag: str, *, fieldset: bool) -> str:
@@ -90,7 +131,7 @@ def _label(bf, tag: str, *, fieldset: bool) -> str:
     asterisk = '<span class="asteriskField">*</span>' if required else ""
     for_attr = f'for="{bf.id_for_label}" ' if bf.id_for_label else ""
     return (f'<{tag} {for_attr}class="form-label{" requiredField" if required else ""}{" fs-6" if fieldset else ""}">'
-            f"{conditional_escape(bf.label)}{asterisk}</{tag}>")
+            f"{_text(bf.label)}{asterisk}</{tag}>")
 
 
 def _checkboxes(bf) -> str:
@@ -121,12 +162,12 @@ def wizard_field(bf):
         use_fieldset = bf.use_fieldset
         described = f' aria-describedby="{bf.aria_describedby}"' if use_fieldset and bf.aria_describedby else ""
         label = ""
-        if bf.label:
+        if _has_label(bf):
             label = _label(bf, "legend" if use_fieldset else "label", fieldset=use_fieldset)
             if use_fieldset:
                 label = f"<fieldset{described}>" + label
         body = _checkboxes(bf)
-        close = "</fieldset>" if use_fieldset and bf.label else ""
+        close = "</fieldset>" if use_fieldset and _has_label(bf) else ""
         return mark_safe(f'<div id="div_{bf.auto_id}" class="mb-3">{label}{body}{close}</div>')
     if bf.is_hidden or not isinstance(widget, _SIMPLE) or isinstance(widget, (forms.SelectMultiple,)):
         from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
@@ -134,7 +175,7 @@ def wizard_field(bf):
         return as_crispy_field(bf)
     _crispy_class(widget, ("form-select" if isinstance(widget, forms.Select) else "form-control")
                   + (" is-invalid" if bf.errors else ""))
-    label = _label(bf, "label", fieldset=False) if bf.label else ""
+    label = _label(bf, "label", fieldset=False) if _has_label(bf) else ""
     return mark_safe(f'<div id="div_{bf.auto_id}" class="mb-3">{label}{_widget_html(bf)}{_errors(bf)}{_help(bf)}</div>')
 
 

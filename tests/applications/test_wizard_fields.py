@@ -96,3 +96,24 @@ def test_hidden_widget_equals_djangos_rendering(data):
 
     form = VersionedForm(data, initial={"version": 4}) if data is not None else VersionedForm(initial={"version": 4})
     assert str(wizard_widget(form["version"])) == str(form["version"])
+
+
+def test_lazy_texts_follow_the_language_in_one_process():
+    """Labels, help texts and fixed choices' labels are translated once per language and process: rendering
+    the scheda in Italian, English and Italian again gives crispy's markup in each language."""
+    from django.utils import translation
+
+    app, _rep = ready_to_submit()
+    seen = {}
+    for language in ("it", "en", "it"):
+        with translation.override(language):
+            crispy, ours = _forms(app, None)
+            page = ""
+            for name in [name for name in crispy.fields if name != "version"]:
+                got = str(wizard_field(ours[name]))
+                assert tokens(got) == tokens(as_crispy_field(crispy[name])), (language, name)
+                page += got
+            assert seen.setdefault(language, page) == page
+    assert seen["it"] != seen["en"]
+    with translation.override("en"):
+        assert str(SchedaForm.base_fields["pats"].label) in seen["en"]
