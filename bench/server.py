@@ -158,6 +158,11 @@ def post_raw(base: str, path: str, cookie: str, csrf: str, file_path: Path, file
     with open(file_path, "rb") as fh:
         while chunk := fh.read(1024 * 1024):
             conn.send(chunk)
+    return _answer(conn, t0)
+
+
+def _answer(conn, t0: float) -> tuple[int, float]:
+    """Read the response of a request whose body is sent; status and seconds since t0."""
     response = conn.getresponse()
     response.read()
     seconds = time.perf_counter() - t0
@@ -193,8 +198,4 @@ def post_file(base: str, path: str, cookie: str, csrf: str, fields: dict, file_p
     conn.endheaders()
     for piece in body():
         conn.send(piece)
-    response = conn.getresponse()
-    response.read()
-    seconds = time.perf_counter() - t0
-    conn.close()
-    return response.status, seconds
+    return _answer(conn, t0)

@@ -178,7 +178,7 @@ def _settle(store, storage_name: str) -> None:
     (object storages keep their own promises)."""
     try:
         path = store.path(storage_name)
-    except NotImplementedError:
+    except NotImplementedError:  # Django's answer for storages without local paths (S3): nothing to sync here
         return
     fd = os.open(path, os.O_RDONLY)
     try:
