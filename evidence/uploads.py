@@ -5,8 +5,8 @@ two changes measured by `make bench` (upload):
   server's read-ahead buffer again, which held a 100 MB upload to about 50 MB/s and 200 MB of memory;
 - a file written to disk is hashed (SHA-256) while it arrives, so storage.save_upload can check it where
   it lies and move it into the store instead of reading and copying it again. FILE_UPLOAD_TEMP_DIR is
-  beside the store, so the move is a rename. Each piece is hashed in a short-lived thread while the
-  worker writes it to disk and reads the next (hashlib and file writes release the GIL): the hash no
+  beside the store, so the move is a rename. The pieces are hashed by one thread per upload while the
+  worker writes each to disk and reads the next (hashlib and file writes release the GIL): the hash no
   longer adds to the upload's time;
 - LimitUploadHandler, first of FILE_UPLOAD_HANDLERS, enforces settings.OT24_MAX_FILE_BYTES while the body
   is read: the chunk that would pass the limit never reaches the temporary file, which is deleted, and
@@ -15,6 +15,7 @@ two changes measured by `make bench` (upload):
 import hashlib
 import itertools
 import os
+import queue
 import threading
 
 from django.conf import settings
@@ -55,40 +56,80 @@ class MemoryUploadHandler(MemoryFileUploadHandler):
     chunk_size = CHUNK_BYTES
 
 
-HASH_IN_THREAD_BYTES = 256 * 1024  # smaller pieces are hashed in place: a thread costs more than it saves
+HASH_IN_THREAD_BYTES = 256 * 1024  # smaller pieces are hashed in place: handing them over costs more than it saves
+HASH_THREAD_IDLE_SECONDS = 30.0  # a hashing thread nobody closed (an upload abandoned mid-way) ends by itself
 
 
 class ThreadedSha256:
-    """SHA-256 of pieces given in order, each large piece hashed in a short-lived thread while the caller
-    writes it to disk and reads the next (hashlib and file writes release the GIL). Pieces are hashed one
-    at a time, in order: update() and hexdigest() first wait for the previous piece."""
+    """SHA-256 of pieces given in order, the large ones hashed by one thread per upload while the caller
+    writes the piece to disk and reads the next (hashlib and file writes release the GIL). Pieces are
+    hashed one at a time, in order: update() and hexdigest() first wait for the piece before, so the
+    caller may fill that piece's buffer again. close() ends the thread (also ended by itself after
+    HASH_THREAD_IDLE_SECONDS without work). A thread per piece (a 100 MB upload started 100) cost more
+    than the handover."""
 
     def __init__(self):
         self._sha256 = hashlib.sha256()
-        self._hashing = None
+        self._todo = queue.SimpleQueue()
+        self._hashed = threading.Semaphore(0)
+        self._pending = False
+        self._thread = None
+        self._lock = threading.Lock()  # a piece is handed over only to a thread that will take it
+
+    def _hash_pieces(self) -> None:
+        while True:
+            try:
+                piece = self._todo.get(timeout=HASH_THREAD_IDLE_SECONDS)
+            except queue.Empty:
+                with self._lock:
+                    if not self._todo.empty():
+                        continue
+                    self._thread = None  # the next piece starts another thread
+                    return
+            if piece is None:
+                return
+            try:
+                self._sha256.update(piece)
+            finally:
+                self._hashed.release()
 
     def wait(self) -> None:
-        if self._hashing is not None:
-            self._hashing.join()
-            self._hashing = None
+        """Return when the piece given before is in the hash."""
+        if self._pending:
+            self._hashed.acquire()
+            self._pending = False
 
-    def update(self, piece: bytes) -> None:
+    def _hand_over(self, piece) -> bool:
+        with self._lock:
+            if self._thread is None:
+                thread = threading.Thread(target=self._hash_pieces, name="upload-sha256", daemon=True)
+                try:
+                    thread.start()
+                except RuntimeError:  # no thread to be had: hash in place
+                    return False
+                self._thread = thread
+            self._pending = True
+            self._todo.put(piece)
+            return True
+
+    def update(self, piece) -> None:
         self.wait()
-        if len(piece) >= HASH_IN_THREAD_BYTES:
-            # Holds only the hash and this piece: it ends by itself whatever happens to the request.
-            hashing = threading.Thread(target=self._sha256.update, args=(piece,), name="upload-sha256")
-            try:
-                hashing.start()
-            except RuntimeError:  # no thread to be had: hash in place
-                self._sha256.update(piece)
-            else:
-                self._hashing = hashing
-        else:
+        if len(piece) < HASH_IN_THREAD_BYTES or not self._hand_over(piece):
             self._sha256.update(piece)
 
     def hexdigest(self) -> str:
         self.wait()
         return self._sha256.hexdigest()
+
+    def close(self) -> None:
+        """Wait for the last piece and end the thread."""
+        self.wait()
+        with self._lock:
+            thread, self._thread = self._thread, None
+            if thread is not None:
+                self._todo.put(None)
+        if thread is not None:
+            thread.join()
 
 
 class TemporaryUploadHandler(TemporaryFileUploadHandler):
@@ -102,9 +143,9 @@ class TemporaryUploadHandler(TemporaryFileUploadHandler):
         super().new_file(*args, **kwargs)
 
     def _hashed(self) -> None:
-        """Wait until the previous piece is in the hash."""
+        """Wait until the last piece is in the hash and end the hashing thread."""
         if self.sha256 is not None:
-            self.sha256.wait()
+            self.sha256.close()
 
     def receive_data_chunk(self, raw_data, start):
         self.sha256.update(raw_data)
@@ -244,9 +285,10 @@ def receive_body(stream, *, name: str, size: int | None, max_bytes: int, too_big
         uploaded.size = received
         uploaded.sha256 = sha256.hexdigest()
     except BaseException:
-        sha256.wait()
         uploaded.close()  # a NamedTemporaryFile: closing removes it
         raise
+    finally:
+        sha256.close()
     uploaded.seek(0)
     return uploaded
 
