@@ -465,9 +465,11 @@ def upload_benchmark() -> dict:
         # Each worker's first large upload, at once (a sync worker takes one request at a time, so each
         # takes one): reported, not judged. In this session's runs the first 100 MB upload after the
         # server started took 0.25-0.45 s, its body read alone 0.2-0.35 s, against 0.15-0.18 s and 0.10 s
-        # for the uploads that followed: the first writes land on memory the page cache has not used yet
-        # (on this VM the host hands out memory on first use). The floor below is timed in the same state
-        # as the uploads: they take turns.
+        # for the uploads that followed, with 0.1-0.15 s more CPU in the worker. Most likely its writes land
+        # on memory the page cache has not used for a while (on this VM the host hands out memory on first
+        # use and the guest reports free memory back); the uploads that follow reuse the pages each one
+        # releases (evidence.storage._settle). The floor below is timed in the same state as the uploads:
+        # they take turns.
         with ThreadPoolExecutor(max_workers=len(workers)) as pool:
             first = list(pool.map(lambda src: send("raw", src, src.name), first_sources))
         measured = {kind: {"timings": [], "growths": [], "statuses": set(), "cpus": []} for kind in ("raw", "form")}
@@ -855,8 +857,8 @@ def markdown(r: dict) -> str:
               f"| share | {u['throughput_share']} |",
               f"| worker peak memory growth (largest of the runs) | {u['worker_peak_growth_mb']} MB |"]
     if u.get("first_upload"):
-        lines += [f"| each worker's first large upload, before those measured (not judged: it writes into memory the "
-                  f"page cache has not used yet) | {u['first_upload']['seconds']} s, response {u['first_upload']['statuses']} |"]
+        lines += [f"| each worker's first large upload, before those measured (not judged: most likely it writes into memory "
+                  f"the page cache has not used for a while) | {u['first_upload']['seconds']} s, response {u['first_upload']['statuses']} |"]
     lines += ["", "The work no upload can skip, timed alone on the same files in the bench process, taking turns with "
               "the uploads (medians):", "",
               "| | seconds |", "|---|---|",
