@@ -123,3 +123,146 @@ def test_names_with_html_characters_are_escaped_on_the_dashboard(client):
     assert "Sede &quot;&lt;b&gt;centrale&lt;/b&gt;&quot;" in body
     assert "L&#x27;Aquila &lt;x&gt;" in body
     assert "<s.r.l.>" not in body and "<b>centrale" not in body
+
+
+# templates/applications/dashboard.html as it was before the table moved to Python and its fixed parts into
+# {% language_fragment %}: the whole page must render the same.
+FORMER_PAGE = r"""{% extends "base.html" %}
+{% load i18n %}
+{% block title %}{% translate "Le mie domande" %}{% endblock %}
+{% block content %}
+{% include "organisations/_dashboard_panel.html" %}
+<h1 class="h3">{% if is_consultant %}{% translate "Clienti e unità produttive" %}{% else %}{% translate "Le unità produttive della tua azienda" %}{% endif %}</h1>
+{% if campaign %}
+<p class="lead">{% blocktranslate with year=campaign.filing_year ref=campaign.reference_year deadline=campaign.deadline|date:"d/m/Y" %}Campagna OT24 {{ year }}: interventi realizzati nel {{ ref }}, scadenza {{ deadline }}.{% endblocktranslate %}
+  {% with days=campaign.days_left %}{% if days >= 0 %}<strong class="{% if days <= 15 %}ot24-urgent{% endif %}">{% blocktranslate count days=days %}Manca {{ days }} giorno.{% plural %}Mancano {{ days }} giorni.{% endblocktranslate %}</strong>{% else %}<strong class="ot24-urgent">{% translate "Termine scaduto." %}</strong>{% endif %}{% endwith %}
+</p>
+
+{# --- search and filters --- #}
+<form method="get" class="row g-2 align-items-end mb-3" role="search">
+  <div class="col-md-4"><label for="q" class="form-label">{% translate "Cerca azienda, unità, città, codice fiscale o ricevuta" %}</label>
+    <input type="search" id="q" name="q" value="{{ query }}" class="form-control"></div>
+  {% if companies|length > 1 %}<div class="col-md-3"><label for="company" class="form-label">{% if is_consultant %}{% translate "Cliente" %}{% else %}{% translate "Azienda" %}{% endif %}</label>
+    <select id="company" name="company" class="form-select"><option value="">{% translate "Tutti" %}</option>
+      {% for c in companies %}<option value="{{ c.pk }}" {% if company == c.pk|stringformat:"s" %}selected{% endif %}>{{ c.ragione_sociale }}</option>{% endfor %}</select></div>{% endif %}
+  <div class="col-md-2"><label for="status" class="form-label">{% translate "Stato" %}</label>
+    <select id="status" name="status" class="form-select">
+      <option value="">{% translate "Tutti" %}</option>
+      <option value="none" {% if status == "none" %}selected{% endif %}>{% translate "Non avviata" %}</option>
+      {% for value, label in statuses %}<option value="{{ value }}" {% if status == value %}selected{% endif %}>{{ label }}</option>{% endfor %}
+    </select></div>
+  {% if sort %}<input type="hidden" name="sort" value="{{ sort }}">{% endif %}
+  <div class="col-md-3 d-flex gap-2 flex-wrap">
+    <button type="submit" class="btn btn-primary">{% translate "Filtra" %}</button>
+    <a class="btn btn-outline-primary" href="{% url 'dashboard_csv' %}?{{ request.GET.urlencode }}">{% translate "Esporta CSV" %}</a>
+  </div>
+</form>
+
+{# --- the sites and their applications --- #}
+<div class="table-responsive">
+<table class="table table-hover align-middle ot24-dashboard">
+  <caption class="visually-hidden">{% translate "Domande della campagna per unità produttiva" %}</caption>
+  <thead><tr>
+    <th scope="col" aria-sort="{{ sort_columns.company.aria }}"><a href="{% querystring sort=sort_columns.company.next page=None %}">{% translate "Azienda" %}</a></th>
+    <th scope="col" aria-sort="{{ sort_columns.site.aria }}"><a href="{% querystring sort=sort_columns.site.next page=None %}">{% translate "Unità produttiva" %}</a></th>
+    <th scope="col" aria-sort="{{ sort_columns.status.aria }}"><a href="{% querystring sort=sort_columns.status.next page=None %}">{% translate "Stato" %}</a></th>
+    <th scope="col" aria-sort="{{ sort_columns.points.aria }}"><a href="{% querystring sort=sort_columns.points.next page=None %}">{% translate "Punteggio" %}</a></th>
+    <th scope="col">{% translate "Documentazione mancante" %}</th><th scope="col">{% translate "Azioni" %}</th>
+  </tr></thead>
+  <tbody>
+  {% for row in page %}
+    <tr{% if row.clarification_deadline %} class="ot24-clarification-row"{% endif %}>
+      <td>{{ row.site.company.ragione_sociale }}</td>
+      <td><a href="{% url 'site_edit' row.site.pk %}">{{ row.site.name }}</a><br><small class="text-muted">{{ row.site.city }} ({{ row.site.province }}) · {% blocktranslate count n=row.site.workers %}{{ n }} lavoratore{% plural %}{{ n }} lavoratori{% endblocktranslate %} · <a href="{% url 'indicators_site' row.site.pk %}">{% translate "Indici infortunistici" %}</a></small></td>
+      <td>{% if row.application %}{{ row.application.get_status_display }}{% if row.application.receipt_number %}<br><small>{% translate "Ricevuta" %} {{ row.application.receipt_number }}</small>{% endif %}
+        {% if row.clarification_deadline %}<br><strong class="ot24-urgent">{% blocktranslate with d=row.clarification_deadline|date:"d/m/Y" %}Rispondere entro il {{ d }}{% endblocktranslate %}</strong>{% endif %}
+        {% else %}{% translate "Non avviata" %}{% endif %}</td>
+      <td>{% if row.total is not None %}<span class="{% if row.total >= campaign.edition.threshold %}text-success{% else %}text-danger{% endif %}">{{ row.total }}/{{ campaign.edition.threshold }}</span>{% else %}—{% endif %}</td>
+      <td>{% if row.missing_evidence is not None %}{{ row.missing_evidence }}{% else %}—{% endif %}</td>
+      <td>
+        {% if row.clarification_deadline %}
+          <a class="btn btn-sm btn-warning" href="{% url 'application_step' row.application.pk 'review' %}#clar-title">{% translate "Rispondi" %}</a>
+        {% elif row.application %}
+          <a class="btn btn-sm btn-primary" href="{% url 'application_detail' row.application.pk %}">{% if row.application.is_draft %}{% translate "Riprendi" %}{% else %}{% translate "Apri" %}{% endif %}</a>
+        {% else %}
+          <form method="post" action="{% url 'application_start' row.site.pk %}">{% csrf_token %}
+            <button type="submit" class="btn btn-sm btn-outline-primary">{% translate "Avvia la domanda" %}</button></form>
+        {% endif %}
+      </td>
+    </tr>
+  {% empty %}
+    <tr><td colspan="6">{% translate "Nessuna unità produttiva trovata." %}</td></tr>
+  {% endfor %}
+  </tbody>
+</table>
+</div>
+{% include "applications/_pagination.html" %}
+
+{# --- add a site: one control --- #}
+{% if companies|length == 1 %}
+<p class="mt-3"><a class="btn btn-sm btn-outline-secondary" href="{% url 'site_create' companies.0.pk %}">{% translate "Aggiungi un'unità produttiva" %}</a></p>
+{% elif companies %}
+<form method="get" action="{% url 'dashboard_add_site' %}" class="mt-3 d-flex flex-wrap gap-2 align-items-end">
+  <div><label for="add-site-company" class="form-label">{% translate "Aggiungi un'unità produttiva a" %}</label>
+  <select id="add-site-company" name="company" class="form-select">{% for c in companies %}<option value="{{ c.pk }}">{{ c.ragione_sociale }}</option>{% endfor %}</select></div>
+  <button type="submit" class="btn btn-outline-secondary">{% translate "Aggiungi" %}</button>
+</form>
+{% endif %}
+{% else %}
+<p>{% translate "Nessuna campagna aperta." %}</p>
+{% endif %}
+<p class="mt-3"><a href="{% url 'stress_list' %}">{% translate "Stress lavoro-correlato" %}</a> — {% translate "valutazioni, piano di miglioramento e relazione da allegare (B2d)" %}</p>
+{% endblock %}
+"""
+
+
+def _page_context(response) -> dict:
+    flat = {}
+    for layer in reversed(list(response.context)):
+        for d in layer.dicts:
+            flat.update(d)
+    return flat
+
+
+def _normalised(html: str) -> str:
+    import re
+
+    return re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]+', r"\1X", html)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["it", "en"])
+@pytest.mark.parametrize("params", [{}, {"page": "2"}, {"sort": "-points", "company": "x"}, {"q": "rossi & <c>", "status": "none"},
+                                    {"status": "draft"}, {"page": "9"}])
+@pytest.mark.parametrize("who", ["consultant", "rep", "no campaign"])
+def test_the_page_is_the_former_templates(client, settings, language, params, who):
+    from django.core.management import call_command
+    from django.template import engines
+    from applications import services
+    from applications.models import Campaign
+    from organisations.models import Mandate
+    from tests.factories import consultant
+
+    settings.OT24_PAGINATE_BY = 2
+    call_command("loaddata", "ot24", verbosity=0)
+    campaign = open_campaign()
+    first = SiteFactory(company=CompanyFactory(ragione_sociale="Rossi & Figli <s.r.l.>"), name="Uno")
+    second = SiteFactory(company=CompanyFactory(ragione_sociale="Verdi"), name="Due")
+    SiteFactory(company=first.company, name="Tre <b>")
+    rep = legal_rep(first.company)
+    services.application_start(user=rep, site=first, campaign=campaign)
+    if who == "consultant":
+        user = consultant(first.company)
+        Mandate.objects.create(consultant=user, company=second.company, start_date=dt.date(2020, 1, 1),
+                               status=Mandate.Status.ACTIVE, all_sites=True)
+    else:
+        user = rep
+    if who == "no campaign":
+        Campaign.objects.update(is_open=False)
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get(reverse("dashboard"), params)
+    context = _page_context(response)
+    with translation.override(language):
+        expected = engines["django"].from_string(FORMER_PAGE).render(context, response.wsgi_request)
+    assert _normalised(response.content.decode()) == _normalised(expected)
