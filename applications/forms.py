@@ -85,31 +85,51 @@ class SchedaForm(forms.ModelForm):
 class SectionForm(VersionedForm):
     """One checkbox per intervention of a section, its sub-options and its declaration."""
 
-    def __init__(self, *args, interventions, selections: dict, version: int, **kwargs):
+    def __init__(self, *args, interventions, selections: dict, version: int, catalogue=None, **kwargs):
+        """catalogue: the interventions' EditionCatalogue, when the caller has it: what the fields need of
+        each intervention (its sub-options' choices, its declarations' label) is then read from the
+        catalogue's rows once per process and revision instead of at every form (bench: wizard_profile)."""
         super().__init__(*args, **kwargs)
         self.interventions = list(interventions)
         self.fields["version"].initial = version
-        for item in self.interventions:
-            current = selections.get(item.code)
-            self.fields[f"sel_{item.code}"] = forms.BooleanField(
-                required=False, label=item.code, initial=current is not None
+        if catalogue is not None:
+            key = ("section_form", tuple(item.pk for item in self.interventions))
+            spec = catalogue.fragments.get(key)
+            if spec is None:
+                spec = catalogue.fragments[key] = self._spec(self.interventions)
+        else:
+            spec = self._spec(self.interventions)
+        for code, choices, declaration in spec:
+            current = selections.get(code)
+            self.fields[f"sel_{code}"] = forms.BooleanField(
+                required=False, label=code, initial=current is not None
             )
-            subs = list(item.suboptions.all())
-            if subs:
-                self.fields[f"sub_{item.code}"] = forms.TypedMultipleChoiceField(
+            if choices:
+                self.fields[f"sub_{code}"] = forms.TypedMultipleChoiceField(
                     required=False,
                     coerce=int,
-                    choices=[(s.number, f"{s.number}. {s.label}") for s in subs],
+                    choices=list(choices),
                     widget=forms.CheckboxSelectMultiple,
                     initial=current.suboptions if current else [],
                     label=_("Opzioni"),
                 )
-            if list(item.declarations.all()):
-                self.fields[f"decl_{item.code}"] = forms.BooleanField(
+            if declaration is not None:
+                self.fields[f"decl_{code}"] = forms.BooleanField(
                     required=False,
                     initial=bool(current and current.declaration_confirmed),
-                    label=" ".join(d.label for d in item.declarations.all()),
+                    label=declaration,
                 )
+
+    @staticmethod
+    def _spec(interventions) -> tuple:
+        """Per intervention: (code, its sub-options' choices or None, its declarations' label or None)."""
+        spec = []
+        for item in interventions:
+            subs = list(item.suboptions.all())
+            declarations = list(item.declarations.all())
+            spec.append((item.code, tuple((s.number, f"{s.number}. {s.label}") for s in subs) or None,
+                         " ".join(d.label for d in declarations) if declarations else None))
+        return tuple(spec)
 
     def clean(self):
         """A sub-option or declaration ticked without its intervention is refused next to it, never

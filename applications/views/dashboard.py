@@ -79,7 +79,7 @@ def dashboard(request):
             "statuses": Application.Status.choices,
             "is_consultant": request.user.is_consultant,
             "companies": companies,
-            "sort_columns": _sort_links(f["sort"]),
+            "sort_columns": _sort_links(f["sort"], request.GET),
             "panel": consultant_panel(request.user) if request.user.is_consultant else None,
         },
     )
@@ -91,8 +91,11 @@ def _page(sites, number):
     return Paginator(sites, settings.OT24_PAGINATE_BY).get_page(number)
 
 
-def _sort_links(current: str) -> dict[str, dict]:
-    """Per sortable column: the sort value its header link asks for and the aria-sort it shows now."""
+def _sort_links(current: str, query) -> dict[str, dict]:
+    """Per sortable column: the sort value its header link asks for, the aria-sort it shows now and the
+    link's href, the request's query string `query` with that sort and without the page, as
+    {% querystring sort=... page=None %} gives it (tests/applications/test_dashboard_markup.py)."""
+    params = query.copy()
     links = {}
     for key in SORTS:
         if current == key:
@@ -101,6 +104,10 @@ def _sort_links(current: str) -> dict[str, dict]:
             links[key] = {"next": key, "aria": "descending"}
         else:
             links[key] = {"next": key, "aria": "none"}
+        params["sort"] = links[key]["next"]
+        if "page" in params:
+            del params["page"]
+        links[key]["href"] = f"?{params.urlencode()}"
     return links
 
 

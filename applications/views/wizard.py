@@ -161,7 +161,8 @@ def _section(request, application, letter):
     if request.method == "POST":
         # A bound form shows what was posted: no saved selections needed for it, nor read before the save
         # (the service reads them under its lock and scores them before and after).
-        form = SectionForm(request.POST, interventions=interventions, selections={}, version=application.version)
+        form = SectionForm(request.POST, interventions=interventions, selections={}, version=application.version,
+                           catalogue=catalogue)
         if not form.is_valid():
             line_errors = {code: [message] for code, message in getattr(form, "orphans", {}).items()}
             if line_errors:
