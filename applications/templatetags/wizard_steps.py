@@ -1,0 +1,208 @@
+"""The repetitive parts of the wizard's evidence and review steps, built in Python: `{% evidence_rows %}`
+(every selected intervention with its evidence items, files and upload forms) and `{% review_lines %}`
+(the declared interventions' table rows). As template markup (a loop of loops with url, csrf_token,
+translate and filter tags per file and item) they cost more than the rest of their pages' own work
+(bench: wizard_profile).
+
+The output is the markup the templates gave, byte for byte: tests/applications/test_wizard_steps.py
+renders the former template next to these tags, in Italian and English, with HTML-special characters in
+every user-entered value. The texts keep their msgids (the templates' `{% translate %}` strings); the ones
+that depend on the language alone are translated and escaped once per language and process, the URLs
+reversed once per URL prefix and configuration with placeholder keys, the catalogue's texts (intervention
+text, evidence items' labels) escaped and truncated once per cached catalogue (its `fragments`)."""
+from __future__ import annotations
+
+import html
+
+from django import template
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat, truncatechars, truncatewords
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
+
+from interventions.selectors import edition_catalogue
+from pages.templatetags.portal_layout import _generation
+
+from .wizard_layout import _number
+
+register = template.Library()
+
+_APP, _OBJ = 987654301, 987654302  # placeholder keys in URLs reversed once
+
+
+def _key() -> tuple:
+    return (get_language(), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF, _generation[0])
+
+
+_cache: dict[tuple, dict] = {}
+
+
+def _escape(value) -> str:
+    if type(value) is str:
+        return html.escape(value)
+    return conditional_escape(value)
+
+
+def _url_parts(name: str, *args) -> list[str]:
+    """reverse(name, args) split around the placeholder keys: joined again with the real keys between."""
+    url = reverse(name, args=args)
+    out, rest = [], url
+    for placeholder in args:
+        head, sep, rest = rest.partition(str(placeholder))
+        assert sep and str(placeholder) not in rest, url
+        out.append(head)
+    out.append(rest)
+    return out
+
+
+def _evidence_labels() -> dict:
+    """The evidence rows' texts and URLs that depend on the language (and URL configuration) alone."""
+    key = ("evidence",) + _key()
+    labels = _cache.get(key)
+    if labels is None:
+        e = conditional_escape  # {% translate %} escapes its text, blocktranslate only its variables
+        labels = _cache[key] = {
+            "confirm_remove": e(gettext("Rimuovere il file?")),
+            "remove": e(gettext("Rimuovi")),
+            "file_for": e(gettext("File per")),
+            "upload": e(gettext("Carica")),
+            "progress": e(gettext("Avanzamento caricamento")),
+            "alternative": e(gettext("In alternativa ai documenti di cui sopra:")),
+            "drop": e(gettext("Trascina qui i file, oppure")),
+            "failed": e(gettext("Caricamento non riuscito")),
+            "complete": e(gettext("Completa")),
+            "no_evidence": e(gettext("Nessun documento richiesto")),
+            "missing": e(gettext("Documentazione mancante")),
+            "empty": e(gettext("Nessun intervento selezionato: scegliere gli interventi nelle sezioni A–D.")),
+            "download": _url_parts("evidence_download", _APP, _OBJ),
+            "remove_url": _url_parts("evidence_remove", _APP, _OBJ),
+            "upload_json": _url_parts("evidence_upload_json", _APP),
+            "raw_upload": _url_parts("evidence_raw_upload", _APP),
+        }
+    return labels
+
+
+def _catalogue_texts(catalogue) -> dict:
+    """id -> escaped texts of the catalogue's interventions and evidence items, once per cached catalogue."""
+    texts = catalogue.fragments.get("wizard_steps_texts")
+    if texts is None:
+        texts = catalogue.fragments["wizard_steps_texts"] = {}
+    return texts
+
+
+def _intervention_head(texts, intervention) -> tuple:
+    entry = texts.get(("i", intervention.pk))
+    if entry is None or entry[0] is not intervention:
+        code = _escape(intervention.code)
+        note = intervention.evidence_note
+        entry = (intervention,
+                 f'\n<section class="card mb-4" aria-labelledby="ev-{code}"><div class="card-body">\n'
+                 f'  <h2 class="h5" id="ev-{code}">{code} — {_escape(truncatewords(intervention.text, 25))}\n    ',
+                 f'<p class="small">{_escape(note)}</p>' if note else "")
+        texts[("i", intervention.pk)] = entry
+    return entry
+
+
+def _item_texts(texts, item) -> tuple:
+    entry = texts.get(("e", item.pk))
+    if entry is None or entry[0] is not item:
+        condition = item.condition
+        entry = (item, _escape(item.label),
+                 f'<em class="small"> ({_escape(condition)})</em>' if condition else "",
+                 _escape(truncatewords(item.label, 8)))
+        texts[("e", item.pk)] = entry
+    return entry
+
+
+@register.simple_tag(takes_context=True)
+def evidence_rows(context) -> str:
+    """templates/applications/wizard/evidence.html's loop over the evidence rows."""
+    rows = context["rows"]
+    labels = _evidence_labels()
+    if not rows:
+        return mark_safe(f'\n<p>{labels["empty"]}</p>\n')
+    application = context["application"]
+    app = str(application.pk)
+    can_edit = context["can_edit"]
+    token = context.get("csrf_token")
+    csrf = ""
+    if token and token != "NOTPROVIDED":
+        csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{conditional_escape(token)}">'
+    failed_item = context.get("failed_item")
+    upload_form = context.get("upload_form")
+    texts = _catalogue_texts(edition_catalogue(application.campaign.edition))
+    t_remove, t_confirm = labels["remove"], labels["confirm_remove"]
+    download, remove = labels["download"], labels["remove_url"]
+    if can_edit:
+        mb = context["max_file_mb"]
+        too_big = labels.get(("too_big", mb))
+        if too_big is None:  # {% blocktranslate asvar %}: the translation as it is, its variable escaped
+            too_big = labels[("too_big", mb)] = gettext("Il file supera il limite di %(mb)s MB.") % {
+                "mb": conditional_escape(_number(mb))}
+        upload_json = app.join(labels["upload_json"])
+        raw_upload = app.join(labels["raw_upload"])
+        upload_attrs = (
+            f'data-json-url="{_escape(upload_json)}" data-raw-url="{_escape(raw_upload)}" '
+            f'data-max-file-bytes="{_escape(str(context["max_file_bytes"]))}" data-too-big-text="{too_big}" '
+            f'data-failed-text="{labels["failed"]}" data-remove-text="{t_remove}" data-confirm-remove="{t_confirm}" '
+            f'data-drop-text="{labels["drop"]}" data-complete-text="{labels["complete"]}">')
+    out = []
+    for row in rows:
+        status = row.status
+        _i, head, note = _intervention_head(texts, row.intervention)
+        out.append(head)
+        if status.complete:
+            out.append(f'<span class="badge bg-success ot24-ev-badge">'
+                       f'{labels["no_evidence"] if status.needs_no_evidence else labels["complete"]}</span>')
+        else:
+            out.append(f'<span class="badge bg-danger ot24-ev-badge">{labels["missing"]}</span>')
+        out.append(f'</h2>\n  {note}\n  <ol class="list-unstyled">\n  ')
+        previous = None
+        missing = status.missing_item_ids
+        for item, files in row.items:
+            _e, label, condition, short_label = _item_texts(texts, item)
+            out.append("\n    ")
+            if item.alternative != previous:  # {% ifchanged item.alternative %}
+                previous = item.alternative
+                if item.alternative > 1:
+                    out.append(f'<li class="fw-semibold my-2">{labels["alternative"]}</li>')
+            pk = str(item.pk)
+            mark = "✔" if files else ("✘" if item.pk in missing else "·")
+            out.append(f'\n    <li class="mb-3 border-start ps-3" id="item-{pk}">\n'
+                       f'      <span class="ot24-item-mark">{mark} {label}</span>\n'
+                       f'      {condition}\n      <ul class="small ot24-files">')
+            for f in files:
+                fpk = str(f.pk)
+                name = _escape(f.original_name)
+                out.append(f'\n        <li><a href="{_escape(fpk.join((app.join(download[:2]), download[2])))}">{name}</a>'
+                           f' — {_escape(filesizeformat(f.size))} — '
+                           f'<code title="SHA-256">{_escape(truncatechars(f.sha256, 16))}</code>\n          ')
+                if can_edit:
+                    out.append(f'<form method="post" action="{_escape(fpk.join((app.join(remove[:2]), remove[2])))}" '
+                               f'class="d-inline" data-confirm="{t_confirm} {name}">{csrf}<button type="submit" '
+                               f'class="btn btn-link btn-sm p-0 text-danger">{t_remove}</button></form>')
+                out.append("</li>\n      ")
+            out.append("</ul>\n      ")
+            if can_edit:
+                errors = ""
+                if failed_item == pk and upload_form.errors:
+                    errors = ('<div class="text-danger small w-100" role="alert">'
+                              + "".join(f"{conditional_escape(e)} " for e in upload_form["file"].errors) + "</div>")
+                out.append(
+                    f'\n      <form method="post" enctype="multipart/form-data" class="ot24-upload d-flex flex-wrap gap-2 '
+                    f'align-items-center mt-1" {upload_attrs}\n'
+                    f'        {csrf}\n'
+                    f'        <input type="hidden" name="evidence_item" value="{pk}">\n'
+                    f'        <label class="visually-hidden" for="file-{pk}">{labels["file_for"]} {short_label}</label>\n'
+                    f'        <input type="file" name="file" id="file-{pk}" class="form-control form-control-sm w-auto mw-100" '
+                    f'accept=".pdf,.jpg,.jpeg,.png,.p7m" multiple>\n'
+                    f'        <button type="submit" class="btn btn-sm btn-outline-primary">{labels["upload"]}</button>\n'
+                    f'        <ul class="ot24-upload-list list-unstyled small w-100 mb-0" aria-live="polite" '
+                    f'aria-label="{labels["progress"]}"></ul>\n'
+                    f'        {errors}\n'
+                    f'      </form>\n      ')
+            out.append("\n    </li>\n  ")
+        out.append("\n  </ol>\n</div></section>\n")
+    return mark_safe("".join(out))

@@ -1,0 +1,121 @@
+"""The wizard's evidence rows ({% evidence_rows %}, built in Python in applications/templatetags/wizard_steps.py)
+are the markup the evidence step's template gave, byte for byte: every intervention of the catalogue (items in
+alternative sets, conditional items, evidence notes), files with HTML-special names and sizes in bytes, KB and
+MB, complete and missing rows, an upload refused next to its item, with and without the right to edit, in
+Italian and English; and the page shows user-entered names escaped."""
+import pytest
+from django.template import engines
+from django.urls import reverse
+from django.utils import translation
+
+from applications.forms import EvidenceUploadForm
+from evidence.checklist import ItemState, evidence_status
+from evidence.models import EvidenceFile
+from evidence.selectors import EvidenceRow
+from interventions.selectors import edition_catalogue
+from tests.factories import evidence_draft
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = "<script>alert(1)</script> & \"quoted\" 'single'.pdf"
+
+# templates/applications/wizard/evidence.html's labels and loop before they moved to Python.
+FORMER = """{% load i18n l10n %}{% translate "Rimuovere il file?" as t_confirm_remove %}{% translate "Rimuovi" as t_remove %}{% translate "File per" as t_file_for %}{% translate "Carica" as t_upload %}{% translate "Avanzamento caricamento" as t_progress %}{% translate "In alternativa ai documenti di cui sopra:" as t_alternative %}{% blocktranslate asvar t_too_big with mb=max_file_mb %}Il file supera il limite di {{ mb }} MB.{% endblocktranslate %}{% translate "Trascina qui i file, oppure" as t_drop %}{% translate "Caricamento non riuscito" as t_failed %}{% translate "Completa" as t_complete %}{% localize off %}{# ids in attributes as plain digits; nothing in the loop is a number for people #}{% if can_edit %}{% url 'evidence_upload_json' application.pk as u_upload_json %}{% url 'evidence_raw_upload' application.pk as u_raw_upload %}{% endif %}{% for row in rows %}
+<section class="card mb-4" aria-labelledby="ev-{{ row.intervention.code }}"><div class="card-body">
+  <h2 class="h5" id="ev-{{ row.intervention.code }}">{{ row.intervention.code }} — {{ row.intervention.text|truncatewords:25 }}
+    {% if row.status.complete %}<span class="badge bg-success ot24-ev-badge">{% if row.status.needs_no_evidence %}{% translate "Nessun documento richiesto" %}{% else %}{% translate "Completa" %}{% endif %}</span>{% else %}<span class="badge bg-danger ot24-ev-badge">{% translate "Documentazione mancante" %}</span>{% endif %}</h2>
+  {% if row.intervention.evidence_note %}<p class="small">{{ row.intervention.evidence_note }}</p>{% endif %}
+  <ol class="list-unstyled">
+  {% for item, files in row.items %}
+    {% ifchanged item.alternative %}{% if item.alternative > 1 %}<li class="fw-semibold my-2">{{ t_alternative }}</li>{% endif %}{% endifchanged %}
+    <li class="mb-3 border-start ps-3" id="item-{{ item.pk }}">
+      <span class="ot24-item-mark">{% if files %}✔{% elif item.pk in row.status.missing_item_ids %}✘{% else %}·{% endif %} {{ item.label }}</span>
+      {% if item.condition %}<em class="small"> ({{ item.condition }})</em>{% endif %}
+      <ul class="small ot24-files">{% for f in files %}
+        <li><a href="{% url 'evidence_download' application.pk f.pk %}">{{ f.original_name }}</a> — {{ f.size|filesizeformat }} — <code title="SHA-256">{{ f.sha256|truncatechars:16 }}</code>
+          {% if can_edit %}<form method="post" action="{% url 'evidence_remove' application.pk f.pk %}" class="d-inline" data-confirm="{{ t_confirm_remove }} {{ f.original_name }}">{% csrf_token %}<button type="submit" class="btn btn-link btn-sm p-0 text-danger">{{ t_remove }}</button></form>{% endif %}</li>
+      {% endfor %}</ul>
+      {% if can_edit %}
+      <form method="post" enctype="multipart/form-data" class="ot24-upload d-flex flex-wrap gap-2 align-items-center mt-1" data-json-url="{{ u_upload_json }}" data-raw-url="{{ u_raw_upload }}" data-max-file-bytes="{{ max_file_bytes }}" data-too-big-text="{{ t_too_big }}" data-failed-text="{{ t_failed }}" data-remove-text="{{ t_remove }}" data-confirm-remove="{{ t_confirm_remove }}" data-drop-text="{{ t_drop }}" data-complete-text="{{ t_complete }}">
+        {% csrf_token %}
+        <input type="hidden" name="evidence_item" value="{{ item.pk }}">
+        <label class="visually-hidden" for="file-{{ item.pk }}">{{ t_file_for }} {{ item.label|truncatewords:8 }}</label>
+        <input type="file" name="file" id="file-{{ item.pk }}" class="form-control form-control-sm w-auto mw-100" accept=".pdf,.jpg,.jpeg,.png,.p7m" multiple>
+        <button type="submit" class="btn btn-sm btn-outline-primary">{{ t_upload }}</button>
+        <ul class="ot24-upload-list list-unstyled small w-100 mb-0" aria-live="polite" aria-label="{{ t_progress }}"></ul>
+        {% if failed_item == item.pk|stringformat:"s" and upload_form.errors %}<div class="text-danger small w-100" role="alert">{% for e in upload_form.file.errors %}{{ e }} {% endfor %}</div>{% endif %}
+      </form>
+      {% endif %}
+    </li>
+  {% endfor %}
+  </ol>
+</div></section>
+{% empty %}
+<p>{% translate "Nessun intervento selezionato: scegliere gli interventi nelle sezioni A–D." %}</p>
+{% endfor %}{% endlocalize %}"""
+
+
+def rows_of(application, user):
+    """A row for every intervention of the catalogue that has evidence items, with files on some items."""
+    catalogue = edition_catalogue(application.campaign.edition)
+    rows, n = [], 0
+    for i, intervention in enumerate(catalogue.interventions):
+        items = []
+        for j, item in enumerate(intervention.evidence_items.all()):
+            files = []
+            for k in range((i + j) % 3):
+                n += 1
+                files.append(EvidenceFile(pk=1000 + n, application=application, evidence_item=item, uploaded_by=user,
+                                          original_name=HOSTILE if n % 2 else f"verbale-{n}.pdf",
+                                          size=[582, 1536, 5 * 1024 * 1024 + 7][n % 3], sha256=f"{n:064x}"))
+            items.append((item, files))
+        status = evidence_status(ItemState(item.pk, item.alternative, bool(item.condition), len(files))
+                                 for item, files in items)
+        rows.append(EvidenceRow(intervention=intervention, items=items, status=status))
+    return rows
+
+
+@pytest.mark.parametrize("language", ["it", "en"])
+@pytest.mark.parametrize("can_edit", [True, False])
+@pytest.mark.parametrize("failed", [False, True])
+def test_evidence_rows_are_the_former_templates_markup(language, can_edit, failed):
+    application, rep, item = evidence_draft()
+    rows = rows_of(application, rep)
+    assert any(i.alternative > 1 for r in rows for i, _f in r.items)
+    assert any(i.condition for r in rows for i, _f in r.items)
+    assert any(r.intervention.evidence_note for r in rows)
+    assert {r.status.complete for r in rows} == {True, False}
+    upload_form = EvidenceUploadForm()
+    if failed:
+        upload_form = EvidenceUploadForm({"evidence_item": item.pk}, {})
+        assert upload_form.errors
+    engine = engines["django"]
+    with translation.override(language):
+        context = {"application": application, "rows": rows, "can_edit": can_edit, "csrf_token": "tok<&>\"",
+                   "failed_item": str(item.pk) if failed else "", "upload_form": upload_form,
+                   "max_file_bytes": 209715200, "max_file_mb": 200}
+        expected = engine.from_string(FORMER).render(context)
+        got = engine.from_string("{% load wizard_steps %}{% evidence_rows %}").render(context)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quoted&quot; &#x27;single&#x27;.pdf" in got
+    assert "<script>" not in got
+    assert got == expected
+
+
+@pytest.mark.parametrize("language", ["it", "en"])
+def test_no_rows_is_the_former_templates_markup(language):
+    application, _rep, _item = evidence_draft()
+    engine = engines["django"]
+    with translation.override(language):
+        context = {"application": application, "rows": [], "can_edit": True, "max_file_bytes": 1, "max_file_mb": 1}
+        assert (engine.from_string("{% load wizard_steps %}{% evidence_rows %}").render(context)
+                == engine.from_string(FORMER).render(context))
+
+
+def test_the_evidence_page_shows_file_names_escaped(client):
+    application, rep, item = evidence_draft()
+    EvidenceFile.objects.create(application=application, evidence_item=item, uploaded_by=rep, original_name=HOSTILE,
+                                storage_name="x", sha256="a" * 64, size=10, content_type="application/pdf")
+    client.force_login(rep)
+    page = client.get(reverse("application_step", args=[application.pk, "evidence"])).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quoted&quot; &#x27;single&#x27;.pdf" in page
+    assert "<script>alert(1)" not in page
