@@ -16,8 +16,9 @@ import html
 
 from django import template
 from django.conf import settings
-from django.template.defaultfilters import filesizeformat, truncatechars, truncatewords
+from django.template.defaultfilters import filesizeformat, floatformat, truncatechars, truncatewords
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
@@ -205,4 +206,95 @@ def evidence_rows(context) -> str:
                     f'      </form>\n      ')
             out.append("\n    </li>\n  ")
         out.append("\n  </ol>\n</div></section>\n")
+    return mark_safe("".join(out))
+
+
+def _show(value) -> str:
+    """{{ value }}: localized (numbers, dates) and escaped."""
+    if type(value) is str:
+        return html.escape(value)
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)
+    return conditional_escape(localize(value))
+
+
+def _review_labels() -> dict:
+    key = ("review",) + _key()
+    labels = _cache.get(key)
+    if labels is None:
+        e = conditional_escape
+        labels = _cache[key] = {
+            "fix": e(gettext("Correggi")),
+            "yes": e(gettext("sì")),
+            "no": e(gettext("no")),
+            "complete": e(gettext("completa")),
+            "missing": e(gettext("mancante")),
+            "no_lines": e(gettext("Nessun intervento selezionato.")),
+            "no_pats": e(gettext("Nessuna PAT indicata.")),
+        }
+    return labels
+
+
+@register.simple_tag(takes_context=True)
+def review_problems(context) -> str:
+    """templates/applications/wizard/review.html's list items of what to complete before submission."""
+    labels = _review_labels()
+    can_edit = context["can_edit"]
+    urls = {key: url for key, _title, url in context["steps"]}
+    application = context["application"]
+    out = []
+    for p in context["overview"].problems:
+        link = ""
+        if can_edit:
+            url = urls.get(p.step) or reverse("application_step", args=[application.pk, p.step])
+            link = f'<a href="{_escape(url)}">{labels["fix"]}</a>'
+        out.append(f"<li>{_escape(p.message)} {link}</li>")
+    return mark_safe("".join(out))
+
+
+def _line_text(texts, intervention) -> str:
+    entry = texts.get(("r", intervention.pk))
+    if entry is None or entry[0] is not intervention:
+        entry = texts[("r", intervention.pk)] = (intervention, _escape(truncatewords(intervention.text, 30)))
+    return entry[1]
+
+
+@register.simple_tag(takes_context=True)
+def review_lines(context) -> str:
+    """templates/applications/wizard/review.html's rows of the declared interventions."""
+    labels = _review_labels()
+    lines = context["lines"]
+    if not lines:
+        return mark_safe(f'<tr><td colspan="5">{labels["no_lines"]}</td></tr>')
+    texts = _catalogue_texts(edition_catalogue(context["application"].campaign.edition))
+    success = f'<span class="text-success">{labels["complete"]}'
+    danger = f'<span class="text-danger">{labels["missing"]}'
+    out = []
+    for entry in lines:
+        line, evidence, subs = entry["line"], entry["evidence"], entry["suboptions"]
+        suboptions = ('<ul class="small mb-0">' + "".join(f"<li>{_escape(s)}</li>" for s in subs) + "</ul>") if subs else ""
+        errors = "".join(f'<div class="text-danger small">{_escape(e)}</div>' for e in line.errors)
+        complete = evidence is not None and evidence.status.complete
+        out.append(
+            f"<tr>\n  <td>{_escape(line.code)}</td>\n"
+            f"  <td>{_line_text(texts, entry['intervention'])}{suboptions}\n    {errors}</td>\n"
+            f"  <td>{_show(line.points)}</td>\n"
+            f"  <td>{labels['yes'] if line.counted else labels['no']}</td>\n"
+            f"  <td>{success if complete else danger}</span></td>\n"
+            f"</tr>")
+    return mark_safe("".join(out))
+
+
+@register.simple_tag(takes_context=True)
+def review_benefits(context) -> str:
+    """templates/applications/wizard/review.html's rows of the estimated benefit per PAT."""
+    benefits = context["benefits"]
+    if not benefits:
+        return mark_safe(f'<tr><td colspan="5">{_review_labels()["no_pats"]}</td></tr>')
+    out = []
+    for pat, b in benefits:
+        premium = "—" if b.premium is None else f'€ {_escape(floatformat(b.premium, "2g"))}'
+        saving = "—" if b.saving is None else f'€ {_escape(floatformat(b.saving, "2g"))}'
+        out.append(f"<tr><td>{_show(pat.number)}</td><td>{_show(pat.lavoratori_anno)}</td><td>{_show(b.rate_percent)}%</td>"
+                   f"<td>{premium}</td><td>{saving}</td></tr>\n")
     return mark_safe("".join(out))

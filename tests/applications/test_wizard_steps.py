@@ -119,3 +119,75 @@ def test_the_evidence_page_shows_file_names_escaped(client):
     page = client.get(reverse("application_step", args=[application.pk, "evidence"])).content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quoted&quot; &#x27;single&#x27;.pdf" in page
     assert "<script>alert(1)" not in page
+
+
+# templates/applications/wizard/review.html's loops before they moved to Python.
+FORMER_PROBLEMS = """{% load i18n %}{% for p in overview.problems %}<li>{{ p.message }} {% if can_edit %}<a href="{% url 'application_step' application.pk p.step %}">{% translate "Correggi" %}</a>{% endif %}</li>{% endfor %}"""
+FORMER_LINES = """{% load i18n %}{% for l in lines %}<tr>
+  <td>{{ l.line.code }}</td>
+  <td>{{ l.intervention.text|truncatewords:30 }}{% if l.suboptions %}<ul class="small mb-0">{% for s in l.suboptions %}<li>{{ s }}</li>{% endfor %}</ul>{% endif %}
+    {% for e in l.line.errors %}<div class="text-danger small">{{ e }}</div>{% endfor %}</td>
+  <td>{{ l.line.points }}</td>
+  <td>{% if l.line.counted %}{% translate "sì" %}{% else %}{% translate "no" %}{% endif %}</td>
+  <td>{% if l.evidence.status.complete %}<span class="text-success">{% translate "completa" %}</span>{% else %}<span class="text-danger">{% translate "mancante" %}</span>{% endif %}</td>
+</tr>{% empty %}<tr><td colspan="5">{% translate "Nessun intervento selezionato." %}</td></tr>{% endfor %}"""
+FORMER_BENEFITS = """{% load i18n %}{% for pat, b in benefits %}<tr><td>{{ pat.number }}</td><td>{{ pat.lavoratori_anno }}</td><td>{{ b.rate_percent }}%</td><td>{% if b.premium is not None %}€ {{ b.premium|floatformat:"2g" }}{% else %}—{% endif %}</td><td>{% if b.saving is not None %}€ {{ b.saving|floatformat:"2g" }}{% else %}—{% endif %}</td></tr>
+{% empty %}<tr><td colspan="5">{% translate "Nessuna PAT indicata." %}</td></tr>{% endfor %}"""
+
+
+def review_context(application):
+    from decimal import Decimal
+
+    from applications.selectors import DeclaredPAT, Problem
+    from applications.views.wizard import _step_links
+    from evidence.checklist import InterventionEvidence
+    from interventions.scoring import Benefit, Line
+
+    catalogue = edition_catalogue(application.campaign.edition)
+    a1, c4, d1 = catalogue.by_code["A6"], catalogue.by_code["C4"], catalogue.by_code["D1"]
+    complete = EvidenceRow(intervention=c4, items=[], status=InterventionEvidence(True, (), False))
+    missing = EvidenceRow(intervention=d1, items=[], status=InterventionEvidence(False, (1,), False))
+    lines = [
+        {"line": Line("A6", 12, True), "intervention": a1, "evidence": None, "suboptions": [HOSTILE, "Sì & no"]},
+        {"line": Line("C4", 1234, False, (HOSTILE, "seconda")), "intervention": c4, "evidence": complete, "suboptions": []},
+        {"line": Line("D1", 0, True), "intervention": d1, "evidence": missing, "suboptions": []},
+    ]
+    pats = [DeclaredPAT(number=HOSTILE, voce_di_tariffa="0722", lavoratori_anno=Decimal("12.5"), premium=None),
+            DeclaredPAT(number="12345678", voce_di_tariffa="0722", lavoratori_anno=Decimal("3"), premium=Decimal("1234567.891"))]
+    benefits = [(pats[0], Benefit(Decimal("12.5"), Decimal("18"), None, None)),
+                (pats[1], Benefit(Decimal("3"), Decimal("28"), Decimal("1234567.891"), Decimal("345678.81")))]
+    problems = [Problem(HOSTILE, "scheda"), Problem("C4: manca", "evidence"), Problem("Termine", "review"),
+                Problem("altro", "A")]
+    return {"application": application, "steps": _step_links(application), "lines": lines, "benefits": benefits,
+            "overview": type("Overview", (), {"problems": problems})()}
+
+
+@pytest.mark.parametrize("language", ["it", "en"])
+@pytest.mark.parametrize("can_edit", [True, False])
+@pytest.mark.parametrize("empty", [False, True])
+def test_review_loops_are_the_former_templates_markup(language, can_edit, empty):
+    application, _rep, _item = evidence_draft()
+    engine = engines["django"]
+    context = {**review_context(application), "can_edit": can_edit}
+    if empty:
+        context.update(lines=[], benefits=[])
+        context["overview"].problems = []
+    with translation.override(language):
+        for former, tag in ((FORMER_PROBLEMS, "review_problems"), (FORMER_LINES, "review_lines"),
+                            (FORMER_BENEFITS, "review_benefits")):
+            expected = engine.from_string(former).render(context)
+            got = engine.from_string("{% load wizard_steps %}{% " + tag + " %}").render(context)
+            assert "<script>" not in got
+            assert ("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quoted&quot; &#x27;single&#x27;.pdf" in got) == (not empty)
+            assert got == expected, tag
+
+
+def test_the_review_page_shows_user_values_escaped(client):
+    from applications.models import Application
+
+    application, rep, _item = evidence_draft()
+    Application.objects.filter(pk=application.pk).update(ragione_sociale=HOSTILE, unita_produttiva=HOSTILE)
+    client.force_login(rep)
+    page = client.get(reverse("application_step", args=[application.pk, "review"])).content.decode()
+    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quoted&quot; &#x27;single&#x27;.pdf") >= 2
+    assert "<script>alert(1)" not in page
