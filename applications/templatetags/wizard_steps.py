@@ -16,6 +16,7 @@ import html
 
 from django import template
 from django.conf import settings
+from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import filesizeformat, floatformat, truncatechars, truncatewords
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import localize
@@ -298,3 +299,74 @@ def review_benefits(context) -> str:
         out.append(f"<tr><td>{_show(pat.number)}</td><td>{_show(pat.lavoratori_anno)}</td><td>{_show(b.rate_percent)}%</td>"
                    f"<td>{premium}</td><td>{saving}</td></tr>\n")
     return mark_safe("".join(out))
+
+
+def _summary_labels() -> dict:
+    """review.html's summary texts that depend on the language alone, escaped as {% translate %} does."""
+    key = ("summary",) + _key()
+    labels = _cache.get(key)
+    if labels is None:
+        t = {name: conditional_escape(gettext(msgid)) for name, msgid in (
+            ("scheda", "Scheda informativa generale"), ("name", "Denominazione o ragione sociale"),
+            ("codes", "Codice ditta / codice sede"), ("unit", "Unità produttiva"), ("pat", "PAT"),
+            ("inps", "Matricola INPS"), ("sector", "Settore e lavoratori"), ("signatory", "Il sottoscritto"),
+            ("born", "nato a"), ("on", "il"), ("as", "in qualità di"), ("declared", "Interventi dichiarati"),
+            ("code", "Codice"), ("intervention", "Intervento"), ("points", "Punti"), ("counted", "Conteggiato"),
+            ("evidence", "Documentazione"), ("total", "Totale conteggiato"), ("benefit", "Beneficio stimato per PAT"),
+            ("workers", "Lavoratori-anno"), ("rate", "Riduzione"), ("premium", "Premio annuo"),
+            ("saving", "Risparmio stimato"))}
+        dt, dd = '<dt class="col-sm-4">', '</dt><dd class="col-sm-8">'
+        labels = _cache[key] = {
+            **t,
+            "head": f'<h2 class="h5">{t["scheda"]}</h2>\n<dl class="row">\n  {dt}{t["name"]}{dd}',
+            "lines_head": (
+                f'</dd>\n</dl>\n<h2 class="h5">{t["declared"]}</h2>\n<div class="table-responsive"><table class="table">\n'
+                f'<thead><tr><th scope="col">{t["code"]}</th><th scope="col">{t["intervention"]}</th><th scope="col">'
+                f'{t["points"]}</th><th scope="col">{t["counted"]}</th><th scope="col">{t["evidence"]}</th></tr></thead>\n'
+                f'<tbody>\n'),
+            "benefits_head": (
+                f'</th></tr></tfoot>\n</table></div>\n<h2 class="h5">{t["benefit"]}</h2>\n'
+                f'<div class="table-responsive"><table class="table table-sm">\n'
+                f'<thead><tr><th scope="col">{t["pat"]}</th><th scope="col">{t["workers"]}</th><th scope="col">'
+                f'{t["rate"]}</th><th scope="col">{t["premium"]}</th><th scope="col">{t["saving"]}</th></tr></thead>\n'
+                f'<tbody>'),
+            "dt": {name: f"</dd>\n  {dt}{t[name]}{dd}" for name in ("codes", "unit", "pat", "inps", "sector", "signatory")},
+        }
+    return labels
+
+
+def _or_dash(value) -> str:
+    """{{ value|default:"—" }}."""
+    return _show(value) if value else "—"
+
+
+@register.simple_tag(takes_context=True)
+def review_summary(context) -> str:
+    """templates/applications/wizard/review.html's summary: the scheda, the declared interventions with the
+    counted total, the estimated benefit per PAT."""
+    labels = _summary_labels()
+    a = context["application"]
+    benefits = context["benefits"]
+    dt = labels["dt"]
+    pats = ", ".join(_show(pat.number) for pat, _b in benefits) if benefits else "—"
+    workers = "—" if a.workers is None else _show(a.workers)
+    signatory = _show(a.signatory_name)
+    if a.signatory_birth_place:
+        signatory += (f', {labels["born"]} {_show(a.signatory_birth_place)} {labels["on"]} '
+                      f'{_escape(date_filter(a.signatory_birth_date, "d/m/Y"))}')
+    if a.signatory_role:
+        signatory += f', {labels["as"]} {_show(a.signatory_role)}'
+    score = context["overview"].score
+    return mark_safe("".join((
+        labels["head"], _show(a.ragione_sociale),
+        dt["codes"], _show(a.codice_ditta), " / ", _or_dash(a.codice_sede),
+        dt["unit"], _show(a.unita_produttiva), ", ", _show(a.indirizzo), ", ", _show(a.cap), " ", _show(a.citta),
+        dt["pat"], pats,
+        dt["inps"], _or_dash(a.matricola_inps),
+        dt["sector"], _or_dash(a.get_sector_display()), ", ", workers,
+        dt["signatory"], signatory,
+        labels["lines_head"], review_lines(context),
+        f'\n</tbody>\n<tfoot><tr><th colspan="2">{labels["total"]}</th><th colspan="3">'
+        f'{_show(score.total)} / {_show(score.threshold)}',
+        labels["benefits_head"], review_benefits(context), "</tbody>\n</table></div>",
+    )))

@@ -191,3 +191,60 @@ def test_the_review_page_shows_user_values_escaped(client):
     page = client.get(reverse("application_step", args=[application.pk, "review"])).content.decode()
     assert page.count("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quoted&quot; &#x27;single&#x27;.pdf") >= 2
     assert "<script>alert(1)" not in page
+
+
+# templates/applications/wizard/review.html's summary (scheda, declared interventions, benefits) before it moved to
+# Python; its two loops are the tags compared with their former markup above.
+FORMER_SUMMARY = """{% load i18n wizard_steps %}<h2 class="h5">{% translate "Scheda informativa generale" %}</h2>
+<dl class="row">
+  <dt class="col-sm-4">{% translate "Denominazione o ragione sociale" %}</dt><dd class="col-sm-8">{{ application.ragione_sociale }}</dd>
+  <dt class="col-sm-4">{% translate "Codice ditta / codice sede" %}</dt><dd class="col-sm-8">{{ application.codice_ditta }} / {{ application.codice_sede|default:"—" }}</dd>
+  <dt class="col-sm-4">{% translate "Unità produttiva" %}</dt><dd class="col-sm-8">{{ application.unita_produttiva }}, {{ application.indirizzo }}, {{ application.cap }} {{ application.citta }}</dd>
+  <dt class="col-sm-4">{% translate "PAT" %}</dt><dd class="col-sm-8">{% for pat, b in benefits %}{{ pat.number }}{% if not forloop.last %}, {% endif %}{% empty %}—{% endfor %}</dd>
+  <dt class="col-sm-4">{% translate "Matricola INPS" %}</dt><dd class="col-sm-8">{{ application.matricola_inps|default:"—" }}</dd>
+  <dt class="col-sm-4">{% translate "Settore e lavoratori" %}</dt><dd class="col-sm-8">{{ application.get_sector_display|default:"—" }}, {{ application.workers|default_if_none:"—" }}</dd>
+  <dt class="col-sm-4">{% translate "Il sottoscritto" %}</dt><dd class="col-sm-8">{{ application.signatory_name }}{% if application.signatory_birth_place %}, {% translate "nato a" %} {{ application.signatory_birth_place }} {% translate "il" %} {{ application.signatory_birth_date|date:"d/m/Y" }}{% endif %}{% if application.signatory_role %}, {% translate "in qualità di" %} {{ application.signatory_role }}{% endif %}</dd>
+</dl>
+<h2 class="h5">{% translate "Interventi dichiarati" %}</h2>
+<div class="table-responsive"><table class="table">
+<thead><tr><th scope="col">{% translate "Codice" %}</th><th scope="col">{% translate "Intervento" %}</th><th scope="col">{% translate "Punti" %}</th><th scope="col">{% translate "Conteggiato" %}</th><th scope="col">{% translate "Documentazione" %}</th></tr></thead>
+<tbody>
+{% review_lines %}
+</tbody>
+<tfoot><tr><th colspan="2">{% translate "Totale conteggiato" %}</th><th colspan="3">{{ overview.score.total }} / {{ overview.score.threshold }}</th></tr></tfoot>
+</table></div>
+<h2 class="h5">{% translate "Beneficio stimato per PAT" %}</h2>
+<div class="table-responsive"><table class="table table-sm">
+<thead><tr><th scope="col">{% translate "PAT" %}</th><th scope="col">{% translate "Lavoratori-anno" %}</th><th scope="col">{% translate "Riduzione" %}</th><th scope="col">{% translate "Premio annuo" %}</th><th scope="col">{% translate "Risparmio stimato" %}</th></tr></thead>
+<tbody>{% review_benefits %}</tbody>
+</table></div>"""
+
+
+@pytest.mark.parametrize("language", ["it", "en"])
+@pytest.mark.parametrize("variant", ["full", "sparse"])
+def test_review_summary_is_the_former_templates_markup(language, variant):
+    import datetime as dt
+
+    from interventions.scoring import ScoreResult
+
+    application, _rep, _item = evidence_draft()
+    context = {**review_context(application), "can_edit": True}
+    for name in ("ragione_sociale", "codice_ditta", "unita_produttiva", "indirizzo", "cap", "citta", "signatory_name"):
+        setattr(application, name, HOSTILE)
+    if variant == "full":
+        for name in ("codice_sede", "matricola_inps", "signatory_birth_place", "signatory_role"):
+            setattr(application, name, HOSTILE)
+        application.signatory_birth_date, application.workers, application.sector = dt.date(1970, 5, 7), 1234, "edilizia"
+    else:
+        for name in ("codice_sede", "matricola_inps", "signatory_birth_place", "signatory_role"):
+            setattr(application, name, "")
+        application.signatory_birth_date, application.workers, application.sector = None, None, ""
+        context.update(lines=[], benefits=[])
+    context["overview"].score = ScoreResult(edition="ot24", sector="x", workers=10, threshold=100, lines=())
+    engine = engines["django"]
+    with translation.override(language):
+        expected = engine.from_string(FORMER_SUMMARY).render(context)
+        got = engine.from_string("{% load wizard_steps %}{% review_summary %}").render(context)
+    assert "<script>" not in got
+    assert got.count("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quoted&quot; &#x27;single&#x27;.pdf") >= 7
+    assert got == expected
