@@ -248,3 +248,23 @@ def test_review_summary_is_the_former_templates_markup(language, variant):
     assert "<script>" not in got
     assert got.count("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quoted&quot; &#x27;single&#x27;.pdf") >= 7
     assert got == expected
+
+
+def test_the_scheda_refuses_a_pat_of_another_site_and_shows_the_sites_own(client):
+    """The posted PATs are checked against the site's (the form's queryset, set for a posted form only); the page
+    as it loads shows the site's PATs with the covered ones ticked."""
+    from applications.models import Application
+    from tests.applications.test_wizard_flow import SCHEDA
+    from tests.factories import PATFactory
+
+    application, rep, _item = evidence_draft()
+    own = application.site.pats.get()
+    foreign = PATFactory()
+    client.force_login(rep)
+    url = reverse("application_step", args=[application.pk, "scheda"])
+    page = client.get(url).content.decode()
+    assert f'value="{own.pk}"' in page and f'value="{foreign.pk}"' not in page
+    assert f'name="pats" value="{own.pk}" id="id_pats_0" checked>' in page
+    response = client.post(url, {**SCHEDA, "pats": [foreign.pk], "version": application.version})
+    assert response.status_code == 200
+    assert list(Application.objects.get(pk=application.pk).pats.all()) == [own]
