@@ -268,3 +268,20 @@ def test_the_scheda_refuses_a_pat_of_another_site_and_shows_the_sites_own(client
     response = client.post(url, {**SCHEDA, "pats": [foreign.pk], "version": application.version})
     assert response.status_code == 200
     assert list(Application.objects.get(pk=application.pk).pats.all()) == [own]
+
+
+@pytest.mark.parametrize("status", ["draft", "withdrawn"])
+def test_review_skips_the_applicant_review_tag_where_it_shows_nothing(status, rf):
+    """review.html renders {% applicant_review %} only where it can show something; elsewhere the same bytes."""
+    application, rep, _item = evidence_draft()
+    application.status = status
+    request = rf.get("/")
+    request.user = rep
+    engine = engines["django"]
+    context = {"application": application, "request": request}
+    former = engine.from_string("{% load review_tags %}{% applicant_review application %}\n").render(context)
+    source = open("templates/applications/wizard/review.html").read()
+    line = next(x for x in source.split("{% block step %}")[1].split("{% endif %}\n{% if application.is_draft %}")
+                if "{% load review_tags %}" in x)
+    snippet = line[line.index("{% load review_tags %}"):] + "{% endif %}\n"
+    assert engine.from_string(snippet).render(context) == former == "\n\n\n"
