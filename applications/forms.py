@@ -30,7 +30,7 @@ _site_pats = CompiledQuery(lambda site_id, application_id: PAT.objects.filter(si
 class SchedaForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     pats = forms.ModelMultipleChoiceField(
-        queryset=PAT.objects.none(),
+        queryset=None,  # the site's PATs, set for a posted form (a queryset is cloned at every form's deepcopy)
         widget=forms.CheckboxSelectMultiple,
         label=_("PAT coperte dalla domanda (al massimo 3)"),
         error_messages={"required": _("Selezionare almeno una PAT.")},
@@ -44,7 +44,8 @@ class SchedaForm(forms.ModelForm):
     def __init__(self, *args, application: Application, **kwargs):
         super().__init__(*args, instance=application, **kwargs)
         pats = self.fields["pats"]
-        pats.queryset = application.site.pats.all()  # what a posted choice is checked against
+        if self.is_bound:  # what a posted choice is checked against; shown, the boxes are site_pats below
+            pats.queryset = application.site.pats.all()
         # The site's PATs, each marked if the application covers it, in one query made once per process:
         # the boxes to show (without the field's own iteration, a server-side cursor) and the ticked ones.
         self.site_pats = _site_pats.all(site_id=application.site_id, application_id=application.pk)

@@ -27,11 +27,12 @@ _texts: dict[tuple, tuple] = {}
 _TEXTS_MAX = 4096
 
 
-def _text(value, *, escaped: bool = True) -> str:
-    """conditional_escape(value) (escaped) or str(value), once per language and process for a lazy text."""
+def _text(value, *, escaped: bool = True, language: str | None = None) -> str:
+    """conditional_escape(value) (escaped) or str(value), once per language and process for a lazy text.
+    language: get_language(), when the caller has it (each call reads a context-local variable)."""
     if not isinstance(value, Promise):
         return _escape(value) if escaped else str(value)
-    key = (id(value), escaped, get_language(), _generation[0])
+    key = (id(value), escaped, language or get_language(), _generation[0])
     entry = _texts.get(key)
     if entry is None or entry[0] is not value:
         if len(_texts) >= _TEXTS_MAX:
@@ -85,7 +86,7 @@ def _widget_context(bf) -> dict:
     return widget.get_context(bf.html_name, value, attrs)["widget"]
 
 
-def _widget_html(bf) -> str:
+def _widget_html(bf, language: str | None = None) -> str:
     w = _widget_context(bf)
     if isinstance(bf.field.widget, forms.Select):
         options = []
@@ -94,7 +95,7 @@ def _widget_html(bf) -> str:
                 options.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
             for option in group_choices:
                 options.append(f'\n  <option value="{_escape(str(option["value"]))}"{_attrs(option["attrs"])}>'
-                               f'{_text(option["label"])}</option>')
+                               f'{_text(option["label"], language=language)}</option>')
             if group_name:
                 options.append("\n  </optgroup>")
         return f'<select name="{conditional_escape(w["name"])}"{_attrs(w["attrs"])}>{"".join(options)}\n</select>'
@@ -102,36 +103,39 @@ def _widget_html(bf) -> str:
     return f'<input type="{_escape(w["type"])}" name="{_escape(w["name"])}"{value}{_attrs(w["attrs"])}>'
 
 
-def _errors(bf) -> str:
-    """bootstrap5/layout/field_errors_block.html."""
-    if not bf.errors:
+def _errors(bf, errors=None) -> str:
+    """bootstrap5/layout/field_errors_block.html. errors: bf.errors, when the caller has it (each
+    access builds an error list)."""
+    errors = bf.errors if errors is None else errors
+    if not errors:
         return ""
-    items = "".join(f'<p id="error_{n}_{bf.auto_id}"><strong>{conditional_escape(e)}</strong></p>'
-                    for n, e in enumerate(bf.errors, 1))
-    return f'<div id="{bf.errors.field_id}_error" class="invalid-feedback">{items}</div>'
+    auto_id = bf.auto_id
+    items = "".join(f'<p id="error_{n}_{auto_id}"><strong>{conditional_escape(e)}</strong></p>'
+                    for n, e in enumerate(errors, 1))
+    return f'<div id="{errors.field_id}_error" class="invalid-feedback">{items}</div>'
 
 
-def _help(bf) -> str:
+def _help(bf, language: str | None = None) -> str:
     """bootstrap5/layout/help_text.html."""
     help_text = bf.help_text
-    text = _text(help_text, escaped=False) if isinstance(help_text, Promise) else help_text
+    text = _text(help_text, escaped=False, language=language) if isinstance(help_text, Promise) else help_text
     if not text:
         return ""
     ident = f'id="{bf.auto_id}_helptext" ' if bf.auto_id else ""
     return f"<div {ident}class=\"form-text\">{text}</div>"
 
 
-def _has_label(bf) -> bool:
+def _has_label(bf, language: str | None = None) -> bool:
     """`if bf.label`, a lazy label looked up through _text."""
-    return bool(_text(bf.label)) if isinstance(bf.label, Promise) else bool(bf.label)
+    return bool(_text(bf.label, language=language)) if isinstance(bf.label, Promise) else bool(bf.label)
 
 
-def _label(bf, tag: str, *, fieldset: bool) -> str:
+def _label(bf, tag: str, *, fieldset: bool, language: str | None = None) -> str:
     required = bf.field.required
     asterisk = '<span class="asteriskField">*</span>' if required else ""
     for_attr = f'for="{bf.id_for_label}" ' if bf.id_for_label else ""
     return (f'<{tag} {for_attr}class="form-label{" requiredField" if required else ""}{" fs-6" if fieldset else ""}">'
-            f"{_text(bf.label)}{asterisk}</{tag}>")
+            f"{_text(bf.label, language=language)}{asterisk}</{tag}>")
 
 
 def _checkboxes(bf) -> str:
@@ -173,10 +177,12 @@ def wizard_field(bf):
         from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 
         return as_crispy_field(bf)
+    errors, language = bf.errors, get_language()  # each read once: an error list built, a context-local read
     _crispy_class(widget, ("form-select" if isinstance(widget, forms.Select) else "form-control")
-                  + (" is-invalid" if bf.errors else ""))
-    label = _label(bf, "label", fieldset=False) if _has_label(bf) else ""
-    return mark_safe(f'<div id="div_{bf.auto_id}" class="mb-3">{label}{_widget_html(bf)}{_errors(bf)}{_help(bf)}</div>')
+                  + (" is-invalid" if errors else ""))
+    label = _label(bf, "label", fieldset=False, language=language) if _has_label(bf, language) else ""
+    return mark_safe(f'<div id="div_{bf.auto_id}" class="mb-3">{label}{_widget_html(bf, language)}'
+                     f'{_errors(bf, errors)}{_help(bf, language)}</div>')
 
 
 @register.filter
