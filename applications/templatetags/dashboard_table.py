@@ -11,16 +11,15 @@ parts made once per URL prefix and configuration as {% language_fragment %} does
 from __future__ import annotations
 
 from django import template
-from django.conf import settings
 from django.template.defaulttags import CsrfTokenNode
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils.dateformat import format as date_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import gettext, ngettext
 
 from applications.templatetags.wizard_layout import _number
-from pages.templatetags.portal_layout import _generation
+from pages.templatetags.portal_layout import per_language
 
 register = template.Library()
 
@@ -36,30 +35,28 @@ def _link(name: str, *after) -> tuple[str, str]:
     return before, rest
 
 
+@per_language
 def _language_labels() -> dict:
     """The texts and links' fixed parts of the table that depend on the language (and URLs) alone."""
-    key = (get_language(), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF, _generation[0])
-    labels = _labels.get(key)
-    if labels is None:
-        from applications.models import Application
+    from applications.models import Application
 
-        e = conditional_escape  # {% translate %} escapes its text, blocktranslate only its variables
-        labels = _labels[key] = {
-            "indicators": e(gettext("Indici infortunistici")),
-            "receipt": e(gettext("Ricevuta")),
-            "reply_by": gettext("Rispondere entro il %(d)s"),  # blocktranslate's msgid
-            "not_started": e(gettext("Non avviata")),
-            "reply": e(gettext("Rispondi")),
-            "resume": e(gettext("Riprendi")),
-            "open": e(gettext("Apri")),
-            "start": e(gettext("Avvia la domanda")),
-            "none_found": e(gettext("Nessuna unità produttiva trovata.")),
-            "statuses": {value: e(label) for value, label in Application.Status.choices},
-            "options": [(value, e(value), e(label)) for value, label in Application.Status.choices],
-            "site_edit": _link("site_edit"), "indicators_site": _link("indicators_site"),
-            "review": _link("application_step", "review"), "detail": _link("application_detail"),
-            "start_url": _link("application_start"),
-        }
+    e = conditional_escape  # {% translate %} escapes its text, blocktranslate only its variables
+    labels = {
+        "indicators": e(gettext("Indici infortunistici")),
+        "receipt": e(gettext("Ricevuta")),
+        "reply_by": gettext("Rispondere entro il %(d)s"),  # blocktranslate's msgid
+        "not_started": e(gettext("Non avviata")),
+        "reply": e(gettext("Rispondi")),
+        "resume": e(gettext("Riprendi")),
+        "open": e(gettext("Apri")),
+        "start": e(gettext("Avvia la domanda")),
+        "none_found": e(gettext("Nessuna unità produttiva trovata.")),
+        "statuses": {value: e(label) for value, label in Application.Status.choices},
+        "options": [(value, e(value), e(label)) for value, label in Application.Status.choices],
+        "site_edit": _link("site_edit"), "indicators_site": _link("indicators_site"),
+        "review": _link("application_step", "review"), "detail": _link("application_detail"),
+        "start_url": _link("application_start"),
+    }
     return labels
 
 

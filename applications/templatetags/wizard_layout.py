@@ -12,42 +12,37 @@ from __future__ import annotations
 
 from django import template
 from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import gettext, ngettext
 
-from pages.templatetags.portal_layout import _generation
+from pages.templatetags.portal_layout import per_language
 
 register = template.Library()
 
-_labels: dict[tuple, dict[str, str]] = {}
-
-
+@per_language
 def _language_labels() -> dict[str, str]:
     """The texts and link of the header that depend on the language (and URL configuration) alone."""
-    key = (get_language(), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF, _generation[0])
-    labels = _labels.get(key)
-    if labels is None:
-        e = conditional_escape  # {% translate %} escapes its text, blocktranslate only its variables
-        labels = _labels[key] = {
-            "trail": gettext("Percorso"),
-            "dashboard": reverse("dashboard"),
-            "applications": gettext("Domande"),
-            "score": gettext("Punteggio conteggiato: %(total)s su %(threshold)s"),  # blocktranslate's msgid
-            "reached": gettext("Soglia raggiunta"),
-            "status": gettext("Stato:"),
-            "bar": gettext("Punti conteggiati rispetto alla soglia"),
-            "steps": gettext("Passi della domanda"),
-        }
-        for name in ("trail", "dashboard", "applications", "reached", "status", "bar", "steps"):
-            labels[name] = e(labels[name])
-        # The steps' titles and the statuses' labels: each a lazy translation, looked up anew at every use.
-        from applications.models import Application
-        from applications.views.wizard import STEPS
-        labels["titles"] = {key: (title, e(title)) for key, title in STEPS}
-        labels["statuses"] = {value: e(label) for value, label in Application.Status.choices}
+    e = conditional_escape  # {% translate %} escapes its text, blocktranslate only its variables
+    labels = {
+        "trail": gettext("Percorso"),
+        "dashboard": reverse("dashboard"),
+        "applications": gettext("Domande"),
+        "score": gettext("Punteggio conteggiato: %(total)s su %(threshold)s"),  # blocktranslate's msgid
+        "reached": gettext("Soglia raggiunta"),
+        "status": gettext("Stato:"),
+        "bar": gettext("Punti conteggiati rispetto alla soglia"),
+        "steps": gettext("Passi della domanda"),
+    }
+    for name in ("trail", "dashboard", "applications", "reached", "status", "bar", "steps"):
+        labels[name] = e(labels[name])
+    # The steps' titles and the statuses' labels: each a lazy translation, looked up anew at every use.
+    from applications.models import Application
+    from applications.views.wizard import STEPS
+    labels["titles"] = {key: (title, e(title)) for key, title in STEPS}
+    labels["statuses"] = {value: e(label) for value, label in Application.Status.choices}
     return labels
 
 

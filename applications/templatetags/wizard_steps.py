@@ -18,27 +18,20 @@ from django import template
 from django.conf import settings
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import filesizeformat, floatformat, truncatechars, truncatewords
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
 from interventions.selectors import edition_catalogue
-from pages.templatetags.portal_layout import _generation
+from pages.templatetags.portal_layout import per_language
 
 from .wizard_layout import _number
 
 register = template.Library()
 
 _APP, _OBJ = 987654301, 987654302  # placeholder keys in URLs reversed once
-
-
-def _key() -> tuple:
-    return (get_language(), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF, _generation[0])
-
-
-_cache: dict[tuple, dict] = {}
 
 
 def _escape(value) -> str:
@@ -59,30 +52,28 @@ def _url_parts(name: str, *args) -> list[str]:
     return out
 
 
+@per_language
 def _evidence_labels() -> dict:
     """The evidence rows' texts and URLs that depend on the language (and URL configuration) alone."""
-    key = ("evidence",) + _key()
-    labels = _cache.get(key)
-    if labels is None:
-        e = conditional_escape  # {% translate %} escapes its text, blocktranslate only its variables
-        labels = _cache[key] = {
-            "confirm_remove": e(gettext("Rimuovere il file?")),
-            "remove": e(gettext("Rimuovi")),
-            "file_for": e(gettext("File per")),
-            "upload": e(gettext("Carica")),
-            "progress": e(gettext("Avanzamento caricamento")),
-            "alternative": e(gettext("In alternativa ai documenti di cui sopra:")),
-            "drop": e(gettext("Trascina qui i file, oppure")),
-            "failed": e(gettext("Caricamento non riuscito")),
-            "complete": e(gettext("Completa")),
-            "no_evidence": e(gettext("Nessun documento richiesto")),
-            "missing": e(gettext("Documentazione mancante")),
-            "empty": e(gettext("Nessun intervento selezionato: scegliere gli interventi nelle sezioni A–D.")),
-            "download": _url_parts("evidence_download", _APP, _OBJ),
-            "remove_url": _url_parts("evidence_remove", _APP, _OBJ),
-            "upload_json": _url_parts("evidence_upload_json", _APP),
-            "raw_upload": _url_parts("evidence_raw_upload", _APP),
-        }
+    e = conditional_escape  # {% translate %} escapes its text, blocktranslate only its variables
+    labels = {
+        "confirm_remove": e(gettext("Rimuovere il file?")),
+        "remove": e(gettext("Rimuovi")),
+        "file_for": e(gettext("File per")),
+        "upload": e(gettext("Carica")),
+        "progress": e(gettext("Avanzamento caricamento")),
+        "alternative": e(gettext("In alternativa ai documenti di cui sopra:")),
+        "drop": e(gettext("Trascina qui i file, oppure")),
+        "failed": e(gettext("Caricamento non riuscito")),
+        "complete": e(gettext("Completa")),
+        "no_evidence": e(gettext("Nessun documento richiesto")),
+        "missing": e(gettext("Documentazione mancante")),
+        "empty": e(gettext("Nessun intervento selezionato: scegliere gli interventi nelle sezioni A–D.")),
+        "download": _url_parts("evidence_download", _APP, _OBJ),
+        "remove_url": _url_parts("evidence_remove", _APP, _OBJ),
+        "upload_json": _url_parts("evidence_upload_json", _APP),
+        "raw_upload": _url_parts("evidence_raw_upload", _APP),
+    }
     return labels
 
 
@@ -219,20 +210,18 @@ def _show(value) -> str:
     return conditional_escape(localize(value))
 
 
+@per_language
 def _review_labels() -> dict:
-    key = ("review",) + _key()
-    labels = _cache.get(key)
-    if labels is None:
-        e = conditional_escape
-        labels = _cache[key] = {
-            "fix": e(gettext("Correggi")),
-            "yes": e(gettext("sì")),
-            "no": e(gettext("no")),
-            "complete": e(gettext("completa")),
-            "missing": e(gettext("mancante")),
-            "no_lines": e(gettext("Nessun intervento selezionato.")),
-            "no_pats": e(gettext("Nessuna PAT indicata.")),
-        }
+    e = conditional_escape
+    labels = {
+        "fix": e(gettext("Correggi")),
+        "yes": e(gettext("sì")),
+        "no": e(gettext("no")),
+        "complete": e(gettext("completa")),
+        "missing": e(gettext("mancante")),
+        "no_lines": e(gettext("Nessun intervento selezionato.")),
+        "no_pats": e(gettext("Nessuna PAT indicata.")),
+    }
     return labels
 
 
@@ -301,37 +290,35 @@ def review_benefits(context) -> str:
     return mark_safe("".join(out))
 
 
+@per_language
 def _summary_labels() -> dict:
     """review.html's summary texts that depend on the language alone, escaped as {% translate %} does."""
-    key = ("summary",) + _key()
-    labels = _cache.get(key)
-    if labels is None:
-        t = {name: conditional_escape(gettext(msgid)) for name, msgid in (
-            ("scheda", "Scheda informativa generale"), ("name", "Denominazione o ragione sociale"),
-            ("codes", "Codice ditta / codice sede"), ("unit", "Unità produttiva"), ("pat", "PAT"),
-            ("inps", "Matricola INPS"), ("sector", "Settore e lavoratori"), ("signatory", "Il sottoscritto"),
-            ("born", "nato a"), ("on", "il"), ("as", "in qualità di"), ("declared", "Interventi dichiarati"),
-            ("code", "Codice"), ("intervention", "Intervento"), ("points", "Punti"), ("counted", "Conteggiato"),
-            ("evidence", "Documentazione"), ("total", "Totale conteggiato"), ("benefit", "Beneficio stimato per PAT"),
-            ("workers", "Lavoratori-anno"), ("rate", "Riduzione"), ("premium", "Premio annuo"),
-            ("saving", "Risparmio stimato"))}
-        dt, dd = '<dt class="col-sm-4">', '</dt><dd class="col-sm-8">'
-        labels = _cache[key] = {
-            **t,
-            "head": f'<h2 class="h5">{t["scheda"]}</h2>\n<dl class="row">\n  {dt}{t["name"]}{dd}',
-            "lines_head": (
-                f'</dd>\n</dl>\n<h2 class="h5">{t["declared"]}</h2>\n<div class="table-responsive"><table class="table">\n'
-                f'<thead><tr><th scope="col">{t["code"]}</th><th scope="col">{t["intervention"]}</th><th scope="col">'
-                f'{t["points"]}</th><th scope="col">{t["counted"]}</th><th scope="col">{t["evidence"]}</th></tr></thead>\n'
-                f'<tbody>\n'),
-            "benefits_head": (
-                f'</th></tr></tfoot>\n</table></div>\n<h2 class="h5">{t["benefit"]}</h2>\n'
-                f'<div class="table-responsive"><table class="table table-sm">\n'
-                f'<thead><tr><th scope="col">{t["pat"]}</th><th scope="col">{t["workers"]}</th><th scope="col">'
-                f'{t["rate"]}</th><th scope="col">{t["premium"]}</th><th scope="col">{t["saving"]}</th></tr></thead>\n'
-                f'<tbody>'),
-            "dt": {name: f"</dd>\n  {dt}{t[name]}{dd}" for name in ("codes", "unit", "pat", "inps", "sector", "signatory")},
-        }
+    t = {name: conditional_escape(gettext(msgid)) for name, msgid in (
+        ("scheda", "Scheda informativa generale"), ("name", "Denominazione o ragione sociale"),
+        ("codes", "Codice ditta / codice sede"), ("unit", "Unità produttiva"), ("pat", "PAT"),
+        ("inps", "Matricola INPS"), ("sector", "Settore e lavoratori"), ("signatory", "Il sottoscritto"),
+        ("born", "nato a"), ("on", "il"), ("as", "in qualità di"), ("declared", "Interventi dichiarati"),
+        ("code", "Codice"), ("intervention", "Intervento"), ("points", "Punti"), ("counted", "Conteggiato"),
+        ("evidence", "Documentazione"), ("total", "Totale conteggiato"), ("benefit", "Beneficio stimato per PAT"),
+        ("workers", "Lavoratori-anno"), ("rate", "Riduzione"), ("premium", "Premio annuo"),
+        ("saving", "Risparmio stimato"))}
+    dt, dd = '<dt class="col-sm-4">', '</dt><dd class="col-sm-8">'
+    labels = {
+        **t,
+        "head": f'<h2 class="h5">{t["scheda"]}</h2>\n<dl class="row">\n  {dt}{t["name"]}{dd}',
+        "lines_head": (
+            f'</dd>\n</dl>\n<h2 class="h5">{t["declared"]}</h2>\n<div class="table-responsive"><table class="table">\n'
+            f'<thead><tr><th scope="col">{t["code"]}</th><th scope="col">{t["intervention"]}</th><th scope="col">'
+            f'{t["points"]}</th><th scope="col">{t["counted"]}</th><th scope="col">{t["evidence"]}</th></tr></thead>\n'
+            f'<tbody>\n'),
+        "benefits_head": (
+            f'</th></tr></tfoot>\n</table></div>\n<h2 class="h5">{t["benefit"]}</h2>\n'
+            f'<div class="table-responsive"><table class="table table-sm">\n'
+            f'<thead><tr><th scope="col">{t["pat"]}</th><th scope="col">{t["workers"]}</th><th scope="col">'
+            f'{t["rate"]}</th><th scope="col">{t["premium"]}</th><th scope="col">{t["saving"]}</th></tr></thead>\n'
+            f'<tbody>'),
+        "dt": {name: f"</dd>\n  {dt}{t[name]}{dd}" for name in ("codes", "unit", "pat", "inps", "sector", "signatory")},
+    }
     return labels
 
 

@@ -6,6 +6,8 @@ The enclosed markup is rendered in a context of its own, empty: it cannot show t
 the CSRF token or anything else of the page (a variable there renders as nothing, for every user alike),
 so one user's data can never be reused for another. The rendering is kept on the template's node, per
 language, URL prefix and URL configuration; the cached template loader keeps the nodes for the process."""
+import functools
+
 from django import template
 from django.conf import settings
 from django.core.signals import setting_changed
@@ -22,13 +24,35 @@ def _settings_changed(**kwargs):
     _generation[0] += 1
 
 
+def language_key() -> tuple:
+    """What markup made once may depend on: the active language, the URL prefix and configuration (its
+    links), and the settings' generation."""
+    return (get_language(), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF, _generation[0])
+
+
+def per_language(build):
+    """Decorator: build() (texts translated and escaped, URLs reversed) runs once per language_key(); its
+    result is kept for the process's life."""
+    made = {}
+
+    @functools.wraps(build)
+    def cached():
+        key = language_key()
+        value = made.get(key)
+        if value is None:
+            value = made[key] = build()
+        return value
+
+    return cached
+
+
 class LanguageFragmentNode(template.Node):
     def __init__(self, nodelist):
         self.nodelist = nodelist
         self.rendered = {}
 
     def render(self, context):
-        key = (get_language(), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF, _generation[0])
+        key = language_key()
         markup = self.rendered.get(key)
         if markup is None:
             own = template.Context(autoescape=context.autoescape, use_l10n=context.use_l10n,
