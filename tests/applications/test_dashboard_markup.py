@@ -21,7 +21,7 @@ from tests.factories import CompanyFactory, SiteFactory, legal_rep, open_campaig
 
 # templates/applications/dashboard.html before the table moved to Python: the status options and the rows.
 FORMER_OPTIONS = """{% for value, label in statuses %}<option value="{{ value }}" {% if status == value %}selected{% endif %}>{{ label }}</option>{% endfor %}"""
-FORMER_ROWS = """{% load i18n %}{% for row in page %}
+FORMER_ROW_LOOP = """{% for row in page %}
     <tr{% if row.clarification_deadline %} class="ot24-clarification-row"{% endif %}>
       <td>{{ row.site.company.ragione_sociale }}</td>
       <td><a href="{% url 'site_edit' row.site.pk %}">{{ row.site.name }}</a><br><small class="text-muted">{{ row.site.city }} ({{ row.site.province }}) · {% blocktranslate count n=row.site.workers %}{{ n }} lavoratore{% plural %}{{ n }} lavoratori{% endblocktranslate %} · <a href="{% url 'indicators_site' row.site.pk %}">{% translate "Indici infortunistici" %}</a></small></td>
@@ -44,6 +44,7 @@ FORMER_ROWS = """{% load i18n %}{% for row in page %}
   {% empty %}
     <tr><td colspan="6">{% translate "Nessuna unità produttiva trovata." %}</td></tr>
   {% endfor %}"""
+FORMER_ROWS = "{% load i18n %}" + FORMER_ROW_LOOP
 FORMER_SORT_LINKS = ('{% querystring sort=sort_columns.company.next page=None %}|{% querystring sort=sort_columns.site.next page=None %}|'
                      '{% querystring sort=sort_columns.status.next page=None %}|{% querystring sort=sort_columns.points.next page=None %}')
 
@@ -170,29 +171,7 @@ FORMER_PAGE = r"""{% extends "base.html" %}
     <th scope="col">{% translate "Documentazione mancante" %}</th><th scope="col">{% translate "Azioni" %}</th>
   </tr></thead>
   <tbody>
-  {% for row in page %}
-    <tr{% if row.clarification_deadline %} class="ot24-clarification-row"{% endif %}>
-      <td>{{ row.site.company.ragione_sociale }}</td>
-      <td><a href="{% url 'site_edit' row.site.pk %}">{{ row.site.name }}</a><br><small class="text-muted">{{ row.site.city }} ({{ row.site.province }}) · {% blocktranslate count n=row.site.workers %}{{ n }} lavoratore{% plural %}{{ n }} lavoratori{% endblocktranslate %} · <a href="{% url 'indicators_site' row.site.pk %}">{% translate "Indici infortunistici" %}</a></small></td>
-      <td>{% if row.application %}{{ row.application.get_status_display }}{% if row.application.receipt_number %}<br><small>{% translate "Ricevuta" %} {{ row.application.receipt_number }}</small>{% endif %}
-        {% if row.clarification_deadline %}<br><strong class="ot24-urgent">{% blocktranslate with d=row.clarification_deadline|date:"d/m/Y" %}Rispondere entro il {{ d }}{% endblocktranslate %}</strong>{% endif %}
-        {% else %}{% translate "Non avviata" %}{% endif %}</td>
-      <td>{% if row.total is not None %}<span class="{% if row.total >= campaign.edition.threshold %}text-success{% else %}text-danger{% endif %}">{{ row.total }}/{{ campaign.edition.threshold }}</span>{% else %}—{% endif %}</td>
-      <td>{% if row.missing_evidence is not None %}{{ row.missing_evidence }}{% else %}—{% endif %}</td>
-      <td>
-        {% if row.clarification_deadline %}
-          <a class="btn btn-sm btn-warning" href="{% url 'application_step' row.application.pk 'review' %}#clar-title">{% translate "Rispondi" %}</a>
-        {% elif row.application %}
-          <a class="btn btn-sm btn-primary" href="{% url 'application_detail' row.application.pk %}">{% if row.application.is_draft %}{% translate "Riprendi" %}{% else %}{% translate "Apri" %}{% endif %}</a>
-        {% else %}
-          <form method="post" action="{% url 'application_start' row.site.pk %}">{% csrf_token %}
-            <button type="submit" class="btn btn-sm btn-outline-primary">{% translate "Avvia la domanda" %}</button></form>
-        {% endif %}
-      </td>
-    </tr>
-  {% empty %}
-    <tr><td colspan="6">{% translate "Nessuna unità produttiva trovata." %}</td></tr>
-  {% endfor %}
+  """ + FORMER_ROW_LOOP + r"""
   </tbody>
 </table>
 </div>
