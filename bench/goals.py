@@ -5,6 +5,8 @@ upload's copy + hash + check timed alone, a plain reference PDF), so a slower or
 both sides. Each verdict says what was measured, whether the goal is met, and the figures behind it."""
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 
 MAX_QUERIES = 15
@@ -58,17 +60,26 @@ def load_p95(load: dict) -> Verdict:
                    f"worst {pages[worst]} ms ({worst})", pages[worst] < MAX_P95_MS)
 
 
+def _share(part: float, whole: float) -> tuple[float, str]:
+    """A throughput share judged as measured, not as rounded for the report (333.6 vs 556.6 req/s is 0.5993,
+    which two decimals show as 0.60); shown cut, not rounded, to three decimals, so that the figure shown is
+    at or above a goal exactly when the share is."""
+    share = part / whole
+    return share, f"{math.floor(share * 1000) / 1000:.3f}"
+
+
 def floor_page(load: dict) -> Verdict:
+    share, shown = _share(load["floor_rps"], load["minimal_rps"])
     return Verdict(f"floor page >= {MIN_FLOOR_SHARE:.2f} of the minimal view",
-                   f"{load['floor_share']:.2f} ({load['floor_rps']} vs {load['minimal_rps']} req/s)",
-                   load["floor_share"] >= MIN_FLOOR_SHARE,
+                   f"{shown} ({load['floor_rps']} vs {load['minimal_rps']} req/s)",
+                   share >= MIN_FLOOR_SHARE,
                    "the floor page: session, user, the application with its permission check, the portal's layout")
 
 
 def wizard_throughput(load: dict) -> Verdict:
-    share = load["wizard_share_of_floor"]
+    share, shown = _share(load["wizard_rps"], load["floor_rps"])
     return Verdict(f"wizard pages >= {MIN_WIZARD_SHARE_OF_FLOOR:.2f} of the floor page",
-                   f"{share:.2f} ({load['wizard_rps']} vs {load['floor_rps']} req/s)", share >= MIN_WIZARD_SHARE_OF_FLOOR,
+                   f"{shown} ({load['wizard_rps']} vs {load['floor_rps']} req/s)", share >= MIN_WIZARD_SHARE_OF_FLOOR,
                    f"as a share of the minimal view: {load['wizard_share']:.2f}")
 
 
