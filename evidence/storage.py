@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
+from django.core.files.storage import FileSystemStorage
 from django.utils.translation import gettext
 
 from . import filechecks
@@ -173,12 +174,20 @@ def _store_by_hash(sha: str, content: File, *, issued: bool = False) -> str:
 # from 0.38 to 0.20 s with the fdatasync (about 0.03 s) included.
 
 
+def _local_path(store, storage_name: str) -> str | None:
+    """Where a stored file lies on this machine: Django's file-system storage (and its subclasses) only.
+    None for storages whose files are elsewhere (S3 in production, the in-memory storage), whatever their
+    path() answers: some answer a path under a location where nothing is written."""
+    if not isinstance(store, FileSystemStorage):
+        return None
+    return store.path(storage_name)
+
+
 def _settle(store, storage_name: str) -> None:
     """Data and name of a newly stored file on disk, its pages out of the cache. Local storage only
     (object storages keep their own promises)."""
-    try:
-        path = store.path(storage_name)
-    except NotImplementedError:  # Django's answer for storages without local paths (S3): nothing to sync here
+    path = _local_path(store, storage_name)
+    if path is None:
         return
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -302,9 +311,12 @@ def _identity(storage_name: str) -> tuple | None:
     """What changes whenever a stored file's bytes change through the file system: inode, size,
     modification and change time (the change time cannot be set back by a program). None where the
     storage has no local files (object storage) or the file is gone."""
+    path = _local_path(backend(), storage_name)
+    if path is None:
+        return None
     try:
-        st = os.stat(backend().path(storage_name))
-    except (NotImplementedError, OSError):
+        st = os.stat(path)
+    except OSError:
         return None
     return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 

@@ -131,3 +131,16 @@ def test_a_stored_file_leaves_the_page_cache():
         assert resident_share(str(plain)) > 0.8
     finally:
         plain.unlink()
+
+
+def test_an_object_storage_without_local_paths_stores_and_verifies_without_syncing(monkeypatch, settings):
+    """Storages with no files on this machine (S3 in production; Django's in-memory storage here) have
+    nothing to sync, release or stat: the upload is stored and its hash checked all the same."""
+    settings.STORAGES = {**settings.STORAGES, "evidence": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    spy = Spy(monkeypatch)
+    content = minimal_pdf("in memoria")
+    stored = storage.save_stream([content], "verbale.pdf")
+    assert storage.read_bytes(stored.storage_name) == content
+    assert storage.matches_hash_remembered(stored.storage_name, stored.sha256)
+    assert storage._identity(stored.storage_name) is None
+    assert not spy.paths("fsync") and not spy.paths("posix_fadvise")  # no folder synced, no pages released
