@@ -70,7 +70,7 @@ def _versioned_update_sql(alias: str, with_total: bool) -> str:
         return connection.ops.quote_name(meta.get_field(name).column)
 
     version = column("version")
-    sets = f"{version} = ({table}.{version} + %s), {column('updated_at')} = %s"
+    sets = f"{version} = ({table}.{version} + 1), {column('updated_at')} = %s"
     if with_total:
         sets += f", {column('declared_total')} = %s"
     return f"UPDATE {table} SET {sets} WHERE ({table}.{column('id')} = %s AND {table}.{version} = %s)"
@@ -87,7 +87,7 @@ def _versioned_update(pk: int, expected_version: int, now, declared_total: int |
     if declared_total is not None:
         params.append(declared_total)
     with transaction.mark_for_rollback_on_error(using=connection.alias), connection.cursor() as cursor:
-        cursor.execute(sql, [1, *params, pk, expected_version])
+        cursor.execute(sql, [*params, pk, expected_version])
         return cursor.rowcount
 
 

@@ -75,6 +75,7 @@ class ThreadedSha256:
         self._pending = False
         self._thread = None
         self._lock = threading.Lock()  # a piece is handed over only to a thread that will take it
+        self._error = None  # what the hash refused in the thread, raised by the next wait()
 
     def _hash_pieces(self) -> None:
         while True:
@@ -89,15 +90,23 @@ class ThreadedSha256:
             if piece is None:
                 return
             try:
-                self._sha256.update(piece)
+                if self._error is None:
+                    self._sha256.update(piece)
+            except BaseException as exc:  # noqa: BLE001 - raised in the caller's thread by wait()
+                self._error = exc
             finally:
                 self._hashed.release()
 
-    def wait(self) -> None:
-        """Return when the piece given before is in the hash."""
+    def _collect(self) -> None:
         if self._pending:
             self._hashed.acquire()
             self._pending = False
+
+    def wait(self) -> None:
+        """Return when the piece given before is in the hash."""
+        self._collect()
+        if self._error is not None:
+            raise self._error
 
     def _hand_over(self, piece) -> bool:
         with self._lock:
@@ -122,8 +131,8 @@ class ThreadedSha256:
         return self._sha256.hexdigest()
 
     def close(self) -> None:
-        """Wait for the last piece and end the thread."""
-        self.wait()
+        """Wait for the last piece and end the thread (an error of the hash is left to wait and hexdigest)."""
+        self._collect()
         with self._lock:
             thread, self._thread = self._thread, None
             if thread is not None:

@@ -23,7 +23,6 @@ from pages.templatetags.portal_layout import per_language
 
 register = template.Library()
 
-_labels: dict[tuple, dict] = {}
 _SENTINEL = 918273645  # a pk no URL pattern's fixed part contains: where the pk goes in a reversed URL
 
 

@@ -234,8 +234,9 @@ def section_preview(request, pk: int, step: str):
     application = get_application(request, pk)
     if step not in SECTIONS or not request.user.has_perm("applications.edit_application", application):
         raise Http404
-    interventions = edition_catalogue(application.campaign.edition).of_section(step)
-    form = SectionForm(request.GET, interventions=interventions, selections={}, version=application.version)
+    catalogue = edition_catalogue(application.campaign.edition)
+    form = SectionForm(request.GET, interventions=catalogue.of_section(step), selections={}, version=application.version,
+                       catalogue=catalogue)
     if not form.is_valid() and not form.only_orphan_errors():
         return JsonResponse({"error": _("Dati non validi.")}, status=400)
     result = services.section_check(application=application, section=step, chosen=form.chosen())

@@ -117,3 +117,16 @@ def test_receive_body_leaves_no_hashing_thread_behind(settings, tmp_path):
         uploads.receive_body(_Body(data, fail_after=3 * MB), name="a.pdf", size=len(data), max_bytes=10 * MB)
     assert not _hashing_threads()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_piece_the_hash_refuses_is_an_error_not_a_wrong_digest_or_a_hang():
+    digest = uploads.ThreadedSha256()
+    digest.update(b"x" * MB)
+    digest.update("not bytes" * MB)  # hashlib refuses str: the error arises in the hashing thread
+    with pytest.raises(TypeError):
+        digest.hexdigest()
+    done = []
+    worker = threading.Thread(target=lambda: (digest.close(), done.append(True)), daemon=True)
+    worker.start()
+    worker.join(5)
+    assert done and not _hashing_threads()
