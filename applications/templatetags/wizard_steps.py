@@ -17,6 +17,7 @@ import html
 from django import template
 from django.conf import settings
 from django.template.defaultfilters import date as date_filter
+from django.template.defaulttags import CsrfTokenNode
 from django.template.defaultfilters import filesizeformat, floatformat, truncatechars, truncatewords
 from django.urls import reverse
 from django.utils.formats import localize
@@ -119,10 +120,7 @@ def evidence_rows(context) -> str:
     application = context["application"]
     app = str(application.pk)
     can_edit = context["can_edit"]
-    token = context.get("csrf_token")
-    csrf = ""
-    if token and token != "NOTPROVIDED":
-        csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{conditional_escape(token)}">'
+    csrf = CsrfTokenNode().render(context)  # what {% csrf_token %} renders, once for every form
     failed_item = context.get("failed_item")
     upload_form = context.get("upload_form")
     texts = _catalogue_texts(edition_catalogue(application.campaign.edition))
