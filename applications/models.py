@@ -158,6 +158,11 @@ class Application(models.Model):
     def __str__(self):
         return f"{self.campaign} — {self.site}"
 
+    def refresh_from_db(self, *args, **kwargs):
+        # Reads carried with the instance (selectors.selection_rows_sql) are read again after a refresh.
+        self.__dict__.pop("selection_rows", None)
+        super().refresh_from_db(*args, **kwargs)
+
     def save(self, *args, **kwargs):
         if self._state.adding and not self.province and self.site_id:
             self.province = self.site.province

@@ -69,16 +69,44 @@ def with_catalogue_interventions(selections, catalogue: EditionCatalogue) -> lis
 
 _selections = CompiledQuery(lambda application_id: Selection.objects.filter(application_id=application_id).order_by())
 
+_SELECTION_FIELDS = ["id", "application_id", "intervention_id", "suboptions", "declaration_confirmed"]
+
+
+def selection_rows_sql() -> RawSQL:
+    """An application's Selection rows as one JSON text (PostgreSQL), to annotate a query of applications
+    with (as `selection_rows`): [[id, intervention id, sub-options, declared], ...], or NULL when there
+    are none. Text, not json: the driver does not parse it for the pages that never read it."""
+    table, column = Selection._meta.db_table, Application._meta.db_table
+    return RawSQL(f'(SELECT json_agg(json_build_array(s.id, s.intervention_id, s.suboptions, s.declaration_confirmed))'
+                  f'::text FROM "{table}" s WHERE s.application_id = "{column}"."id")', (), output_field=TextField())
+
+
+def _carried_selections(application: Application) -> list[Selection] | None:
+    """The Selection rows read with the application (selection_rows_sql), or None if they were not: as
+    the ORM would make them, without a query. A refreshed application (refresh_from_db) drops them."""
+    text = application.__dict__.get("selection_rows", _NOT_READ)
+    if text is _NOT_READ:
+        return None
+    alias = application._state.db
+    return [Selection.from_db(alias, _SELECTION_FIELDS, (pk, application.pk, intervention_id, suboptions, declared))
+            for pk, intervention_id, suboptions, declared in (json.loads(text) if text else ())]
+
+
+_NOT_READ = object()
+
 
 def application_selections(application: Application) -> list[Selection]:
     """The application's Selection rows, each with its intervention from the cached catalogue, in the
     model's order (the interventions' order). Read without the join the model's ordering needs and
     sorted here by the catalogue's order, with SQL made once per process (ot24portal.compiled_query):
-    making the queryset's SQL cost five times as much as running it (bench: wizard_profile)."""
+    making the queryset's SQL cost five times as much as running it (bench: wizard_profile). An
+    application opened by a page (views.common.get_application) carries them already: no query."""
     catalogue = edition_catalogue(application.campaign.edition)
     if "selections" in getattr(application, "_prefetched_objects_cache", {}):
         return with_catalogue_interventions(application.selections.all(), catalogue)
-    rows = _selections.all(application_id=application.pk)
+    rows = _carried_selections(application)
+    if rows is None:
+        rows = _selections.all(application_id=application.pk)
     if any(s.intervention_id not in catalogue.by_id for s in rows):
         # Never expected (a selection is of its campaign's edition): the model's own query, as before.
         return with_catalogue_interventions(application.selections.all(), catalogue)
