@@ -58,7 +58,7 @@ def review_queue(request):
     if not any(key in params for key in FILTER_KEYS):
         params = queue_defaults(request.user)  # no filter chosen yet: the work to do
     qs, filters = review_queue_filtered(request.user, params)
-    page = BoundedPaginator(qs, settings.OT24_PAGINATE_BY).get_page(request.GET.get("page"))
+    page = BoundedPaginator(qs, settings.OT24_PAGINATE_BY, late_rows=True).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = []
     for a in page:

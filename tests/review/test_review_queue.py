@@ -166,3 +166,42 @@ def test_the_migration_gives_existing_applications_their_sites_province():
     Application.objects.filter(pk=app.pk).update(province="")  # as the column was added: empty
     migration.copy_site_provinces(apps, None)
     assert Application.objects.get(pk=app.pk).province == "NA"
+
+
+@pytest.mark.parametrize("sort", ["", "due", "-due", "company", "points", "-points"])
+def test_a_deep_page_of_the_queue_reads_its_keys_first_and_shows_the_same_rows_as_an_offset(reviewer, sort):
+    """Beyond page 1 the queue reads the page's keys alone (on the sort's index, without joining every
+    skipped row's site, company, campaign and reviewer) and then those rows: the same rows in the same
+    order as the plain OFFSET page, ties on the sort key included (bench: scale, page 40)."""
+    from django.core.paginator import Paginator
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from applications.pagination import BoundedPaginator
+    from review.selectors import review_queue_filtered
+
+    apps = [submitted_app(days_ago=n % 3) for n in range(7)]  # equal due dates: the pk decides
+    Application.objects.filter(pk__in=[a.pk for a in apps[:4]]).update(declared_total=105)
+    qs, _ = review_queue_filtered(reviewer, {"sort": sort})
+    for number in (1, 2, 3, 4, "x", 99):
+        late = BoundedPaginator(qs, 2, late_rows=True).get_page(number)
+        plain = Paginator(qs, 2).get_page(number)
+        assert [a.pk for a in late] == [a.pk for a in plain], number
+        assert (late.number, late.has_next()) == (plain.number, plain.has_next())
+    page = BoundedPaginator(qs, 2, late_rows=True).get_page(3)
+    with CaptureQueriesContext(connection) as ctx:
+        rows = list(page)
+        assert [a.site.company.ragione_sociale for a in rows]  # joined in the rows' query
+    assert len(ctx.captured_queries) == 0  # read when the page was made: keys, then rows
+    keys_sql = [q["sql"] for q in _queries_of(lambda: list(BoundedPaginator(qs, 2, late_rows=True).get_page(2)))]
+    assert len(keys_sql) == 3  # the bounded count, the keys, the rows
+    assert "applications_site" not in keys_sql[1] or sort == "company"
+
+
+def _queries_of(fn):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        fn()
+    return ctx.captured_queries
