@@ -94,10 +94,8 @@ class SectionForm(VersionedForm):
         self.interventions = list(interventions)
         self.fields["version"].initial = version
         if catalogue is not None:
-            key = ("section_form", tuple(item.pk for item in self.interventions))
-            spec = catalogue.fragments.get(key)
-            if spec is None:
-                spec = catalogue.fragments[key] = self._spec(self.interventions)
+            spec = catalogue.fragment(("section_form", tuple(item.pk for item in self.interventions)),
+                                      lambda: self._spec(self.interventions))
         else:
             spec = self._spec(self.interventions)
         for code, choices, declaration in spec:

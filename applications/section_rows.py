@@ -95,17 +95,15 @@ def render_rows(catalogue, letter: str, sector: str, form: SectionForm, line_err
 
 
 def _compiled(catalogue, letter: str, sector: str) -> tuple[tuple[str, ...], tuple[tuple[str, str, str], ...]]:
-    key = ("section_rows", letter, sector, get_language())
-    compiled = catalogue.fragments.get(key)
-    if compiled is None:
+    def build():
         def marker(kind, code, number=None):
             return mark_safe(f"{MARK}{kind}|{code}|{'' if number is None else number}{MARK}")
 
         html = render_to_string(TEMPLATE, {"rows": _rows(catalogue.of_section(letter), sector, marker)})
         parts = html.split(MARK)
-        compiled = (tuple(parts[0::2]), tuple(tuple(p.split("|")) for p in parts[1::2]))
-        catalogue.fragments[key] = compiled
-    return compiled
+        return (tuple(parts[0::2]), tuple(tuple(p.split("|")) for p in parts[1::2]))
+
+    return catalogue.fragment(("section_rows", letter, sector, get_language()), build)
 
 
 def section_rows(catalogue, letter: str, sector: str, form: SectionForm | None, line_errors, *,

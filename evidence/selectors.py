@@ -44,13 +44,13 @@ def evidence_checklist(application, selections) -> list[EvidenceRow]:
 def evidence_items_by_intervention(catalogue: EditionCatalogue) -> dict[int, list[tuple[int, int, bool]]]:
     """Intervention id -> its evidence items as (id, alternative, conditional), worked out once per cached
     catalogue (shared between requests: read it, never change it)."""
-    items = catalogue.fragments.get("evidence_items_by_intervention")
-    if items is None:
+    def build():
         items = {}
         for item in catalogue.evidence_items.values():
             items.setdefault(item.intervention_id, []).append((item.pk, item.alternative, bool(item.condition)))
-        catalogue.fragments["evidence_items_by_intervention"] = items
-    return items
+        return items
+
+    return catalogue.fragment("evidence_items_by_intervention", build)
 
 
 def missing_evidence_count(selections, files, items_by_intervention) -> int:

@@ -81,6 +81,13 @@ class EditionCatalogue:
     # section rows per section, sector and language): dropped with the catalogue when its revision changes.
     fragments: dict = field(default_factory=dict, repr=False, compare=False)
 
+    def fragment(self, key, build):
+        """fragments[key], made by build() the first time (shared between requests: read it, never change it)."""
+        value = self.fragments.get(key)
+        if value is None:
+            value = self.fragments[key] = build()
+        return value
+
     def of_section(self, letter: str) -> list[Intervention]:
         return [i for i in self.interventions if i.section.letter == letter]
 

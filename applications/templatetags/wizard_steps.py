@@ -28,17 +28,13 @@ from django.utils.translation import gettext
 from interventions.selectors import edition_catalogue
 from pages.templatetags.portal_layout import per_language
 
+from .wizard_fields import _escape
 from .wizard_layout import _number
 
 register = template.Library()
 
 _APP, _OBJ = 987654301, 987654302  # placeholder keys in URLs reversed once
 
-
-def _escape(value) -> str:
-    if type(value) is str:
-        return html.escape(value)
-    return conditional_escape(value)
 
 
 def _url_parts(name: str, *args) -> list[str]:
@@ -80,10 +76,7 @@ def _evidence_labels() -> dict:
 
 def _catalogue_texts(catalogue) -> dict:
     """id -> escaped texts of the catalogue's interventions and evidence items, once per cached catalogue."""
-    texts = catalogue.fragments.get("wizard_steps_texts")
-    if texts is None:
-        texts = catalogue.fragments["wizard_steps_texts"] = {}
-    return texts
+    return catalogue.fragment("wizard_steps_texts", dict)
 
 
 def _intervention_head(texts, intervention) -> tuple:

@@ -65,3 +65,16 @@ def test_a_stale_process_copy_is_rebuilt_from_the_revision_in_the_database():
     catalogue_changed(stale_edition.pk)
     assert edition_catalogue(stale_edition).scoring.get("A6").points["altri"] != 9  # old row: old revision
     assert edition_catalogue(_edition()).scoring.get("A6").points["altri"] == 9
+
+
+def test_a_fragment_is_built_once_per_cached_catalogue_and_dropped_with_it():
+    catalogue = edition_catalogue(_edition())
+    built = []
+    make = lambda: built.append(1) or {"made": len(built)}
+    assert catalogue.fragment(("test", 1), make) == {"made": 1}
+    assert catalogue.fragment(("test", 1), make) is catalogue.fragment(("test", 1), make)
+    assert built == [1]
+    Intervention.objects.filter(code="A6", section__edition__code="ot24").update(points=31)
+    a6 = Intervention.objects.get(code="A6", section__edition__code="ot24")
+    a6.save()  # a catalogue write: a new catalogue, without the old one's fragments
+    assert edition_catalogue(_edition()).fragment(("test", 1), make) == {"made": 2}
