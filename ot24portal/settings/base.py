@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "pages",
     "indicators",
     "stress",
+    "backups",
 ]
 
 MIDDLEWARE = [
