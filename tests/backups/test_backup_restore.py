@@ -154,3 +154,36 @@ def test_restore_refuses_a_database_that_is_not_empty_and_a_damaged_backup(fille
     tables = _manage("shell", "--no-imports", "-c", "from django.db import connection; print(len(connection.introspection.table_names()))",
                      database_url=url, media=tmp_path / "m2")
     assert tables.stdout.strip() == "0"  # nothing restored from a damaged backup
+
+
+def test_a_portal_on_s3_is_restored_into_a_new_bucket(filled_portal, s3_store, seaweedfs, tmp_path):
+    """The same drill with the evidence store in S3 (SeaweedFS): the backup reads every object from the
+    bucket, the restore writes them into a new, empty bucket, and the restored portal verifies them there."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the restore drill runs on PostgreSQL (make test)")
+    # filled_portal stored its files before s3_store switched the store: copy them in as a deployment would
+    # have them, then back up from the bucket.
+    app = filled_portal
+    s3, bucket = s3_store
+    local = Path(settings.PRIVATE_MEDIA_ROOT) / "evidence"
+    for row in [*app.evidence_files.all()]:
+        s3.upload_file(str(local / row.storage_name), bucket, f"{bucket.folder}/{row.storage_name}")
+    for name in (app.pdf_storage_name, app.decision_pdf_storage_name):
+        s3.upload_file(str(local / name), bucket, f"{bucket.folder}/{name}")
+    call_command("backup", str(tmp_path / "backup"))
+
+    restored_bucket = f"ot24-restored-{uuid.uuid4().hex[:8]}"
+    seaweedfs.create_bucket(restored_bucket)
+    url = _new_database()
+    env = {"OT24_EVIDENCE_S3_BUCKET": restored_bucket, "OT24_EVIDENCE_S3_ENDPOINT_URL": seaweedfs.endpoint_url,
+           "OT24_EVIDENCE_S3_ACCESS_KEY": seaweedfs.access_key, "OT24_EVIDENCE_S3_SECRET_KEY": seaweedfs.secret_key}
+    os.environ.update(env)
+    try:
+        _manage("restore", str(tmp_path / "backup"), database_url=url, media=tmp_path / "unused")
+        verified = _manage("verify_evidence", database_url=url, media=tmp_path / "unused")
+    finally:
+        for key in env:
+            os.environ.pop(key)
+    assert "0 con problemi" in verified.stdout
+    keys = {o["Key"] for o in s3.list_objects_v2(Bucket=restored_bucket)["Contents"]}
+    assert {app.pdf_storage_name, app.decision_pdf_storage_name} <= keys
