@@ -41,11 +41,13 @@ def store_evidence(*, user, application: Application, evidence_item: EvidenceIte
         stored = storage.save_upload(uploaded_file, name, max_bytes=limit, too_big=too_big)
     except storage.RejectedFile as exc:
         raise ValidationError(str(exc)) from None
+    except storage.StorageUnavailable:
+        raise  # answered 503 by the view (evidence.middleware): the caller's transaction rolls back
     except OSError:
         logger.exception("Evidence storage failed for application %s", application.pk)
         raise ValidationError(
-            "Il file non è stato salvato per un errore del sistema di archiviazione: nulla è stato registrato, "
-            "riprovare tra qualche minuto."
+            gettext("Il file non è stato salvato per un errore del sistema di archiviazione: nulla è stato "
+                    "registrato, riprovare tra qualche minuto.")
         ) from None
     duplicate = application.evidence_files.filter(evidence_item=evidence_item, sha256=stored.sha256).first()
     if duplicate is not None:

@@ -6,12 +6,15 @@ these files."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import tempfile
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage
@@ -30,6 +33,27 @@ ACCEPTED_TYPES = {
 
 
 CHUNK_BYTES = 1024 * 1024  # read and hash uploads in 1 MB pieces
+
+logger = logging.getLogger(__name__)
+
+
+class StorageUnavailable(OSError):
+    """The object store did not answer or refused the portal's own credentials (connection refused, timeout,
+    5xx, a signature or permission error). Nothing was written: a write to S3 either creates the whole object
+    or none. Views answer 503 with an Italian message (evidence.middleware); the database transaction
+    around the write rolls back, so a draft is left as it was."""
+
+
+@contextmanager
+def _store_errors(action: str, storage_name: str = ""):
+    """Turn the object store's client errors into StorageUnavailable (local disks raise OSError as before)."""
+    try:
+        yield
+    except StorageUnavailable:
+        raise
+    except (BotoCoreError, ClientError) as exc:
+        logger.error("evidence store unavailable (%s %s): %s", action, storage_name, exc)
+        raise StorageUnavailable(f"{action} {storage_name}: {exc}") from exc
 
 
 
@@ -157,12 +181,13 @@ def _store_by_hash(sha: str, content: File, *, issued: bool = False) -> str:
     temporary file into place). Returns the storage name."""
     storage_name = f"{ISSUED_PREFIX if issued else ''}{sha[:2]}/{sha}"
     store = backend()
-    if not store.exists(storage_name):
-        saved = store.save(storage_name, content)
-        if saved != storage_name:
-            store.delete(saved)
-            raise OSError(f"storage renamed {storage_name} to {saved}")
-        _settle(store, storage_name)
+    with _store_errors("save", storage_name):
+        if not store.exists(storage_name):
+            saved = store.save(storage_name, content)
+            if saved != storage_name:
+                store.delete(saved)
+                raise OSError(f"storage renamed {storage_name} to {saved}")
+            _settle(store, storage_name)
     return storage_name
 
 
@@ -280,15 +305,19 @@ def path_of(storage_name: str) -> Path:
 
 
 def exists(storage_name: str) -> bool:
-    return bool(storage_name) and backend().exists(storage_name)
+    if not storage_name:
+        return False
+    with _store_errors("exists", storage_name):
+        return backend().exists(storage_name)
 
 
 def open_stored(storage_name: str):
-    return backend().open(storage_name, "rb")
+    with _store_errors("open", storage_name):
+        return backend().open(storage_name, "rb")
 
 
 def read_bytes(storage_name: str) -> bytes:
-    with open_stored(storage_name) as fh:
+    with _store_errors("read", storage_name), open_stored(storage_name) as fh:
         return fh.read()
 
 
@@ -297,7 +326,7 @@ def matches_hash(storage_name: str, sha256: str) -> bool:
     if not exists(storage_name):
         return False
     digest = hashlib.sha256()
-    with open_stored(storage_name) as fh:
+    with _store_errors("read", storage_name), open_stored(storage_name) as fh:
         for chunk in iter(lambda: fh.read(1024 * 1024), b""):
             digest.update(chunk)
     return digest.hexdigest() == sha256
@@ -341,7 +370,8 @@ def matches_hash_remembered(storage_name: str, sha256: str) -> bool:
 def discard(storage_name: str) -> None:
     """Remove bytes just written by a write that failed before anything referenced them."""
     if exists(storage_name):
-        backend().delete(storage_name)
+        with _store_errors("delete", storage_name):
+            backend().delete(storage_name)
 
 
 def is_issued(storage_name: str) -> bool:
@@ -352,4 +382,5 @@ def delete_if_unused(storage_name: str, still_used: bool) -> None:
     """Remove stored bytes nobody references any more (the caller counts every reference). Issued
     documents are never removed this way."""
     if not still_used and not is_issued(storage_name) and exists(storage_name):
-        backend().delete(storage_name)
+        with _store_errors("delete", storage_name):
+            backend().delete(storage_name)

@@ -59,6 +59,8 @@ def evidence_upload_json(request, pk: int):
         added, refused = add_files(request, application, item_id, files)
     except PermissionDenied:
         raise Http404
+    except storage.StorageUnavailable:
+        return JsonResponse({"error": store_unavailable_message()}, status=503)
     if refused:
         return JsonResponse({"error": " ".join(reason for _name, reason in refused)}, status=400)  # the page names the file
     return JsonResponse(_uploaded_answer(application, added[0]), status=201)
@@ -82,6 +84,11 @@ def _uploaded_answer(application, evidence) -> dict:
         "intervention_complete": bool(row and row.status.complete),
         "message": _("File caricato: %(name)s.") % {"name": evidence.original_name},
     }
+
+
+def store_unavailable_message() -> str:
+    return _("L'archivio dei documenti non è raggiungibile in questo momento: il file non è stato salvato e la "
+             "domanda è rimasta com'era. Riprovare tra qualche minuto.")
 
 
 def _raw_refusal(message: str, status: int) -> JsonResponse:
@@ -141,6 +148,8 @@ def evidence_upload_raw(request, pk: int):
         return _raw_refusal(_("La domanda non è modificabile: non è possibile caricare documenti."), 403)
     except ValidationError as exc:
         return _raw_refusal(" ".join(exc.messages), 400)
+    except storage.StorageUnavailable:
+        return _raw_refusal(store_unavailable_message(), 503)
     finally:
         uploaded.close()  # removes the temporary file unless the store moved it into place
     return JsonResponse(_uploaded_answer(application, evidence), status=201)

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "pages",
     "indicators",
     "stress",
+    "backups",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "evidence.middleware.StorageUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "ot24portal.urls"
@@ -179,16 +181,44 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures" / "catalogue", BASE_DIR / "fixtures" / "de
 PRIVATE_MEDIA_ROOT = Path(env("OT24_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private")))
 
 
+def s3_storage(*, bucket: str, endpoint_url: str | None, access_key: str | None, secret_key: str | None) -> dict:
+    """The evidence store in an S3-compatible bucket (django-storages). Objects are private (no ACL grants
+    anybody a read; the portal's views serve them after their permission and hash checks). Names are
+    content hashes, so writing the same name again writes the same bytes (file_overwrite). A store that does
+    not answer fails fast: a 3 s connect timeout and one retry, so an upload or a download answers 503 in
+    seconds instead of holding a web worker through botocore's default retries (evidence.storage)."""
+    from botocore.config import Config
+
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": bucket, "endpoint_url": endpoint_url, "access_key": access_key, "secret_key": secret_key,
+        "region_name": env("OT24_EVIDENCE_S3_REGION", default="us-east-1"),
+        "default_acl": "private", "querystring_auth": True, "file_overwrite": True,
+        "client_config": Config(connect_timeout=3, read_timeout=60, retries={"max_attempts": 2, "mode": "standard"},
+                                signature_version="s3v4", s3={"addressing_style": "path"}),
+        "transfer_config": s3_transfer_config()}}
+
+
+def s3_transfer_config():
+    """Uploads go in 5 MB parts (S3's smallest), two at a time, with at most two parts read into memory
+    (s3transfer's max_in_memory_upload_chunks, default 10, which boto3's constructor does not take): an
+    upload then costs the worker about 10-15 MB whatever its size. With boto3's defaults an 18 MB upload
+    peaked at 37.5 MB of Python memory (tests/evidence/test_s3_storage.py)."""
+    from boto3.s3.transfer import TransferConfig
+
+    config = TransferConfig(multipart_threshold=5 * 1024 * 1024, multipart_chunksize=5 * 1024 * 1024,
+                            max_concurrency=2)
+    config.max_in_memory_upload_chunks = 2
+    return config
+
+
 def evidence_storage(private_root) -> dict:
     """Local private folder by default; S3-compatible object storage (django-storages) when
     OT24_EVIDENCE_S3_BUCKET is set. Files are never served by the storage itself, only by our views."""
     bucket = env("OT24_EVIDENCE_S3_BUCKET", default="")
     if bucket:
-        return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
-            "bucket_name": bucket, "endpoint_url": env("OT24_EVIDENCE_S3_ENDPOINT_URL", default=None),
-            "access_key": env("OT24_EVIDENCE_S3_ACCESS_KEY", default=None),
-            "secret_key": env("OT24_EVIDENCE_S3_SECRET_KEY", default=None),
-            "default_acl": "private", "querystring_auth": True, "file_overwrite": False}}
+        return s3_storage(bucket=bucket, endpoint_url=env("OT24_EVIDENCE_S3_ENDPOINT_URL", default=None),
+                          access_key=env("OT24_EVIDENCE_S3_ACCESS_KEY", default=None),
+                          secret_key=env("OT24_EVIDENCE_S3_SECRET_KEY", default=None))
     return {"BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": str(Path(private_root) / "evidence"), "base_url": "/no-public-url/",
                         "file_permissions_mode": 0o640, "directory_permissions_mode": 0o750}}

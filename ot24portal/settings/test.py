@@ -13,7 +13,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PRIVATE_MEDIA_ROOT = Path(env("OT24_PRIVATE_MEDIA_ROOT", default=tempfile.mkdtemp(prefix="ot24-test-media-")))
 STORAGES = {**STORAGES, "evidence": evidence_storage(PRIVATE_MEDIA_ROOT)}  # noqa: F405
 FILE_UPLOAD_TEMP_DIR = str(PRIVATE_MEDIA_ROOT / "tmp" / "uploads")
-OT24_DEV_CERT_DIR = tempfile.mkdtemp(prefix="ot24-test-certs-")
+OT24_DEV_CERT_DIR = env("OT24_DEV_CERT_DIR", default=tempfile.mkdtemp(prefix="ot24-test-certs-"))
 # The test client's login() authenticates without a request, which django-axes refuses; the lock-out
 # itself is tested through the real login form with the full backend list (tests/test_security.py).
 from .base import AUTHENTICATION_BACKENDS as _ALL_BACKENDS  # noqa: E402
