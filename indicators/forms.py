@@ -23,7 +23,7 @@ class InjuryForm(forms.ModelForm):
     class Meta:
         model = Injury
         fields = ["event_date", "first_absence", "last_absence", "commuting", "fatal", "disability", "pat",
-                  "description"]
+                  "description", "reference"]
         widgets = {"event_date": DateInput(), "first_absence": DateInput(), "last_absence": DateInput()}
 
     def __init__(self, *args, site, **kwargs):

@@ -49,6 +49,10 @@ class Injury(models.Model):
     pat = models.ForeignKey(PAT, verbose_name=_("PAT"), on_delete=models.SET_NULL, null=True, blank=True,
                             related_name="injuries")
     description = models.CharField(_("descrizione"), max_length=300, blank=True)
+    reference = models.CharField(
+        _("riferimento"), max_length=60, blank=True,
+        help_text=_("Facoltativo: numero del registro o della denuncia, oppure le iniziali del lavoratore. "
+                    "Distingue due infortuni dello stesso giorno e fa riconoscere quelli già importati."))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -61,6 +65,29 @@ class Injury(models.Model):
     def __str__(self):
         return f"{self.site} {self.event_date:%d/%m/%Y}"
 
+    def duplicate_key(self) -> tuple:
+        return duplicate_key(self.event_date, self.first_absence, self.last_absence)
+
     def as_rule(self) -> rules.Injury:
         return rules.Injury(self.event_date, self.first_absence, self.last_absence, commuting=self.commuting,
                             fatal=self.fatal, disability=self.disability, ref=self.pk)
+
+
+# --- the same injury twice ----------------------------------------------------------------------------
+
+
+def duplicate_key(event_date, first_absence, last_absence) -> tuple:
+    """The event and its absence: rows that differ here are different injuries."""
+    return (event_date, first_absence, last_absence)
+
+
+def _folded(text: str) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
+def same_injury(a_reference: str, a_description: str, b_reference: str, b_description: str) -> bool:
+    """For two rows of the same duplicate_key: the same injury when their references agree, or, where either
+    has no reference, their descriptions (the person or what happened) agree, ignoring case and spacing."""
+    if (a_reference or "").strip() and (b_reference or "").strip():
+        return _folded(a_reference) == _folded(b_reference)
+    return _folded(a_description) == _folded(b_description)

@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from organisations.models import Site
 
 from . import csvio, rules
-from .models import Injury, SiteYearHours
+from .models import Injury, SiteYearHours, duplicate_key, same_injury
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 10_000
@@ -79,10 +80,49 @@ class Parsed:
     kind: str
     injuries: list  # [(RegisterRow, PAT | None)]
     hours: list  # [(year, hours)]
+    held: frozenset = frozenset()  # spreadsheet rows of injuries the register already holds
 
     @property
     def count(self) -> int:
+        """The rows read."""
         return len(self.injuries) if self.kind == "injuries" else len(self.hours)
+
+    @property
+    def new_injuries(self) -> list:
+        return [(row, pat) for row, pat in self.injuries if row.row not in self.held]
+
+
+class ImportResult(NamedTuple):
+    saved: int  # rows added (injuries) or years saved (hours)
+    held: int  # injuries of the file the register already held: not added again
+
+
+def held_rows(site: Site, rows) -> frozenset[int]:
+    """The spreadsheet rows (csvio.RegisterRow) whose injury the site's register already holds: same event
+    date and absence, and the same reference or, where either has none, the same description
+    (models.same_injury). Each injury of the register stands for one row: a file holding an injury twice
+    when the register has it once adds it once more (two workers hurt in the same accident)."""
+    wanted = {duplicate_key(r.injury.event_date, r.injury.first_absence, r.injury.last_absence) for r in rows}
+    if not wanted:
+        return frozenset()
+    dates = {key[0] for key in wanted}
+    candidates: dict[tuple, list[tuple[str, str]]] = {}
+    for injury in Injury.objects.filter(site=site, event_date__in=dates).only(
+            "event_date", "first_absence", "last_absence", "reference", "description").order_by("pk"):
+        candidates.setdefault(injury.duplicate_key(), []).append((injury.reference, injury.description))
+    held = set()
+    for row in rows:
+        pool = candidates.get(duplicate_key(row.injury.event_date, row.injury.first_absence, row.injury.last_absence))
+        if not pool:
+            continue
+        # A row with a reference takes the injury with that reference first, then one without any.
+        order = sorted(range(len(pool)), key=lambda i: not (row.reference and pool[i][0]))
+        for i in order:
+            if same_injury(row.reference, row.description, *pool[i]):
+                held.add(row.row)
+                pool.pop(i)
+                break
+    return frozenset(held)
 
 
 def decode_upload(data: bytes) -> str:
@@ -107,6 +147,7 @@ def parse_import(site: Site, kind: str, text: str, *, as_of: dt.date) -> Parsed:
         return Parsed(kind, [], csvio.parse_hours_csv(text))
     pats = {p.number: p for p in site.pats.all()}
     max_description = Injury._meta.get_field("description").max_length
+    max_reference = Injury._meta.get_field("reference").max_length
     # The site's own checks (PAT, description) on every record, so that one pass reports every error
     # even when the pure reader refuses other cells.
     errors = []
@@ -120,6 +161,9 @@ def parse_import(site: Site, kind: str, text: str, *, as_of: dt.date) -> Parsed:
         if len(record.get("descrizione", "").strip()) > max_description:
             errors.append(csvio.RowError(row, "descrizione", _(
                 "Descrizione troppo lunga (massimo %(max)s caratteri).") % {"max": max_description}))
+        if len(record.get("riferimento", "").strip()) > max_reference:
+            errors.append(csvio.RowError(row, "riferimento", _(
+                "Riferimento troppo lungo (massimo %(max)s caratteri).") % {"max": max_reference}))
     try:
         rows = csvio.parse_register(text, as_of=as_of)
     except csvio.RegisterError as exc:
@@ -128,18 +172,22 @@ def parse_import(site: Site, kind: str, text: str, *, as_of: dt.date) -> Parsed:
     if errors:
         raise csvio.RegisterError(errors)
     injuries = [(row, pats.get(row.pat)) for row in rows]
-    return Parsed(kind, injuries, [])
+    return Parsed(kind, injuries, [], held_rows(site, rows))
 
 
 @transaction.atomic
-def import_rows(*, user, site: Site, kind: str, text: str, as_of: dt.date | None = None) -> int:
+def import_rows(*, user, site: Site, kind: str, text: str, as_of: dt.date | None = None) -> ImportResult:
     """Save every row of the file, or nothing (ValidationError listing every error). Injuries are added to
-    the register; hours replace those of the same year."""
+    the register, except those it already holds (held_rows, checked again here: the file may have been
+    imported since its preview); hours replace those of the same year."""
     from .selectors import today
 
     _require(user, "applications.edit_indicators", site)
     if kind not in KINDS:
         raise ValidationError(_("Tipo di file non valido."))
+    # One import of a site's register at a time: two confirmations of the same file would each find the
+    # other's rows missing.
+    Site.objects.select_for_update().filter(pk=site.pk).first()
     try:
         parsed = parse_import(site, kind, text, as_of=as_of or today())
     except csvio.RegisterError as exc:
@@ -149,14 +197,15 @@ def import_rows(*, user, site: Site, kind: str, text: str, as_of: dt.date | None
     if kind == "hours":
         for year, hours in parsed.hours:
             SiteYearHours.objects.update_or_create(site=site, year=year, defaults={"hours": hours})
-    else:
-        Injury.objects.bulk_create([
-            Injury(site=site, event_date=row.injury.event_date, first_absence=row.injury.first_absence,
-                   last_absence=row.injury.last_absence, commuting=row.injury.commuting, fatal=row.injury.fatal,
-                   disability=row.injury.disability, pat=pat, description=row.description)
-            for row, pat in parsed.injuries
-        ])
-    return parsed.count
+        return ImportResult(parsed.count, 0)
+    new = parsed.new_injuries
+    Injury.objects.bulk_create([
+        Injury(site=site, event_date=row.injury.event_date, first_absence=row.injury.first_absence,
+               last_absence=row.injury.last_absence, commuting=row.injury.commuting, fatal=row.injury.fatal,
+               disability=row.injury.disability, pat=pat, description=row.description, reference=row.reference)
+        for row, pat in new
+    ])
+    return ImportResult(len(new), len(parsed.held))
 
 
 # The previewed file waits server-side (private temporary folder) under a random token kept in the
