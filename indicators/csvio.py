@@ -126,7 +126,7 @@ def parse_disability(text: str) -> int:
     value = text.strip()
     if not value:
         return 0
-    if not re.fullmatch(r"-?\d+", value):
+    if not re.fullmatch(r"-?\d{1,9}", value):  # bounded: int() refuses strings past 4,300 digits
         raise IndicatorInputError(
             _("Valore «%(value)s» non valido: indicare i punti di invalidità permanente (da 0 a 100).")
             % {"value": value}
