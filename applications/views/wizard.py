@@ -49,19 +49,21 @@ def next_step(step: str) -> str:
     return STEP_KEYS[min(index + 1, len(STEP_KEYS) - 1)]
 
 
-def _step_links(application) -> list[tuple[str, str, str]]:
-    """(key, title, URL) of every step: the URLs from one reverse() instead of one per step (each cost
-    as much as a query's Python side)."""
-    first = step_url(application, STEP_KEYS[0])
-    prefix = first[:-len(STEP_KEYS[0]) - 1]
-    assert first == f"{prefix}{STEP_KEYS[0]}/"
-    return [(key, title, f"{prefix}{key}/") for key, title in STEPS]
+def _step_links(application, current: str) -> list[dict]:
+    """The header's links to every step: key, title, URL and whether it is the current one."""
+    return [{"key": key, "title": title, "url": step_url(application, key), "current": key == current}
+            for key, title in STEPS]
+
+
+def _problems(application, overview) -> list[dict]:
+    """What to complete before submission, each with the URL of the step that fixes it."""
+    return [{"message": p.message, "url": step_url(application, p.step)} for p in overview.problems]
 
 
 def _context(request, application, step, *, score=None, **extra):
     return {
         "application": application,
-        "steps": _step_links(application),
+        "steps": _step_links(application, step),
         "step": step,
         "step_title": dict(STEPS)[step],
         "score": score or application_score(application),
@@ -192,11 +194,11 @@ def _section(request, application, letter):
         # The saved problems of this section, shown as it loads (e.g. C1 after the workers were raised).
         line_errors = {line.code: list(line.errors) for line in saved_score.lines
                        if line.errors and line.code.startswith(letter)}
-    rows_html = section_rows(catalogue, letter, application.sector or "altri",
-                             form if request.method == "POST" else None, line_errors, selections=selections)
+    rows = section_rows(catalogue, letter, application.sector or "altri",
+                        form if request.method == "POST" else None, line_errors, selections=selections)
     section = catalogue.sections[letter]
     return render(request, "applications/wizard/section.html",
-                  _context(request, application, letter, score=saved_score, form=form, rows_html=rows_html, section=section))
+                  _context(request, application, letter, score=saved_score, form=form, rows=rows, section=section))
 
 
 def _evidence(request, application):
@@ -224,6 +226,7 @@ def _evidence(request, application):
     return render(request, "applications/wizard/evidence.html",
                   _context(request, application, "evidence", score=overview.score, rows=overview.evidence,
                            upload_form=upload_form, failed_item=str(failed_item or ""),
+                           review_url=step_url(application, "review"),
                            max_file_mb=settings.OT24_MAX_FILE_BYTES // (1024 * 1024), max_file_bytes=settings.OT24_MAX_FILE_BYTES,
                            max_application_mb=settings.OT24_MAX_APPLICATION_BYTES // (1024 * 1024)))
 
@@ -377,6 +380,7 @@ def _review(request, application):
                       "suboptions": [subs[n] for n in sel.suboptions if n in subs]})
     return render(request, "applications/wizard/review.html",
                   _context(request, application, "review", score=overview.score, overview=overview, lines=lines,
+                           problems=_problems(application, overview), submit_url=step_url(application, "submit"),
                            benefits=_benefits(pats), timeline=_timeline(request, application),
                            can_withdraw=workflow.allowed(request.user, application, "withdraw"),
                            can_notify=_can_notify(request, application),
@@ -404,5 +408,6 @@ def _submit(request, application):
                 return redirect(step_url(application, "review"))
     return render(request, "applications/wizard/submit.html",
                   _context(request, application, "submit", score=overview.score, form=form, overview=overview,
+                           problems=_problems(application, overview),
                            can_submit=can_submit, can_notify=_can_notify(request, application), prepared=bool(application.presign_storage_name
                                                                 and application.presign_version == application.version)))
