@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from applications.views.wizard import STEPS, _step_links
+from applications import wizard
 from interventions.scoring import Line, ScoreResult
 from tests.applications.html import by_id, parse, text
 from tests.factories import ready_to_submit
@@ -23,8 +23,8 @@ def score(total, threshold):
 def header(application, step, total, threshold, language="it"):
     with translation.override(language):
         return parse(render_to_string("applications/wizard/_header.html", {
-            "application": application, "steps": _step_links(application, step), "step": step,
-            "step_title": dict(STEPS)[step], "score": score(total, threshold)}))
+            "application": application, "steps": wizard.links(application, step), "step": step,
+            "step_title": wizard.get(step).title, "score": score(total, threshold)}))
 
 
 @pytest.mark.parametrize("status", ["draft", "submitted"])
@@ -48,8 +48,8 @@ def test_the_header_shows_where_one_is_and_what_is_missing(status):
         assert "Stato: Inviata" in text(doc)
         return
     with translation.override("it"):
-        assert [text(a) for a in steps] == [f"{n}. {title}" for n, (_key, title) in enumerate(STEPS, 1)]
-    assert [a.get("href") for a in steps] == [reverse("application_step", args=[application.pk, key]) for key, _t in STEPS]
+        assert [text(a) for a in steps] == [f"{n}. {s.title}" for n, s in enumerate(wizard.STEPS, 1)]
+    assert [a.get("href") for a in steps] == [reverse("application_step", args=[application.pk, s.key]) for s in wizard.STEPS]
     assert [a.get("aria-current") for a in steps].count("step") == 1
     assert steps[3].get("aria-current") == "step" and "active" in steps[3].get("class")
     assert "Stato: Bozza" in text(doc)

@@ -122,7 +122,8 @@ def review_context(application):
     from decimal import Decimal
 
     from applications.selectors import DeclaredPAT, Problem
-    from applications.views.wizard import _problems, _step_links
+    from applications import wizard
+    from applications.views.wizard import _problems
     from evidence.checklist import InterventionEvidence
     from interventions.scoring import Benefit, Line
 
@@ -142,7 +143,7 @@ def review_context(application):
     problems = [Problem(HOSTILE, "scheda"), Problem("C4: manca", "evidence"), Problem("Termine", "review"),
                 Problem("altro", "A")]
     overview = type("Overview", (), {"problems": problems})()
-    return {"application": application, "steps": _step_links(application, "review"), "lines": lines,
+    return {"application": application, "steps": wizard.links(application, wizard.REVIEW), "lines": lines,
             "benefits": benefits, "overview": overview, "problems": _problems(application, overview)}
 
 
