@@ -22,6 +22,7 @@ from organisations.models import PAT, Site
 from organisations.selectors import site_filter_for
 from ot24portal.compiled_query import AnyOf, CompiledQuery
 
+from . import wizard
 from .models import Application, Selection
 
 
@@ -223,27 +224,27 @@ def application_overview(application: Application, today: dt.date | None = None,
     if not application.scheda_completed or any(
         getattr(application, name) in ("", None) for name in Application.SCHEDA_REQUIRED
     ):
-        problems.append(Problem(gettext("Completare la scheda informativa generale (dati dell'azienda e del sottoscritto)."), "scheda"))
+        problems.append(Problem(gettext("Completare la scheda informativa generale (dati dell'azienda e del sottoscritto)."), wizard.SCHEDA))
     if not (bool(pats) if pats is not None else _has_pats(application)):
-        problems.append(Problem(gettext("Indicare almeno una PAT coperta dalla domanda."), "scheda"))
+        problems.append(Problem(gettext("Indicare almeno una PAT coperta dalla domanda."), wizard.SCHEDA))
     for line in result.lines:
         for error in line.errors:
             problems.append(Problem(f"{line.code}: {error}", line.code[0]))
     if not result.eligible:
         problems.append(
             Problem(gettext("Il punteggio conteggiato è %(total)s: ne servono almeno %(threshold)s.")
-                    % {"total": result.total, "threshold": result.threshold}, "A")
+                    % {"total": result.total, "threshold": result.threshold}, wizard.SECTIONS[0])
         )
     for row in evidence:
         if not row.status.complete:
             problems.append(
                 Problem(ngettext("%(code)s: manca la documentazione probante (%(n)s documento).",
                                  "%(code)s: manca la documentazione probante (%(n)s documenti).", len(row.status.missing_item_ids))
-                        % {"code": row.intervention.code, "n": len(row.status.missing_item_ids)}, "evidence")
+                        % {"code": row.intervention.code, "n": len(row.status.missing_item_ids)}, wizard.EVIDENCE)
             )
     if application.campaign.is_past_deadline(today):
         problems.append(Problem(gettext("Il termine di presentazione (%(deadline)s) è scaduto.")
-                                % {"deadline": f"{application.campaign.deadline:%d/%m/%Y}"}, "review"))
+                                % {"deadline": f"{application.campaign.deadline:%d/%m/%Y}"}, wizard.REVIEW))
     return ApplicationOverview(application=application, score=result, evidence=evidence, selections=selections,
                                problems=problems)
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from applications import wizard
 from applications.views.common import pdf_response
 
 from . import csvio, rules, services
@@ -243,7 +244,7 @@ def attach(request, site_pk: int):
     messages.success(request, format_html(
         '{} <a href="{}">{}</a>',
         _("Elaborazione allegata alla domanda come documentazione di %(code)s.") % {"code": code},
-        reverse("application_step", args=[application.pk, "evidence"]) + f"#item-{evidence.evidence_item_id}",
+        wizard.url(application, wizard.EVIDENCE) + f"#item-{evidence.evidence_item_id}",
         _("Vai alla documentazione")))
     return redirect("indicators_site", site_pk=site.pk)
 

@@ -6,6 +6,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from applications import wizard
 from applications.models import Application, Selection
 from evidence import services as evidence_services
 from evidence.models import EvidenceFile
@@ -14,7 +15,7 @@ from tests.factories import UserFactory, consultant, evidence_draft
 
 pytestmark = pytest.mark.django_db
 
-STEPS = ("scheda", "A", "B", "C", "D", "evidence", "review", "submit")
+STEPS = tuple(step.key for step in wizard.STEPS)
 MAX_QUERIES = 15
 
 
