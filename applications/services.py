@@ -19,7 +19,6 @@ from interventions import scoring
 
 from evidence import storage
 from organisations.models import PAT, Site
-from ot24portal.compiled_query import CompiledQuery
 
 from . import workflow
 from .models import Application, Campaign, Selection
@@ -177,12 +176,6 @@ def section_check(
     return application_score(application, selections=others, chosen=chosen)
 
 
-# Site, company, campaign and edition joined (the rules and the scoring read them); only the application's
-# row locked. SQL made once per process (ot24portal.compiled_query): making it cost more than running it.
-_locked_for_section = CompiledQuery(lambda pk: Application.objects.select_related("site__company", "campaign__edition")
-                                    .select_for_update(of=("self",)).filter(pk=pk).order_by()[:1])
-
-
 @transaction.atomic
 def application_save_section(
     *, user, application: Application, section: str, chosen: dict[str, tuple[frozenset[int], bool]], version: int
@@ -206,9 +199,9 @@ def application_save_section_scored(
     itself first."""
     from interventions.selectors import edition_catalogue
 
-    application = _locked_for_section.first(pk=application.pk)
-    if application is None:
-        raise Application.DoesNotExist("Application matching query does not exist.")
+    # Site, company, campaign and edition joined (the rules and the scoring read them); only the
+    # application's row locked.
+    application = Application.objects.with_context().select_for_update(of=("self",)).order_by().get(pk=application.pk)
     _require(user, "applications.edit_application", application)
     current = application_selections(application)
     before = application_score(application, selections=current)
