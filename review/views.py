@@ -120,7 +120,7 @@ def _back_to_queue(request):
 
 def _reviewable(request, pk):
     _require_reviewer(request.user)
-    return get_object_or_404(applications_for(request.user).exclude(status=S.DRAFT).select_related("reviewer"), pk=pk)
+    return get_object_or_404(applications_for(request.user).for_review().exclude(status=S.DRAFT), pk=pk)
 
 
 @login_required

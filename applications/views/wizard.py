@@ -18,7 +18,6 @@ from interventions.scoring import benefit
 from interventions.sectors import suggest_sector
 from interventions.selectors import edition_catalogue
 from organisations.selectors import sites_for
-from ot24portal.compiled_query import CompiledQuery
 
 from .. import pdf, services, wizard, workflow
 from ..forms import (EvidenceUploadForm, QualifiedPrepareForm, SchedaForm, SectionForm, SignedPdfForm, SubmitForm,
@@ -315,12 +314,9 @@ def _can_notify(request, application) -> bool:
             and not user_can(request, "applications.submit_application", application))
 
 
-# The application's timeline with each event's actor, its SQL made once per process (ot24portal.compiled_query).
-_events = CompiledQuery(lambda application_id: Event.objects.filter(application_id=application_id).select_related("actor"))
-
-
 def _timeline(request, application):
-    events = _events.all(application_id=application.pk)
+    """The application's timeline, each event with its actor."""
+    events = list(Event.objects.filter(application_id=application.pk).select_related("actor"))
     if not request.user.is_reviewer:
         events = [e for e in events if not e.internal]  # reviewers' internal notes: never shown to applicants
     for event in events:
