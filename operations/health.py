@@ -70,6 +70,8 @@ class TaskQueueMoving(HealthCheck):
     """No task has been due for longer than OT24_QUEUE_STUCK_SECONDS without a worker starting it (the
     workers are down, or too few for the load)."""
 
+    alias: str = DEFAULT_DB_ALIAS
+
     def __repr__(self):
         return "task_queue"
 
@@ -81,17 +83,19 @@ class TaskQueueMoving(HealthCheck):
             limit = timezone.now() - dt.timedelta(seconds=settings.OT24_QUEUE_STUCK_SECONDS)
             # A task is due from its run_after, or from when it was enqueued if it has none (the backend
             # stores "none" as the year 9999).
-            stuck = DBTaskResult.objects.ready().filter(
+            stuck = DBTaskResult.objects.using(self.alias).ready().filter(
                 Q(run_after=get_date_max(), enqueued_at__lt=limit) | Q(run_after__lt=limit)).count()
         except DatabaseError as exc:
             raise ServiceUnavailable("database unreachable") from exc
         finally:
-            connections[DEFAULT_DB_ALIAS].close()
+            connections[self.alias].close()
         if stuck:
             raise ServiceUnavailable(f"{stuck} task(s) due for more than {settings.OT24_QUEUE_STUCK_SECONDS} s "
                                      "and not started: are the workers running?")
 
 
 def readiness_checks() -> list:
-    return [DatabaseReachable, MigrationsApplied,
-            *((StorageWritable, {"alias": alias}) for alias in settings.OT24_READYZ_STORAGES), TaskQueueMoving]
+    database = {"alias": settings.OT24_READYZ_DATABASE}
+    return [(DatabaseReachable, database), (MigrationsApplied, database),
+            *((StorageWritable, {"alias": alias}) for alias in settings.OT24_READYZ_STORAGES),
+            (TaskQueueMoving, database)]

@@ -331,6 +331,7 @@ OT24_FAILED_TASK_RESULTS_KEEP_DAYS = env.int("OT24_FAILED_TASK_RESULTS_KEEP_DAYS
 # /readyz (operations.views): the queue is "stuck" when a task due this long ago has not been started.
 OT24_QUEUE_STUCK_SECONDS = env.int("OT24_QUEUE_STUCK_SECONDS", default=10 * 60)
 OT24_READYZ_STORAGES = ["evidence"]  # each must accept a write, a read and a delete
+OT24_READYZ_DATABASE = "default"  # the database alias whose connection, migrations and task queue are checked
 
 # /metrics (Prometheus): only these client addresses or networks (after OT24_TRUSTED_PROXY_COUNT); 403
 # for everybody else. With several gunicorn processes set PROMETHEUS_MULTIPROC_DIR (docs/operations.md).
