@@ -22,3 +22,11 @@ def prune_task_results() -> str:
                  failed_min_age_days=settings.OT24_FAILED_TASK_RESULTS_KEEP_DAYS, stdout=io.StringIO())
     runs = prune_runs(keep_days=max(settings.OT24_TASK_RESULTS_KEEP_DAYS, 2))
     return f"Task results pruned: {before - DBTaskResult.objects.count()}. Periodic runs pruned: {runs}."
+
+
+@portal_task
+def clear_sessions() -> str:
+    """Django's clearsessions: expired sessions leave the database (daily)."""
+    out = io.StringIO()
+    call_command("clearsessions", stdout=out)
+    return "Expired sessions cleared."

@@ -2,7 +2,7 @@
 # `make run`: the development server in the foreground, a task worker (`manage.py db_worker`: the outbox's
 # mail, printed by the console e-mail backend from the worker, and the reminders) and the scheduler
 # (`manage.py run_scheduler`: the periodic jobs) in the background. All of them stop when this script ends
-# (Ctrl-C, or the server exiting).
+# (Ctrl-C, a TERM, or any of them exiting).
 set -euo pipefail
 PY=${PY:-.venv/bin/python}
 HOST=${HOST:-127.0.0.1}
@@ -12,9 +12,7 @@ export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-ot24portal.settings.dev}
 pids=()
 stop() {
   trap - EXIT INT TERM
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
+  kill "${pids[@]}" 2>/dev/null || true
   wait 2>/dev/null || true
 }
 trap stop EXIT INT TERM
@@ -23,4 +21,7 @@ trap stop EXIT INT TERM
 pids+=($!)
 "$PY" manage.py run_scheduler --interval 60 &
 pids+=($!)
-"$PY" manage.py runserver "$HOST:$PORT"
+"$PY" manage.py runserver "$HOST:$PORT" &
+pids+=($!)
+# Until any of the three ends (or Ctrl-C / a TERM reaches this script): then the trap stops the others.
+wait -n

@@ -324,6 +324,7 @@ OT24_PERIODIC_TASKS = {
     "stress_reminders": {"task": "stress.tasks.stress_reminders", "daily": "06:10"},
     "outbox_sweep": {"task": "notifications.tasks.send_stale_mail", "minutes": 15},
     "prune_task_results": {"task": "operations.tasks.prune_task_results", "daily": "03:30"},
+    "clear_sessions": {"task": "operations.tasks.clear_sessions", "daily": "03:40"},
 }
 OT24_TASK_RESULTS_KEEP_DAYS = env.int("OT24_TASK_RESULTS_KEEP_DAYS", default=14)
 OT24_FAILED_TASK_RESULTS_KEEP_DAYS = env.int("OT24_FAILED_TASK_RESULTS_KEEP_DAYS", default=90)
