@@ -13,6 +13,7 @@ from notifications.services import absolute_url, email_users
 
 from . import wizard
 from .models import Application, Event
+from .timeline import EVENT_LABELS
 
 APPLICANTS, REVIEWER = "applicant", "reviewer"
 # Who hears about each action (default: the applicants).
@@ -25,7 +26,7 @@ AUDIENCES = {
 def messenger(application: Application, action: str, *, actor=None, message: str = "", internal: bool = False,
               from_status: str | None = None, to_status: str | None = None, label: str = "") -> Event:
     """Record `action` (from_status/to_status default to the application's current status) and notify.
-    label: what the e-mail says happened when the action has no words of its own (review.timeline)."""
+    label: what the e-mail says happened when the action has no words of its own (applications.timeline)."""
     event = Event.objects.create(
         application=application, actor=actor, action=action, message=message, internal=internal,
         from_status=application.status if from_status is None else from_status,
@@ -49,8 +50,6 @@ def applicant_users(application: Application) -> list:
 
 
 def _email(event: Event, label: str) -> None:
-    from review.timeline import EVENT_LABELS
-
     application = event.application
     base = {"application": application, "event": event, "label": EVENT_LABELS.get(event.action, label),
             "site_name": application.unita_produttiva or application.site.name,

@@ -350,7 +350,7 @@ OT24_MAIL_RETRY_MAX_SECONDS = env.int("OT24_MAIL_RETRY_MAX_SECONDS", default=6 *
 # Periodic work (operations.periodic): `manage.py run_scheduler` enqueues each job once per slot, however
 # many schedulers run ("daily" at or after the given local time, or every N minutes).
 OT24_PERIODIC_TASKS = {
-    "send_reminders": {"task": "applications.tasks.send_reminders", "daily": "06:00"},
+    "send_reminders": {"task": "review.tasks.send_reminders", "daily": "06:00"},
     "stress_reminders": {"task": "stress.tasks.stress_reminders", "daily": "06:10"},
     "outbox_sweep": {"task": "notifications.tasks.send_stale_mail", "minutes": 15},
     "prune_task_results": {"task": "operations.tasks.prune_task_results", "daily": "03:30"},
