@@ -12,6 +12,7 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.utils import translation
 
+from .addresses import AddressError, canonical_email, canonical_email_or_none
 from .throttling import client_ip
 
 
@@ -22,7 +23,8 @@ def language_for_email(email: str, context: dict) -> str | None:
 
     user = context.get("user")
     if not isinstance(user, User):
-        user = User.objects.filter(email__iexact=email).only("language").first()
+        canonical = canonical_email_or_none(email)
+        user = User.objects.filter(email=canonical).only("language").first() if canonical else None
     return user.language if user is not None and user.language else None
 
 
@@ -35,6 +37,15 @@ def set_language_cookie(response, language: str):
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def clean_email(self, email):
+        """Every address allauth takes (sign-up, /account/email/, password reset) in its canonical form
+        (accounts/addresses.py), or refused with the reason next to the field. allauth then looks
+        accounts up exactly on that form."""
+        try:
+            return canonical_email(super().clean_email(email))
+        except AddressError as error:
+            raise error.as_validation_error() from None
+
     def save_user(self, request, user, form, commit=True):
         from .models import User
 

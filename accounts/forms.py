@@ -5,13 +5,14 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from .addresses import AddressError, canonical_email
 from .models import StaffInvitation, User
-from .throttling import normalise_username
 
 
 class LoginForm(allauth_forms.LoginForm):
-    """allauth's log-in form, with the e-mail normalised (spaces, case) before authentication and
-    throttling (django-axes counts one account whatever its spelling)."""
+    """allauth's log-in form, with the e-mail in its canonical form (accounts/addresses.py) before
+    authentication and throttling: django-axes counts one account whatever its spelling, and a
+    look-alike address is refused here, before any password is checked."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -21,7 +22,10 @@ class LoginForm(allauth_forms.LoginForm):
         self.fields["password"].help_text = ""
 
     def clean_login(self):
-        return normalise_username(self.cleaned_data["login"])
+        try:
+            return canonical_email(self.cleaned_data["login"])
+        except AddressError as error:
+            raise error.as_validation_error() from None
 
 
 class SignupForm(allauth_forms.SignupForm):
@@ -72,8 +76,11 @@ class StaffInvitationForm(forms.Form):
     role = forms.ChoiceField(label=_("Ruolo"), choices=[(r.value, r.label) for r in StaffInvitation.STAFF_ROLES])
 
     def clean_email(self):
-        email = normalise_username(self.cleaned_data["email"])
-        existing = User.objects.filter(email__iexact=email).first()
+        try:
+            email = canonical_email(self.cleaned_data["email"])
+        except AddressError as error:
+            raise error.as_validation_error() from None
+        existing = User.objects.filter(email=email).first()
         if existing is not None and existing.has_usable_password():
             raise forms.ValidationError(_("Esiste già un account con questo indirizzo."))
         return email

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.addresses import AddressError, canonical_email, canonical_email_or_none
 from notifications.services import email_enqueue
 
 from .models import (Company, Firm, FirmMembership, Invitation, JoinRequest, Mandate, Membership, OrganisationEvent,
@@ -170,14 +171,17 @@ def invitation_create(*, user, email: str, role: str = Role.MEMBER, absolute: Ab
                       firm: Firm | None = None, mandate: Mandate | None = None, check: bool = True) -> Invitation:
     """Invite somebody by e-mail to a company (with a role) or to a firm. The link holds a random token
     (secrets.token_urlsafe(32)); only its hash is kept. Valid Invitation.VALID_DAYS days, once."""
-    email = email.strip().lower()
+    try:
+        email = canonical_email(email)
+    except AddressError as error:
+        raise error.as_validation_error() from None
     if check:
         if company is not None:
             _require(user, "applications.manage_company", company)
         else:
             _require_firm_owner(user, firm)
-    already = (company.memberships.filter(user__email__iexact=email) if company
-               else firm.memberships.filter(user__email__iexact=email))
+    already = (company.memberships.filter(user__email=email) if company
+               else firm.memberships.filter(user__email=email))
     if already.exists():
         raise ValidationError(_("Questa persona ne fa già parte."), code="member")
     token = secrets.token_urlsafe(32)
@@ -214,7 +218,7 @@ def invitation_problem(invitation: Invitation | None, user=None) -> str | None:
         return _("Questo invito è stato revocato.")
     if invitation.expires_at <= timezone.now():
         return _("Questo invito è scaduto: chiedere un nuovo invito.")
-    if user is not None and user.email.lower() != invitation.email.lower():
+    if user is not None and canonical_email_or_none(user.email) != canonical_email_or_none(invitation.email):
         return _("Questo invito è stato inviato a un altro indirizzo e-mail: accedere con l'indirizzo invitato.")
     return None
 
