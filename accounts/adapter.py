@@ -10,6 +10,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 from django.utils import translation
 
 from .addresses import AddressError, canonical_email, canonical_email_or_none
@@ -26,6 +27,11 @@ def language_for_email(email: str, context: dict) -> str | None:
         canonical = canonical_email_or_none(email)
         user = User.objects.filter(email=canonical).only("language").first() if canonical else None
     return user.language if user is not None and user.language else None
+
+
+def context_request():
+    """The request allauth is serving (allauth.core.context), or None outside one."""
+    return context.request
 
 
 def set_language_cookie(response, language: str):
@@ -59,11 +65,23 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().save_user(request, user, form, commit=commit)
 
     def send_mail(self, template_prefix, email, context):
-        language = language_for_email(email, context)
-        if language:
-            with translation.override(language):
-                return super().send_mail(template_prefix, email, context)
-        return super().send_mail(template_prefix, email, context)
+        """Every allauth e-mail (verification, reset, unknown account, account already exists, changes)
+        is rendered here in the recipient's language and written to the portal's outbox
+        (notifications.services.email_enqueue): the request writes one row whether or not the address
+        has an account, and the mail server is talked to later, outside the request."""
+        from notifications.services import email_enqueue
+
+        request = context_request()
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request), **context}
+        with translation.override(language_for_email(email, context) or translation.get_language()):
+            message = self.render_mail(template_prefix, email, ctx)
+        html = next((content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"),
+                    "")
+        if message.content_subtype == "html":
+            html, body = message.body, ""
+        else:
+            body = message.body
+        email_enqueue(recipients=message.to, subject=message.subject, body=body, html_body=html)
 
     def post_login(self, request, user, **kwargs):
         """After log-in the portal speaks the user's language (session and language cookie)."""

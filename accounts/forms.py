@@ -3,6 +3,7 @@ the staff invitation."""
 from allauth.account import forms as allauth_forms
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext_lazy as _
 
 from .addresses import AddressError, canonical_email
@@ -50,6 +51,13 @@ class SignupForm(allauth_forms.SignupForm):
         if "password2" in self.fields:
             self.fields["password2"].label = _("Ripeti la password")
         self.fields["password1"].help_text = password_validation.password_validators_help_text_html()
+
+    def try_save(self, request):
+        """A known address creates no account, only the outbox row telling its owner: hash the password
+        anyway, so that both answers take the same work (issue 28, finding 13)."""
+        if self.account_already_exists:
+            make_password(self.cleaned_data.get("password1"))
+        return super().try_save(request)
 
 
 class ProfileForm(forms.ModelForm):
