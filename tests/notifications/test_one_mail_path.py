@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
+from django.urls import reverse
 
 from accounts.models import User
 from applications import services as application_services
 from notifications.models import OutgoingEmail
 from organisations import services
-from organisations.models import Role
 from stress.models import Assessment
 from tests.factories import SiteFactory, UserFactory, consultant, draft_with, legal_rep, member
 
@@ -83,7 +83,7 @@ def test_organisation_mails_are_in_each_recipients_language(django_capture_on_co
     request = services.join_request_create(user=asker, company=company, absolute=absolute)
     [to_rep] = rows_to(rep.email)
     assert "membership request" in to_rep.subject and "richiesta" not in to_rep.subject
-    assert absolute(f"/aziende/richieste/{request.pk}/") in to_rep.body or f"/richieste/{request.pk}/" in to_rep.body
+    assert absolute(reverse("join_request_decide", args=[request.pk])) in to_rep.body
     services.join_request_decide(user=rep, join_request=request, accept=True)
     [to_asker] = rows_to(asker.email)
     assert "accolta" in to_asker.body  # the asker's own language: Italian
