@@ -147,6 +147,7 @@ PATFormSet = forms.inlineformset_factory(
 
 from django.contrib.auth import get_user_model  # noqa: E402
 
+from accounts.addresses import canonical_email_or_none  # noqa: E402
 from accounts.validators import validate_codice_fiscale_persona  # noqa: E402
 
 from .models import Company, Firm, Role  # noqa: E402
@@ -326,7 +327,8 @@ class MandateGrantForm(MandateFields):
         value = self.cleaned_data["holder"].strip()
         users = get_user_model().objects.filter(role="consultant", is_active=True)
         if "@" in value:
-            consultant = users.filter(email__iexact=value).first()
+            canonical = canonical_email_or_none(value)
+            consultant = users.filter(email=canonical).first() if canonical else None
             if consultant:
                 return None, consultant
         else:

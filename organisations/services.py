@@ -15,9 +15,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
-from notifications.services import email_enqueue
+from accounts.addresses import AddressError, canonical_email, canonical_email_or_none
+from notifications.services import email_addresses
 
 from .models import (Company, Firm, FirmMembership, Invitation, JoinRequest, Mandate, Membership, OrganisationEvent,
                      Role, Site)
@@ -120,11 +122,8 @@ def join_request_create(*, user, company: Company, absolute: Absolute) -> JoinRe
     record(company=company, actor=user, action="join_requested",
            message=_("%(who)s ha chiesto di far parte dell'azienda.") % {"who": _who(user)})
     link = absolute(reverse("join_request_decide", args=[request.pk]))
-    email_enqueue(recipients=legal_rep_emails(company),
-                  subject=_("OT24 – %(company)s: richiesta di adesione") % {"company": company.ragione_sociale},
-                  body=_("%(who)s chiede di far parte di %(company)s nel portale OT24.\n"
-                         "Accetta o rifiuta (dopo l'accesso): %(link)s\n") % {
-                      "who": _who(user), "company": company.ragione_sociale, "link": link})
+    email_addresses(legal_rep_emails(company), "join_requested",
+                    {"who": _who(user), "company": company.ragione_sociale, "link": link})
     return request
 
 
@@ -144,11 +143,7 @@ def join_request_decide(*, user, join_request: JoinRequest, accept: bool) -> Joi
            message=(_("%(who)s ha accolto la richiesta di %(whom)s.") if accept
                     else _("%(who)s ha rifiutato la richiesta di %(whom)s.")) % {
                "who": _who(user), "whom": _who(join_request.user)})
-    email_enqueue(recipients=[join_request.user.email],
-                  subject=_("OT24 – %(company)s: richiesta di adesione") % {"company": company.ragione_sociale},
-                  body=(_("La tua richiesta di far parte di %(company)s è stata accolta.\n") if accept
-                        else _("La tua richiesta di far parte di %(company)s è stata rifiutata.\n")) % {
-                      "company": company.ragione_sociale})
+    email_addresses([join_request.user.email], "join_decided", {"company": company.ragione_sociale, "accept": accept})
     return join_request
 
 
@@ -170,14 +165,17 @@ def invitation_create(*, user, email: str, role: str = Role.MEMBER, absolute: Ab
                       firm: Firm | None = None, mandate: Mandate | None = None, check: bool = True) -> Invitation:
     """Invite somebody by e-mail to a company (with a role) or to a firm. The link holds a random token
     (secrets.token_urlsafe(32)); only its hash is kept. Valid Invitation.VALID_DAYS days, once."""
-    email = email.strip().lower()
+    try:
+        email = canonical_email(email)
+    except AddressError as error:
+        raise error.as_validation_error() from None
     if check:
         if company is not None:
             _require(user, "applications.manage_company", company)
         else:
             _require_firm_owner(user, firm)
-    already = (company.memberships.filter(user__email__iexact=email) if company
-               else firm.memberships.filter(user__email__iexact=email))
+    already = (company.memberships.filter(user__email=email) if company
+               else firm.memberships.filter(user__email=email))
     if already.exists():
         raise ValidationError(_("Questa persona ne fa già parte."), code="member")
     token = secrets.token_urlsafe(32)
@@ -189,18 +187,10 @@ def invitation_create(*, user, email: str, role: str = Role.MEMBER, absolute: Ab
            message=_("%(who)s ha invitato %(email)s come %(role)s.") % {
                "who": _who(user), "email": email,
                "role": Role(invitation.role).label.lower() if company else _("consulente dello studio")})
-    link = absolute(reverse("invitation_accept", args=[token]))
-    body = _("%(who)s ti invita a far parte di %(where)s nel portale OT24 dell'INAIL") % {"who": _who(user), "where": where}
-    if company:
-        body += _(" come %(role)s") % {"role": Role(invitation.role).label.lower()}
-    body += ".\n"
-    if mandate is not None:
-        body += _("Ti chiede anche di confermare la delega a %(holder)s per preparare e inviare le domande OT24.\n") % {
-            "holder": mandate.holder}
-    body += _("Apri il collegamento, accedi o registrati con questo indirizzo e-mail e accetta l'invito "
-              "(valido %(days)s giorni, utilizzabile una sola volta):\n%(link)s\n") % {
-        "days": Invitation.VALID_DAYS, "link": link}
-    email_enqueue(recipients=[email], subject=_("OT24 – invito: %(where)s") % {"where": where}, body=body)
+    email_addresses([email], "invitation", {
+        "who": _who(user), "where": where, "role": Role(invitation.role).label if company else "",
+        "holder": mandate.holder if mandate is not None else "", "days": Invitation.VALID_DAYS,
+        "link": absolute(reverse("invitation_accept", args=[token]))})
     return invitation
 
 
@@ -214,7 +204,7 @@ def invitation_problem(invitation: Invitation | None, user=None) -> str | None:
         return _("Questo invito è stato revocato.")
     if invitation.expires_at <= timezone.now():
         return _("Questo invito è scaduto: chiedere un nuovo invito.")
-    if user is not None and user.email.lower() != invitation.email.lower():
+    if user is not None and canonical_email_or_none(user.email) != canonical_email_or_none(invitation.email):
         return _("Questo invito è stato inviato a un altro indirizzo e-mail: accedere con l'indirizzo invitato.")
     return None
 
@@ -361,6 +351,12 @@ def _describe(mandate: Mandate) -> str:
         "submit": _("con facoltà di invio") if mandate.can_submit else _("senza facoltà di invio")}
 
 
+def _described(mandate: Mandate):
+    """_describe(mandate) for an e-mail's template, made when the template shows it: in the language each
+    recipient's copy is rendered in (notifications.services)."""
+    return lazy(_describe, str)(mandate)
+
+
 def _new_mandate(*, company, firm, consultant, start_date, end_date, all_sites, sites, can_submit, **extra) -> Mandate:
     if (firm is None) == (consultant is None):
         raise ValidationError(_("La delega va a uno studio oppure a un consulente."), code="holder")
@@ -390,11 +386,8 @@ def mandate_grant(*, user, company: Company, firm: Firm | None = None, consultan
                            status=Mandate.Status.ACTIVE, granted_by=user, granted_at=now)
     record(company=company, firm=firm, actor=user, action="mandate_granted",
            message=_("%(who)s ha concesso la delega %(what)s.") % {"who": _who(user), "what": _describe(mandate)})
-    email_enqueue(recipients=_holder_emails(mandate),
-                  subject=_("OT24 – delega da %(company)s") % {"company": company.ragione_sociale},
-                  body=_("%(company)s ha concesso la delega %(what)s.\nI tuoi clienti: %(link)s\n") % {
-                      "company": company.ragione_sociale, "what": _describe(mandate),
-                      "link": absolute(reverse("clients"))})
+    email_addresses(_holder_emails(mandate), "mandate_granted", {
+        "company": company.ragione_sociale, "what": _described(mandate), "link": absolute(reverse("clients"))})
     return mandate
 
 
@@ -412,11 +405,9 @@ def mandate_request(*, user, company: Company, firm: Firm | None = None, start_d
                            status=Mandate.Status.REQUESTED, requested_by=user, requested_at=timezone.now())
     record(company=company, firm=firm, actor=user, action="mandate_requested",
            message=_("%(who)s ha chiesto la delega %(what)s.") % {"who": _who(user), "what": _describe(mandate)})
-    email_enqueue(recipients=legal_rep_emails(company),
-                  subject=_("OT24 – %(company)s: richiesta di delega") % {"company": company.ragione_sociale},
-                  body=_("%(who)s chiede la delega %(what)s.\nApprova o rifiuta (dopo l'accesso): %(link)s\n") % {
-                      "who": _who(user), "what": _describe(mandate),
-                      "link": absolute(reverse("mandate_decide", args=[mandate.pk]))})
+    email_addresses(legal_rep_emails(company), "mandate_requested", {
+        "company": company.ragione_sociale, "who": _who(user), "what": _described(mandate),
+        "link": absolute(reverse("mandate_decide", args=[mandate.pk]))})
     return mandate
 
 
@@ -430,10 +421,8 @@ def _decide(*, user, mandate: Mandate, accept: bool, now) -> None:
            action="mandate_granted" if accept else "mandate_refused",
            message=(_("%(who)s ha approvato la delega %(what)s.") if accept
                     else _("%(who)s ha rifiutato la delega %(what)s.")) % {"who": _who(user), "what": _describe(mandate)})
-    email_enqueue(recipients=_holder_emails(mandate),
-                  subject=_("OT24 – %(company)s: delega") % {"company": mandate.company.ragione_sociale},
-                  body=(_("%(company)s ha approvato la delega.\n") if accept
-                        else _("%(company)s ha rifiutato la delega.\n")) % {"company": mandate.company.ragione_sociale})
+    email_addresses(_holder_emails(mandate), "mandate_decided", {
+        "company": mandate.company.ragione_sociale, "accept": accept, "what": _described(mandate)})
 
 
 @transaction.atomic
@@ -457,9 +446,8 @@ def mandate_revoke(*, user, mandate: Mandate) -> Mandate:
     mandate.save(update_fields=["status", "revoked_by", "revoked_at"])
     record(company=mandate.company, firm=mandate.firm, actor=user, action="mandate_revoked",
            message=_("%(who)s ha revocato la delega %(what)s.") % {"who": _who(user), "what": _describe(mandate)})
-    email_enqueue(recipients=_holder_emails(mandate),
-                  subject=_("OT24 – %(company)s: delega revocata") % {"company": mandate.company.ragione_sociale},
-                  body=_("%(company)s ha revocato la delega.\n") % {"company": mandate.company.ragione_sociale})
+    email_addresses(_holder_emails(mandate), "mandate_revoked", {
+        "company": mandate.company.ragione_sociale, "what": _described(mandate)})
     return mandate
 
 

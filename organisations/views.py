@@ -53,7 +53,7 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.views.decorators.http import require_POST  # noqa: E402
 
-from applications.pagination import BoundedPaginator  # noqa: E402
+from ot24portal.pagination import BoundedPaginator  # noqa: E402
 
 from . import selectors  # noqa: E402
 from .forms import (AcceptForm, ClientForm, CompanyForm, FirmForm, FirmInvitationForm, InvitationForm,  # noqa: E402
