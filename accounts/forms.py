@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import StaffInvitation, User
 from .throttling import normalise_username
+from .validators import compact_fiscal_code
 
 
 class LoginForm(allauth_forms.LoginForm):
@@ -55,7 +56,7 @@ class ProfileForm(forms.ModelForm):
         widgets = {"phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"})}
 
     def clean_codice_fiscale(self):
-        return (self.cleaned_data.get("codice_fiscale") or "").strip().upper().replace(" ", "")
+        return compact_fiscal_code(self.cleaned_data.get("codice_fiscale"))
 
     def clean_phone(self):
         phone = (self.cleaned_data.get("phone") or "").strip()

@@ -10,6 +10,8 @@ from django.db.models import BigIntegerField, BooleanField, Q, QuerySet, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from accounts.validators import compact_fiscal_code
+
 from .models import Company, Mandate, Membership, Site
 
 
@@ -144,6 +146,17 @@ def sites_for(user, visibility: Visibility | None = None) -> QuerySet[Site]:
     if user.is_superuser:
         return sites
     return sites.filter(site_filter_for(user, visibility=visibility))
+
+
+def company_known_as(*numbers: str) -> Company | None:
+    """The registered company known by any of these numbers (compact_fiscal_code), as its codice fiscale
+    or as its partita IVA: a company's VAT number is also its identity, and a sole trader's or an old
+    company's two numbers differ."""
+    numbers = {compact_fiscal_code(number) for number in numbers} - {""}
+    if not numbers:
+        return None
+    return (Company.objects.filter(Q(codice_fiscale__in=numbers) | Q(partita_iva__in=numbers))
+            .order_by("pk").first())
 
 
 # --- the company's page and the consultant's clients --------------------------------------------------

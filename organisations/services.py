@@ -17,10 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.validators import compact_fiscal_code
 from notifications.services import email_enqueue
 
 from .models import (Company, Firm, FirmMembership, Invitation, JoinRequest, Mandate, Membership, OrganisationEvent,
                      Role, Site)
+from .selectors import company_known_as
 
 Absolute = Callable[[str], str]
 
@@ -65,8 +67,9 @@ def site_save(*, form, formset, company) -> Site:
 # --- companies ------------------------------------------------------------------------------------------
 
 
-def company_exists(codice_fiscale: str) -> Company | None:
-    return Company.objects.filter(codice_fiscale=codice_fiscale.strip().upper()).first()
+def company_exists(*numbers: str) -> Company | None:
+    """The registered company whose codice fiscale or partita IVA is one of these numbers, however typed."""
+    return company_known_as(*numbers)
 
 
 @transaction.atomic
@@ -78,12 +81,12 @@ def company_register(*, user, company: Company, role: str, person_codice_fiscale
     invitation goes to legal_rep_email if given)."""
     if user.is_consultant or user.is_reviewer or user.is_superuser:
         raise PermissionDenied
-    if company_exists(company.codice_fiscale):
+    if company_exists(company.codice_fiscale, company.partita_iva):
         raise ValidationError(_("Un'azienda con questo codice fiscale è già registrata: chiedere di farne parte."),
                               code="exists")
     if role == Role.LEGAL_REP:
         if person_codice_fiscale and not user.codice_fiscale:
-            user.codice_fiscale = person_codice_fiscale
+            user.codice_fiscale = compact_fiscal_code(person_codice_fiscale)
             user.save(update_fields=["codice_fiscale"])
         if not user.codice_fiscale:
             raise ValidationError(_("Il legale rappresentante deve indicare il proprio codice fiscale."), code="cf")
@@ -243,7 +246,7 @@ def invitation_accept(*, user, invitation: Invitation, declared: bool = False, p
                 raise ValidationError(_("Per accettare come legale rappresentante occorre la dichiarazione."),
                                       code="declaration")
             if person_codice_fiscale and not user.codice_fiscale:
-                user.codice_fiscale = person_codice_fiscale
+                user.codice_fiscale = compact_fiscal_code(person_codice_fiscale)
                 user.save(update_fields=["codice_fiscale"])
             if not user.codice_fiscale:
                 raise ValidationError(_("Il legale rappresentante deve indicare il proprio codice fiscale."), code="cf")
@@ -324,10 +327,15 @@ def _require_firm_owner(user, firm: Firm) -> None:
 def firm_create(*, user, firm: Firm) -> Firm:
     if not user.is_consultant:
         raise PermissionDenied
-    if Firm.objects.filter(codice_fiscale=firm.codice_fiscale).exists():
-        raise ValidationError(_("Uno studio con questo codice fiscale è già registrato: chiedere al titolare un invito."),
-                              code="exists")
-    firm.save()
+    exists = ValidationError(_("Uno studio con questo codice fiscale è già registrato: chiedere al titolare un invito."),
+                             code="exists")
+    if Firm.objects.filter(codice_fiscale=compact_fiscal_code(firm.codice_fiscale)).exists():
+        raise exists
+    try:
+        with transaction.atomic():
+            firm.save()
+    except IntegrityError as err:  # created by someone else meanwhile
+        raise exists from err
     FirmMembership.objects.create(firm=firm, user=user, is_owner=True)
     record(firm=firm, actor=user, action="firm_created", message=_("%(who)s ha creato lo studio.") % {"who": _who(user)})
     return firm
@@ -474,12 +482,17 @@ def client_register(*, user, company: Company, legal_rep_email: str, firm: Firm 
         raise PermissionDenied
     if firm is not None and not firm.memberships.filter(user=user).exists():
         raise PermissionDenied
-    if company_exists(company.codice_fiscale):
-        raise ValidationError(_("L'azienda è già registrata nel portale: chiedere la delega al suo legale rappresentante."),
-                              code="exists")
+    exists = ValidationError(_("L'azienda è già registrata nel portale: chiedere la delega al suo legale "
+                               "rappresentante."), code="exists")
+    if company_exists(company.codice_fiscale, company.partita_iva):
+        raise exists
     company.legal_representative = None
     company.legal_rep_confirmed = False
-    company.save()
+    try:
+        with transaction.atomic():
+            company.save()
+    except IntegrityError as err:  # registered by someone else meanwhile
+        raise exists from err
     mandate = _new_mandate(company=company, firm=firm, consultant=None if firm else user, start_date=start_date,
                            end_date=end_date, all_sites=True, sites=(), can_submit=can_submit,
                            status=Mandate.Status.PENDING, requested_by=user, requested_at=timezone.now())
