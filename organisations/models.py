@@ -21,6 +21,21 @@ province_validator = RegexValidator(r"^[A-Z]{2}$", _("La provincia è la sigla d
 digits_validator = RegexValidator(r"^\d+$", _("Sono ammesse solo cifre."))
 
 
+def is_inail_staff(user) -> bool:
+    """Reviewers, supervisors and administrators: nobody's people nor consultants, so that nobody reviews
+    an application of a company they are tied to (issue 28; services and the admin refuse them)."""
+    return bool(user is not None and user.is_authenticated
+                and (user.is_reviewer or user.is_superuser or user.role == "admin"))
+
+
+STAFF_REFUSED = _("Il personale INAIL non può far parte di aziende o studi né ricevere deleghe.")
+
+
+def _refuse_staff_in(field: str, user) -> None:
+    if is_inail_staff(user):
+        raise ValidationError({field: ValidationError(STAFF_REFUSED, code="staff")})
+
+
 class FiscalCodeField(models.CharField):
     """A codice fiscale or a partita IVA, written and looked up in its compact form (compact_fiscal_code):
     "IT" + the number, full-width digits or spaces name the same row, whoever writes or asks (services,
@@ -85,6 +100,9 @@ class Company(models.Model):
     def __str__(self):
         return self.ragione_sociale
 
+    def clean(self):
+        _refuse_staff_in("legal_representative", self.legal_representative)
+
 
 class Role(models.TextChoices):
     """A person's role in a company."""
@@ -115,6 +133,9 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.company}"
+
+    def clean(self):
+        _refuse_staff_in("user", getattr(self, "user", None))
 
 
 class Firm(models.Model):
@@ -147,6 +168,9 @@ class FirmMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.firm}"
+
+    def clean(self):
+        _refuse_staff_in("user", getattr(self, "user", None))
 
 
 class MandateQuerySet(models.QuerySet):
@@ -219,6 +243,9 @@ class Mandate(models.Model):
 
     def __str__(self):
         return f"{self.firm or self.consultant} → {self.company}"
+
+    def clean(self):
+        _refuse_staff_in("consultant", self.consultant)
 
     @property
     def holder(self):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.validators import compact_fiscal_code
 
-from .models import Company, Mandate, Membership, Site
+from .models import Company, FirmMembership, Invitation, JoinRequest, Mandate, Membership, OrganisationEvent, Site
 
 
 def _mandates_for(user, today: dt.date | None = None) -> QuerySet:
@@ -157,6 +157,34 @@ def company_known_as(*numbers: str) -> Company | None:
         return None
     return (Company.objects.filter(Q(codice_fiscale__in=numbers) | Q(partita_iva__in=numbers))
             .order_by("pk").first())
+
+
+# Events of a firm written by a client company's legal representative (about a mandate to the firm).
+COMPANY_SIDE_FIRM_EVENTS = ("mandate_granted", "mandate_refused", "mandate_revoked")
+
+
+def tied_company_ids(user) -> frozenset[int]:
+    """Every company the user has or had any tie to, in one query (issue 28: nobody reviews those): member
+    now, legal representative, a join request (any outcome), an accepted invitation, an event of the
+    company they acted in (registration, leaving...), a mandate in any state and for any site to them, asked
+    by them, or to a firm they belong or belonged to (its members now, accepted invitations, its events)."""
+    if not user.is_authenticated:
+        return frozenset()
+    firms_now = FirmMembership.objects.filter(user=user).values("firm_id")
+    firms_invited = Invitation.objects.filter(accepted_by=user, firm__isnull=False).values("firm_id")
+    firms_acted = (OrganisationEvent.objects.filter(actor=user, firm__isnull=False)  # as the firm's, not a client's
+                   .exclude(action__in=COMPANY_SIDE_FIRM_EVENTS).values("firm_id"))
+    ids = (
+        Membership.objects.filter(user=user).order_by().values_list("company_id")
+        .union(Company.objects.filter(legal_representative=user).order_by().values_list("id"),
+               JoinRequest.objects.filter(user=user).order_by().values_list("company_id"),
+               Invitation.objects.filter(accepted_by=user, company__isnull=False).order_by().values_list("company_id"),
+               OrganisationEvent.objects.filter(actor=user, company__isnull=False).order_by().values_list("company_id"),
+               Mandate.objects.filter(Q(consultant=user) | Q(requested_by=user) | Q(firm_id__in=firms_now)
+                                      | Q(firm_id__in=firms_invited) | Q(firm_id__in=firms_acted))
+               .order_by().values_list("company_id"))
+    )
+    return frozenset(company_id for (company_id,) in ids)
 
 
 # --- the company's page and the consultant's clients --------------------------------------------------

@@ -11,6 +11,7 @@ import hashlib
 import secrets
 from typing import Callable
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -20,8 +21,8 @@ from django.utils.translation import gettext as _
 from accounts.validators import compact_fiscal_code
 from notifications.services import email_enqueue
 
-from .models import (Company, Firm, FirmMembership, Invitation, JoinRequest, Mandate, Membership, OrganisationEvent,
-                     Role, Site)
+from .models import (STAFF_REFUSED, Company, Firm, FirmMembership, Invitation, JoinRequest, Mandate, Membership,
+                     OrganisationEvent, Role, Site, is_inail_staff)
 from .selectors import company_known_as
 
 Absolute = Callable[[str], str]
@@ -34,6 +35,12 @@ def _require(user, perm: str, obj) -> None:
 
 def record(*, actor, action: str, message: str, company: Company | None = None, firm: Firm | None = None):
     return OrganisationEvent.objects.create(company=company, firm=firm, actor=actor, action=action, message=message)
+
+
+def _refuse_staff(user) -> None:
+    """INAIL staff review the applications: they are nobody's people nor consultants (issue 28)."""
+    if is_inail_staff(user):
+        raise ValidationError(STAFF_REFUSED, code="staff")
 
 
 def _who(user) -> str:
@@ -114,6 +121,7 @@ def company_register(*, user, company: Company, role: str, person_codice_fiscale
 
 @transaction.atomic
 def join_request_create(*, user, company: Company, absolute: Absolute) -> JoinRequest:
+    _refuse_staff(user)
     if company.memberships.filter(user=user).exists():
         raise ValidationError(_("Fai già parte di questa azienda."), code="member")
     request = JoinRequest.objects.filter(company=company, user=user, status=JoinRequest.Status.REQUESTED).first()
@@ -142,6 +150,7 @@ def join_request_decide(*, user, join_request: JoinRequest, accept: bool) -> Joi
     join_request.decided_by, join_request.decided_at = user, timezone.now()
     join_request.save()
     if accept:
+        _refuse_staff(join_request.user)  # asked before becoming staff
         Membership.objects.get_or_create(user=join_request.user, company=company, defaults={"role": Role.MEMBER})
     record(company=company, actor=user, action="join_accepted" if accept else "join_refused",
            message=(_("%(who)s ha accolto la richiesta di %(whom)s.") if accept
@@ -183,6 +192,9 @@ def invitation_create(*, user, email: str, role: str = Role.MEMBER, absolute: Ab
                else firm.memberships.filter(user__email__iexact=email))
     if already.exists():
         raise ValidationError(_("Questa persona ne fa già parte."), code="member")
+    invited = get_user_model().objects.filter(email__iexact=email).first()
+    if invited is not None:
+        _refuse_staff(invited)
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         company=company, firm=firm, email=email, role=role if company else Role.MEMBER, token_hash=token_hash(token),
@@ -219,6 +231,8 @@ def invitation_problem(invitation: Invitation | None, user=None) -> str | None:
         return _("Questo invito è scaduto: chiedere un nuovo invito.")
     if user is not None and user.email.lower() != invitation.email.lower():
         return _("Questo invito è stato inviato a un altro indirizzo e-mail: accedere con l'indirizzo invitato.")
+    if user is not None and is_inail_staff(user):
+        return str(STAFF_REFUSED)
     return None
 
 
@@ -232,6 +246,7 @@ def invitation_accept(*, user, invitation: Invitation, declared: bool = False, p
     problem = invitation_problem(invitation, user)
     if problem:
         raise ValidationError(problem, code="invalid")
+    _refuse_staff(user)
     now = timezone.now()
     if invitation.firm_id:
         if not user.is_consultant:
@@ -379,6 +394,13 @@ def _new_mandate(*, company, firm, consultant, start_date, end_date, all_sites, 
         raise ValidationError(_("Scegliere almeno un'unità produttiva o tutte."), code="sites")
     if any(site.company_id != company.pk for site in sites):
         raise PermissionDenied
+    if consultant is not None:
+        _refuse_staff(consultant)
+        if not consultant.is_consultant:
+            raise ValidationError(_("La delega va a un consulente registrato come tale."), code="holder")
+    else:
+        for person in get_user_model().objects.filter(firm_memberships__firm=firm):
+            _refuse_staff(person)
     mandate = Mandate.objects.create(company=company, firm=firm, consultant=consultant, start_date=start_date,
                                      end_date=end_date, all_sites=all_sites, can_submit=can_submit, **extra)
     if not all_sites:
