@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .addresses import AddressError, canonical_email
 from .models import StaffInvitation, User
+from .validators import compact_fiscal_code
 
 
 class LoginForm(allauth_forms.LoginForm):
@@ -67,7 +68,7 @@ class ProfileForm(forms.ModelForm):
         widgets = {"phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"})}
 
     def clean_codice_fiscale(self):
-        return (self.cleaned_data.get("codice_fiscale") or "").strip().upper().replace(" ", "")
+        return compact_fiscal_code(self.cleaned_data.get("codice_fiscale"))
 
     def clean_phone(self):
         phone = (self.cleaned_data.get("phone") or "").strip()

@@ -105,6 +105,7 @@ def submit_rows(application, n: int, *, start: int = 1) -> None:
     company_first, _ = clone_rows(Company, application.site.company_id, companies, {
         "ragione_sociale": "'Impresa ' || g || ' S.r.l.'",
         "codice_fiscale": "lpad((80000000000 + g)::text, 11, '0')",
+        "partita_iva": "lpad((80000000000 + g)::text, 11, '0')",  # unique too
         "legal_representative_id": "NULL",
     }, start=start)
     site_first, _ = clone_rows(Site, application.site_id, n, {

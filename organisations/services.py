@@ -11,6 +11,7 @@ import hashlib
 import secrets
 from typing import Callable
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -19,10 +20,12 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from accounts.addresses import AddressError, canonical_email, canonical_email_or_none
+from accounts.validators import compact_fiscal_code
 from notifications.services import email_addresses
 
-from .models import (Company, Firm, FirmMembership, Invitation, JoinRequest, Mandate, Membership, OrganisationEvent,
-                     Role, Site)
+from .models import (STAFF_REFUSED, Company, Firm, FirmMembership, Invitation, JoinRequest, Mandate, Membership,
+                     OrganisationEvent, Role, Site, is_inail_staff)
+from .selectors import company_known_as
 
 Absolute = Callable[[str], str]
 
@@ -34,6 +37,12 @@ def _require(user, perm: str, obj) -> None:
 
 def record(*, actor, action: str, message: str, company: Company | None = None, firm: Firm | None = None):
     return OrganisationEvent.objects.create(company=company, firm=firm, actor=actor, action=action, message=message)
+
+
+def _refuse_staff(user) -> None:
+    """INAIL staff review the applications: they are nobody's people nor consultants (issue 28)."""
+    if is_inail_staff(user):
+        raise ValidationError(STAFF_REFUSED, code="staff")
 
 
 def _who(user) -> str:
@@ -67,8 +76,9 @@ def site_save(*, form, formset, company) -> Site:
 # --- companies ------------------------------------------------------------------------------------------
 
 
-def company_exists(codice_fiscale: str) -> Company | None:
-    return Company.objects.filter(codice_fiscale=codice_fiscale.strip().upper()).first()
+def company_exists(*numbers: str) -> Company | None:
+    """The registered company whose codice fiscale or partita IVA is one of these numbers, however typed."""
+    return company_known_as(*numbers)
 
 
 @transaction.atomic
@@ -80,12 +90,12 @@ def company_register(*, user, company: Company, role: str, person_codice_fiscale
     invitation goes to legal_rep_email if given)."""
     if user.is_consultant or user.is_reviewer or user.is_superuser:
         raise PermissionDenied
-    if company_exists(company.codice_fiscale):
+    if company_exists(company.codice_fiscale, company.partita_iva):
         raise ValidationError(_("Un'azienda con questo codice fiscale è già registrata: chiedere di farne parte."),
                               code="exists")
     if role == Role.LEGAL_REP:
         if person_codice_fiscale and not user.codice_fiscale:
-            user.codice_fiscale = person_codice_fiscale
+            user.codice_fiscale = compact_fiscal_code(person_codice_fiscale)
             user.save(update_fields=["codice_fiscale"])
         if not user.codice_fiscale:
             raise ValidationError(_("Il legale rappresentante deve indicare il proprio codice fiscale."), code="cf")
@@ -113,6 +123,7 @@ def company_register(*, user, company: Company, role: str, person_codice_fiscale
 
 @transaction.atomic
 def join_request_create(*, user, company: Company, absolute: Absolute) -> JoinRequest:
+    _refuse_staff(user)
     if company.memberships.filter(user=user).exists():
         raise ValidationError(_("Fai già parte di questa azienda."), code="member")
     request = JoinRequest.objects.filter(company=company, user=user, status=JoinRequest.Status.REQUESTED).first()
@@ -138,6 +149,7 @@ def join_request_decide(*, user, join_request: JoinRequest, accept: bool) -> Joi
     join_request.decided_by, join_request.decided_at = user, timezone.now()
     join_request.save()
     if accept:
+        _refuse_staff(join_request.user)  # asked before becoming staff
         Membership.objects.get_or_create(user=join_request.user, company=company, defaults={"role": Role.MEMBER})
     record(company=company, actor=user, action="join_accepted" if accept else "join_refused",
            message=(_("%(who)s ha accolto la richiesta di %(whom)s.") if accept
@@ -178,6 +190,9 @@ def invitation_create(*, user, email: str, role: str = Role.MEMBER, absolute: Ab
                else firm.memberships.filter(user__email=email))
     if already.exists():
         raise ValidationError(_("Questa persona ne fa già parte."), code="member")
+    invited = get_user_model().objects.filter(email__iexact=email).first()
+    if invited is not None:
+        _refuse_staff(invited)
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         company=company, firm=firm, email=email, role=role if company else Role.MEMBER, token_hash=token_hash(token),
@@ -206,6 +221,8 @@ def invitation_problem(invitation: Invitation | None, user=None) -> str | None:
         return _("Questo invito è scaduto: chiedere un nuovo invito.")
     if user is not None and canonical_email_or_none(user.email) != canonical_email_or_none(invitation.email):
         return _("Questo invito è stato inviato a un altro indirizzo e-mail: accedere con l'indirizzo invitato.")
+    if user is not None and is_inail_staff(user):
+        return str(STAFF_REFUSED)
     return None
 
 
@@ -219,6 +236,7 @@ def invitation_accept(*, user, invitation: Invitation, declared: bool = False, p
     problem = invitation_problem(invitation, user)
     if problem:
         raise ValidationError(problem, code="invalid")
+    _refuse_staff(user)
     now = timezone.now()
     if invitation.firm_id:
         if not user.is_consultant:
@@ -233,7 +251,7 @@ def invitation_accept(*, user, invitation: Invitation, declared: bool = False, p
                 raise ValidationError(_("Per accettare come legale rappresentante occorre la dichiarazione."),
                                       code="declaration")
             if person_codice_fiscale and not user.codice_fiscale:
-                user.codice_fiscale = person_codice_fiscale
+                user.codice_fiscale = compact_fiscal_code(person_codice_fiscale)
                 user.save(update_fields=["codice_fiscale"])
             if not user.codice_fiscale:
                 raise ValidationError(_("Il legale rappresentante deve indicare il proprio codice fiscale."), code="cf")
@@ -314,10 +332,15 @@ def _require_firm_owner(user, firm: Firm) -> None:
 def firm_create(*, user, firm: Firm) -> Firm:
     if not user.is_consultant:
         raise PermissionDenied
-    if Firm.objects.filter(codice_fiscale=firm.codice_fiscale).exists():
-        raise ValidationError(_("Uno studio con questo codice fiscale è già registrato: chiedere al titolare un invito."),
-                              code="exists")
-    firm.save()
+    exists = ValidationError(_("Uno studio con questo codice fiscale è già registrato: chiedere al titolare un invito."),
+                             code="exists")
+    if Firm.objects.filter(codice_fiscale=compact_fiscal_code(firm.codice_fiscale)).exists():
+        raise exists
+    try:
+        with transaction.atomic():
+            firm.save()
+    except IntegrityError as err:  # created by someone else meanwhile
+        raise exists from err
     FirmMembership.objects.create(firm=firm, user=user, is_owner=True)
     record(firm=firm, actor=user, action="firm_created", message=_("%(who)s ha creato lo studio.") % {"who": _who(user)})
     return firm
@@ -367,6 +390,13 @@ def _new_mandate(*, company, firm, consultant, start_date, end_date, all_sites, 
         raise ValidationError(_("Scegliere almeno un'unità produttiva o tutte."), code="sites")
     if any(site.company_id != company.pk for site in sites):
         raise PermissionDenied
+    if consultant is not None:
+        _refuse_staff(consultant)
+        if not consultant.is_consultant:
+            raise ValidationError(_("La delega va a un consulente registrato come tale."), code="holder")
+    else:
+        for person in get_user_model().objects.filter(firm_memberships__firm=firm):
+            _refuse_staff(person)
     mandate = Mandate.objects.create(company=company, firm=firm, consultant=consultant, start_date=start_date,
                                      end_date=end_date, all_sites=all_sites, can_submit=can_submit, **extra)
     if not all_sites:
@@ -462,12 +492,17 @@ def client_register(*, user, company: Company, legal_rep_email: str, firm: Firm 
         raise PermissionDenied
     if firm is not None and not firm.memberships.filter(user=user).exists():
         raise PermissionDenied
-    if company_exists(company.codice_fiscale):
-        raise ValidationError(_("L'azienda è già registrata nel portale: chiedere la delega al suo legale rappresentante."),
-                              code="exists")
+    exists = ValidationError(_("L'azienda è già registrata nel portale: chiedere la delega al suo legale "
+                               "rappresentante."), code="exists")
+    if company_exists(company.codice_fiscale, company.partita_iva):
+        raise exists
     company.legal_representative = None
     company.legal_rep_confirmed = False
-    company.save()
+    try:
+        with transaction.atomic():
+            company.save()
+    except IntegrityError as err:  # registered by someone else meanwhile
+        raise exists from err
     mandate = _new_mandate(company=company, firm=firm, consultant=None if firm else user, start_date=start_date,
                            end_date=end_date, all_sites=True, sites=(), can_submit=can_submit,
                            status=Mandate.Status.PENDING, requested_by=user, requested_at=timezone.now())

@@ -89,7 +89,7 @@ def company_register(request):
     form = CompanyForm(request.POST or None, user=request.user)
     existing = None
     if request.method == "POST" and form.is_valid():
-        existing = services.company_exists(form.cleaned_data["codice_fiscale"])
+        existing = services.company_exists(form.cleaned_data["codice_fiscale"], form.cleaned_data["partita_iva"])
         if existing is None:
             try:
                 company = services.company_register(
