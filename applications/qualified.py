@@ -10,11 +10,14 @@
    portal printed); the certificate's holder is the declared signatory (Italian qualified certificates
    carry the codice fiscale as TINIT-... in the subject's serialNumber). Then the application is submitted:
    the portal adds its own seal as one more incremental update (the applicant's signature stays intact)
-   and keeps those bytes as the signed PDF, so it verifies like every other submission."""
+   and keeps those bytes as the signed PDF, so it verifies like every other submission.
+
+The uploaded file is parsed only in the bounded child that checks uploads (evidence.filechecks)."""
 from __future__ import annotations
 
 import io
 import logging
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -24,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from evidence import storage
+from evidence import filechecks, storage
 
 from . import workflow
 from .models import Application
@@ -124,8 +127,33 @@ def _only_signatures_added(reader, original: bytes) -> None:
         raise ValidationError(TAMPERED)
 
 
-def _check_signature(signed: bytes, original: bytes, codice_fiscale: str):
-    """The applicant's signature status (pyHanko's PdfSignatureStatus) when every check passes."""
+def _check_signature(signed: bytes, original: bytes, codice_fiscale: str) -> None:
+    """Raise ValidationError unless every check passes. The uploaded file is untrusted: everything that
+    parses it runs in the bounded child that checks uploads (evidence.filechecks.run_bounded), under the
+    same CPU and memory budgets; the worker only compares bytes. A file over the budgets is refused as
+    too complex. (Sealing, afterwards, reads the same file again in the worker: by then pyHanko has read
+    all of it, its difference analysis included, within the budgets.)"""
+    if not signed.startswith(original):
+        raise ValidationError(_("Il PDF firmato non contiene, byte per byte, il documento preparato dal portale: "
+                                "firmare il PDF scaricato senza modificarlo (firma PAdES)."))
+    filechecks.prepare_signatures()
+    try:
+        filechecks.run_bounded(partial(_check_signed_file, original=original, codice_fiscale=codice_fiscale),
+                               signed, error_message=_("Il file caricato non è un PDF leggibile."))
+    except filechecks.RejectedFile as exc:
+        raise ValidationError(str(exc)) from None
+
+
+def _check_signed_file(signed: bytes, *, original: bytes, codice_fiscale: str) -> None:
+    """The checks that parse the signed file; runs in the bounded child (no database here). A refusal
+    leaves it as RejectedFile, with the ValidationError's message."""
+    try:
+        _check_parsed(signed, original, codice_fiscale)
+    except ValidationError as exc:
+        raise filechecks.RejectedFile(" ".join(exc.messages)) from None
+
+
+def _check_parsed(signed: bytes, original: bytes, codice_fiscale: str) -> None:
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.fields import enumerate_sig_fields
     from pyhanko.sign.validation import validate_pdf_signature
@@ -133,9 +161,6 @@ def _check_signature(signed: bytes, original: bytes, codice_fiscale: str):
 
     from .signing import SEAL_FIELD, _outside_event_loop
 
-    if not signed.startswith(original):
-        raise ValidationError(_("Il PDF firmato non contiene, byte per byte, il documento preparato dal portale: "
-                                "firmare il PDF scaricato senza modificarlo (firma PAdES)."))
     try:
         reader = PdfFileReader(io.BytesIO(signed), strict=False)
         signatures = reader.embedded_signatures
@@ -160,7 +185,6 @@ def _check_signature(signed: bytes, original: bytes, codice_fiscale: str):
     holder = holder_codice_fiscale(status.signing_cert)
     if not holder or holder != codice_fiscale.upper():
         raise ValidationError(_("Il titolare del certificato di firma non è il sottoscrittore dichiarato nella domanda."))
-    return status
 
 
 def holder_codice_fiscale(cert) -> str:

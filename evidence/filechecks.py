@@ -79,10 +79,10 @@ def _on_cpu_budget(signum, frame):
     raise _CpuBudgetExceeded()
 
 
-def _child(check, path: str, cpu_seconds: float, memory_bytes: int, out_fd: int) -> None:
+def _child(check, path, cpu_seconds: float, memory_bytes: int, out_fd: int) -> None:
     """Runs in the forked child: report the resident size it starts from (one JSON line), set the limits,
-    run the check, report the outcome (a second JSON line) on out_fd."""
-    outcome, message = "error", ""
+    run the check, report the outcome and what the check returned (a second JSON line) on out_fd."""
+    outcome, message, result = "error", "", None
     rss_start = 0
     try:
         _release_free_heap()
@@ -100,7 +100,7 @@ def _child(check, path: str, cpu_seconds: float, memory_bytes: int, out_fd: int)
         signal.signal(signal.SIGPROF, _on_cpu_budget)
         signal.setitimer(signal.ITIMER_PROF, cpu_seconds)
         try:
-            check(path)
+            result = check(path)
             outcome = "ok"
         except RejectedFile as exc:
             outcome, message = "rejected", str(exc)
@@ -116,7 +116,11 @@ def _child(check, path: str, cpu_seconds: float, memory_bytes: int, out_fd: int)
         usage = resource.getrusage(resource.RUSAGE_SELF)
         report = {"outcome": outcome, "message": message, "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
                   "peak_growth_mb": round((_status_kb("VmHWM:") - rss_start) / 1024, 1)}
-        os.write(out_fd, json.dumps(report).encode() + b"\n")
+        try:
+            line = json.dumps({**report, "result": result}).encode()
+        except (TypeError, ValueError):  # a result JSON cannot carry: the check's own mistake
+            line = json.dumps({**report, "outcome": "error", "message": ""}).encode()
+        os.write(out_fd, line + b"\n")
     finally:
         os._exit(0)
 
@@ -132,10 +136,12 @@ def _resident_kb(pid: int, page_kb: int) -> int:
         return 0
 
 
-def run_bounded(check, path: str, *, error_message: str) -> None:
-    """Run check(path) in a forked child under the CPU and memory budgets. Returns when the check
-    passes; raises RejectedFile with the check's own message, with the "too complex" message when a limit
-    was reached, or with error_message when the check failed in any other way."""
+def run_bounded(check, path, *, error_message: str):
+    """Run check(path) in a forked child under the CPU and memory budgets. `path` is usually a file's
+    path; it can be any value (bytes already in memory cost the child nothing: the fork shares them).
+    Returns what the check returned (anything JSON can carry) when it passes; raises RejectedFile with
+    the check's own message, with the "too complex" message when a limit was reached, or with
+    error_message when the check failed in any other way."""
     cpu_seconds = float(settings.OT24_CHECK_CPU_SECONDS)
     memory_bytes = int(settings.OT24_CHECK_MEMORY_BYTES)
     deadline_s = cpu_seconds * 4 + 2  # generous: only a child that is stuck (not computing) gets near it
@@ -185,7 +191,7 @@ def run_bounded(check, path: str, *, error_message: str) -> None:
                     cpu_s=report.get("cpu_s", round(usage.ru_utime + usage.ru_stime, 3) if usage else None),
                     peak_growth_mb=report.get("peak_growth_mb", round(watched_kb / 1024, 1)), signal=os.WTERMSIG(status) if os.WIFSIGNALED(status) else None)
     if outcome == "ok":
-        return
+        return report.get("result")
     if outcome == "rejected":
         raise RejectedFile(report["message"])
     if outcome == "error":
@@ -201,6 +207,18 @@ def prepare() -> None:
     from PIL import Image, JpegImagePlugin, PngImagePlugin  # noqa: F401
 
     Image.init()
+
+
+def prepare_signatures() -> None:
+    """prepare(), and import what reading and validating a PDF's signatures needs (pyHanko), so that the
+    child spends its budget on the file, not on imports."""
+    prepare()
+    import pyhanko.pdf_utils.incremental_writer  # noqa: F401
+    import pyhanko.pdf_utils.reader  # noqa: F401
+    import pyhanko.sign.diff_analysis  # noqa: F401
+    import pyhanko.sign.fields  # noqa: F401
+    import pyhanko.sign.validation  # noqa: F401
+    import pyhanko_certvalidator  # noqa: F401
 
 
 # --- PDF ---------------------------------------------------------------------------------------------

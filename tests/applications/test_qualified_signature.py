@@ -314,3 +314,26 @@ def test_through_the_pages(client, ready, pki):
     # An outsider cannot use these endpoints.
     client.force_login(legal_rep(SiteFactory().company))
     assert client.post(reverse("qualified_prepare", args=[app.pk]), data).status_code == 404
+
+
+def test_a_crafted_signed_pdf_is_checked_in_the_bounded_child(ready, pki):
+    """The prepared PDF, then an update whose form lists signature fields each packed in an object stream
+    of ~4 MiB of whitespace (pyHanko's decode limits let each through): 60 of them cost the unbounded
+    check 30 s of CPU and 250 MB. The check runs in the bounded child that checks uploads: refused as too
+    complex, and the worker itself spends next to no CPU."""
+    import time
+
+    from evidence import filechecks
+    from tests.hostile_pdfs import field_bomb_update
+
+    app, rep = ready
+    original = prepare(app, rep)
+    signed = field_bomb_update(original, fields=20)
+    assert signed.startswith(original) and len(signed) - len(original) < 100_000
+    filechecks.prepare_signatures()  # the parsers' imports: once per worker, not the file's cost
+    cpu = time.process_time()
+    with pytest.raises(ValidationError, match="troppo complesso per essere controllato"):
+        qualified.qualified_submit(user=rep, application=app, signed=signed)
+    cpu = time.process_time() - cpu
+    assert cpu < 0.5, f"the web worker itself spent {cpu:.2f} s of CPU parsing the file"
+    assert Application.objects.get(pk=app.pk).is_draft
