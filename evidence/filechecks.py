@@ -20,10 +20,13 @@ work: images over settings.OT24_MAX_IMAGE_PIXELS pixels, documents with more tha
 The PDF check walks the whole object graph once, resolving indirect objects (so an indirect /S is seen),
 following /Parent, name trees, annotations, AcroForm and additional actions, and refuses scripts, actions
 that launch, submit, import or leave the document, embedded files, rich media, XFA forms and anything that
-runs by itself (/AA anywhere, an /OpenAction other than a plain /GoTo to a destination in the document)."""
+runs by itself (/AA anywhere, an /OpenAction other than a plain /GoTo to a destination in the document).
+It also refuses a dictionary that repeats a key anywhere: pypdf keeps the first value, viewers the last."""
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import math
 import os
 import resource
@@ -295,20 +298,69 @@ def pdf_has_active_content(reader) -> bool:
     return False
 
 
+# pypdf reads a dictionary that has the same key twice by keeping the first value and logging this
+# warning (pypdf.generic._data_structures, "Multiple definitions in dictionary at byte ... for key ...");
+# PDFium, qpdf and MuPDF keep the last. `/S /GoTo ... /S /Launch` is a harmless link to pypdf and a
+# launch to a viewer, so a file with any duplicate key is refused (the spec forbids them; printing the
+# file again to PDF removes them). pypdf's own detection is used (through its log, in the bounded child):
+# it sees every dictionary it parses, in object streams too, after name escapes (/#53 is /S), at no cost.
+_PYPDF_DICTIONARY_LOGGER = "pypdf.generic._data_structures"
+_DUPLICATE_KEY_WARNING = "Multiple definitions in dictionary"
+
+
+class _DuplicateKeys(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.found: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if str(record.msg).startswith(_DUPLICATE_KEY_WARNING):
+            self.found.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def duplicate_keys_seen():
+    """While pypdf parses inside the block, the duplicate keys it meets are listed in the handler's
+    `found`; the logger is switched on whatever the logging configuration says (restored afterwards)."""
+    logger, handler = logging.getLogger(_PYPDF_DICTIONARY_LOGGER), _DuplicateKeys()
+    level, disabled, globally_disabled = logger.level, logger.disabled, logging.root.manager.disable
+    logger.setLevel(logging.WARNING)
+    logger.disabled = False
+    if globally_disabled >= logging.WARNING:
+        logging.disable(logging.NOTSET)
+    logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.disabled = disabled
+        logging.disable(globally_disabled)
+
+
+def DUPLICATE_KEYS() -> str:  # noqa: N802
+    return _("Il PDF contiene dizionari con chiavi ripetute (ad esempio un'azione con due tipi), che i programmi di "
+             "lettura interpretano in modi diversi: salvarlo di nuovo stampandolo in PDF e ricaricarlo.")
+
+
 def pdf_structure(path: str) -> None:
-    """Refuse PDFs that INAIL could not read (encrypted, damaged, no pages) or that carry active content.
-    Runs inside the bounded child."""
+    """Refuse PDFs that INAIL could not read (encrypted, damaged, no pages), that carry active content, or
+    whose dictionaries repeat a key. Runs inside the bounded child."""
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
     try:
-        with open(path, "rb") as fh:  # a file object: given a path, pypdf would read the whole file into memory
+        # a file object: given a path, pypdf would read the whole file into memory
+        with open(path, "rb") as fh, duplicate_keys_seen() as duplicates:
             reader = PdfReader(fh, strict=False)
             if reader.is_encrypted:
                 raise RejectedFile(_("Il PDF è protetto da password o cifrato: caricare una copia senza protezione."))
             if len(reader.pages) == 0:
                 raise RejectedFile(_("Il PDF non contiene pagine."))
-            if pdf_has_active_content(reader):
+            active = pdf_has_active_content(reader)
+            if duplicates.found:  # whichever value a viewer keeps, the walk above saw only pypdf's
+                raise RejectedFile(DUPLICATE_KEYS())
+            if active:
                 raise RejectedFile(_("Il PDF contiene script, azioni automatiche o file incorporati: caricare una "
                                      "copia stampata in PDF."))
     except RejectedFile:
