@@ -241,11 +241,11 @@ class _Active(Exception):
     pass
 
 
-def pdf_has_active_content(reader) -> bool:
-    """Walk every object reachable from the document catalog once (indirect objects resolved, /Parent
-    included) and tell whether any of them is active content. Stream data is never decoded; a stream's
-    object is dropped from pypdf's cache once its dictionary has been looked at, so memory stays bounded
-    by the largest single object."""
+def pdf_objects(reader, *starts):
+    """Every dictionary (stream dictionaries too) reachable from `starts` (the document catalogue when
+    none is given), each indirect object once, /Parent included. Stream data is never decoded; a
+    stream's object is dropped from pypdf's cache once its dictionary has been looked at, so memory
+    stays bounded by the largest single object."""
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
     seen: set[tuple[int, int]] = set()
@@ -263,14 +263,32 @@ def pdf_has_active_content(reader) -> bool:
                 reader.resolved_objects.pop((ref.generation, ref.idnum), None)
         return obj
 
+    stack = list(starts) or [reader.trailer.raw_get("/Root")]
+    while stack:
+        obj = resolve(stack.pop())
+        if isinstance(obj, DictionaryObject):
+            yield obj
+            stack.extend(v for v in obj.values() if isinstance(v, (DictionaryObject, ArrayObject, IndirectObject)))
+        elif isinstance(obj, ArrayObject):
+            stack.extend(v for v in obj if isinstance(v, (DictionaryObject, ArrayObject, IndirectObject)))
+
+
+def pdf_has_active_content(reader) -> bool:
+    """Walk every object reachable from the document catalog once (pdf_objects) and tell whether any of
+    them is active content."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
     def name_of(value):
         while isinstance(value, IndirectObject):
-            value = value.get_object()  # a name: nothing to walk, so `seen` is left alone
+            value = value.get_object()  # a name: nothing to walk
         return value if isinstance(value, str) else None
 
-    root = resolve(reader.trailer["/Root"])
+    root_ref = reader.trailer.raw_get("/Root")
+    root = root_ref.get_object() if isinstance(root_ref, IndirectObject) else root_ref
     if isinstance(root, DictionaryObject) and "/OpenAction" in root:
-        action = resolve(root["/OpenAction"])
+        action = root["/OpenAction"]
+        while isinstance(action, IndirectObject):
+            action = action.get_object()
         if isinstance(action, DictionaryObject):
             destination = action.get("/D")
             while isinstance(destination, IndirectObject):
@@ -279,22 +297,12 @@ def pdf_has_active_content(reader) -> bool:
                           and isinstance(destination, (ArrayObject, str)))
             if not plain_goto:
                 return True
-        stack = [action]
-    else:
-        stack = []
-    stack.append(root)
-    while stack:
-        obj = resolve(stack.pop())
-        if isinstance(obj, DictionaryObject):  # stream objects too: their dictionary
-            for key, value in obj.items():
-                if key in ACTIVE_KEYS:
-                    return True
-                if key in TYPED_KEYS and name_of(value) in ACTIVE_NAMES:
-                    return True
-                if isinstance(value, (DictionaryObject, ArrayObject, IndirectObject)):
-                    stack.append(value)
-        elif isinstance(obj, ArrayObject):
-            stack.extend(v for v in obj if isinstance(v, (DictionaryObject, ArrayObject, IndirectObject)))
+    for obj in pdf_objects(reader, root_ref):
+        for key, value in obj.items():
+            if key in ACTIVE_KEYS:
+                return True
+            if key in TYPED_KEYS and name_of(value) in ACTIVE_NAMES:
+                return True
     return False
 
 
@@ -336,6 +344,19 @@ def duplicate_keys_seen():
         logger.setLevel(level)
         logger.disabled = disabled
         logging.disable(globally_disabled)
+
+
+def pdf_repeats_a_key(stream) -> bool:
+    """Whether any dictionary reachable from the catalogue of the PDF in `stream` repeats a key. For
+    files whose other checks are pyHanko's (the qualified signature): pyHanko, like pypdf, reads the
+    first value. Runs inside the bounded child."""
+    from pypdf import PdfReader
+
+    with duplicate_keys_seen() as duplicates:
+        reader = PdfReader(stream, strict=False)
+        for _obj in pdf_objects(reader):
+            pass
+    return bool(duplicates.found)
 
 
 def DUPLICATE_KEYS() -> str:  # noqa: N802

@@ -35,7 +35,11 @@ def verify_bytes(data: bytes) -> dict:
         return report
     seal = next((s for s in report["signatures"] if s["field"] == SEAL_FIELD), None)
     report["issued_by_portal"] = bool(seal and seal["intact"] and seal["valid"] and seal["trusted"])
-    report["unaltered"] = bool(report["issued_by_portal"] and seal["covers_whole_file"])
+    # A visible applicant's signature (or one whose widget readers see differently) can show over the
+    # pages something the portal never printed: the document is then not called unaltered.
+    qualified = report.get("qualified_signature")
+    covered = bool(qualified and (qualified["visible"] or qualified["repeated_keys"]))
+    report["unaltered"] = bool(report["issued_by_portal"] and seal["covers_whole_file"] and not covered)
     if application is not None:
         report["application"] = {"pk": application.pk, "receipt_number": application.receipt_number,
                                  "status": application.status,
@@ -76,7 +80,7 @@ def qualified_signature(data: bytes) -> dict | None:
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
-    from applications.qualified import holder_codice_fiscale, trust_roots
+    from applications.qualified import holder_codice_fiscale, trust_roots, visible_signature_widgets
 
     reader = PdfFileReader(io.BytesIO(data), strict=False)
     applicant = [s for s in reader.embedded_signatures if s.field_name != SEAL_FIELD]
@@ -96,4 +100,6 @@ def qualified_signature(data: bytes) -> dict | None:
         "only_signatures_after": bool(isinstance(diff, DiffResult)
                                       and diff.modification_level <= ModificationLevel.FORM_FILLING
                                       and diff.changed_form_fields <= signature_fields),
+        "visible": bool(visible_signature_widgets(data)),
+        "repeated_keys": filechecks.pdf_repeats_a_key(io.BytesIO(data)),
     }

@@ -306,16 +306,29 @@ def qualified_upload(request, pk: int):
     form = SignedPdfForm(request.POST, request.FILES)
     uploads.explain_refusals(request, form)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-        return redirect(step_url(application, "submit"))
+        return _refuse_signed_pdf(request, application, " ".join(e for errs in form.errors.values() for e in errs))
     upload = form.cleaned_data["signed_pdf"]
     if upload.size > settings.OT24_MAX_FILE_BYTES:
-        messages.error(request, _("Il file è troppo grande."))
-        return redirect(step_url(application, "submit"))
-    submitted = perform(request, lambda: qualified.qualified_submit(user=request.user, application=application,
-                                                                    signed=upload.read()),
-                        success=_("Domanda inviata con firma digitale qualificata."))
-    return redirect(step_url(application, "review" if submitted else "submit"))
+        return _refuse_signed_pdf(request, application, _("Il file è troppo grande."))
+    try:
+        qualified.qualified_submit(user=request.user, application=application, signed=upload.read())
+    except PermissionDenied:
+        raise Http404
+    except ValidationError as exc:
+        return _refuse_signed_pdf(request, application, " ".join(exc.messages))
+    messages.success(request, _("Domanda inviata con firma digitale qualificata."))
+    return redirect(step_url(application, "review"))
+
+
+def _signed_pdf_error_key(application) -> str:
+    return f"signed_pdf_error_{application.pk}"
+
+
+def _refuse_signed_pdf(request, application, message: str):
+    """The reason an uploaded signed PDF was refused, shown once next to the upload field of the submit
+    step (kept in the session across the redirect)."""
+    request.session[_signed_pdf_error_key(application)] = str(message)
+    return redirect(step_url(application, "submit"))
 
 
 @login_required
@@ -405,4 +418,5 @@ def _submit(request, application):
     return render(request, "applications/wizard/submit.html",
                   _context(request, application, "submit", score=overview.score, form=form, overview=overview,
                            can_submit=can_submit, can_notify=_can_notify(request, application), prepared=bool(application.presign_storage_name
-                                                                and application.presign_version == application.version)))
+                                                                and application.presign_version == application.version),
+                           signed_pdf_error=request.session.pop(_signed_pdf_error_key(application), "")))
