@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from accounts.models import User
-from applications.demo import codice_fiscale, partita_iva
+from operations.demo import codice_fiscale, partita_iva
 from organisations import services
 from organisations.forms import MandateGrantForm, MandateRequestForm
 from organisations.models import Company, Firm, Membership, Role

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from applications import services
-from applications.demo import minimal_pdf
+from operations.demo import minimal_pdf
 from applications.models import Application
 from evidence import services as evidence_services
 from interventions.models import Intervention
