@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from evidence import storage, uploads
+from ot24portal.filestore import storage, uploads
 from interventions.scoring import benefit
 from interventions.sectors import suggest_sector
 from interventions.selectors import edition_catalogue

@@ -58,7 +58,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
-    "evidence.middleware.StorageUnavailableMiddleware",
+    "ot24portal.filestore.middleware.StorageUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "ot24portal.urls"
@@ -188,7 +188,7 @@ def s3_storage(*, bucket: str, endpoint_url: str | None, access_key: str | None,
     anybody a read; the portal's views serve them after their permission and hash checks). Names are
     content hashes, so writing the same name again writes the same bytes (file_overwrite). A store that does
     not answer fails fast: a 3 s connect timeout and one retry, so an upload or a download answers 503 in
-    seconds instead of holding a web worker through botocore's default retries (evidence.storage)."""
+    seconds instead of holding a web worker through botocore's default retries (ot24portal.filestore.storage)."""
     from botocore.config import Config
 
     return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
@@ -302,15 +302,15 @@ OT24_SEAL_ALLOW_DEV_CERT = True
 # Qualified signatures uploaded by applicants: a folder of trusted root/intermediate certificates (PEM/DER).
 OT24_QUALIFIED_TRUST_ROOTS_DIR = env("OT24_QUALIFIED_TRUST_ROOTS_DIR", default=str(BASE_DIR / "trust-roots"))
 OT24_DEV_CERT_DIR = env("OT24_DEV_CERT_DIR", default=str(BASE_DIR / "dev-certs"))
-FILE_UPLOAD_HANDLERS = ["evidence.uploads.LimitUploadHandler", "evidence.uploads.MemoryUploadHandler",
-                        "evidence.uploads.TemporaryUploadHandler"]
+FILE_UPLOAD_HANDLERS = ["ot24portal.filestore.uploads.LimitUploadHandler", "ot24portal.filestore.uploads.MemoryUploadHandler",
+                        "ot24portal.filestore.uploads.TemporaryUploadHandler"]
 FILE_UPLOAD_TEMP_DIR = str(PRIVATE_MEDIA_ROOT / "tmp" / "uploads")  # beside the store: moved in by a rename
 OT24_MAX_FILE_BYTES = env.int("OT24_MAX_FILE_BYTES", default=20 * 1024 * 1024)
 OT24_MAX_APPLICATION_BYTES = env.int("OT24_MAX_APPLICATION_BYTES", default=200 * 1024 * 1024)
-# A request body larger than this is not read (evidence.uploads); one file larger than
+# A request body larger than this is not read (ot24portal.filestore.uploads); one file larger than
 # OT24_MAX_FILE_BYTES is dropped as it arrives, never written past the limit.
 OT24_MAX_REQUEST_BYTES = env.int("OT24_MAX_REQUEST_BYTES", default=2 * OT24_MAX_FILE_BYTES + 1024 * 1024)
-# Every upload's content check runs in a child process under these budgets (evidence.filechecks);
+# Every upload's content check runs in a child process under these budgets (ot24portal.filestore.filechecks);
 # a file that exceeds them is refused. A 100 MB scanned PDF needs about 0.04 s of CPU and 1 MB, a 19 MB
 # signed .p7m 19 MB, a 48 Mpx JPEG 2 MB; the worst crafted file is stopped just past the memory budget.
 OT24_CHECK_CPU_SECONDS = env.float("OT24_CHECK_CPU_SECONDS", default=1.0)
