@@ -181,3 +181,34 @@ def test_demo_users_log_in_without_verifying_their_email(client):
     call_command("demo_data", stdout=StringIO())
     response = client.post(reverse("login"), {"login": "legale@edilrossi.example", "password": "ot24-demo-2027"})
     assert response.status_code == 302 and "_auth_user_id" in client.session
+
+
+def test_the_admin_login_page_does_not_skip_the_second_factor(client, staff_mfa):
+    """Issue 28, finding 1: the password alone POSTed to Django's own admin log-in opened a session."""
+    admin = UserFactory(email="capo@ot24.example", role=User.Role.ADMIN, is_staff=True, is_superuser=True)
+    give_totp(admin)
+    response = client.post("/admin/login/?next=/admin/", {"username": admin.email, "password": DEFAULT_PASSWORD,
+                                                           "next": "/admin/"})
+    assert "_auth_user_id" not in client.session
+    # It sends the administrator to the portal's log-in, which asks for the code, and back to /admin/.
+    assert response.status_code == 302
+    assert response["Location"] == reverse("login") + "?next=%2Fadmin%2F"
+    for url in ("/admin/", reverse("admin:accounts_user_change", args=[admin.pk]), "/istruttoria/"):
+        assert client.get(url).status_code == 302, url
+    assert client.get("/admin/login/").status_code == 302
+    # Through the portal's log-in: password, then the code, then the administration.
+    response = client.post(reverse("login") + "?next=/admin/", {"login": admin.email, "password": DEFAULT_PASSWORD,
+                                                                 "next": "/admin/"})
+    assert response["Location"] == reverse("mfa_authenticate") and "_auth_user_id" not in client.session
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(give_totp(admin))})
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+    # Logged in, the admin log-in page never logs anybody else in: it goes to the administration.
+    other = UserFactory(email="altro.capo@ot24.example", role=User.Role.ADMIN, is_staff=True, is_superuser=True)
+    response = client.post("/admin/login/", {"username": other.email, "password": DEFAULT_PASSWORD})
+    assert response.status_code == 302 and client.session["_auth_user_id"] == str(admin.pk)
+
+
+def test_the_admin_login_page_refuses_a_logged_in_user_without_admin_rights(client):
+    client.force_login(UserFactory(role=User.Role.REVIEWER))
+    assert client.get("/admin/login/").status_code == 403
