@@ -146,6 +146,8 @@ ACCOUNT_RATE_LIMITS = {
     # and per invited address.
     "staff_invitation": "20/h/user,3/h/key",
 }
+# Production requires a cache shared by every process (accounts/checks.py); development and tests run one.
+OT24_REQUIRE_SHARED_CACHE = False
 OT24_STAFF_INVITATION_DAYS = 7  # the invitation link works once, for this many days
 
 # Two-factor authentication (allauth.mfa): an authenticator app (TOTP) with recovery codes. Required for
