@@ -205,17 +205,22 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Log-in lock-out (django-axes): 5 failures lock for one hour, counted separately per account (whatever
-# the case of the e-mail) and per client address; a wrong password at the submit step counts too
-# (accounts/throttling.py). On success only the account's own failures are cleared (accounts/signals.py):
-# axes' own reset would clear every failure from the address, so an attacker with an account of their own
-# could log in between guesses and never be locked.
+# Log-in lock-out (django-axes, accounts/lockout.py): 5 failures from one client address lock that address for
+# one hour (whatever accounts they tried, so the pair account + address too); an account is locked for
+# everybody only when failures against it come from OT24_LOCKOUT_ACCOUNT_SOURCES addresses within the hour,
+# so a stranger cannot lock the owner out. Accounts are counted whatever the case of the e-mail, IPv6
+# addresses by their /64. A wrong password at the submit step counts too (accounts/throttling.py). On
+# success only the account's own failures are cleared (accounts/signals.py): axes' own reset would clear
+# every failure from the address, so an attacker with an account of their own could log in between
+# guesses and never be locked.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+OT24_LOCKOUT_ACCOUNT_SOURCES = 10
 AXES_USERNAME_FORM_FIELD = "login"  # allauth's log-in form
 AXES_USERNAME_CALLABLE = "accounts.throttling.axes_username"
-AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.lockout_address"
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = False
 # The client address behind reverse proxies: with N trusted proxies in front of the portal, the N-th
