@@ -129,12 +129,13 @@ ACCOUNT_SESSION_REMEMBER = False  # sessions follow SESSION_COOKIE_AGE and the a
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[OT24] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("OT24_HTTP_PROTOCOL", default="http")
-# Rate limits (per client address "ip", per e-mail "key", per user). Log-in failures are counted by
-# django-axes (below), which locks and shows the locked-out page: allauth's own failed-login counter is off
-# so that the two do not disagree.
+# Rate limits (per client address "ip", per e-mail "key", per user). Wrong passwords and wrong second-factor
+# codes are counted by django-axes (below), which locks and shows the locked-out page; allauth's per-e-mail
+# counter of wrong passwords is off (AccountAdapter.pre_authenticate): it would let a stranger lock the owner
+# out. "login_failed" is allauth's budget of second-factor code attempts per user (accounts/mfa.py).
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": None,
+    "login_failed": "5/15m/key,20/d/key",
     "signup": "5/m/ip,20/h/ip",
     "reset_password": "5/m/ip,3/m/key,10/h/key",
     "reset_password_from_key": "20/m/ip",
@@ -156,6 +157,7 @@ OT24_STAFF_INVITATION_DAYS = 7  # the invitation link works once, for this many 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Portale OT24"
 MFA_ADAPTER = "accounts.adapter.MFAAdapter"
+MFA_FORMS = {"authenticate": "accounts.mfa.MFAAuthenticateForm", "reauthenticate": "accounts.mfa.MFAReauthenticateForm"}
 OT24_REQUIRE_STAFF_MFA = True
 
 AUTH_PASSWORD_VALIDATORS = [

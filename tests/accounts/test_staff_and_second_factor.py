@@ -212,3 +212,54 @@ def test_the_admin_login_page_does_not_skip_the_second_factor(client, staff_mfa)
 def test_the_admin_login_page_refuses_a_logged_in_user_without_admin_rights(client):
     client.force_login(UserFactory(role=User.Role.REVIEWER))
     assert client.get("/admin/login/").status_code == 403
+
+
+def _password_step(client, user, ip):
+    response = client.post(reverse("login"), {"login": user.email, "password": DEFAULT_PASSWORD}, REMOTE_ADDR=ip)
+    assert response.status_code == 302 and response["Location"] == reverse("mfa_authenticate")
+
+
+def _wrong_code(secret) -> str:
+    return f"{(int(totp_code(secret)) + 500_000) % 1_000_000:06d}"
+
+
+def test_wrong_codes_lock_the_address_as_wrong_passwords_do(client, settings, staff_mfa):
+    """Issue 28, finding 3: 300 wrong codes in a row were all answered and the right one then accepted."""
+    from ot24portal.settings.base import AUTHENTICATION_BACKENDS
+
+    settings.AUTHENTICATION_BACKENDS = AUTHENTICATION_BACKENDS
+    reviewer = UserFactory(role=User.Role.REVIEWER)
+    secret = give_totp(reviewer)
+    _password_step(client, reviewer, "198.51.100.30")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = client.post(reverse("mfa_authenticate"), {"code": _wrong_code(secret)}, REMOTE_ADDR="198.51.100.30")
+        assert response.status_code == 200
+    response = client.post(reverse("mfa_authenticate"), {"code": _wrong_code(secret)}, REMOTE_ADDR="198.51.100.30")
+    assert response.status_code == 429 and "Accesso temporaneamente bloccato" in response.content.decode()
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)}, REMOTE_ADDR="198.51.100.30")
+    assert response.status_code == 429 and "_auth_user_id" not in client.session
+    # The password no longer opens the code step from that address either.
+    client.cookies.clear()
+    response = client.post(reverse("login"), {"login": reviewer.email, "password": DEFAULT_PASSWORD},
+                           REMOTE_ADDR="198.51.100.30")
+    assert response.status_code == 429 and "_auth_user_id" not in client.session
+
+
+def test_wrong_codes_are_limited_per_user_across_addresses(client, settings, staff_mfa):
+    """Whoever holds the password cannot spread code guesses over many addresses: after a few wrong codes
+    the account's code step refuses every code, the right one included, until later."""
+    reviewer = UserFactory(role=User.Role.REVIEWER)
+    secret = give_totp(reviewer)
+    refused = 0
+    for i in range(12):
+        client.cookies.clear()
+        _password_step(client, reviewer, f"198.51.100.{40 + i}")
+        for _ in range(2):
+            response = client.post(reverse("mfa_authenticate"), {"code": _wrong_code(secret)},
+                                   REMOTE_ADDR=f"198.51.100.{40 + i}")
+            refused += "Troppi tentativi" in response.content.decode()
+    assert refused > 0
+    client.cookies.clear()
+    _password_step(client, reviewer, "203.0.113.40")
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)}, REMOTE_ADDR="203.0.113.40")
+    assert "Troppi tentativi" in response.content.decode() and "_auth_user_id" not in client.session
