@@ -10,9 +10,13 @@ import ipaddress
 
 from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
+from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_client_username, get_failure_limit
 from axes.models import AccessAttempt
+from django import forms
 from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
+from django.utils.translation import gettext_lazy as _
 
 from .throttling import client_ip
 
@@ -49,3 +53,17 @@ class LockoutHandler(AxesDatabaseHandler):
         if username and account_sources(request, username) >= settings.OT24_LOCKOUT_ACCOUNT_SOURCES:
             return limit
         return failures
+
+
+def refuse_if_locked_out(request, user) -> None:
+    """A locked-out client (or account) gets axes' locked-out page (AxesMiddleware) and no check at all."""
+    if request is not None and not AxesProxyHandler.is_allowed(request, {"username": user.get_username()}):
+        request.axes_locked_out = True
+        raise forms.ValidationError(_("Accesso temporaneamente bloccato"), code="locked_out")
+
+
+def record_failure(request, user) -> None:
+    """One log-in failure for django-axes (user_login_failed, as authenticate() sends it); axes marks the
+    request locked out when this one reaches the limit."""
+    if request is not None:
+        user_login_failed.send(sender=__name__, credentials={"username": user.get_username()}, request=request)

@@ -8,24 +8,9 @@ from __future__ import annotations
 
 from allauth.core import context
 from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
-from axes.handlers.proxy import AxesProxyHandler
 from django import forms
-from django.contrib.auth.signals import user_login_failed
-from django.utils.translation import gettext_lazy as _
 
-
-def refuse_if_locked_out(request, user) -> None:
-    """A locked-out client (or account) gets axes' locked-out page (AxesMiddleware) and no check at all."""
-    if request is not None and not AxesProxyHandler.is_allowed(request, {"username": user.get_username()}):
-        request.axes_locked_out = True
-        raise forms.ValidationError(_("Accesso temporaneamente bloccato"), code="locked_out")
-
-
-def record_failure(request, user) -> None:
-    """One log-in failure for django-axes (user_login_failed, as authenticate() sends it); axes marks the
-    request locked out when this one reaches the limit."""
-    if request is not None:
-        user_login_failed.send(sender=__name__, credentials={"username": user.get_username()}, request=request)
+from .lockout import record_failure, refuse_if_locked_out
 
 
 class LockOutMixin:

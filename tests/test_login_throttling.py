@@ -1,7 +1,6 @@
 """Log-in throttling (django-axes) as a user meets it: a lock per client address, one per account only after
-failures from many addresses,
-the address read behind a trusted reverse proxy, the submit step's password counted, and a locked-out
-page that says what to do (password reset, support contact)."""
+failures from many addresses, the address read behind a trusted reverse proxy, the submit step's password
+counted, and a locked-out page that says what to do (password reset, support contact)."""
 import re
 
 import pytest
