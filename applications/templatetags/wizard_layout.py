@@ -53,6 +53,13 @@ def _number(value) -> str:
     return conditional_escape(localize(value))
 
 
+def _width_class(total, threshold) -> str:
+    """The bar's width as one of portal.css's .ot24-w-0 … .ot24-w-100 (the CSP allows no style attribute;
+    running-total.js then sets the width through the DOM, which it does allow)."""
+    width = _width(total, threshold)
+    return str(min(100, max(0, int(width)))) if width.lstrip("-").isdigit() else "0"
+
+
 def _width(total, threshold) -> str:
     """{% widthratio total threshold 100 %}."""
     try:
@@ -100,8 +107,8 @@ def wizard_header(context) -> str:
         f'  <div class="progress ot24-score-bar mt-2" id="score-bar" role="progressbar" aria-label="{labels["bar"]}"'
         f' aria-valuenow="{e(total)}" aria-valuemin="0" aria-valuemax="{e(threshold)}"'
         f' data-threshold="{e(threshold)}" data-saved="{e(total)}">\n'
-        f'    <div class="progress-bar {success}" id="score-bar-saved" style="width: {_width(total, threshold)}%"></div>\n'
-        f'    <div class="progress-bar progress-bar-striped bg-warning d-none" id="score-bar-pending" style="width: 0%"></div>\n'
+        f'    <div class="progress-bar {success} ot24-w-{_width_class(total, threshold)}" id="score-bar-saved"></div>\n'
+        f'    <div class="progress-bar progress-bar-striped bg-warning d-none ot24-w-0" id="score-bar-pending"></div>\n'
         f'  </div>\n'
         f'</div>\n',
     ]

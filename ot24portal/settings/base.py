@@ -42,6 +42,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ot24portal.middleware.SessionIdleRefreshMiddleware",
     "ot24portal.middleware.SessionAbsoluteLifetimeMiddleware",
@@ -236,12 +237,13 @@ OT24_PUBLIC_URL = env("OT24_PUBLIC_URL", default="http://localhost:8000")
 OT24_SUPPORT_EMAIL = env("OT24_SUPPORT_EMAIL", default="assistenza@ot24.localhost")
 OT24_SUPPORT_PHONE = env("OT24_SUPPORT_PHONE", default="")
 
-# Content-Security-Policy (django-csp): no inline or third-party scripts.
+# Content-Security-Policy (django-csp): no inline or third-party scripts, no inline styles (the templates have
+# none: tests/test_security.py; scripts may still set element.style, which CSP allows).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
@@ -251,6 +253,13 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# Permissions-Policy (django-permissions-policy): the portal uses no device or browser feature; none is
+# granted to it or to anything it could embed.
+PERMISSIONS_POLICY = {feature: [] for feature in (
+    "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture", "encrypted-media",
+    "geolocation", "gyroscope", "hid", "idle-detection", "magnetometer", "microphone", "midi", "payment",
+    "publickey-credentials-get", "screen-wake-lock", "serial", "usb", "xr-spatial-tracking")}
 
 # Database sessions read with one fixed statement (ot24portal/sessions.py): same table and rules as Django's.
 SESSION_ENGINE = "ot24portal.sessions"
