@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils import translation
@@ -40,13 +40,14 @@ def admin_login(request, extra_context=None):
 
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
+                                           require_https=request.is_secure()) \
+            or next_url.split("?", 1)[0] == request.path:  # never back to this page: a loop
         next_url = reverse("admin:index")
     if request.user.is_authenticated:
         if not admin.site.has_permission(request):
             raise PermissionDenied
         return redirect(next_url)
-    return redirect(f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': next_url})}")
+    return redirect(f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': next_url})}")
 
 
 def too_many_requests(request, exception=None):

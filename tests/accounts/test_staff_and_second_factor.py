@@ -209,6 +209,13 @@ def test_the_admin_login_page_does_not_skip_the_second_factor(client, staff_mfa)
     assert response.status_code == 302 and client.session["_auth_user_id"] == str(admin.pk)
 
 
+def test_the_admin_login_page_never_sends_back_to_itself(client):
+    response = client.get("/admin/login/?next=/admin/login/%3Fnext%3D%252Fadmin%252F")
+    assert response["Location"] == reverse("login") + "?next=%2Fadmin%2F"
+    response = client.get("/admin/login/?next=https://attacker.example/")
+    assert response["Location"] == reverse("login") + "?next=%2Fadmin%2F"
+
+
 def test_the_admin_login_page_refuses_a_logged_in_user_without_admin_rights(client):
     client.force_login(UserFactory(role=User.Role.REVIEWER))
     assert client.get("/admin/login/").status_code == 403
