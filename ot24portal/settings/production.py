@@ -45,3 +45,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"  # links in verification, reset and invitation e-mails
+
+# SPID / CIE (issue 32): companies and consultants sign up only with SPID/CIE unless explicitly allowed;
+# the trust anchor, the relying party's keys and the providers are checked at start-up (identity/checks.py).
+OT24_PASSWORD_SIGNUP = env.bool("OT24_PASSWORD_SIGNUP", default=False)
