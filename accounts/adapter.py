@@ -35,6 +35,11 @@ def set_language_cookie(response, language: str):
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request):
+        """Password sign-up for companies and consultants; production turns it off (OT24_PASSWORD_SIGNUP):
+        they sign up with SPID or CIE (identity/), the sign-up page then shows only those buttons."""
+        return settings.OT24_PASSWORD_SIGNUP
+
     def save_user(self, request, user, form, commit=True):
         from .models import User
 

@@ -359,3 +359,4 @@ HTTPC_TIMEOUT = 8
 # consultants: production turns it off (SPID/CIE only); INAIL staff keep password + TOTP by invitation.
 OT24_REQUIRE_VERIFIED_SIGNATORY = env.bool("OT24_REQUIRE_VERIFIED_SIGNATORY", default=False)
 OT24_PASSWORD_SIGNUP = env.bool("OT24_PASSWORD_SIGNUP", default=True)
+OT24_SPID_REQUIRED = False  # production: True (identity/checks.py)

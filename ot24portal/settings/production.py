@@ -49,3 +49,4 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"  # links in verification, reset and invi
 # SPID / CIE (issue 32): companies and consultants sign up only with SPID/CIE unless explicitly allowed;
 # the trust anchor, the relying party's keys and the providers are checked at start-up (identity/checks.py).
 OT24_PASSWORD_SIGNUP = env.bool("OT24_PASSWORD_SIGNUP", default=False)
+OT24_SPID_REQUIRED = True
