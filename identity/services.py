@@ -112,8 +112,9 @@ def login_or_link(*, provider: str, profile: str, subject: str, attributes: dict
     if user.requires_second_factor or user.is_staff:
         raise IdentityRefused(_("Il personale INAIL accede con e-mail, password e codice di verifica, non con "
                                 "SPID o CIE."))
-    user.first_name = (attributes.get("given_name") or user.first_name)[:150]
-    user.last_name = (attributes.get("family_name") or user.last_name)[:150]
+    # spid-cie-oidc's RP_ATTR_MAP names them first_name / last_name (from given_name / family_name).
+    user.first_name = (attributes.get("first_name") or attributes.get("given_name") or user.first_name)[:150]
+    user.last_name = (attributes.get("last_name") or attributes.get("family_name") or user.last_name)[:150]
     user.codice_fiscale = codice_fiscale
     user.codice_fiscale_verified = True
     try:
