@@ -13,3 +13,10 @@ def spid_cie_buttons(context, link=False):
     next_url = request.GET.get("next", "") if request is not None else ""
     return {"spid_providers": federation.providers("spid"), "cie_providers": federation.providers("cie"),
             "next": next_url, "link": link}
+
+
+@register.simple_tag
+def require_verified_signatory() -> bool:
+    from django.conf import settings
+
+    return settings.OT24_REQUIRE_VERIFIED_SIGNATORY
