@@ -48,6 +48,7 @@ LAURA = Person("laura", "Spid-Test-2", "Laura", "Bianchi", "laura.bianchi@exampl
 @dataclass
 class Federation:
     portal: str
+    ta_db: str
     trust_anchor: str
     spid_op: str
     cie_op: str
@@ -137,7 +138,7 @@ def local_federation(live_server, tmp_path_factory):
         _wait(f"{ta}/.well-known/openid-federation", *procs[0])
         _wait(f"{ops['spid']}/.well-known/openid-federation", *procs[1])
         _wait(f"{ops['cie']}/.well-known/openid-federation", *procs[2])
-        yield Federation(portal=portal, trust_anchor=ta, spid_op=ops["spid"], cie_op=ops["cie"], rp_client_id=rp,
+        yield Federation(portal=portal, ta_db=str(folder / "ta.sqlite3"), trust_anchor=ta, spid_op=ops["spid"], cie_op=ops["cie"], rp_client_id=rp,
                          rp_fed_file=str(rp_fed_file), rp_core_file=str(rp_core_file),
                          op_keys={ops["spid"]: keys["spid"]["core"], ops["cie"]: keys["cie"]["core"]})
     finally:
