@@ -34,11 +34,13 @@ $(BENCH_STAMP): bench/requirements.txt
 
 setup: $(STAMP)
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt requirements-spid.txt
 	@scripts/system-deps.sh
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	# spid-cie-oidc declares Django<5: installed without its pins, its dependencies are in requirements.txt
+	$(PY) -m pip install --quiet --no-deps -r requirements-spid.txt
 	touch $(STAMP)
 
 messages: setup

@@ -52,6 +52,11 @@ class AccountAdapter(DefaultAccountAdapter):
         except AddressError as error:
             raise error.as_validation_error() from None
 
+    def is_open_for_signup(self, request):
+        """Password sign-up for companies and consultants; production turns it off (OT24_PASSWORD_SIGNUP):
+        they sign up with SPID or CIE (identity/), the sign-up page then shows only those buttons."""
+        return settings.OT24_PASSWORD_SIGNUP
+
     def save_user(self, request, user, form, commit=True):
         from .models import User
 

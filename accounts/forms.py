@@ -67,6 +67,15 @@ class ProfileForm(forms.ModelForm):
         fields = ["first_name", "last_name", "codice_fiscale", "phone", "language"]
         widgets = {"phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.codice_fiscale_verified:
+            # Asserted by SPID/CIE (identity/services.py): shown, not editable; a disabled field keeps the
+            # stored value whatever the request posts.
+            for name in ("first_name", "last_name", "codice_fiscale"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Verificato con SPID o CIE.")
+
     def clean_codice_fiscale(self):
         return compact_fiscal_code(self.cleaned_data.get("codice_fiscale"))
 

@@ -63,6 +63,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     codice_fiscale = models.CharField(
         _("codice fiscale"), max_length=16, blank=True, validators=[validate_codice_fiscale_persona]
     )
+    # Set only by a SPID/CIE log-in (identity/services.py): the codice fiscale, name and surname were asserted
+    # by the identity provider and are no longer editable by hand (accounts.forms.ProfileForm).
+    codice_fiscale_verified = models.BooleanField(_("codice fiscale verificato con SPID/CIE"), default=False)
     role = models.CharField(_("ruolo"), max_length=20, choices=Role.choices, default=Role.COMPANY)
     phone = models.CharField(_("telefono"), max_length=30, blank=True)
     language = models.CharField(_("lingua preferita"), max_length=5, choices=settings.LANGUAGES,
@@ -80,6 +83,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("utente")
         verbose_name_plural = _("utenti")
+        constraints = [
+            # One account per person verified by SPID/CIE: a second log-in with the same codice fiscale
+            # reaches this account, never a new one.
+            models.UniqueConstraint(fields=["codice_fiscale"], condition=models.Q(codice_fiscale_verified=True),
+                                    name="accounts_user_verified_codice_fiscale_unique"),
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.email

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -263,6 +264,12 @@ def application_submit(*, user, application: Application, declarations: dict[str
     the deadline has passed, a declaration is not ticked, or the user may not submit for the company."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     _require(user, "applications.submit_application", application)
+    if settings.OT24_REQUIRE_VERIFIED_SIGNATORY and not user.codice_fiscale_verified:
+        # issue 32: the signatory's codice fiscale must come from SPID/CIE (a qualified signature proves it
+        # by its certificate instead: applications.qualified)
+        raise ValidationError(gettext("Per firmare e inviare la domanda con la password il tuo codice fiscale deve "
+                                      "essere verificato: collega SPID o CIE dal tuo profilo, oppure firma con la "
+                                      "firma digitale qualificata."))
     if not all(declarations.get(k) for k in Application.DECLARATIONS):
         raise ValidationError(gettext("Occorre spuntare tutte le dichiarazioni per inviare la domanda."))
     overview = application_overview(application)

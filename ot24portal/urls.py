@@ -15,6 +15,7 @@ urlpatterns = [
     path("accesso/", allauth_views.login, name="login"),
     path("uscita/", allauth_views.logout, name="logout"),
     path("account/", include("accounts.urls")),
+    path("", include("identity.urls")),  # SPID / CIE (OpenID Connect Federation relying party)
     path("account/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -178,13 +178,16 @@ STRESS_NAMES = ["stress_list", "stress_create", "stress_detail", "stress_edit", 
                 "stress_measure_delete", "stress_pdf", "stress_attach"]
 PUBLIC_PAGES = {"help", "contacts", "privacy", "accessibility", "legal"}  # pages/: open to everybody
 OPERATIONS = {"healthz", "readyz", "metrics"}  # operations/: the balancer's probes and Prometheus
+# SPID / CIE relying party (identity/, issue 32): checked by test_identity_matrix, below.
+IDENTITY_NAMES = {"identity:entity_configuration", "identity:resolve", "identity:begin", "identity:callback"}
 EXPECTED_NAMES = {"home", "admin_landing", *PUBLIC_PAGES, "dashboard", "dashboard_add_site", "dashboard_csv", "application_start", "application_detail", "application_step",
                   "application_pdf", "section_preview", "evidence_download", "evidence_remove", "site_create", "site_edit",
                   "application_withdraw", "review_queue", "review_take", "review_assign", "review_detail",
                   "evidence_preview", "decision_pdf", "clarification_upload", "clarification_answer", "clarification_file_remove",
                   "verify_document", "qualified_prepare", "qualified_upload", *ACCOUNT_NAMES,
                   *INDICATOR_NAMES, *ORGANISATION_NAMES, *STRESS_NAMES,
-                  "application_notify_signatories", "evidence_upload_json", "evidence_raw_upload", *OPERATIONS}
+                  "application_notify_signatories", "evidence_upload_json", "evidence_raw_upload", *OPERATIONS,
+                  *IDENTITY_NAMES}
 
 
 def test_every_url_is_in_the_matrix():
@@ -527,3 +530,34 @@ def test_metrics_refused_outside_the_allow_list(client, world, kind, settings):
     assert client.get(reverse("metrics")).status_code == 403, kind
     assert client.get(reverse("metrics"), REMOTE_ADDR="10.9.8.7").status_code == 200, kind
     assert client.get(reverse("healthz"), REMOTE_ADDR="192.0.2.1").status_code == 200, kind
+
+
+def expected_identity(name, kind):
+    """The relying party's URLs: its entity configuration is public (the federation reads it); the log-in
+    starts only towards a provider of the federation (none given here: refused) and its callback is
+    accepted only in the browser that started it (none here: refused), for every kind of user."""
+    if kind == "reviewer_no_2fa":
+        return 302  # to the second-factor set-up, like every portal page
+    if name == "identity:entity_configuration":
+        return 200
+    if name == "identity:resolve":  # a resolve request without sub/anchor: refused by spid-cie-oidc
+        return 400
+    if name == "identity:begin":
+        return 403
+    return 400  # identity:callback
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_identity_matrix(client, world, kind, settings, tmp_path):
+    from identity.federation import write_keys
+
+    fed, core = write_keys(tmp_path)
+    settings.OT24_SPID_TRUST_ANCHOR = "http://ta.example.it"
+    settings.OT24_SPID_RP_CLIENT_ID = "http://testserver/oidc/rp"
+    settings.OT24_SPID_RP_JWKS_FED_FILE, settings.OT24_SPID_RP_JWKS_CORE_FILE = str(fed), str(core)
+    site, app, evidence, users = world
+    if users[kind] is not None:
+        client.force_login(users[kind])
+    for name in sorted(IDENTITY_NAMES):
+        response = client.get(reverse(name), {"state": "not-started-here"} if name == "identity:callback" else {})
+        assert response.status_code == expected_identity(name, kind), (name, kind, response.status_code)

@@ -24,10 +24,13 @@ def test_production_refuses_to_start_without_secrets():
     assert "DJANGO_SECRET_KEY" in proc.stderr
 
 
-def test_production_starts_with_secrets():
+def test_production_starts_with_secrets(tmp_path):
+    from tests.identity.test_identity import spid_production_env  # the SPID/CIE federation's (issue 32)
+
     proc = run_check(
         "ot24portal.settings.production",
-        {"DJANGO_SECRET_KEY": "k" * 60, "DATABASE_URL": "sqlite:////tmp/x.sqlite3", "DJANGO_ALLOWED_HOSTS": "ot24.example"},
+        {"DJANGO_SECRET_KEY": "k" * 60, "DATABASE_URL": "sqlite:////tmp/x.sqlite3", "DJANGO_ALLOWED_HOSTS": "ot24.example",
+         **spid_production_env(tmp_path)},
     )
     assert proc.returncode == 0, proc.stderr
 
@@ -109,12 +112,15 @@ def test_error_pages_are_ours_and_italian(client, django_user_model):
     assert "Pagina non trovata" in page and "Nome Ente" not in page
 
 
-def test_check_deploy_reports_nothing_with_production_settings():
+def test_check_deploy_reports_nothing_with_production_settings(tmp_path):
     import secrets
+
+    from tests.identity.test_identity import spid_production_env  # the SPID/CIE federation's (issue 32)
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.update(DJANGO_SETTINGS_MODULE="ot24portal.settings.production", DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
-               DATABASE_URL="sqlite:////tmp/ot24-deploy-check.sqlite3", DJANGO_ALLOWED_HOSTS="ot24.example")
+               DATABASE_URL="sqlite:////tmp/ot24-deploy-check.sqlite3", DJANGO_ALLOWED_HOSTS="ot24.example",
+               **spid_production_env(tmp_path))
     proc = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                           cwd=ROOT, env=env, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -135,7 +141,9 @@ def test_every_installed_package_is_pinned():
         return name.lower().replace("_", "-").replace(".", "-")
 
     pinned = {}
-    for line in (ROOT / "requirements.txt").read_text().splitlines():
+    # requirements-spid.txt: installed with --no-deps (spid-cie-oidc declares Django<5, see the Makefile)
+    lines = (ROOT / "requirements.txt").read_text().splitlines() + (ROOT / "requirements-spid.txt").read_text().splitlines()
+    for line in lines:
         line = line.split("#")[0].strip()
         if line:
             name, _, version = line.partition("==")

@@ -39,6 +39,10 @@ INSTALLED_APPS = [
     "indicators",
     "stress",
     "backups",
+    # SPID / CIE log-in (OpenID Connect Federation relying party, issue 32)
+    "spid_cie_oidc.entity",
+    "spid_cie_oidc.relying_party",
+    "identity",
 ]
 
 MIDDLEWARE = [
@@ -402,3 +406,33 @@ DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = 10  # DEBUG: one line per request (req
 # Behind a balancer that sets X-Request-ID, keep its id (the same id in the balancer's and the portal's logs).
 DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = env.bool("OT24_TRUST_UPSTREAM_REQUEST_ID", default=False)
 # --------------------------------------------------------------------------------------- end of Operations
+
+# SPID / CIE log-in through OpenID Connect Federation (identity/, spid-cie-oidc's relying party; issue 32).
+# The relying party's entity: its client_id (the entity's `sub`; by default the portal's /oidc/rp/), its two
+# private key sets (federation and core, JSON JWK lists) from files, its metadata extras from a JSON file
+# (organization_name, contacts, trust_marks...). The identity providers as a JSON list of
+# {"id": "<provider entity id>", "name": "...", "profile": "spid"|"cie"}, each trusted through
+# OT24_SPID_TRUST_ANCHOR. Nothing secret in the repository: production refuses to start without them
+# (identity/checks.py); `manage.py spid_keys DIR` writes a fresh key pair set for development.
+OT24_SPID_TRUST_ANCHOR = env("OT24_SPID_TRUST_ANCHOR", default="").rstrip("/")
+OT24_SPID_RP_CLIENT_ID = env("OT24_SPID_RP_CLIENT_ID", default="")  # "" = OT24_PUBLIC_URL + /oidc/rp
+OT24_SPID_RP_JWKS_FED_FILE = env("OT24_SPID_RP_JWKS_FED_FILE", default="")
+OT24_SPID_RP_JWKS_CORE_FILE = env("OT24_SPID_RP_JWKS_CORE_FILE", default="")
+OT24_SPID_RP_METADATA_FILE = env("OT24_SPID_RP_METADATA_FILE", default="")
+OT24_SPID_PROVIDERS = env.json("OT24_SPID_PROVIDERS", default=[])
+# The package's own settings, derived from the above.
+OIDCFED_DEFAULT_TRUST_ANCHOR = OT24_SPID_TRUST_ANCHOR
+OIDCFED_TRUST_ANCHORS = [OT24_SPID_TRUST_ANCHOR] if OT24_SPID_TRUST_ANCHOR else []
+OIDCFED_IDENTITY_PROVIDERS = {"spid": {}, "cie": {}}
+for _provider in OT24_SPID_PROVIDERS:
+    OIDCFED_IDENTITY_PROVIDERS.setdefault(_provider.get("profile", "spid"), {})[_provider["id"]] = OT24_SPID_TRUST_ANCHOR
+OIDCFED_REQUIRED_TRUST_MARKS = []
+OIDCFED_ACR_PROFILES = "https://www.spid.gov.it/SpidL2"
+RP_USER_CREATE = False  # identity/services.py creates or links the account by codice fiscale
+HTTPC_TIMEOUT = 8
+# A verified codice fiscale (SPID/CIE) required of whoever submits for a company (legal representative or
+# signatory); without it the submission page shows it as not verified. Password sign-up for companies and
+# consultants: production turns it off (SPID/CIE only); INAIL staff keep password + TOTP by invitation.
+OT24_REQUIRE_VERIFIED_SIGNATORY = env.bool("OT24_REQUIRE_VERIFIED_SIGNATORY", default=False)
+OT24_PASSWORD_SIGNUP = env.bool("OT24_PASSWORD_SIGNUP", default=True)
+OT24_SPID_REQUIRED = False  # production: True (identity/checks.py)

@@ -58,3 +58,8 @@ from ot24portal.logs import logging_config  # noqa: E402
 
 OT24_LOG_FORMAT = env("OT24_LOG_FORMAT", default="json")
 LOGGING = logging_config(OT24_LOG_FORMAT, env("OT24_LOG_LEVEL", default="INFO"))
+
+# SPID / CIE (issue 32): companies and consultants sign up only with SPID/CIE unless explicitly allowed;
+# the trust anchor, the relying party's keys and the providers are checked at start-up (identity/checks.py).
+OT24_PASSWORD_SIGNUP = env.bool("OT24_PASSWORD_SIGNUP", default=False)
+OT24_SPID_REQUIRED = True
