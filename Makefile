@@ -11,9 +11,11 @@ PORT ?= 8000
 
 .PHONY: run test bench setup messages db demo clean check
 
+# The development server and, beside it, one task worker (mail, reminders) and the scheduler, as in
+# production (docs/operations.md); Ctrl-C stops all three (scripts/run-dev.sh).
 run: setup db demo
-	@echo "Serving the portal on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
-	DJANGO_SETTINGS_MODULE=ot24portal.settings.dev $(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Serving the portal on http://$(HOST):$(PORT)/ with a task worker (Ctrl-C to stop)"
+	DJANGO_SETTINGS_MODULE=ot24portal.settings.dev HOST=$(HOST) PORT=$(PORT) PY=$(PY) scripts/run-dev.sh
 
 test: setup messages
 	@scripts/system-deps.sh postgres

@@ -19,6 +19,7 @@ from interventions import scoring
 
 from evidence import storage
 from organisations.models import PAT, Site
+from ot24portal import metrics
 from ot24portal.compiled_query import CompiledQuery
 
 from . import workflow
@@ -292,6 +293,7 @@ def _receipt_number(application: Application) -> str:
     return f"OT24-{application.campaign.filing_year}-{application.pk:06d}"
 
 
+@metrics.count_outcomes(metrics.SUBMISSIONS)  # ot24_submissions_total{outcome}: accepted, refused, error
 @transaction.atomic
 def application_submit(*, user, application: Application, declarations: dict[str, bool], place: str, version: int) -> Application:
     """Freeze the application: refused when the total is under the threshold, evidence is missing,

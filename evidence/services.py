@@ -16,6 +16,8 @@ from applications.models import Application
 from applications.services import _bump_version, _require
 from interventions.models import EvidenceItem
 
+from ot24portal import metrics
+
 from . import storage
 from .models import EvidenceFile
 
@@ -29,6 +31,7 @@ def evidence_add(*, user, application: Application, evidence_item: EvidenceItem,
     return store_evidence(user=user, application=application, evidence_item=evidence_item, uploaded_file=uploaded_file)
 
 
+@metrics.count_outcomes(metrics.UPLOADS)  # ot24_evidence_uploads_total{outcome}: accepted, refused, error
 def store_evidence(*, user, application: Application, evidence_item: EvidenceItem, uploaded_file,
                    clarification=None) -> EvidenceFile:
     """Check, stream and record one uploaded file. Callers hold the application row lock and have checked

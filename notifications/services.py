@@ -1,6 +1,8 @@
-"""Writes of the outbox: enqueue (inside the caller's transaction), send after the commit, retry."""
+"""Writes of the outbox: enqueue (inside the caller's transaction), send by a background task after the
+commit (notifications.tasks), retry with a growing delay, then leave it "in errore" for an administrator."""
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.conf import settings
@@ -8,11 +10,23 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 
+from ot24portal.metrics import MAIL_ATTEMPTS
+
 from .models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 10
+MAX_ATTEMPTS = 10  # the default of settings.OT24_MAIL_MAX_ATTEMPTS
+
+
+def attempts_limit() -> int:
+    return getattr(settings, "OT24_MAIL_MAX_ATTEMPTS", MAX_ATTEMPTS)
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """How long to wait after the attempts-th failed attempt: the base, doubled each time, capped."""
+    base = settings.OT24_MAIL_RETRY_BASE_SECONDS
+    return dt.timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), settings.OT24_MAIL_RETRY_MAX_SECONDS))
 
 
 def header_safe(value: str, limit: int = 255) -> str:
@@ -27,7 +41,11 @@ def email_enqueue(*, recipients, subject: str, body: str, html_body: str = "") -
     if not to:
         return None
     email = OutgoingEmail.objects.create(recipients=to, subject=header_safe(subject), body=body, html_body=html_body)
-    transaction.on_commit(lambda: email_send(email.pk))
+    from ot24portal.tasking import enqueue_on_commit
+
+    from .tasks import send_email
+
+    enqueue_on_commit(send_email, email.pk)  # by a worker, once the change it reports is committed
     return email
 
 
@@ -61,29 +79,58 @@ def email_users(users, template: str, context: dict) -> list[OutgoingEmail]:
     return sent
 
 
-def email_send(pk: int) -> bool:
-    """Try to send one queued e-mail. Never raises: a failure is logged and counted for the retry."""
-    email = OutgoingEmail.objects.filter(pk=pk, sent_at__isnull=True).first()
-    if email is None:
-        return False
-    message = EmailMultiAlternatives(subject=header_safe(email.subject), body=email.body,
-                                     from_email=settings.DEFAULT_FROM_EMAIL, to=email.recipients)
-    if email.html_body:
-        message.attach_alternative(email.html_body, "text/html")
-    try:
-        message.send(fail_silently=False)
-    except Exception as exc:  # any backend failure: SMTP, network, bad header
-        logger.exception("Sending mail %s failed (attempt %s); kept for send_pending_mail", pk, email.attempts + 1)
-        OutgoingEmail.objects.filter(pk=pk).update(attempts=email.attempts + 1, last_error=f"{type(exc).__name__}: {exc}"[:2000])
-        return False
-    OutgoingEmail.objects.filter(pk=pk).update(attempts=email.attempts + 1, sent_at=timezone.now(), last_error="")
-    return True
+class MailNotSent(Exception):
+    """Raised by the sending task when an e-mail has used up its attempts: the task shows as failed."""
 
 
-def email_send_pending(*, max_attempts: int = MAX_ATTEMPTS) -> tuple[int, int]:
-    """Retry every unsent e-mail that has not used up its attempts: (sent, still failing)."""
+def email_send(pk: int, *, schedule_retry: bool = False) -> bool:
+    """Try to send one queued e-mail, once however many workers try at the same time: the row is locked
+    (SELECT ... FOR UPDATE SKIP LOCKED) for the whole attempt and marked sent in the same transaction, so a
+    second run finds it sent, or locked by the first and leaves it. Never raises for a failed send: the
+    attempt and its error are recorded and, with schedule_retry, a new attempt is enqueued in the same
+    transaction, after retry_delay(attempts). True when this call sent it."""
+    with transaction.atomic():
+        email = (OutgoingEmail.objects.select_for_update(skip_locked=True)
+                 .filter(pk=pk, sent_at__isnull=True).first())
+        if email is None:  # sent already, or being sent right now by another worker
+            return False
+        message = EmailMultiAlternatives(subject=header_safe(email.subject), body=email.body,
+                                         from_email=settings.DEFAULT_FROM_EMAIL, to=email.recipients)
+        if email.html_body:
+            message.attach_alternative(email.html_body, "text/html")
+        email.attempts += 1
+        try:
+            message.send(fail_silently=False)
+        except Exception as exc:  # any backend failure: SMTP, network, bad header
+            MAIL_ATTEMPTS.labels(outcome="failed").inc()
+            logger.exception("Sending mail %s failed (attempt %s of %s)", pk, email.attempts, attempts_limit())
+            email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            email.save(update_fields=["attempts", "last_error"])
+            if schedule_retry and email.attempts < attempts_limit():
+                from ot24portal.tasking import enqueue_later, supports_defer
+
+                from .tasks import send_email
+
+                if supports_defer():
+                    # In this transaction: with the database backend the retry exists iff the failure is recorded.
+                    enqueue_later(send_email, retry_delay(email.attempts), pk)
+            return False
+        MAIL_ATTEMPTS.labels(outcome="sent").inc()
+        email.sent_at = timezone.now()
+        email.last_error = ""
+        email.save(update_fields=["attempts", "sent_at", "last_error"])
+        return True
+
+
+def email_is_exhausted(pk: int) -> bool:
+    return OutgoingEmail.objects.filter(pk=pk, sent_at__isnull=True, attempts__gte=attempts_limit()).exists()
+
+
+def email_send_pending(*, max_attempts: int | None = None) -> tuple[int, int]:
+    """Try again now every unsent e-mail that has not used up its attempts: (sent, still failing)."""
+    limit = max_attempts if max_attempts is not None else attempts_limit()
     sent = failed = 0
-    for pk in OutgoingEmail.objects.filter(sent_at__isnull=True, attempts__lt=max_attempts).values_list("pk", flat=True):
+    for pk in OutgoingEmail.objects.filter(sent_at__isnull=True, attempts__lt=limit).values_list("pk", flat=True):
         if email_send(pk):
             sent += 1
         else:

@@ -95,7 +95,8 @@ class StaffSecondFactorMiddleware:
 
     ALLOWED_NAMES = ("mfa_index", "mfa_activate_totp", "mfa_authenticate", "mfa_reauthenticate",
                      "mfa_generate_recovery_codes", "mfa_view_recovery_codes", "mfa_download_recovery_codes",
-                     "account_reauthenticate", "account_logout", "logout", "set_language")
+                     "account_reauthenticate", "account_logout", "logout", "set_language",
+                     "healthz", "readyz", "metrics")  # operations: answer whoever asks (metrics: by address)
 
     def __init__(self, get_response):
         self.get_response = get_response

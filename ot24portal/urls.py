@@ -18,6 +18,7 @@ urlpatterns = [
     path("account/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("", include("operations.urls")),  # /healthz, /readyz, /metrics (docs/operations.md)
 ]
 
 handler429 = "accounts.views.too_many_requests"  # allauth's rate limits answer with this page

@@ -69,6 +69,8 @@ INDICATOR_NAMES = {*INDICATOR_PAGES, "indicators_portfolio", "indicators_portfol
 
 def expected(name, kind, state):
     """The status code each kind of user gets, for GET (or POST where the view only takes POST)."""
+    if name in OPERATIONS:  # public; /metrics only from OT24_METRICS_ALLOWED_IPS (the test client's
+        return 200          # 127.0.0.1 is; every other address: test_metrics_refused_outside_the_allow_list)
     if kind == "reviewer_no_2fa":
         return 302  # every portal page sends INAIL staff without a second factor to the set-up page
     if name == "invitation_accept" and kind == "anonymous":  # says: log in or sign up with the invited address
@@ -163,13 +165,14 @@ STRESS_NAMES = ["stress_list", "stress_create", "stress_detail", "stress_edit", 
                 "stress_compilation_add", "stress_checklist", "stress_compilation_delete", "stress_plan",
                 "stress_measure_delete", "stress_pdf", "stress_attach"]
 PUBLIC_PAGES = {"help", "contacts", "privacy", "accessibility", "legal"}  # pages/: open to everybody
+OPERATIONS = {"healthz", "readyz", "metrics"}  # operations/: the balancer's probes and Prometheus
 EXPECTED_NAMES = {"home", "admin_landing", *PUBLIC_PAGES, "dashboard", "dashboard_add_site", "dashboard_csv", "application_start", "application_detail", "application_step",
                   "application_pdf", "section_preview", "evidence_download", "evidence_remove", "site_create", "site_edit",
                   "application_withdraw", "review_queue", "review_take", "review_assign", "review_detail",
                   "evidence_preview", "decision_pdf", "clarification_upload", "clarification_answer", "clarification_file_remove",
                   "verify_document", "qualified_prepare", "qualified_upload", *ACCOUNT_NAMES,
                   *INDICATOR_NAMES, *ORGANISATION_NAMES, *STRESS_NAMES,
-                  "application_notify_signatories", "evidence_upload_json", "evidence_raw_upload"}
+                  "application_notify_signatories", "evidence_upload_json", "evidence_raw_upload", *OPERATIONS}
 
 
 def test_every_url_is_in_the_matrix():
@@ -312,7 +315,7 @@ def request_for(client, name, site, app, evidence):
         "indicators_export": ("get", reverse("indicators_export", args=[site.pk])),
         "indicators_pdf": ("get", reverse("indicators_pdf", args=[site.pk])),
         "indicators_attach": ("post", reverse("indicators_attach", args=[site.pk])),
-        **{page: ("get", reverse(page)) for page in ("home", "admin_landing", *PUBLIC_PAGES)},
+        **{page: ("get", reverse(page)) for page in ("home", "admin_landing", *PUBLIC_PAGES, *OPERATIONS)},
         "dashboard_add_site": ("get", reverse("dashboard_add_site") + f"?company={site.company.pk}"),
         "application_notify_signatories": ("post", reverse("application_notify_signatories", args=[app.pk])),
         "evidence_upload_json": ("post", reverse("evidence_upload_json", args=[app.pk])),
@@ -362,7 +365,7 @@ CASES = ["dashboard", "review_queue", "dashboard_csv", "application_start", "app
          "review_detail", "evidence_preview", "decision_pdf", "verify_document", *sorted(INDICATOR_NAMES),
          *ORGANISATION_NAMES, *STRESS_NAMES,
          "home", "admin_landing", "dashboard_add_site", *sorted(PUBLIC_PAGES),
-         "application_notify_signatories", "evidence_upload_json", "evidence_raw_upload"]
+         "application_notify_signatories", "evidence_upload_json", "evidence_raw_upload", *sorted(OPERATIONS)]
 
 
 @pytest.mark.parametrize("state", ["draft", "submitted"])
@@ -452,3 +455,15 @@ def test_deleting_injuries_and_importing_only_by_the_companys_people(client, wor
     else:
         assert response.status_code in (302, 404) and Injury.objects.filter(pk=injury.pk).exists(), kind
         assert hours.status_code in (302, 404) and not SiteYearHours.objects.filter(year=2025).exists(), kind
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_metrics_refused_outside_the_allow_list(client, world, kind, settings):
+    """/metrics answers by the client's address, whoever is logged in: 403 outside OT24_METRICS_ALLOWED_IPS."""
+    site, app, evidence, users = world
+    settings.OT24_METRICS_ALLOWED_IPS = ["10.9.0.0/16"]
+    if users[kind] is not None:
+        client.force_login(users[kind])
+    assert client.get(reverse("metrics")).status_code == 403, kind
+    assert client.get(reverse("metrics"), REMOTE_ADDR="10.9.8.7").status_code == 200, kind
+    assert client.get(reverse("healthz"), REMOTE_ADDR="192.0.2.1").status_code == 200, kind

@@ -320,9 +320,63 @@ OT24_CLARIFICATION_DAYS = env.int("OT24_CLARIFICATION_DAYS", default=30)
 # The portal's address, for links in e-mails (no trailing slash).
 OT24_SITE_URL = env("OT24_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
+# ---------------------------------------------------------------------------------------------------------
+# Operations (issue 30 sections 1 and 3; docs/operations.md): background work, health, logs, metrics.
+# Kept in one block, apart from the security and cache settings, so that merges stay simple.
+# ---------------------------------------------------------------------------------------------------------
+INSTALLED_APPS += [  # noqa: F405
+    "django_tasks",
+    "django_tasks_db",
+    "django_structlog",
+    "django_prometheus",
+    "operations",
+]
+# Requests are timed and counted by view and status (django-prometheus: first and last), and logged with a
+# request id, the user's id, the status and the duration (django-structlog, operations.apps).
+MIDDLEWARE = ["django_prometheus.middleware.PrometheusBeforeMiddleware", *MIDDLEWARE,
+              "django_prometheus.middleware.PrometheusAfterMiddleware"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "django_structlog.middlewares.RequestMiddleware")
+
+# Django's Tasks API (the django-tasks backport) with the database backend: tasks are rows in the portal's
+# database, run by `manage.py db_worker` processes (any number, on any machine that reaches the database).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# The outbox (notifications.tasks): a failed send is tried again after OT24_MAIL_RETRY_BASE_SECONDS, then
+# twice as long each time (at most OT24_MAIL_RETRY_MAX_SECONDS), OT24_MAIL_MAX_ATTEMPTS times in all; then
+# the e-mail shows as "in errore" in the administration (E-mail in uscita) and the task as failed.
+OT24_MAIL_MAX_ATTEMPTS = env.int("OT24_MAIL_MAX_ATTEMPTS", default=10)
+OT24_MAIL_RETRY_BASE_SECONDS = env.int("OT24_MAIL_RETRY_BASE_SECONDS", default=60)
+OT24_MAIL_RETRY_MAX_SECONDS = env.int("OT24_MAIL_RETRY_MAX_SECONDS", default=6 * 60 * 60)
+# Periodic work (operations.periodic): `manage.py run_scheduler` enqueues each job once per slot, however
+# many schedulers run ("daily" at or after the given local time, or every N minutes).
+OT24_PERIODIC_TASKS = {
+    "send_reminders": {"task": "applications.tasks.send_reminders", "daily": "06:00"},
+    "stress_reminders": {"task": "stress.tasks.stress_reminders", "daily": "06:10"},
+    "outbox_sweep": {"task": "notifications.tasks.send_stale_mail", "minutes": 15},
+    "prune_task_results": {"task": "operations.tasks.prune_task_results", "daily": "03:30"},
+    "clear_sessions": {"task": "operations.tasks.clear_sessions", "daily": "03:40"},
 }
+OT24_TASK_RESULTS_KEEP_DAYS = env.int("OT24_TASK_RESULTS_KEEP_DAYS", default=14)
+OT24_FAILED_TASK_RESULTS_KEEP_DAYS = env.int("OT24_FAILED_TASK_RESULTS_KEEP_DAYS", default=90)
+
+# /readyz (operations.views): the queue is "stuck" when a task due this long ago has not been started.
+OT24_QUEUE_STUCK_SECONDS = env.int("OT24_QUEUE_STUCK_SECONDS", default=10 * 60)
+OT24_READYZ_STORAGES = ["evidence"]  # each must accept a write, a read and a delete
+OT24_READYZ_DATABASE = "default"  # the database alias whose connection, migrations and task queue are checked
+
+# /metrics (Prometheus): only these client addresses or networks (after OT24_TRUSTED_PROXY_COUNT); 403
+# for everybody else. With several gunicorn processes set PROMETHEUS_MULTIPROC_DIR (docs/operations.md).
+OT24_METRICS_ALLOWED_IPS = env.list("OT24_METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+PROMETHEUS_LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, float("inf"))
+
+# Structured logs: console (readable) here and in development, JSON in production (OT24_LOG_FORMAT).
+from ot24portal.logs import logging_config  # noqa: E402
+
+OT24_LOG_FORMAT = env("OT24_LOG_FORMAT", default="console")
+OT24_LOG_LEVEL = env("OT24_LOG_LEVEL", default="INFO")
+LOGGING = logging_config(OT24_LOG_FORMAT, OT24_LOG_LEVEL)
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False  # the request id and the user's id identify a request enough
+DJANGO_STRUCTLOG_USER_ID_FIELD = "pk"
+# Behind a balancer that sets X-Request-ID, keep its id (the same id in the balancer's and the portal's logs).
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = env.bool("OT24_TRUST_UPSTREAM_REQUEST_ID", default=False)
+# --------------------------------------------------------------------------------------- end of Operations

@@ -45,3 +45,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"  # links in verification, reset and invitation e-mails
+
+# Operations (docs/operations.md): JSON log lines for the log collector.
+from ot24portal.logs import logging_config  # noqa: E402
+
+OT24_LOG_FORMAT = env("OT24_LOG_FORMAT", default="json")
+LOGGING = logging_config(OT24_LOG_FORMAT, env("OT24_LOG_LEVEL", default="INFO"))

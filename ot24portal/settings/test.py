@@ -29,3 +29,11 @@ OT24_REQUIRE_STAFF_MFA = False
 from .base import ACCOUNT_RATE_LIMITS as _RATE_LIMITS  # noqa: E402
 
 ACCOUNT_RATE_LIMITS = {**_RATE_LIMITS, "login": None}
+
+# Operations: tasks run in the process at once when enqueued (on commit), as mail was sent before; the tests
+# of background work (tests/operations) switch to the database backend and run a real worker. Quiet logs.
+TASKS = {"default": {"BACKEND": env("OT24_TEST_TASKS_BACKEND",
+                                     default="django_tasks.backends.immediate.ImmediateBackend")}}
+from ot24portal.logs import logging_config  # noqa: E402
+
+LOGGING = logging_config("console", "WARNING")

@@ -1,0 +1,101 @@
+"""The checks of /readyz (django-health-check): the library's database check, and ours for migrations,
+writable storage and a task queue that moves. Each raises ServiceUnavailable with a short reason that
+names no secret (no host, user or path)."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import Error as DatabaseError
+from django.utils import timezone
+from health_check.base import HealthCheck
+from health_check.checks import Database, Storage
+from health_check.exceptions import ServiceUnavailable
+
+
+@dataclasses.dataclass
+class DatabaseReachable(Database):
+    """The library's SELECT 1, reported as 'database'."""
+
+    def __repr__(self):
+        return "database"
+
+
+@dataclasses.dataclass
+class MigrationsApplied(HealthCheck):
+    """Every migration on disk is applied: a web server started before `manage.py migrate` is not ready."""
+
+    alias: str = DEFAULT_DB_ALIAS
+
+    def __repr__(self):
+        return "migrations"
+
+    def run(self):
+        from django.db.migrations.executor import MigrationExecutor
+
+        try:
+            connection = connections[self.alias]
+            executor = MigrationExecutor(connection)
+            plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        except DatabaseError as exc:
+            raise ServiceUnavailable("database unreachable") from exc
+        finally:
+            connections[self.alias].close()
+        if plan:
+            raise ServiceUnavailable(f"{len(plan)} migration(s) not applied")
+
+
+@dataclasses.dataclass
+class StorageWritable(Storage):
+    """The library's write, read and delete of a test file; a refused write is a clear reason, not the
+    library's 'unknown error'."""
+
+    def __repr__(self):
+        return f"storage:{self.alias}"
+
+    def get_file_name(self):
+        return f"readyz/{super().get_file_name().rsplit('/', 1)[1]}"
+
+    def run(self):
+        try:
+            super().run()
+        except OSError as exc:
+            raise ServiceUnavailable(f"storage not writable ({type(exc).__name__})") from exc
+
+
+@dataclasses.dataclass
+class TaskQueueMoving(HealthCheck):
+    """No task has been due for longer than OT24_QUEUE_STUCK_SECONDS without a worker starting it (the
+    workers are down, or too few for the load)."""
+
+    alias: str = DEFAULT_DB_ALIAS
+
+    def __repr__(self):
+        return "task_queue"
+
+    def run(self):
+        from django.db.models import Q
+        from django_tasks_db.models import DBTaskResult, get_date_max
+
+        try:
+            limit = timezone.now() - dt.timedelta(seconds=settings.OT24_QUEUE_STUCK_SECONDS)
+            # A task is due from its run_after, or from when it was enqueued if it has none (the backend
+            # stores "none" as the year 9999).
+            stuck = DBTaskResult.objects.using(self.alias).ready().filter(
+                Q(run_after=get_date_max(), enqueued_at__lt=limit) | Q(run_after__lt=limit)).count()
+        except DatabaseError as exc:
+            raise ServiceUnavailable("database unreachable") from exc
+        finally:
+            connections[self.alias].close()
+        if stuck:
+            raise ServiceUnavailable(f"{stuck} task(s) due for more than {settings.OT24_QUEUE_STUCK_SECONDS} s "
+                                     "and not started: are the workers running?")
+
+
+def readiness_checks() -> list:
+    database = {"alias": settings.OT24_READYZ_DATABASE}
+    return [(DatabaseReachable, database), (MigrationsApplied, database),
+            *((StorageWritable, {"alias": alias}) for alias in settings.OT24_READYZ_STORAGES),
+            (TaskQueueMoving, database)]

@@ -1,0 +1,78 @@
+"""/healthz, /readyz and /metrics. None of them needs a session or a user: the balancer and Prometheus
+call them without cookies."""
+from __future__ import annotations
+
+import ipaddress
+
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_GET
+from health_check.views import HealthCheckView
+
+from .health import readiness_checks
+
+
+@require_GET
+def healthz(request):
+    """The process is alive and answers: no database, no storage (a balancer restarts what fails this)."""
+    response = JsonResponse({"status": "ok"})
+    add_never_cache_headers(response)
+    return response
+
+
+class ReadyView(HealthCheckView):
+    """django-health-check's view, always JSON: {"status": "ok"|"unavailable", "checks": {name: "OK" or
+    the reason}}, 200 when every check passes and 503 otherwise (the balancer sends no traffic here)."""
+
+    def get_checks(self):
+        self.checks = readiness_checks()
+        return super().get_checks()
+
+    async def get(self, request, *args, **kwargs):
+        import asyncio
+
+        with self.get_executor() as executor:
+            self.results = await asyncio.gather(*(check.get_result(executor) for check in self.get_checks()))
+        failed = any(result.error for result in self.results)
+        return JsonResponse({
+            "status": "unavailable" if failed else "ok",
+            "checks": {repr(result.check): str(result.error) if result.error else "OK" for result in self.results},
+        }, status=503 if failed else 200)
+
+
+readyz = ReadyView.as_view()
+
+
+def metrics_allowed(request) -> bool:
+    """The client's address (behind OT24_TRUSTED_PROXY_COUNT proxies, as the log-in throttling reads it)
+    is in OT24_METRICS_ALLOWED_IPS (addresses or networks)."""
+    from accounts.throttling import client_ip
+
+    try:
+        address = ipaddress.ip_address(client_ip(request) or "")
+    except ValueError:
+        return False
+    for allowed in settings.OT24_METRICS_ALLOWED_IPS:
+        try:
+            if address in ipaddress.ip_network(allowed, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+@require_GET
+def metrics(request):
+    """Prometheus' text format: django-prometheus' request and database metrics, the portal's counters
+    (ot24portal.metrics) and the figures read from the database now (operations.metrics). Only for the
+    operators' network (OT24_METRICS_ALLOWED_IPS): 403 for everybody else."""
+    if not metrics_allowed(request):
+        return HttpResponseForbidden("Forbidden", content_type="text/plain")
+    from prometheus_client import CONTENT_TYPE_LATEST
+
+    from .metrics import render
+
+    response = HttpResponse(render(), content_type=CONTENT_TYPE_LATEST)
+    add_never_cache_headers(response)
+    return response
