@@ -243,9 +243,9 @@ class Stack:
         self.start_worker()
         self.start_scheduler()
         self.start_balancer()
-        for index in range(len(self.web_ports)):
-            self.wait_http(self.web_url(index) + "/readyz")
-        self.wait_http(self.url + "/readyz")
+        for index in range(len(self.web_ports)):  # generous: a loaded 2-core machine starts gunicorn slowly
+            self.wait_http(self.web_url(index) + "/readyz", timeout=300)
+        self.wait_http(self.url + "/readyz", timeout=60)
         return self
 
     def stop(self) -> None:
