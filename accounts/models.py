@@ -10,8 +10,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ot24portal.compiled_query import CompiledQuery
-
 from .validators import validate_codice_fiscale_persona
 
 
@@ -25,20 +23,6 @@ class UserManager(BaseUserManager):
         user.set_password(password)
         user.save(using=self._db)
         return user
-
-    def get(self, *args, **kwargs):
-        """Every request loads its user with User.objects.get(pk=<int>) (ModelBackend.get_user): that one
-        lookup runs SQL made once per connection (ot24portal.compiled_query; building it through the ORM
-        cost more than running it, bench: load, the floor page). Only on the model's own manager: related
-        managers (group.user_set) add their filters and go through the ORM, as does any other lookup."""
-        pk = kwargs.get("pk")
-        if (not args and len(kwargs) == 1 and type(pk) is int and self._db is None
-                and self is self.model._meta.managers_map.get("objects")):
-            user = _user_by_pk.first(pk=pk)
-            if user is None:
-                raise self.model.DoesNotExist(f"{self.model._meta.object_name} matching query does not exist.")
-            return user
-        return super().get(*args, **kwargs)
 
     def get_by_natural_key(self, username):
         return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
@@ -159,5 +143,3 @@ class StaffInvitation(models.Model):
     def is_usable(self) -> bool:
         return self.used_at is None and not self.is_expired
 
-
-_user_by_pk = CompiledQuery(lambda pk: User._base_manager.filter(pk=pk).order_by())

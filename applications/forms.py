@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from accounts.validators import validate_codice_fiscale_persona
 from organisations.inail_codes import normalise_codice_ditta
 from organisations.models import PAT
-from ot24portal.compiled_query import CompiledQuery
 
 from .models import Application
 
@@ -22,9 +21,11 @@ class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-_site_pats = CompiledQuery(lambda site_id, application_id: PAT.objects.filter(site_id=site_id).annotate(
-    covered=ExpressionWrapper(Q(pk__in=Application.pats.through.objects.filter(application_id=application_id)
-                                .values("pat_id")), output_field=BooleanField())))
+def _site_pats(*, site_id: int, application_id: int):
+    """The site's PATs, each marked `covered` when the application covers it."""
+    return list(PAT.objects.filter(site_id=site_id).annotate(
+        covered=ExpressionWrapper(Q(pk__in=Application.pats.through.objects.filter(application_id=application_id)
+                                    .values("pat_id")), output_field=BooleanField())))
 
 
 class SchedaForm(forms.ModelForm):
@@ -48,7 +49,7 @@ class SchedaForm(forms.ModelForm):
             pats.queryset = application.site.pats.all()
         # The site's PATs, each marked if the application covers it, in one query made once per process:
         # the boxes to show (without the field's own iteration, a server-side cursor) and the ticked ones.
-        self.site_pats = _site_pats.all(site_id=application.site_id, application_id=application.pk)
+        self.site_pats = _site_pats(site_id=application.site_id, application_id=application.pk)
         pats.initial = [pat for pat in self.site_pats if pat.covered]
         choice = pats.iterator(pats).choice
         pats.widget.choices = [choice(pat) for pat in self.site_pats]

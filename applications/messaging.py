@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from notifications.services import absolute_url, email_users
 
+from . import wizard
 from .models import Application, Event
 
 APPLICANTS, REVIEWER = "applicant", "reviewer"
@@ -61,7 +62,7 @@ def _email(event: Event, label: str) -> None:
             url = absolute_url(reverse("review_detail", args=[application.pk]))
         else:
             users = applicant_users(application)
-            url = absolute_url(reverse("application_step", args=[application.pk, "review"]))
+            url = absolute_url(wizard.url(application, wizard.REVIEW))
             if event.action == "request_clarification":
                 url += "#clar-title"
         email_users(users, "application_event", {**base, "audience": audience, "url": url})

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from interventions.models import Edition, Intervention
 from interventions.sectors import SECTOR_CHOICES
-from organisations.models import PAT, Company, Site, cap_validator, digits_validator
+from organisations.models import PAT, Company, Membership, Site, cap_validator, digits_validator
 
 from . import campaigns
 
@@ -45,6 +45,40 @@ class Campaign(models.Model):
 
     def is_past_deadline(self, today: dt.date | None = None) -> bool:
         return self.days_left(today) < 0
+
+class ApplicationQuerySet(models.QuerySet):
+    """The reads of applications that pages share, by what they are for."""
+
+    def with_context(self) -> ApplicationQuerySet:
+        """With the site, its company, the campaign and its edition joined: what the rules, the scoring
+        and every page's header read."""
+        return self.select_related("site__company", "campaign__edition")
+
+    def for_wizard(self, user=None) -> ApplicationQuerySet:
+        """An application opened by one of its pages (the wizard's steps, the summary, the PDF): its context
+        joined and, for a logged-in user, that user's membership role in the application's company
+        (`member_role`, None if not a member), which the permission rules ask first. Unsorted: the model's
+        list ordering would sort the one row over the joined campaign and company. Its selections are read
+        when first needed (selectors.application_selections)."""
+        queryset = self.with_context().order_by()
+        if user is not None and user.is_authenticated:
+            queryset = queryset.annotate(member_role=models.Subquery(
+                Membership.objects.filter(company=models.OuterRef("site__company"), user=user)
+                .values("role")[:1]))
+        return queryset
+
+    def for_dashboard(self, campaign, site_ids) -> ApplicationQuerySet:
+        """The applications of these sites for the campaign, with their selections and evidence files (the
+        dashboard's points and missing evidence), unsorted: the caller keys them by site."""
+        return (self.filter(campaign=campaign, site_id__in=site_ids).select_related("campaign__edition")
+                .prefetch_related(models.Prefetch("selections", queryset=Selection.objects.order_by()),
+                                  "evidence_files")
+                .order_by())
+
+    def for_review(self) -> ApplicationQuerySet:
+        """With what the reviewers' queue and review screen show of each: its context and its reviewer."""
+        return self.with_context().select_related("reviewer")
+
 
 class Application(models.Model):
     class Status(models.TextChoices):
@@ -142,6 +176,8 @@ class Application(models.Model):
     pdf_storage_name = models.CharField(max_length=200, blank=True, editable=False)
     pdf_sha256 = models.CharField(max_length=64, blank=True, editable=False)
 
+    objects = ApplicationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("domanda")
         verbose_name_plural = _("domande")
@@ -157,11 +193,6 @@ class Application(models.Model):
 
     def __str__(self):
         return f"{self.campaign} — {self.site}"
-
-    def refresh_from_db(self, *args, **kwargs):
-        # Reads carried with the instance (selectors.selection_rows_sql) are read again after a refresh.
-        self.__dict__.pop("selection_rows", None)
-        super().refresh_from_db(*args, **kwargs)
 
     def save(self, *args, **kwargs):
         if self._state.adding and not self.province and self.site_id:

@@ -34,3 +34,24 @@ class BoundedPaginator(Paginator):
         keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         rows = self.object_list.order_by().in_bulk(keys)
         return self._get_page([rows[key] for key in keys if key in rows], number, self)
+
+
+class WindowCountPaginator(Paginator):
+    """A Paginator for a queryset annotated with the count of all its rows on each row
+    (`.annotate(rows_in_total=Window(Count("*")))`): the page asked is read in one query and its first row
+    tells how many there are; only a page with no rows (a number past the end) asks for a COUNT."""
+
+    COUNT = "rows_in_total"
+
+    def get_page(self, number):
+        try:
+            asked = int(number)  # as validate_number reads it; not a number: the first page, as get_page gives
+        except (TypeError, ValueError):
+            asked = 1
+        if asked >= 1 and not self.orphans:
+            bottom = (asked - 1) * self.per_page
+            rows = list(self.object_list[bottom:bottom + self.per_page])
+            if rows:
+                self.count = getattr(rows[0], self.COUNT)  # the cached_property, known without a COUNT
+                return self._get_page(rows, asked, self)
+        return super().get_page(number)

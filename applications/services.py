@@ -3,11 +3,10 @@ one place that checks permission and state, `transaction.atomic`."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -20,7 +19,6 @@ from interventions import scoring
 from evidence import storage
 from organisations.models import PAT, Site
 from ot24portal import metrics
-from ot24portal.compiled_query import CompiledQuery
 
 from . import workflow
 from .models import Application, Campaign, Selection
@@ -61,35 +59,13 @@ def _bump_version(application: Application, expected_version: int | None, *, dec
     application.refresh_from_db(fields=["version", "updated_at"])
 
 
-@functools.lru_cache(maxsize=None)
-def _versioned_update_sql(alias: str, with_total: bool) -> str:
-    connection = connections[alias]
-    meta = Application._meta
-    table = connection.ops.quote_name(meta.db_table)
-
-    def column(name):
-        return connection.ops.quote_name(meta.get_field(name).column)
-
-    version = column("version")
-    sets = f"{version} = ({table}.{version} + 1), {column('updated_at')} = %s"
-    if with_total:
-        sets += f", {column('declared_total')} = %s"
-    return f"UPDATE {table} SET {sets} WHERE ({table}.{column('id')} = %s AND {table}.{version} = %s)"
-
-
 def _versioned_update(pk: int, expected_version: int, now, declared_total: int | None) -> int:
-    """Application.objects.filter(pk=pk, version=expected_version).update(version=F("version") + 1,
-    updated_at=now[, declared_total=declared_total]): the same UPDATE, its SQL written once instead of
-    built and compiled by the ORM at every save (that cost as much as a section's scoring and form
-    together, bench: wizard_profile). Returns the number of rows updated (0: a stale version)."""
-    connection = connections[router.db_for_write(Application)]
-    sql = _versioned_update_sql(connection.alias, declared_total is not None)
-    params = [Application._meta.get_field("updated_at").get_db_prep_save(now, connection)]
+    """One UPDATE of the application's row if it still has the expected version: the version bumped, the
+    time of the save and, when given, the draft's total. Returns the number of rows updated (0: stale)."""
+    values = {"version": F("version") + 1, "updated_at": now}
     if declared_total is not None:
-        params.append(declared_total)
-    with transaction.mark_for_rollback_on_error(using=connection.alias), connection.cursor() as cursor:
-        cursor.execute(sql, [*params, pk, expected_version])
-        return cursor.rowcount
+        values["declared_total"] = declared_total
+    return Application.objects.filter(pk=pk, version=expected_version).update(**values)
 
 
 @transaction.atomic
@@ -178,12 +154,6 @@ def section_check(
     return application_score(application, selections=others, chosen=chosen)
 
 
-# Site, company, campaign and edition joined (the rules and the scoring read them); only the application's
-# row locked. SQL made once per process (ot24portal.compiled_query): making it cost more than running it.
-_locked_for_section = CompiledQuery(lambda pk: Application.objects.select_related("site__company", "campaign__edition")
-                                    .select_for_update(of=("self",)).filter(pk=pk).order_by()[:1])
-
-
 @transaction.atomic
 def application_save_section(
     *, user, application: Application, section: str, chosen: dict[str, tuple[frozenset[int], bool]], version: int
@@ -207,9 +177,9 @@ def application_save_section_scored(
     itself first."""
     from interventions.selectors import edition_catalogue
 
-    application = _locked_for_section.first(pk=application.pk)
-    if application is None:
-        raise Application.DoesNotExist("Application matching query does not exist.")
+    # Site, company, campaign and edition joined (the rules and the scoring read them); only the
+    # application's row locked.
+    application = Application.objects.with_context().select_for_update(of=("self",)).order_by().get(pk=application.pk)
     _require(user, "applications.edit_application", application)
     current = application_selections(application)
     before = application_score(application, selections=current)

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 from interventions.models import Intervention
 from interventions.selectors import EditionCatalogue, edition_catalogue
-from ot24portal.compiled_query import CompiledQuery
 
 from .checklist import InterventionEvidence, ItemState, evidence_status
 from .models import EvidenceFile
@@ -18,17 +17,12 @@ class EvidenceRow:
     status: InterventionEvidence
 
 
-# application.evidence_files.order_by("uploaded_at"), its SQL made once per process (ot24portal.compiled_query).
-_files = CompiledQuery(lambda application_id: EvidenceFile.objects.filter(application_id=application_id).order_by("uploaded_at"))
-
-
 def evidence_checklist(application, selections) -> list[EvidenceRow]:
     """For every selected intervention (selections: the application's Selection rows), its evidence items
     with their files and completeness."""
     selected_ids = {s.intervention_id for s in selections}
     files_by_item: dict[int, list[EvidenceFile]] = {}
-    for f in _files.all(application_id=application.pk):
-        f.application = application  # as the related manager's queryset sets it
+    for f in application.evidence_files.order_by("uploaded_at"):
         files_by_item.setdefault(f.evidence_item_id, []).append(f)
     rows = []
     catalogue = edition_catalogue(application.campaign.edition)

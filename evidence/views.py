@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications.views.common import altered_response, get_application, step_url, user_can
+from applications import wizard
+from applications.views.common import altered_response, get_application, user_can
 from interventions.selectors import edition_catalogue
 
 from . import services, storage, uploads
@@ -76,7 +77,7 @@ def _uploaded_answer(application, evidence) -> dict:
                 if r.intervention.pk == evidence.evidence_item.intervention_id), None)
     return {
         "ok": True,
-        "redirect": step_url(application, "evidence") + f"#item-{evidence.evidence_item_id}",
+        "redirect": wizard.url(application, wizard.EVIDENCE) + f"#item-{evidence.evidence_item_id}",
         "file": {"id": evidence.pk, "name": evidence.original_name, "size": filesizeformat(evidence.size),
                  "sha256": evidence.sha256,
                  "download_url": reverse("evidence_download", args=[application.pk, evidence.pk]),
@@ -166,7 +167,7 @@ def evidence_remove(request, pk: int, file_pk: int):
         messages.error(request, _("Non è possibile rimuovere file da una domanda già inviata."))
     else:
         messages.success(request, _("File rimosso."))
-    return redirect(step_url(application, "evidence"))
+    return redirect(wizard.url(application, wizard.EVIDENCE))
 
 
 @login_required

@@ -1,6 +1,6 @@
 """The injury register and hours CSV files, read into plain data for `rules.compute()`. Pure: no ORM.
 
-Register header (any order; `pat`, `descrizione` and other extra columns are allowed):
+Register header (any order; `pat`, `descrizione`, `riferimento` and other extra columns are allowed):
     data_evento,primo_giorno_assenza,ultimo_giorno_assenza,in_itinere,mortale,invalidita_permanente
 Hours header: anno,ore_lavorate
 
@@ -30,7 +30,7 @@ REGISTER_COLUMNS = (
     "mortale",
     "invalidita_permanente",
 )
-OPTIONAL_COLUMNS = ("pat", "descrizione")
+OPTIONAL_COLUMNS = ("pat", "descrizione", "riferimento")
 HOURS_COLUMNS = ("anno", "ore_lavorate")
 
 # Injury field -> register column, to place the rules' own checks in the right cell.
@@ -81,6 +81,7 @@ class RegisterRow:
     injury: Injury
     pat: str = ""
     description: str = ""
+    reference: str = ""
 
 
 def decode(data: bytes) -> str:
@@ -125,7 +126,7 @@ def parse_disability(text: str) -> int:
     value = text.strip()
     if not value:
         return 0
-    if not re.fullmatch(r"-?\d+", value):
+    if not re.fullmatch(r"-?\d{1,9}", value):  # bounded: int() refuses strings past 4,300 digits
         raise IndicatorInputError(
             _("Valore «%(value)s» non valido: indicare i punti di invalidità permanente (da 0 a 100).")
             % {"value": value}
@@ -238,7 +239,8 @@ def parse_register(text: str, *, as_of: date | None = None) -> list[RegisterRow]
         if problems:
             errors += [RowError(row, FIELD_COLUMNS[name], message) for name, message in problems]
             continue
-        rows.append(RegisterRow(row, injury, record.get("pat", "").strip(), record.get("descrizione", "").strip()))
+        rows.append(RegisterRow(row, injury, record.get("pat", "").strip(), record.get("descrizione", "").strip(),
+                                record.get("riferimento", "").strip()))
     if errors:
         raise RegisterError(errors)
     return rows

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import rules
+from . import bounds, rules
 from .models import Injury
 from .selectors import today
 
@@ -23,7 +23,7 @@ class InjuryForm(forms.ModelForm):
     class Meta:
         model = Injury
         fields = ["event_date", "first_absence", "last_absence", "commuting", "fatal", "disability", "pat",
-                  "description"]
+                  "description", "reference"]
         widgets = {"event_date": DateInput(), "first_absence": DateInput(), "last_absence": DateInput()}
 
     def __init__(self, *args, site, **kwargs):
@@ -61,9 +61,13 @@ class HoursForm(forms.Form):
 
         year = self.cleaned_data.get("year") or 0
         try:
-            return csvio.parse_hours(self.cleaned_data["hours"], year)
+            hours = csvio.parse_hours(self.cleaned_data["hours"], year)
         except rules.IndicatorInputError as exc:
             raise forms.ValidationError(str(exc)) from None
+        problem = bounds.hours_problem(hours)
+        if problem:
+            raise forms.ValidationError(problem)
+        return hours
 
 
 class ImportForm(forms.Form):

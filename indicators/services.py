@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from organisations.models import Site
 
-from . import csvio, rules
-from .models import Injury, SiteYearHours
+from . import bounds, csvio, rules
+from .models import Injury, SiteYearHours, duplicate_key, same_injury
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 10_000
@@ -45,6 +46,9 @@ def hours_save(*, user, site: Site, year: int, hours: Decimal) -> SiteYearHours:
         hours = rules.check_hours(year, hours)
     except rules.IndicatorInputError as exc:
         raise ValidationError(str(exc)) from None
+    problem = bounds.year_problem(year) or bounds.hours_problem(hours)
+    if problem:
+        raise ValidationError(problem)
     row, _created = SiteYearHours.objects.update_or_create(site=site, year=year, defaults={"hours": hours})
     return row
 
@@ -61,6 +65,7 @@ def injury_save(*, user, injury: Injury) -> Injury:
     _require(user, "applications.edit_indicators", injury.site)
     if injury.pat_id and injury.pat.site_id != injury.site_id:
         raise ValidationError(_("La PAT indicata non appartiene a questa unità produttiva."))
+    injury.full_clean(exclude=["site", "pat"], validate_unique=False)  # the bounds (bounds.py), whoever calls
     injury.save()
     return injury
 
@@ -79,10 +84,49 @@ class Parsed:
     kind: str
     injuries: list  # [(RegisterRow, PAT | None)]
     hours: list  # [(year, hours)]
+    held: frozenset = frozenset()  # spreadsheet rows of injuries the register already holds
 
     @property
     def count(self) -> int:
+        """The rows read."""
         return len(self.injuries) if self.kind == "injuries" else len(self.hours)
+
+    @property
+    def new_injuries(self) -> list:
+        return [(row, pat) for row, pat in self.injuries if row.row not in self.held]
+
+
+class ImportResult(NamedTuple):
+    saved: int  # rows added (injuries) or years saved (hours)
+    held: int  # injuries of the file the register already held: not added again
+
+
+def held_rows(site: Site, rows) -> frozenset[int]:
+    """The spreadsheet rows (csvio.RegisterRow) whose injury the site's register already holds: same event
+    date and absence, and the same reference or, where either has none, the same description
+    (models.same_injury). Each injury of the register stands for one row: a file holding an injury twice
+    when the register has it once adds it once more (two workers hurt in the same accident)."""
+    wanted = {duplicate_key(r.injury.event_date, r.injury.first_absence, r.injury.last_absence) for r in rows}
+    if not wanted:
+        return frozenset()
+    dates = {key[0] for key in wanted}
+    candidates: dict[tuple, list[tuple[str, str]]] = {}
+    for injury in Injury.objects.filter(site=site, event_date__in=dates).only(
+            "event_date", "first_absence", "last_absence", "reference", "description").order_by("pk"):
+        candidates.setdefault(injury.duplicate_key(), []).append((injury.reference, injury.description))
+    held = set()
+    for row in rows:
+        pool = candidates.get(duplicate_key(row.injury.event_date, row.injury.first_absence, row.injury.last_absence))
+        if not pool:
+            continue
+        # A row with a reference takes the injury with that reference first, then one without any.
+        order = sorted(range(len(pool)), key=lambda i: not (row.reference and pool[i][0]))
+        for i in order:
+            if same_injury(row.reference, row.description, *pool[i]):
+                held.add(row.row)
+                pool.pop(i)
+                break
+    return frozenset(held)
 
 
 def decode_upload(data: bytes) -> str:
@@ -100,46 +144,106 @@ def decode_upload(data: bytes) -> str:
     return text
 
 
-def parse_import(site: Site, kind: str, text: str, *, as_of: dt.date) -> Parsed:
-    """Every row, or csvio.RegisterError with every error (row and column). PAT numbers must be PATs of
-    the site."""
-    if kind == "hours":
-        return Parsed(kind, [], csvio.parse_hours_csv(text))
-    pats = {p.number: p for p in site.pats.all()}
+def _label(column: str) -> str:
+    """A column's name as an error shows it (a header cell may hold a control character too)."""
+    return bounds.shown(column)
+
+
+def _checked_date(value: str):
+    try:
+        return csvio.parse_date(value) if value.strip() else None
+    except rules.IndicatorInputError:
+        return None  # csvio reports it
+
+
+def _portal_checks(site: Site, kind: str, text: str) -> tuple[list, set]:
+    """The portal's own checks on every record, so that one pass reports every error even when the pure
+    reader refuses other cells: no control character in any cell (bounds.py; the cell's other errors are
+    then left out, they would echo it back), the ranges of dates, absences, years and hours, and for the
+    register PAT numbers of the site and the lengths of the texts. Returns the errors and the (row, column)
+    cells with a control character."""
+    errors, tainted = [], set()
+    header = text.lstrip("\ufeff").split("\n", 1)[0].removesuffix("\r")
+    if bounds.control_problem(header):
+        errors.append(csvio.RowError(1, "", bounds.control_problem(header)))
+    required = csvio.HOURS_COLUMNS if kind == "hours" else csvio.REGISTER_COLUMNS
+    pats = {p.number for p in site.pats.all()} if kind != "hours" else set()
     max_description = Injury._meta.get_field("description").max_length
-    # The site's own checks (PAT, description) on every record, so that one pass reports every error
-    # even when the pure reader refuses other cells.
-    errors = []
-    for row, record in csvio._records(text, csvio.REGISTER_COLUMNS):
+    max_reference = Injury._meta.get_field("reference").max_length
+    for row, record in csvio._records(text, required):
         if isinstance(record, str):
             continue
-        number = record.get("pat", "").strip()
+        for column, cell in record.items():
+            problem = bounds.control_problem(cell)
+            if problem:
+                errors.append(csvio.RowError(row, _label(column), problem))
+                tainted.add((row, column))
+
+        def clean(column):
+            return "" if (row, column) in tainted else record.get(column, "").strip()
+
+        def report(column, problem):
+            if problem:
+                errors.append(csvio.RowError(row, column, problem))
+
+        if kind == "hours":
+            year = clean("anno")
+            if re.fullmatch(r"\d{4}", year):
+                report("anno", bounds.year_problem(int(year)))
+            hours = clean("ore_lavorate")
+            if csvio.HOURS_RE.match(hours):
+                report("ore_lavorate", bounds.hours_problem(Decimal(hours.replace(",", "."))))
+            continue
+        dates = {}
+        for column in ("data_evento", "primo_giorno_assenza", "ultimo_giorno_assenza"):
+            dates[column] = _checked_date(clean(column))
+            if dates[column] is not None:
+                report(column, bounds.date_problem(dates[column]))
+        report("ultimo_giorno_assenza", bounds.absence_problem(dates["primo_giorno_assenza"],
+                                                                 dates["ultimo_giorno_assenza"]))
+        number = clean("pat")
         if number and number not in pats:
-            errors.append(csvio.RowError(row, "pat", _(
-                "La PAT %(number)s non è una PAT di questa unità produttiva.") % {"number": number}))
-        if len(record.get("descrizione", "").strip()) > max_description:
-            errors.append(csvio.RowError(row, "descrizione", _(
-                "Descrizione troppo lunga (massimo %(max)s caratteri).") % {"max": max_description}))
+            report("pat", _("La PAT %(number)s non è una PAT di questa unità produttiva.") % {"number": number})
+        if len(clean("descrizione")) > max_description:
+            report("descrizione", _("Descrizione troppo lunga (massimo %(max)s caratteri).") % {"max": max_description})
+        if len(clean("riferimento")) > max_reference:
+            report("riferimento", _("Riferimento troppo lungo (massimo %(max)s caratteri).") % {"max": max_reference})
+    return errors, tainted
+
+
+def parse_import(site: Site, kind: str, text: str, *, as_of: dt.date) -> Parsed:
+    """Every row, or csvio.RegisterError with every error (row and column), sorted by row: the pure
+    reader's (csvio) and the portal's own (_portal_checks: characters, ranges, PATs of the site, lengths)."""
+    errors, tainted = _portal_checks(site, kind, text)
     try:
-        rows = csvio.parse_register(text, as_of=as_of)
+        if kind == "hours":
+            hours = csvio.parse_hours_csv(text)
+        else:
+            rows = csvio.parse_register(text, as_of=as_of)
     except csvio.RegisterError as exc:
-        errors = exc.errors + errors
-        raise csvio.RegisterError(sorted(errors, key=lambda e: e.row)) from None
+        errors = [e for e in exc.errors if (e.row, e.column) not in tainted] + errors
     if errors:
-        raise csvio.RegisterError(errors)
+        raise csvio.RegisterError(sorted(errors, key=lambda e: e.row)) from None
+    if kind == "hours":
+        return Parsed(kind, [], hours)
+    pats = {p.number: p for p in site.pats.all()}
     injuries = [(row, pats.get(row.pat)) for row in rows]
-    return Parsed(kind, injuries, [])
+    return Parsed(kind, injuries, [], held_rows(site, rows))
 
 
 @transaction.atomic
-def import_rows(*, user, site: Site, kind: str, text: str, as_of: dt.date | None = None) -> int:
+def import_rows(*, user, site: Site, kind: str, text: str, as_of: dt.date | None = None) -> ImportResult:
     """Save every row of the file, or nothing (ValidationError listing every error). Injuries are added to
-    the register; hours replace those of the same year."""
+    the register, except those it already holds (held_rows, checked again here: the file may have been
+    imported since its preview); hours replace those of the same year."""
     from .selectors import today
 
     _require(user, "applications.edit_indicators", site)
     if kind not in KINDS:
         raise ValidationError(_("Tipo di file non valido."))
+    # One import of a site's register at a time: two confirmations of the same file would each find the
+    # other's rows missing.
+    Site.objects.select_for_update().filter(pk=site.pk).first()
     try:
         parsed = parse_import(site, kind, text, as_of=as_of or today())
     except csvio.RegisterError as exc:
@@ -149,14 +253,15 @@ def import_rows(*, user, site: Site, kind: str, text: str, as_of: dt.date | None
     if kind == "hours":
         for year, hours in parsed.hours:
             SiteYearHours.objects.update_or_create(site=site, year=year, defaults={"hours": hours})
-    else:
-        Injury.objects.bulk_create([
-            Injury(site=site, event_date=row.injury.event_date, first_absence=row.injury.first_absence,
-                   last_absence=row.injury.last_absence, commuting=row.injury.commuting, fatal=row.injury.fatal,
-                   disability=row.injury.disability, pat=pat, description=row.description)
-            for row, pat in parsed.injuries
-        ])
-    return parsed.count
+        return ImportResult(parsed.count, 0)
+    new = parsed.new_injuries
+    Injury.objects.bulk_create([
+        Injury(site=site, event_date=row.injury.event_date, first_absence=row.injury.first_absence,
+               last_absence=row.injury.last_absence, commuting=row.injury.commuting, fatal=row.injury.fatal,
+               disability=row.injury.disability, pat=pat, description=row.description, reference=row.reference)
+        for row, pat in new
+    ])
+    return ImportResult(len(new), len(parsed.held))
 
 
 # The previewed file waits server-side (private temporary folder) under a random token kept in the

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from applications import wizard
 from applications.views.common import pdf_response
 
 from . import csvio, rules, services
@@ -146,7 +147,7 @@ def import_page(request, site_pk: int):
                 services.discard(previous.get("token"))
             request.session[SESSION_KEY] = {"site": site.pk, "kind": kind, "token": services.stash(text),
                                             "name": upload.name[-100:]}
-            context.update(parsed=parsed, kind=kind, file_name=upload.name)
+            context.update(parsed=parsed, kind=kind, file_name=upload.name, held_count=len(parsed.held))
     return render(request, "indicators/import.html", context)
 
 
@@ -164,12 +165,17 @@ def import_confirm(request, site_pk: int):
         messages.error(request, _("Nessuna importazione da confermare: caricare di nuovo il file."))
         return redirect("indicators_import", site_pk=site.pk)
     try:
-        count = services.import_rows(user=request.user, site=site, kind=pending["kind"], text=text)
+        result = services.import_rows(user=request.user, site=site, kind=pending["kind"], text=text)
     except ValidationError as exc:
         _fail(request, exc)
         return redirect("indicators_import", site_pk=site.pk)
-    messages.success(request, ngettext("Importazione completata: %(count)s riga salvata.",
-                                       "Importazione completata: %(count)s righe salvate.", count) % {"count": count})
+    done = ngettext("Importazione completata: %(count)s riga salvata.",
+                    "Importazione completata: %(count)s righe salvate.", result.saved) % {"count": result.saved}
+    if result.held:
+        done += " " + ngettext("%(count)s riga già nel registro non è stata importata di nuovo.",
+                               "%(count)s righe già nel registro non sono state importate di nuovo.",
+                               result.held) % {"count": result.held}
+    messages.success(request, done)
     return redirect("indicators_site", site_pk=site.pk)
 
 
@@ -197,7 +203,8 @@ def export_register(request, site_pk: int):
     writer.writerow([*csvio.REGISTER_COLUMNS, *csvio.OPTIONAL_COLUMNS])
     for i in site.injuries.select_related("pat").order_by("event_date", "id"):
         writer.writerow([_day(i.event_date), _day(i.first_absence), _day(i.last_absence), _flag(i.commuting),
-                         _flag(i.fatal), i.disability, i.pat.number if i.pat else "", _safe(i.description)])
+                         _flag(i.fatal), i.disability, i.pat.number if i.pat else "", _safe(i.description),
+                         _safe(i.reference)])
     return response
 
 
@@ -237,7 +244,7 @@ def attach(request, site_pk: int):
     messages.success(request, format_html(
         '{} <a href="{}">{}</a>',
         _("Elaborazione allegata alla domanda come documentazione di %(code)s.") % {"code": code},
-        reverse("application_step", args=[application.pk, "evidence"]) + f"#item-{evidence.evidence_item_id}",
+        wizard.url(application, wizard.EVIDENCE) + f"#item-{evidence.evidence_item_id}",
         _("Vai alla documentazione")))
     return redirect("indicators_site", site_pk=site.pk)
 

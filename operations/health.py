@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import typing
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -13,6 +14,14 @@ from django.utils import timezone
 from health_check.base import HealthCheck
 from health_check.checks import Database, Storage
 from health_check.exceptions import ServiceUnavailable
+
+
+def close_thread_connection(alias: str) -> None:
+    """The checks run in the view's worker threads: their connections are closed after each check rather
+    than left open in idle threads (a connection inside a transaction, a test's, is left alone)."""
+    connection = connections[alias]
+    if not connection.in_atomic_block:
+        connection.close()
 
 
 @dataclasses.dataclass
@@ -29,12 +38,19 @@ class MigrationsApplied(HealthCheck):
 
     alias: str = DEFAULT_DB_ALIAS
 
+    # Once every migration this process knows is applied it stays so until the next deployment (a new
+    # process): the graph (every migration module of every app) is not built again at each probe.
+    _applied_for: typing.ClassVar[set] = set()
+
     def __repr__(self):
         return "migrations"
 
     def run(self):
         from django.db.migrations.executor import MigrationExecutor
 
+        key = (self.alias, connections[self.alias].settings_dict.get("NAME"))
+        if key in self._applied_for:
+            return
         try:
             connection = connections[self.alias]
             executor = MigrationExecutor(connection)
@@ -42,9 +58,10 @@ class MigrationsApplied(HealthCheck):
         except DatabaseError as exc:
             raise ServiceUnavailable("database unreachable") from exc
         finally:
-            connections[self.alias].close()
+            close_thread_connection(self.alias)
         if plan:
             raise ServiceUnavailable(f"{len(plan)} migration(s) not applied")
+        self._applied_for.add(key)
 
 
 @dataclasses.dataclass
@@ -88,7 +105,7 @@ class TaskQueueMoving(HealthCheck):
         except DatabaseError as exc:
             raise ServiceUnavailable("database unreachable") from exc
         finally:
-            connections[self.alias].close()
+            close_thread_connection(self.alias)
         if stuck:
             raise ServiceUnavailable(f"{stuck} task(s) due for more than {settings.OT24_QUEUE_STUCK_SECONDS} s "
                                      "and not started: are the workers running?")

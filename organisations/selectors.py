@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import weakref
 from typing import NamedTuple
 
-from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import BigIntegerField, BooleanField, Q, QuerySet, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -56,10 +54,6 @@ class Visibility(NamedTuple):
     site_ids: frozenset[int]
 
 
-_USER, _TODAY = -7_349_100_001, dt.date(1, 1, 3)  # marker values no user and no mandate has
-_visibility_sql: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # per connection object
-
-
 def _visibility_query(user, today) -> QuerySet:
     """One UNION of (company, whole company?, site) rows: memberships, representations, current mandates
     and the sites of current mandates for chosen sites, the same lookups as the querysets above."""
@@ -77,27 +71,9 @@ def _visibility_query(user, today) -> QuerySet:
 
 
 def visibility_for(user, today: dt.date | None = None) -> Visibility:
-    """The ids the user works on, in one query whose SQL is made once per connection (building the three
-    querysets of companies_for and site_filter_for anew was a sixth of the dashboard's time, bench:
-    wizard_profile). Only the user and the day vary: they are parameters, every other value a constant."""
-    connection = connections[DEFAULT_DB_ALIAS]
-    compiled = _visibility_sql.get(connection)
-    if compiled is None:
-        sql, params = _visibility_query(_USER, _TODAY).query.get_compiler(connection=connection).as_sql()
-        # Where the backend adapts values while compiling (SQLite, `make run`, writes dates as text), the
-        # markers are not found: that connection runs the queryset each time instead.
-        compiled = (sql, list(params)) if _USER in params and _TODAY in params else False
-        _visibility_sql[connection] = compiled
-    today = today or timezone.localdate()
-    if compiled is False:
-        rows = list(_visibility_query(user.pk, today))
-    else:
-        sql, params = compiled
-        values = {_USER: user.pk, _TODAY: today}
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [values.get(p, p) if isinstance(p, (int, dt.date)) and not isinstance(p, bool) else p
-                                 for p in params])
-            rows = cursor.fetchall()
+    """The ids the user works on, in one query (the dashboard reads them once for its sites and its list
+    of companies)."""
+    rows = _visibility_query(user.pk, today or timezone.localdate())
     companies, whole, sites = set(), set(), set()
     for company_id, all_sites, site_id in rows:
         if site_id is not None:

@@ -30,13 +30,13 @@ def review_queue_for(user) -> QuerySet[Application]:
     in these states and kept PostgreSQL from reading the queue's indexes in order)."""
     if not (user.is_authenticated and (user.is_reviewer or user.is_superuser)):
         return Application.objects.none()
-    return Application.objects.filter(status__in=QUEUE_STATES).select_related("site__company", "campaign__edition")
+    return Application.objects.for_review().filter(status__in=QUEUE_STATES)
 
 
 def review_queue_filtered(user, params) -> tuple[QuerySet[Application], dict[str, str]]:
     """The queue as the reviewers' filters and sort ask (params: the query string), with the filters as
     read, for the form."""
-    qs = review_queue_for(user).select_related("reviewer")
+    qs = review_queue_for(user)
     f = {k: (params.get(k) or "").strip()[:40]
          for k in ("campaign", "status", "province", "sector", "reviewer", "due", "sort", "points_min", "points_max")}
     if f["points_min"].isdigit():

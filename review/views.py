@@ -24,8 +24,8 @@ from applications.models import Application
 from applications.pagination import BoundedPaginator
 from applications.selectors import (application_facts, application_pats, application_score, application_selections,
                                    applications_for)
-from applications.views.common import altered_response, get_application, perform, step_url
-from applications import workflow
+from applications.views.common import altered_response, get_application, perform
+from applications import wizard, workflow
 from applications.workflow import OPEN_STATES, REVIEWABLE_STATES
 from evidence import storage, uploads
 from evidence.selectors import evidence_checklist
@@ -120,7 +120,7 @@ def _back_to_queue(request):
 
 def _reviewable(request, pk):
     _require_reviewer(request.user)
-    return get_object_or_404(applications_for(request.user).exclude(status=S.DRAFT).select_related("reviewer"), pk=pk)
+    return get_object_or_404(applications_for(request.user).for_review().exclude(status=S.DRAFT), pk=pk)
 
 
 @login_required
@@ -260,7 +260,7 @@ def clarification_upload(request, pk: int):
                 success=_("File caricato."))
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-    return redirect(step_url(application, "review"))
+    return redirect(wizard.url(application, wizard.REVIEW))
 
 
 @login_required
@@ -271,7 +271,7 @@ def clarification_file_remove(request, pk: int, file_pk: int):
     perform(request, lambda: services.clarification_remove_file(user=request.user, application=application,
                                                                 evidence_file=evidence_file),
             success=_("File rimosso."))
-    return redirect(step_url(application, "review") + "#clar-title")
+    return redirect(wizard.url(application, wizard.REVIEW) + "#clar-title")
 
 
 @login_required
@@ -281,7 +281,7 @@ def clarification_answer(request, pk: int):
     answer = request.POST.get("answer", "")[:10000]
     perform(request, lambda: services.clarification_answer(user=request.user, application=application, answer=answer),
             success=_("Chiarimenti inviati."))
-    return redirect(step_url(application, "review"))
+    return redirect(wizard.url(application, wizard.REVIEW))
 
 
 @login_required

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from organisations.selectors import sites_for
+
 from .models import Assessment, Measure, Participant, PeriodFigures
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -18,10 +20,21 @@ class AssessmentForm(forms.ModelForm):
         fields = ["scope", "site", "group", "date", "year", "method"]
         widgets = {"date": DATE_INPUT, "method": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, company, **kwargs):
+    def __init__(self, *args, company, user, **kwargs):
+        """user: the sites offered are those the user works on; whoever does not work on every site of the
+        company (a mandate for chosen sites) assesses one productive unit only."""
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = company.sites.all()
+        self.fields["site"].queryset = sites_for(user).filter(company=company).order_by("name")
         self.fields["site"].required = False
+        self.whole_company = user.has_perm("applications.manage_stress", company)
+        if not self.whole_company:
+            self.fields["scope"].choices = [(Assessment.Scope.SITE, Assessment.Scope.SITE.label)]
+            self.fields["scope"].initial = Assessment.Scope.SITE
+            self.fields["scope"].error_messages["invalid_choice"] = _(
+                "Il mandato riguarda solo alcune unità produttive: si può valutare una di quelle unità, non "
+                "l'intera azienda né un gruppo di mansioni.")
+            self.fields["site"].error_messages["invalid_choice"] = _(
+                "Il mandato non riguarda questa unità produttiva: scegliere una di quelle indicate.")
         self.fields["site"].help_text = gettext_lazy("Solo per la valutazione di un'unità produttiva.")
         self.fields["group"].help_text = gettext_lazy("Solo per un gruppo omogeneo di mansioni (es. «Autisti»).")
         if not self.instance.pk:
@@ -31,7 +44,7 @@ class AssessmentForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         scope = data.get("scope")
-        if scope == Assessment.Scope.SITE and not data.get("site"):
+        if scope == Assessment.Scope.SITE and not data.get("site") and "site" not in self.errors:
             self.add_error("site", _("Indicare l'unità produttiva valutata."))
         if scope == Assessment.Scope.GROUP and not (data.get("group") or "").strip():
             self.add_error("group", _("Indicare il gruppo omogeneo di mansioni valutato."))

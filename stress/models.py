@@ -5,11 +5,12 @@ for lists, history and reminders."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from indicators.bounds import MAX_HOURS
 from organisations.models import Company, Site
 
 
@@ -118,34 +119,49 @@ class Compilation(models.Model):
         return str(self.participant) if self.participant_id else str(_("Compilazione congiunta"))
 
 
+# Reasonable bounds of a company's year (issue 28, finding 16): at most 500,000 people (the counts of
+# people and of their requests, proceedings and cases), a billion hours (500,000 people full time; the
+# injury register's own bound, indicators.bounds.MAX_HOURS), 366 days of leave each, and injury indices up
+# to a million (IF: injuries per million hours).
+MAX_PEOPLE = 500_000
+PEOPLE_RANGE = [MaxValueValidator(MAX_PEOPLE)]
+HOURS_RANGE = [MinValueValidator(0), MaxValueValidator(MAX_HOURS)]
+DAYS_RANGE = [MinValueValidator(0), MaxValueValidator(366 * MAX_PEOPLE)]
+INDEX_RANGE = [MinValueValidator(0), MaxValueValidator(1_000_000)]
+
+
 class PeriodFigures(models.Model):
     """The area A figures of one year (scoring.PeriodFigures)."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="figures")
     year = models.PositiveIntegerField(_("anno"))
     injury_frequency = models.DecimalField(_("indice di frequenza degli infortuni"), max_digits=14, decimal_places=2,
-                                           validators=[MinValueValidator(0)])
+                                           validators=INDEX_RANGE)
     injury_severity = models.DecimalField(_("indice di gravità degli infortuni"), max_digits=14, decimal_places=2,
-                                          validators=[MinValueValidator(0)])
+                                          validators=INDEX_RANGE)
     sick_leave_hours = models.DecimalField(_("ore perse per malattia"), max_digits=12, decimal_places=2,
-                                           validators=[MinValueValidator(0)])
+                                           validators=HOURS_RANGE)
     absence_hours = models.DecimalField(_("ore perse per assenza (ogni causa)"), max_digits=12, decimal_places=2,
-                                        validators=[MinValueValidator(0)])
+                                        validators=HOURS_RANGE)
     contractual_hours = models.DecimalField(_("ore lavorabili da contratto"), max_digits=12, decimal_places=2,
-                                            validators=[MinValueValidator(0)])
+                                            validators=HOURS_RANGE)
     leave_days_due = models.DecimalField(_("giorni di ferie maturati"), max_digits=10, decimal_places=2,
-                                         validators=[MinValueValidator(0)])
+                                         validators=DAYS_RANGE)
     leave_days_taken = models.DecimalField(_("giorni di ferie usufruiti"), max_digits=10, decimal_places=2,
-                                           validators=[MinValueValidator(0)])
-    transfer_requests = models.PositiveIntegerField(_("richieste di trasferimento interno"))
-    workers = models.PositiveIntegerField(_("numero di lavoratori"))
-    leavers = models.PositiveIntegerField(_("lavoratori usciti"))
-    joiners = models.PositiveIntegerField(_("lavoratori entrati"))
-    disciplinary_proceedings = models.PositiveIntegerField(_("procedimenti disciplinari"))
-    extraordinary_visits = models.PositiveIntegerField(_("richieste di visite straordinarie al medico competente"))
-    stress_reports = models.PositiveIntegerField(_("segnalazioni scritte di stress del medico competente"))
-    court_cases_dismissal = models.PositiveIntegerField(_("istanze giudiziarie per licenziamento o demansionamento"))
-    court_cases_harassment = models.PositiveIntegerField(_("istanze giudiziarie per molestie"))
+                                           validators=DAYS_RANGE)
+    transfer_requests = models.PositiveIntegerField(_("richieste di trasferimento interno"), validators=PEOPLE_RANGE)
+    workers = models.PositiveIntegerField(_("numero di lavoratori"), validators=PEOPLE_RANGE)
+    leavers = models.PositiveIntegerField(_("lavoratori usciti"), validators=PEOPLE_RANGE)
+    joiners = models.PositiveIntegerField(_("lavoratori entrati"), validators=PEOPLE_RANGE)
+    disciplinary_proceedings = models.PositiveIntegerField(_("procedimenti disciplinari"), validators=PEOPLE_RANGE)
+    extraordinary_visits = models.PositiveIntegerField(_("richieste di visite straordinarie al medico competente"),
+                                                       validators=PEOPLE_RANGE)
+    stress_reports = models.PositiveIntegerField(_("segnalazioni scritte di stress del medico competente"),
+                                                 validators=PEOPLE_RANGE)
+    court_cases_dismissal = models.PositiveIntegerField(_("istanze giudiziarie per licenziamento o demansionamento"),
+                                                        validators=PEOPLE_RANGE)
+    court_cases_harassment = models.PositiveIntegerField(_("istanze giudiziarie per molestie"),
+                                                         validators=PEOPLE_RANGE)
     indices_from_register = models.BooleanField(default=False)
 
     FIGURE_FIELDS = ("injury_frequency", "injury_severity", "sick_leave_hours", "absence_hours", "contractual_hours",

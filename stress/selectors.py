@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from applications.models import Application, Campaign
-from organisations.selectors import _company_ids_for
+from organisations.selectors import site_filter_for, visibility_for
 
 from . import scoring
 from .checklist import Checklist, load_checklist
@@ -20,10 +20,16 @@ B2D_SURVEY_SUBOPTION = 6  # "iniziative di rilevazione e monitoraggio del beness
 
 
 def assessments_for(user) -> QuerySet[Assessment]:
-    """Assessments of the companies the user works for (member, legal representative, current mandate)."""
+    """The assessments the user may see (twin of rules.works_on_assessed): every one of the companies all of
+    whose sites the user works on (member, legal representative, mandate for all sites), and those of a
+    productive unit named in the user's mandates for chosen sites."""
     if not user.is_authenticated:
         return Assessment.objects.none()
-    return Assessment.objects.filter(company_id__in=_company_ids_for(user)).select_related("company", "site")
+    visible = visibility_for(user)
+    shown = Q(company_id__in=sorted(visible.whole_company_ids))
+    if visible.site_ids:
+        shown |= Q(scope=Assessment.Scope.SITE, site_id__in=sorted(visible.site_ids))
+    return Assessment.objects.filter(shown).select_related("company", "site")
 
 
 def area_items(checklist: Checklist, area_key: str):
@@ -114,15 +120,18 @@ def current_campaign() -> Campaign | None:
     return Campaign.objects.filter(is_open=True).select_related("edition").order_by("-filing_year").first()
 
 
-def attachable_drafts(assessment: Assessment) -> QuerySet[Application]:
-    """The current campaign's drafts for the company's sites that do not hold this report yet."""
+def attachable_drafts(assessment: Assessment, user=None) -> QuerySet[Application]:
+    """The current campaign's drafts for the company's sites that do not hold this report yet; with a user,
+    only those of the sites the user works on (a mandate for chosen sites does not reach the others)."""
     campaign = current_campaign()
     if campaign is None:
         return Application.objects.none()
     attached = assessment.attachments.values("evidence_file__application_id")
-    return (Application.objects.filter(campaign=campaign, status=Application.Status.DRAFT,
-                                       site__company_id=assessment.company_id).exclude(pk__in=attached)
-            .select_related("site", "campaign").order_by("site__name"))
+    drafts = Application.objects.filter(campaign=campaign, status=Application.Status.DRAFT,
+                                        site__company_id=assessment.company_id)
+    if user is not None:
+        drafts = drafts.filter(site_filter_for(user, prefix="site__"))
+    return drafts.exclude(pk__in=attached).select_related("site", "campaign").order_by("site__name")
 
 
 def company_recipients(company) -> list[str]:

@@ -1,4 +1,5 @@
-"""Writes of stress assessments: every one checks `applications.manage_stress` on the company, runs in a
+"""Writes of stress assessments: every one checks `applications.manage_stress` on the assessment (what it
+covers: its site or the whole company, stress.rules), runs in a
 transaction and refreshes the cached result (level, total, area scores) the lists, history and reminders read."""
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ from .models import Assessment, Attachment, Compilation, Measure, Participant
 from .selectors import B2D, B2D_SURVEY_SUBOPTION, assessment_state
 
 
-def require(user, company) -> None:
-    if not user.has_perm("applications.manage_stress", company):
+def require(user, assessment: Assessment) -> None:
+    if not user.has_perm("applications.manage_stress", assessment):
         raise PermissionDenied(_("Operazione non consentita per questo utente."))
 
 
@@ -43,9 +44,11 @@ def refresh_result(assessment: Assessment) -> Assessment:
 @transaction.atomic
 def assessment_save(*, user, form, formset, company) -> Assessment:
     """Create or update an assessment with its people (form: AssessmentForm, formset: ParticipantFormSet)."""
-    require(user, company)
+    if form.instance.pk:  # as it was: the form has already put the new scope and site on the instance
+        require(user, Assessment.objects.select_related("company", "site").get(pk=form.instance.pk))
     assessment = form.save(commit=False)
     assessment.company = company
+    require(user, assessment)  # and as it will be
     if not assessment.pk:
         assessment.created_by = user
     assessment.save()
@@ -56,7 +59,7 @@ def assessment_save(*, user, form, formset, company) -> Assessment:
 
 @transaction.atomic
 def assessment_delete(*, user, assessment: Assessment) -> None:
-    require(user, assessment.company)
+    require(user, assessment)
     assessment.delete()
 
 
@@ -64,7 +67,7 @@ def assessment_delete(*, user, assessment: Assessment) -> None:
 def compilation_add(*, user, assessment: Assessment, participant: Participant | None) -> Compilation:
     """A new check-list for a participant, or the joint one (participant None). A joint check-list stands
     alone: it is not mixed with individual ones."""
-    require(user, assessment.company)
+    require(user, assessment)
     Assessment.objects.select_for_update().get(pk=assessment.pk)
     existing = assessment.compilations.all()
     if participant is None and existing.exists():
@@ -86,7 +89,7 @@ def compilation_add(*, user, assessment: Assessment, participant: Participant | 
 def compilation_save_area(*, user, compilation: Compilation, area_key: str, answers: dict[str, str]) -> Compilation:
     """Save one area's answers (unanswered items stay empty: the check-list is resumable)."""
     assessment = compilation.assessment
-    require(user, assessment.company)
+    require(user, assessment)
     compilation = Compilation.objects.select_for_update().get(pk=compilation.pk)
     checklist = load_checklist()
     merged = dict(compilation.answers)
@@ -106,7 +109,7 @@ def compilation_save_area(*, user, compilation: Compilation, area_key: str, answ
 
 @transaction.atomic
 def compilation_delete(*, user, compilation: Compilation) -> None:
-    require(user, compilation.assessment.company)
+    require(user, compilation.assessment)
     assessment = compilation.assessment
     compilation.delete()
     refresh_result(assessment)
@@ -115,7 +118,7 @@ def compilation_delete(*, user, compilation: Compilation) -> None:
 @transaction.atomic
 def figures_save(*, user, assessment: Assessment, forms) -> Assessment:
     """forms: the two PeriodFiguresForms (this year, the year before), already valid."""
-    require(user, assessment.company)
+    require(user, assessment)
     for form, year in zip(forms, (assessment.year, assessment.year - 1)):
         row = form.save(commit=False)
         row.assessment, row.year = assessment, year
@@ -125,7 +128,7 @@ def figures_save(*, user, assessment: Assessment, forms) -> Assessment:
 
 @transaction.atomic
 def measures_save(*, user, assessment: Assessment, formset) -> None:
-    require(user, assessment.company)
+    require(user, assessment)
     formset.instance = assessment
     formset.save()
 
@@ -134,7 +137,7 @@ def measures_save(*, user, assessment: Assessment, formset) -> None:
 def measures_add_proposals(*, user, assessment: Assessment) -> int:
     """Add the check-list's proposed measures not yet in the plan; each falls due after its months from the
     assessment's date and is owned by the employer (editable). Returns how many were added."""
-    require(user, assessment.company)
+    require(user, assessment)
     present = set(assessment.measures.exclude(seed_number=None).values_list("seed_number", flat=True))
     employer = assessment.participants.filter(role=Participant.Role.EMPLOYER).first()
     owner = employer.name if employer else _("Datore di lavoro")
@@ -151,7 +154,7 @@ def measures_add_proposals(*, user, assessment: Assessment) -> int:
 
 @transaction.atomic
 def measure_delete(*, user, measure: Measure) -> None:
-    require(user, measure.assessment.company)
+    require(user, measure.assessment)
     measure.delete()
 
 
@@ -179,7 +182,7 @@ def attach_report(*, user, assessment: Assessment, application: Application, tod
     evidence.services so it is checked, hashed and stored privately like any upload."""
     from .pdf import render_stress_pdf
 
-    require(user, assessment.company)
+    require(user, assessment)
     assessment = Assessment.objects.select_related("company", "site").get(pk=assessment.pk)
     if application.site.company_id != assessment.company_id:
         raise PermissionDenied(_("La domanda non è di questa azienda."))

@@ -1,7 +1,8 @@
 """The stress assessment's pages: list, create and edit (scope and people), area A figures, one check-list
 area per compiler (saved area by area, resumable), the result with history chart, the improvement plan,
-the PDF report and its attachment to a draft as B2d evidence. Only the company's people and consultants
-with a current mandate: anyone else gets 404, so ids of other tenants reveal nothing."""
+the PDF report and its attachment to a draft as B2d evidence. Only who works on what the assessment covers
+(stress.rules: its site, or the whole company): anyone else gets 404, so ids of other tenants and of sites
+outside a consultant's mandate reveal nothing."""
 from __future__ import annotations
 
 from django.conf import settings
@@ -35,7 +36,7 @@ AREAS = ("B", "C")
 
 def get_assessment(request, pk: int) -> Assessment:
     assessment = get_object_or_404(assessments_for(request.user), pk=pk)
-    if not request.user.has_perm("applications.manage_stress", assessment.company):
+    if not request.user.has_perm("applications.manage_stress", assessment):
         raise Http404
     return assessment
 
@@ -55,7 +56,7 @@ def stress_list(request):
 
 
 def _edit(request, assessment: Assessment, company):
-    form = AssessmentForm(request.POST or None, instance=assessment, company=company)
+    form = AssessmentForm(request.POST or None, instance=assessment, company=company, user=request.user)
     formset = ParticipantFormSet(request.POST or None, instance=assessment, prefix="people")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         assessment = services.assessment_save(user=request.user, form=form, formset=formset, company=company)
@@ -68,7 +69,7 @@ def _edit(request, assessment: Assessment, company):
 @login_required
 def stress_create(request, company_pk: int):
     company = get_object_or_404(companies_for(request.user), pk=company_pk)
-    if not request.user.has_perm("applications.manage_stress", company):
+    if not request.user.has_perm("applications.start_stress", company):
         raise Http404
     return _edit(request, Assessment(company=company), company)
 
@@ -109,7 +110,7 @@ def stress_detail(request, pk: int):
     checklist = load_checklist()
     state = assessment_state(assessment)
     compilations = [(c, compilation_progress(c, checklist)) for c in state.compilations]
-    drafts = attachable_drafts(assessment)
+    drafts = attachable_drafts(assessment, request.user)
     offered = list(drafts)  # read once: the form's choices are listed from these rows
     past = history(assessment)
     return render(request, "stress/detail.html", {
@@ -264,7 +265,7 @@ def stress_pdf(request, pk: int):
 @require_POST
 def stress_attach(request, pk: int):
     assessment = get_assessment(request, pk)
-    form = AttachForm(request.POST, drafts=attachable_drafts(assessment))
+    form = AttachForm(request.POST, drafts=attachable_drafts(assessment, request.user))
     if not form.is_valid():
         messages.error(request, _("Scegliere una domanda in bozza della campagna in corso."))
         return redirect("stress_detail", pk=pk)

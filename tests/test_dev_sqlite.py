@@ -1,6 +1,6 @@
 """`make run` serves the portal on SQLite: the main pages answer there too (the suite itself runs on
-PostgreSQL, so SQL made once per process and replayed, as in organisations.selectors.visibility_for and
-ot24portal.compiled_query, is checked on SQLite here, in a child process with the dev settings)."""
+PostgreSQL; the dashboard, the wizard and the reviewers' pages are checked on SQLite here, in a child process
+with the dev settings)."""
 import os
 import subprocess
 import sys
@@ -31,6 +31,15 @@ for email in ("legale@edilrossi.example", "ufficio@edilrossi.example", "consulen
         status = client.get(url).status_code
         if status != 200:
             failures.append((email, url, status))
+from django.test import override_settings
+with override_settings(OT24_REQUIRE_STAFF_MFA=False):  # force_login skips the second factor
+    client = Client()
+    client.force_login(User.objects.get(email="revisore@ot24.example"))
+    for url in ["/istruttoria/", "/istruttoria/?page=2", "/istruttoria/?status=&reviewer=&sort=-points"] + [
+            f"/istruttoria/{pk}/" for pk in Application.objects.exclude(status="draft").values_list("pk", flat=True)]:
+        status = client.get(url).status_code
+        if status != 200:
+            failures.append(("revisore@ot24.example", url, status))
 print("FAILURES", failures)
 """
 

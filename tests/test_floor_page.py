@@ -1,6 +1,6 @@
 """The fixed cost of every logged-in page about one application (issue 21, the bench's floor page): the
 session read with one fixed statement, the application and the user's membership read together, the
-layout's language-only parts rendered once per language. Same answers as before: sessions still end at
+layout a plain template. Same answers as before: sessions still end at
 log-out and at a password change in every process, other tenants still get a 404, no user's data is reused."""
 import pytest
 from django.contrib.sessions.backends.db import SessionStore as DjangoSessionStore
@@ -142,27 +142,6 @@ def test_a_password_set_elsewhere_ends_every_session():
 # --- the layout's language-only fragments ---------------------------------------------------------
 
 
-def test_a_language_fragment_never_shows_the_pages_data():
-    template = Template("{% load portal_layout %}[{% language_fragment %}{{ secret }}{{ user.email }}"
-                        "{% csrf_token %}{% endlanguage_fragment %}]")
-    first = template.render(Context({"secret": "alice-secret", "user": {"email": "alice@example.com"},
-                                     "csrf_token": "tok"}))
-    assert first == "[]"
-
-
-def test_a_language_fragment_is_rendered_per_language():
-    from django.utils import translation
-
-    template = Template('{% load i18n portal_layout %}{% language_fragment %}{% translate "Esci" %}'
-                        "{% endlanguage_fragment %}")
-    with translation.override("it"):
-        assert template.render(Context()) == "Esci"
-    with translation.override("en"):
-        assert template.render(Context()) == "Log out"
-    with translation.override("it"):
-        assert template.render(Context()) == "Esci"
-
-
 def test_the_layout_shows_each_user_their_own_name_and_token_in_their_language(client):
     alice = UserFactory(first_name="Alice", last_name="Rossi")
     bruno = UserFactory(first_name="Bruno", last_name="Verdi")
@@ -178,43 +157,3 @@ def test_the_layout_shows_each_user_their_own_name_and_token_in_their_language(c
     assert token not in english
     anonymous = Client().get(reverse("help")).content.decode()
     assert "Alice" not in anonymous and "Bruno" not in anonymous and ">Accedi<" in anonymous
-
-
-# --- a query compiled once -------------------------------------------------------------------------
-
-
-def test_a_compiled_query_builds_the_same_objects_as_the_orm():
-    from django.db.models import F
-
-    from applications.models import Application
-    from ot24portal.compiled_query import CompiledQuery
-
-    app, rep, item = evidence_draft()
-    other, _, _ = evidence_draft()
-    query = CompiledQuery(lambda pk: Application.objects.select_related("site__company", "campaign__edition")
-                          .filter(pk=pk).annotate(site_name=F("site__name")).order_by())
-    for pk in (app.pk, other.pk):
-        expected = Application.objects.select_related("site__company", "campaign__edition").get(pk=pk)
-        found = query.first(pk=pk)
-        with CaptureQueriesContext(connection) as ctx:
-            for model_obj, orm_obj in ((found, expected), (found.site, expected.site),
-                                       (found.site.company, expected.site.company),
-                                       (found.campaign, expected.campaign),
-                                       (found.campaign.edition, expected.campaign.edition)):
-                for field in model_obj._meta.concrete_fields:
-                    assert getattr(model_obj, field.attname) == getattr(orm_obj, field.attname), field
-            assert found.site_name == expected.site.name
-        assert ctx.captured_queries == []  # the related objects came with the row
-        assert found._state.adding is False and found._state.db == "default"
-    assert query.first(pk=-1) is None
-
-
-def test_a_compiled_query_refuses_sql_constants_it_would_keep_for_ever():
-    from django.utils import timezone
-
-    from applications.models import Application
-    from ot24portal.compiled_query import CompiledQuery
-
-    query = CompiledQuery(lambda pk: Application.objects.filter(pk=pk, created_at__lte=timezone.now()))
-    with pytest.raises(ValueError):
-        query.first(pk=1)

@@ -26,15 +26,21 @@ pytestmark = pytest.mark.django_db
 IGNORED_PREFIXES = ("admin:", "set_language", "login", "logout", "static")
 KINDS = ["anonymous", "outsider", "member", "signatory", "legal_rep", "invited", "consultant", "consultant_ended",
          "consultant_none", "consultant_pending", "consultant_revoked", "firm_owner", "firm_colleague", "firm_other",
-         "reviewer", "other_reviewer", "supervisor", "admin", "reviewer_no_2fa"]
+         "reviewer", "other_reviewer", "supervisor", "admin", "reviewer_no_2fa", "consultant_site",
+         "consultant_other_site"]
 # invited: has an invitation to the company, not accepted yet; consultant_pending: the client they registered,
 # its legal representative has not confirmed yet; firm_*: the mandate goes to the firm (owner and colleague),
-# firm_other owns another firm.
+# firm_other owns another firm; consultant_site: a mandate for chosen sites naming the site of the matrix,
+# consultant_other_site: one naming only another site of the same company (issue 28, finding 7).
 WORKS_FOR = {"member", "signatory", "legal_rep", "consultant", "consultant_pending", "firm_owner", "firm_colleague"}
 REVIEWERS = {"reviewer", "other_reviewer", "supervisor"}
 OUTSIDERS = {"outsider", "invited", "consultant_ended", "consultant_none", "consultant_revoked", "firm_other"}
 CONSULTANTS = {"consultant", "consultant_ended", "consultant_none", "consultant_pending", "consultant_revoked",
-               "firm_owner", "firm_colleague", "firm_other"}
+               "firm_owner", "firm_colleague", "firm_other", "consultant_site", "consultant_other_site"}
+# Mandates for chosen sites: the site's pages (applications, register, its stress assessments) follow the
+# mandate's sites; the company's own pages need any tie to it, except what covers every site.
+ON_THE_SITE = WORKS_FOR | {"consultant_site"}
+ON_THE_COMPANY = ON_THE_SITE | {"consultant_other_site"}
 
 
 def url_names(patterns=None, prefix=""):
@@ -84,9 +90,9 @@ def expected(name, kind, state):
     if name == "admin_landing":
         return 200 if kind == "admin" else 404
     if name == "dashboard_add_site":  # to the site form of one of the user's companies (admins: any, then refused there)
-        return 302 if kind in WORKS_FOR or kind == "admin" else 404
-    can_view = kind in WORKS_FOR or kind == "admin" or (kind in REVIEWERS and state == "submitted")
-    can_edit = kind in WORKS_FOR and state == "draft"
+        return 302 if kind in ON_THE_COMPANY or kind == "admin" else 404
+    can_view = kind in ON_THE_SITE or kind == "admin" or (kind in REVIEWERS and state == "submitted")
+    can_edit = kind in ON_THE_SITE and state == "draft"
     if name == "dashboard":
         return 302 if kind in REVIEWERS or kind == "admin" else 200  # reviewers: their queue; admins: their landing
     if name == "review_queue":  # administrators may look at it; taking needs the reviewer role
@@ -99,14 +105,18 @@ def expected(name, kind, state):
         return 404
     if name == "dashboard_csv":
         return 200
-    if name in ("site_edit", "site_create"):
+    if name == "site_create":  # a new site: who works on every site of the company
         return 200 if kind in WORKS_FOR else 404
+    if name == "site_edit":
+        return 200 if kind in ON_THE_SITE else 404
     if name in ("indicators_portfolio", "indicators_portfolio_csv"):  # their own sites; INAIL staff: none
         return 404 if kind in REVIEWERS or kind == "admin" else 200
-    if name in INDICATOR_PAGES:  # the register: the company's people only, never INAIL staff
-        return 200 if kind in WORKS_FOR else 404
+    if name == "indicators_company":  # the company's sites the user works on (a scoped mandate: theirs only)
+        return 200 if kind in ON_THE_COMPANY else 404
+    if name in INDICATOR_PAGES:  # the site's register: who works on the site, never INAIL staff
+        return 200 if kind in ON_THE_SITE else 404
     if name in ("indicators_import_confirm", "indicators_attach"):  # POST: nothing pending / no C5 in the draft
-        return 302 if kind in WORKS_FOR else 404
+        return 302 if kind in ON_THE_SITE else 404
     # Companies, people, firms and mandates (organisations): the company's legal representative manages.
     if name == "invitation_accept":  # the invited address accepts; anybody else is told it is not theirs
         return 200 if kind == "invited" else 403
@@ -115,7 +125,7 @@ def expected(name, kind, state):
     if name == "company_join":  # POST with the codice fiscale of the world's company: a join request
         return 302
     if name == "company_detail":
-        return 200 if kind in WORKS_FOR or kind in REVIEWERS or kind == "admin" else 404
+        return 200 if kind in ON_THE_COMPANY or kind in REVIEWERS or kind == "admin" else 404
     if name in ("mandate_grant", "join_request_decide", "mandate_decide"):
         return 200 if kind == "legal_rep" else 404
     if name in ("company_invite", "invitation_revoke", "membership_remove", "mandate_revoke"):  # POSTs refused politely
@@ -127,11 +137,13 @@ def expected(name, kind, state):
     if name in ("firm_invite", "firm_member_remove"):
         return 302 if kind == "firm_owner" else 404
     if name == "application_start":  # POST; the application already exists: redirect to it
-        return 302 if kind in WORKS_FOR else 404
+        return 302 if kind in ON_THE_SITE else 404
     if name == "stress_list":  # their own companies' list; nobody else has one
-        return 200 if kind in WORKS_FOR or kind == "outsider" else 404
-    if name.startswith("stress_"):  # the company's people only: reviewers read the report as evidence
-        if kind not in WORKS_FOR:
+        return 200 if kind in ON_THE_COMPANY or kind == "outsider" else 404
+    if name == "stress_create":  # a scoped mandate: an assessment of one of its sites
+        return 200 if kind in ON_THE_COMPANY else 404
+    if name.startswith("stress_"):  # the assessment of the site: who works on it; reviewers read the report as evidence
+        if kind not in ON_THE_SITE:
             return 404
         return 302 if name in ("stress_compilation_add", "stress_attach") else 200
     if not can_view:
@@ -193,6 +205,7 @@ def world(settings):
     firm = firm_with(firm_colleague, owner=firm_owner)
     mandate(site.company, firm=firm)
     firm_with(owner=firm_other)
+    other_site = SiteFactory(company=site.company, name="Altra unità della matrice")
     invited = UserFactory(email="invitato@example.com")
     users = {
         "anonymous": None,
@@ -214,6 +227,8 @@ def world(settings):
         "supervisor": UserFactory(role=User.Role.SUPERVISOR),
         "admin": UserFactory(role=User.Role.ADMIN, is_superuser=True, is_staff=True),
         "reviewer_no_2fa": UserFactory(role=User.Role.REVIEWER),
+        "consultant_site": consultant(site.company, sites=[site]),
+        "consultant_other_site": consultant(site.company, sites=[other_site]),
     }
     for kind in ("reviewer", "other_reviewer", "supervisor", "admin"):
         TOTP.activate(users[kind], "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
@@ -244,26 +259,29 @@ def world(settings):
         "firm": firm,
         "owner_membership": FirmMembership.objects.get(user=firm_owner, firm=firm),
     }
-    stress_world(site.company, rep)
+    stress_world(site, rep)
     return site, app, evidence, users
 
 
-def stress_world(company, rep):
-    """An assessment with one person, a compilation and a measure (the stress pages' objects)."""
-    import datetime as dt
-
+def stress_world(site, rep):
+    """Two assessments with one person, a compilation and a measure each (the stress pages' objects): one
+    of the site of the matrix, one of the whole company (test_company_wide_stress_assessment)."""
     from stress.models import Assessment, Compilation, Measure, Participant
 
-    assessment = Assessment.objects.create(company=company, date=dt.date(2025, 1, 15), year=2024, created_by=rep)
-    participant = Participant.objects.create(assessment=assessment, name="Mario Rossi", role="datore")
-    Compilation.objects.create(assessment=assessment, participant=participant)
-    Measure.objects.create(assessment=assessment, title="Formazione", owner="Mario Rossi", deadline=dt.date(2025, 6, 30))
+    for scope in (Assessment.Scope.SITE, Assessment.Scope.COMPANY):
+        assessment = Assessment.objects.create(company=site.company, scope=scope,
+                                               site=site if scope == Assessment.Scope.SITE else None,
+                                               date=dt.date(2025, 1, 15), year=2024, created_by=rep)
+        participant = Participant.objects.create(assessment=assessment, name="Mario Rossi", role="datore")
+        Compilation.objects.create(assessment=assessment, participant=participant)
+        Measure.objects.create(assessment=assessment, title="Formazione", owner="Mario Rossi",
+                               deadline=dt.date(2025, 6, 30))
 
 
-def stress_urls(site):
+def stress_urls(site, scope="site"):
     from stress.models import Assessment
 
-    a = Assessment.objects.get(company=site.company)
+    a = Assessment.objects.get(company=site.company, scope=scope)
     c, m = a.compilations.get(), a.measures.get()
     return {
         "stress_list": ("get", reverse("stress_list")),
@@ -380,11 +398,13 @@ def test_matrix(client, world, kind, state):
     for name in CASES:
         response = request_for(client, name, site, app, evidence)
         assert response.status_code == expected(name, kind, state), (name, kind, state)
-        if kind in OUTSIDERS and name in ("dashboard", "dashboard_csv", "indicators_portfolio",
-                                          "indicators_portfolio_csv", "stress_list"):  # their own pages: no trace of this tenant
+        if (kind in OUTSIDERS or kind == "consultant_other_site") and name in (
+                "dashboard", "dashboard_csv", "indicators_portfolio", "indicators_portfolio_csv", "stress_list",
+                "indicators_company"):  # their own pages: no trace of this tenant (or of this site)
             content = b"".join(response.streaming_content) if response.streaming else response.content
             body = content.decode("utf-8", "replace")
-            assert site.company.ragione_sociale not in body and site.name not in body, (name, kind)
+            assert site.name not in body, (name, kind)
+            assert kind == "consultant_other_site" or site.company.ragione_sociale not in body, (name, kind)
 
 
 def expected_account(name, kind):
@@ -435,7 +455,7 @@ def test_removing_evidence_only_by_editors_of_drafts(client, world, kind):
         client.force_login(users[kind])
     response = request_for(client, "evidence_remove", site, app, evidence)
     still_there = app.evidence_files.filter(pk=evidence.pk).exists()
-    if kind in WORKS_FOR:
+    if kind in ON_THE_SITE:
         assert response.status_code == 302 and not still_there
     else:
         assert response.status_code in (302, 404) and still_there, kind
@@ -449,12 +469,52 @@ def test_deleting_injuries_and_importing_only_by_the_companys_people(client, wor
         client.force_login(users[kind])
     response = client.post(reverse("indicators_injury_delete", args=[injury.pk]))
     hours = client.post(reverse("indicators_hours", args=[site.pk]), {"year": "2025", "hours": "5000"})
-    if kind in WORKS_FOR:
+    if kind in ON_THE_SITE:
         assert response.status_code == 302 and not Injury.objects.filter(pk=injury.pk).exists()
         assert hours.status_code == 302 and SiteYearHours.objects.filter(site=site, year=2025).exists()
     else:
         assert response.status_code in (302, 404) and Injury.objects.filter(pk=injury.pk).exists(), kind
         assert hours.status_code in (302, 404) and not SiteYearHours.objects.filter(year=2025).exists(), kind
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_company_wide_stress_assessment(client, world, kind):
+    """An assessment of the whole company covers every site: only who works on all of them opens it (a
+    mandate for chosen sites does not, even one naming the site of the matrix)."""
+    site, app, evidence, users = world
+    if users[kind] is not None:
+        client.force_login(users[kind])
+    urls = stress_urls(site, scope="company")
+    for name in STRESS_NAMES:
+        if name in ("stress_list", "stress_create"):
+            continue
+        method, url = urls[name]
+        response = getattr(client, method)(url)
+        if kind == "anonymous":
+            assert response.status_code == 302, (name, kind)
+        elif kind == "reviewer_no_2fa":
+            assert response.status_code == 302, (name, kind)
+        elif kind in WORKS_FOR:
+            assert response.status_code == (302 if method == "post" else 200), (name, kind)
+        else:
+            assert response.status_code == 404, (name, kind)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_deleting_a_stress_assessment_only_by_who_works_on_what_it_covers(client, world, kind):
+    from stress.models import Assessment
+
+    site, app, evidence, users = world
+    if users[kind] is not None:
+        client.force_login(users[kind])
+    for scope, allowed in (("site", ON_THE_SITE), ("company", WORKS_FOR)):
+        pk = Assessment.objects.get(company=site.company, scope=scope).pk
+        response = client.post(reverse("stress_delete", args=[pk]))
+        gone = not Assessment.objects.filter(pk=pk).exists()
+        if kind in allowed:
+            assert response.status_code == 302 and gone, (scope, kind)
+        else:
+            assert response.status_code in (302, 404) and not gone, (scope, kind)
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -6,17 +6,12 @@ import logging
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connections
-from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 
-from organisations.models import Membership
 from organisations.rules import remember_role
-from ot24portal.compiled_query import CompiledQuery
 
 from ..models import Application
-from ..selectors import selection_rows_sql
 
 logger = logging.getLogger(__name__)
 
@@ -25,38 +20,15 @@ def step_url(application: Application, step: str) -> str:
     return reverse("application_step", args=[application.pk, step])
 
 
-def _application_query(pk, user_id):
-    queryset = Application.objects.select_related("site__company", "campaign__edition").filter(pk=pk).order_by()
-    if connections[queryset.db].vendor == "postgresql":
-        queryset = queryset.annotate(selection_rows=selection_rows_sql())
-    if user_id is not None:
-        queryset = queryset.annotate(member_role=Subquery(
-            Membership.objects.filter(company=OuterRef("site__company"), user=user_id).values("role")[:1]))
-    return queryset[:1]
-
-
-_application = CompiledQuery(lambda pk: _application_query(pk, None))
-_application_for_member = CompiledQuery(_application_query)
-
-
 def get_application(request, pk: int) -> Application:
     """The application, if the user may see it; 404 otherwise, so ids of other tenants reveal nothing.
-    Looked up by key, then checked with the `view_application` rule (the twin of
-    selectors.applications_for, held equal by the tests): compiling and planning the visibility filter
-    for one row cost more than the rest of the page's queries together (bench: load). Unsorted: the
-    model's list ordering (filing year, company, site) would make PostgreSQL plan a sort for one row.
-    The user's membership role in the application's company, which the rule asks first, is read in the
-    same query (one round trip instead of two) and remembered for the request; so are, on PostgreSQL, the
-    application's selections, which every wizard step shows (selectors.application_selections reads them
-    from there). The query's SQL is made once per process (ot24portal.compiled_query: making it cost more
-    than running it)."""
+    Looked up by key (Application.objects.for_wizard: with the user's membership role in its company,
+    remembered for the request's permission checks), then checked with the `view_application` rule (the
+    twin of selectors.applications_for, held equal by the tests)."""
     user = request.user
-    if user.is_authenticated:
-        application = _application_for_member.first(pk=int(pk), user_id=user.pk)
-        if application is not None:
-            remember_role(user, application.site.company, application.member_role)
-    else:
-        application = _application.first(pk=int(pk))
+    application = Application.objects.for_wizard(user).filter(pk=pk).first()
+    if application is not None and user.is_authenticated:
+        remember_role(user, application.site.company, application.member_role)
     if application is None or not user_can(request, "applications.view_application", application):
         raise Http404
     return application

@@ -7,7 +7,6 @@ import itertools
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import connection
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -15,30 +14,18 @@ from django.utils.translation import gettext as _
 
 from organisations.models import Company, Site
 from organisations.selectors import companies_for, consultant_panel, visibility_for
-from ot24portal.compiled_query import AnyOf, CompiledQuery
 
 from ..dashboard import SORTS, dashboard_page, open_clarifications
 from ..models import Application, Campaign
-from ..selectors import dashboard_sites, export_rows_for
-
-
-# Its SQL made once per process (ot24portal.compiled_query): making it cost more than running it.
-_current_campaign = CompiledQuery(lambda: Campaign.objects.filter(is_open=True).select_related("edition")
-                                  .order_by("-filing_year")[:1])
+from ..selectors import dashboard_rows_for, dashboard_sites
 
 
 def current_campaign():
-    return _current_campaign.first()
+    return Campaign.objects.filter(is_open=True).select_related("edition").order_by("-filing_year").first()
 
 
-# The list of the user's companies (filter and "add a site"), its SQL made once per connection on PostgreSQL.
-_company_list = CompiledQuery(lambda company_ids: Company.objects.filter(AnyOf("id", company_ids))
-                              .only("id", "ragione_sociale").order_by("ragione_sociale")[:500])
-
-
-def _companies(company_ids: list[int]) -> list[Company]:
-    if connection.vendor == "postgresql":
-        return _company_list.all(company_ids=company_ids)
+def _companies(company_ids) -> list[Company]:
+    """The user's companies (the client filter and "add a site"), by name."""
     return list(Company.objects.filter(pk__in=company_ids).only("id", "ragione_sociale").order_by("ragione_sociale")[:500])
 
 
@@ -62,13 +49,8 @@ def dashboard(request):
                               query=f["query"], status=f["status"], company=f["company"], sort=f["sort"])
     else:
         page = _page(Site.objects.none(), request.GET.get("page"))
-    # The export's rows (tuples, no prefetch machinery): the same as dashboard_rows_for's, in a third of
-    # its time for a page (bench: wizard_profile; tests/applications/test_dashboard_csv compares them).
-    page.object_list = export_rows_for(list(page.object_list), campaign) if campaign else []
-    deadlines = open_clarifications([row.application for row in page.object_list])
-    for row in page.object_list:
-        row.clarification_deadline = deadlines.get(getattr(row.application, "pk", None))
-    companies = _companies(sorted(visible.company_ids)) if visible.company_ids else []
+    page.object_list = _with_deadlines(dashboard_rows_for(list(page.object_list), campaign)) if campaign else []
+    companies = _companies(visible.company_ids) if visible.company_ids else []
     return render(
         request,
         "applications/dashboard.html",
@@ -79,10 +61,17 @@ def dashboard(request):
             "statuses": Application.Status.choices,
             "is_consultant": request.user.is_consultant,
             "companies": companies,
-            "sort_columns": _sort_links(f["sort"], request.GET),
+            "sort_columns": _sort_links(f["sort"]),
             "panel": consultant_panel(request.user) if request.user.is_consultant else None,
         },
     )
+
+
+def _with_deadlines(rows):
+    deadlines = open_clarifications([row.application for row in rows])
+    for row in rows:
+        row.clarification_deadline = deadlines.get(getattr(row.application, "pk", None))
+    return rows
 
 
 def _page(sites, number):
@@ -91,11 +80,8 @@ def _page(sites, number):
     return Paginator(sites, settings.OT24_PAGINATE_BY).get_page(number)
 
 
-def _sort_links(current: str, query) -> dict[str, dict]:
-    """Per sortable column: the sort value its header link asks for, the aria-sort it shows now and the
-    link's href, the request's query string `query` with that sort and without the page, as
-    {% querystring sort=... page=None %} gives it (tests/applications/test_dashboard_markup.py)."""
-    params = query.copy()
+def _sort_links(current: str) -> dict[str, dict]:
+    """Per sortable column: the sort value its header link asks for and the aria-sort it shows now."""
     links = {}
     for key in SORTS:
         if current == key:
@@ -104,10 +90,6 @@ def _sort_links(current: str, query) -> dict[str, dict]:
             links[key] = {"next": key, "aria": "descending"}
         else:
             links[key] = {"next": key, "aria": "none"}
-        params["sort"] = links[key]["next"]
-        if "page" in params:
-            del params["page"]
-        links[key]["href"] = f"?{params.urlencode()}"
     return links
 
 
@@ -155,19 +137,17 @@ def dashboard_csv(request):
         it = sites.only("id", "name", "city", "company__id", "company__ragione_sociale",
                         "company__codice_fiscale").iterator(chunk_size=CSV_CHUNK)
         while chunk := list(itertools.islice(it, CSV_CHUNK)):
-            rows = export_rows_for(chunk, campaign)
-            deadlines = open_clarifications([row.application for row in rows])
-            yield "".join(_csv_line(writer, row, deadlines, statuses) for row in rows)
+            yield "".join(_csv_line(writer, row, statuses) for row in _with_deadlines(dashboard_rows_for(chunk, campaign)))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="domande-ot24.csv"'
     return response
 
 
-def _csv_line(writer, row, deadlines, statuses) -> str:
+def _csv_line(writer, row, statuses) -> str:
     application = row.application
     submitted = application is not None and not application.is_draft
-    deadline = deadlines.get(getattr(application, "pk", None))
+    deadline = row.clarification_deadline
     return writer.writerow([
         _safe(row.site.company.ragione_sociale), row.site.company.codice_fiscale, _safe(row.site.name), _safe(row.site.city),
         statuses.get(application.status, application.status) if application else statuses[None],

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from evidence import storage, uploads
@@ -18,56 +18,34 @@ from interventions.scoring import benefit
 from interventions.sectors import suggest_sector
 from interventions.selectors import edition_catalogue
 from organisations.selectors import sites_for
-from ot24portal.compiled_query import CompiledQuery
 
-from .. import pdf, services, workflow
+from .. import pdf, services, wizard, workflow
 from ..forms import (EvidenceUploadForm, QualifiedPrepareForm, SchedaForm, SectionForm, SignedPdfForm, SubmitForm,
                      VersionedForm)
 from ..models import Campaign, Event
 from ..section_rows import section_rows
 from ..selectors import application_overview, application_pats, application_score, application_selections
-from .common import altered_response, get_application, pdf_response, perform, step_url, user_can
+from .common import altered_response, get_application, pdf_response, perform, user_can
 
 logger = logging.getLogger(__name__)
 
-STEPS = [
-    ("scheda", gettext_lazy("Scheda informativa")),
-    ("A", gettext_lazy("Sezione A")),
-    ("B", gettext_lazy("Sezione B")),
-    ("C", gettext_lazy("Sezione C")),
-    ("D", gettext_lazy("Sezione D")),
-    ("evidence", gettext_lazy("Documentazione")),
-    ("review", gettext_lazy("Riepilogo")),
-    ("submit", gettext_lazy("Firma e invio")),
-]
-STEP_KEYS = [key for key, _ in STEPS]
-SECTIONS = ("A", "B", "C", "D")
+
+def _problems(application, overview) -> list[dict]:
+    """What to complete before submission, each with the URL of the step that fixes it."""
+    return [{"message": p.message, "url": wizard.get(p.step).url(application)} for p in overview.problems]
 
 
-def next_step(step: str) -> str:
-    index = STEP_KEYS.index(step)
-    return STEP_KEYS[min(index + 1, len(STEP_KEYS) - 1)]
-
-
-def _step_links(application) -> list[tuple[str, str, str]]:
-    """(key, title, URL) of every step: the URLs from one reverse() instead of one per step (each cost
-    as much as a query's Python side)."""
-    first = step_url(application, STEP_KEYS[0])
-    prefix = first[:-len(STEP_KEYS[0]) - 1]
-    assert first == f"{prefix}{STEP_KEYS[0]}/"
-    return [(key, title, f"{prefix}{key}/") for key, title in STEPS]
-
-
-def _context(request, application, step, *, score=None, **extra):
-    return {
+def _render(request, application, step: wizard.Step, *, score=None, **extra):
+    """The step's template with what every step shows: the header (steps, title, running total)."""
+    return render(request, step.template, {
         "application": application,
-        "steps": _step_links(application),
-        "step": step,
-        "step_title": dict(STEPS)[step],
+        "steps": wizard.links(application, step.key),
+        "step": step.key,
+        "step_title": step.title,
         "score": score or application_score(application),
         "can_edit": user_can(request, "applications.edit_application", application),
         **extra,
-    }
+    })
 
 
 @login_required
@@ -82,38 +60,30 @@ def application_start(request, site_pk: int):
         application = services.application_start(user=request.user, site=site, campaign=campaign)
     except PermissionDenied:
         raise Http404
-    return redirect(step_url(application, "scheda"))
+    return redirect(wizard.STEPS[0].url(application))
 
 
 @login_required
 def application_detail(request, pk: int):
+    """"Riprendi"/"Apri": a draft opens, for those who may edit it, at the step where it was left
+    (applications.wizard.resume_step); anything else at its review."""
     application = get_application(request, pk)
-    if application.is_draft and request.user.has_perm("applications.edit_application", application):
-        return redirect(step_url(application, "scheda"))
-    return redirect(step_url(application, "review"))
+    if application.is_draft and user_can(request, "applications.edit_application", application):
+        return redirect(wizard.resume_step(application_overview(application)).url(application))
+    return redirect(wizard.url(application, wizard.REVIEW))
 
 
 @login_required
 def application_step(request, pk: int, step: str):
+    """Every step of the wizard: found in the registry (applications/wizard.py), entered if its
+    preconditions let the person in, handled by its view."""
     application = get_application(request, pk)
-    if step not in STEP_KEYS:
-        raise Http404
-    editable = user_can(request, "applications.edit_application", application)
-    if step != "review" and not editable:
-        if application.is_draft:
-            raise PermissionDenied
-        return redirect(step_url(application, "review"))
-    if request.method == "POST" and not editable:
-        raise PermissionDenied
-    if step == "scheda":
-        return _scheda(request, application)
-    if step in SECTIONS:
-        return _section(request, application, step)
-    if step == "evidence":
-        return _evidence(request, application)
-    if step == "review":
-        return _review(request, application)
-    return _submit(request, application)
+    current = wizard.get(step)
+    visit = wizard.Visit(request, application, user_can(request, "applications.edit_application", application))
+    turned_away = wizard.enter(current, visit)
+    if turned_away is not None:
+        return turned_away
+    return current.view(request, application, current)
 
 
 def _save_and_go(request, application, step, *, before=None, after=None, saved=None):
@@ -125,16 +95,16 @@ def _save_and_go(request, application, step, *, before=None, after=None, saved=N
     else:
         messages.success(request, saved)
     target = request.POST.get("go")
-    if target in STEP_KEYS:
-        return redirect(step_url(application, target))
-    return redirect(step_url(application, next_step(step)))
+    if target in {s.key for s in wizard.STEPS}:
+        return redirect(wizard.url(application, target))
+    return redirect(wizard.next_step(step.key).url(application))
 
 
 def _stale(request, form, exc):
     form.add_error(None, exc.messages[0])
 
 
-def _scheda(request, application):
+def scheda_step(request, application, step: wizard.Step):
     # Before the form: validating a ModelForm writes the posted values onto the instance.
     before = application_score(application) if request.method == "POST" else None
     form = SchedaForm(request.POST or None, application=application)
@@ -150,11 +120,12 @@ def _scheda(request, application):
             _stale(request, form, exc)
         else:
             application.refresh_from_db()
-            return _save_and_go(request, application, "scheda", before=before, after=application_score(application))
-    return render(request, "applications/wizard/scheda.html", _context(request, application, "scheda", form=form, suggested_sector=suggested))
+            return _save_and_go(request, application, step, before=before, after=application_score(application))
+    return _render(request, application, step, form=form, suggested_sector=suggested)
 
 
-def _section(request, application, letter):
+def section_step(request, application, step: wizard.Step):
+    letter = step.key
     catalogue = edition_catalogue(application.campaign.edition)
     interventions = catalogue.of_section(letter)
     line_errors: dict[str, list[str]] = {}
@@ -180,7 +151,7 @@ def _section(request, application, letter):
                 else:
                     _stale(request, form, exc)
             else:
-                return _save_and_go(request, application, letter, before=before, after=result,
+                return _save_and_go(request, application, step, before=before, after=result,
                                     saved=_("Sezione %(letter)s salvata.") % {"letter": letter})
     chosen = application_selections(application)
     selections = {s.intervention.code: s for s in chosen}
@@ -192,14 +163,13 @@ def _section(request, application, letter):
         # The saved problems of this section, shown as it loads (e.g. C1 after the workers were raised).
         line_errors = {line.code: list(line.errors) for line in saved_score.lines
                        if line.errors and line.code.startswith(letter)}
-    rows_html = section_rows(catalogue, letter, application.sector or "altri",
-                             form if request.method == "POST" else None, line_errors, selections=selections)
+    rows = section_rows(catalogue, letter, application.sector or "altri",
+                        form if request.method == "POST" else None, line_errors, selections=selections)
     section = catalogue.sections[letter]
-    return render(request, "applications/wizard/section.html",
-                  _context(request, application, letter, score=saved_score, form=form, rows_html=rows_html, section=section))
+    return _render(request, application, step, score=saved_score, form=form, rows=rows, section=section)
 
 
-def _evidence(request, application):
+def evidence_step(request, application, step: wizard.Step):
     from evidence.views import add_files
 
     upload_form = EvidenceUploadForm()
@@ -217,22 +187,22 @@ def _evidence(request, application):
             if added or not refused:
                 for name, reason in refused:
                     messages.error(request, _("%(name)s non caricato: %(reason)s") % {"name": name, "reason": reason})
-                return redirect(step_url(application, "evidence") + f"#item-{item_id}")
+                return redirect(step.url(application) + f"#item-{item_id}")
             upload_form.add_error("file", " ".join(reason for _name, reason in refused))
         failed_item = request.POST.get("evidence_item")
     overview = application_overview(application)
-    return render(request, "applications/wizard/evidence.html",
-                  _context(request, application, "evidence", score=overview.score, rows=overview.evidence,
-                           upload_form=upload_form, failed_item=str(failed_item or ""),
-                           max_file_mb=settings.OT24_MAX_FILE_BYTES // (1024 * 1024), max_file_bytes=settings.OT24_MAX_FILE_BYTES,
-                           max_application_mb=settings.OT24_MAX_APPLICATION_BYTES // (1024 * 1024)))
+    return _render(request, application, step, score=overview.score, rows=overview.evidence,
+                   upload_form=upload_form, failed_item=str(failed_item or ""),
+                   review_url=wizard.url(application, wizard.REVIEW),
+                   max_file_mb=settings.OT24_MAX_FILE_BYTES // (1024 * 1024), max_file_bytes=settings.OT24_MAX_FILE_BYTES,
+                   max_application_mb=settings.OT24_MAX_APPLICATION_BYTES // (1024 * 1024))
 
 
 @login_required
 def section_preview(request, pk: int, step: str):
     """The running total as it would be with the section's boxes as currently ticked (nothing saved)."""
     application = get_application(request, pk)
-    if step not in SECTIONS or not request.user.has_perm("applications.edit_application", application):
+    if step not in wizard.SECTIONS or not request.user.has_perm("applications.edit_application", application):
         raise Http404
     catalogue = edition_catalogue(application.campaign.edition)
     form = SectionForm(request.GET, interventions=catalogue.of_section(step), selections={}, version=application.version,
@@ -272,7 +242,7 @@ def application_withdraw(request, pk: int):
     application = get_application(request, pk)
     perform(request, lambda: services.application_withdraw(user=request.user, application=application),
             success=_("Domanda ritirata."))
-    return redirect(step_url(application, "review"))
+    return redirect(wizard.url(application, wizard.REVIEW))
 
 
 @login_required
@@ -285,7 +255,7 @@ def qualified_prepare(request, pk: int):
     form = QualifiedPrepareForm(request.POST, user=request.user)
     if not form.is_valid():
         messages.error(request, _("Spuntare tutte le dichiarazioni e indicare il luogo prima di scaricare il PDF da firmare."))
-        return redirect(step_url(application, "submit"))
+        return redirect(wizard.url(application, wizard.SUBMIT))
     try:
         data = qualified.qualified_prepare(user=request.user, application=application, declarations=form.declarations(),
                                            place=form.cleaned_data["place"], version=form.cleaned_data["version"])
@@ -293,7 +263,7 @@ def qualified_prepare(request, pk: int):
         raise Http404
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect(step_url(application, "submit"))
+        return redirect(wizard.url(application, wizard.SUBMIT))
     return pdf_response(data, f"OT24-{application.campaign.filing_year}-{application.pk}-da-firmare.pdf")
 
 
@@ -307,15 +277,15 @@ def qualified_upload(request, pk: int):
     uploads.explain_refusals(request, form)
     if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-        return redirect(step_url(application, "submit"))
+        return redirect(wizard.url(application, wizard.SUBMIT))
     upload = form.cleaned_data["signed_pdf"]
     if upload.size > settings.OT24_MAX_FILE_BYTES:
         messages.error(request, _("Il file è troppo grande."))
-        return redirect(step_url(application, "submit"))
+        return redirect(wizard.url(application, wizard.SUBMIT))
     submitted = perform(request, lambda: qualified.qualified_submit(user=request.user, application=application,
                                                                     signed=upload.read()),
                         success=_("Domanda inviata con firma digitale qualificata."))
-    return redirect(step_url(application, "review" if submitted else "submit"))
+    return redirect(wizard.url(application, wizard.REVIEW if submitted else wizard.SUBMIT))
 
 
 @login_required
@@ -325,7 +295,7 @@ def application_notify_signatories(request, pk: int):
     application = get_application(request, pk)
     if not _can_notify(request, application):
         raise Http404
-    link = request.build_absolute_uri(step_url(application, "submit"))
+    link = request.build_absolute_uri(wizard.url(application, wizard.SUBMIT))
     try:
         recipients = services.application_notify_signatories(user=request.user, application=application, link=link)
     except PermissionDenied:
@@ -336,7 +306,7 @@ def application_notify_signatories(request, pk: int):
         messages.success(request, ngettext("%(count)d persona avvisata per e-mail: %(who)s.",
                                            "%(count)d persone avvisate per e-mail: %(who)s.",
                                            len(recipients)) % {"count": len(recipients), "who": ", ".join(recipients)})
-    return redirect(step_url(application, "review"))
+    return redirect(wizard.url(application, wizard.REVIEW))
 
 
 def _can_notify(request, application) -> bool:
@@ -344,12 +314,9 @@ def _can_notify(request, application) -> bool:
             and not user_can(request, "applications.submit_application", application))
 
 
-# The application's timeline with each event's actor, its SQL made once per process (ot24portal.compiled_query).
-_events = CompiledQuery(lambda application_id: Event.objects.filter(application_id=application_id).select_related("actor"))
-
-
 def _timeline(request, application):
-    events = _events.all(application_id=application.pk)
+    """The application's timeline, each event with its actor."""
+    events = list(Event.objects.filter(application_id=application.pk).select_related("actor"))
     if not request.user.is_reviewer:
         events = [e for e in events if not e.internal]  # reviewers' internal notes: never shown to applicants
     for event in events:
@@ -361,7 +328,7 @@ def _benefits(pats):
     return [(pat, benefit(pat.lavoratori_anno, pat.premium)) for pat in pats]
 
 
-def _review(request, application):
+def review_step(request, application, step: wizard.Step):
     # The PATs read once: a draft's overview asks whether it has any, the benefits list them.
     pats = application_pats(application)
     overview = application_overview(application, pats=pats if application.is_draft else None)
@@ -375,15 +342,15 @@ def _review(request, application):
         subs = {s.number: s.label for s in intervention.suboptions.all()}
         lines.append({"line": line, "intervention": intervention, "evidence": evidence.get(line.code),
                       "suboptions": [subs[n] for n in sel.suboptions if n in subs]})
-    return render(request, "applications/wizard/review.html",
-                  _context(request, application, "review", score=overview.score, overview=overview, lines=lines,
-                           benefits=_benefits(pats), timeline=_timeline(request, application),
-                           can_withdraw=workflow.allowed(request.user, application, "withdraw"),
-                           can_notify=_can_notify(request, application),
-                           clarification_days=settings.OT24_CLARIFICATION_DAYS))
+    return _render(request, application, step, score=overview.score, overview=overview, lines=lines,
+                   problems=_problems(application, overview), submit_url=wizard.url(application, wizard.SUBMIT),
+                   benefits=_benefits(pats), timeline=_timeline(request, application),
+                   can_withdraw=workflow.allowed(request.user, application, "withdraw"),
+                   can_notify=_can_notify(request, application),
+                   clarification_days=settings.OT24_CLARIFICATION_DAYS)
 
 
-def _submit(request, application):
+def submit_step(request, application, step: wizard.Step):
     overview = application_overview(application)
     can_submit = user_can(request, "applications.submit_application", application)
     form = SubmitForm(request.POST or None, user=request.user, request=request, initial={"version": application.version, "place": application.place})
@@ -401,8 +368,8 @@ def _submit(request, application):
                     form.add_error(None, message)
             else:
                 messages.success(request, _("Domanda inviata."))
-                return redirect(step_url(application, "review"))
-    return render(request, "applications/wizard/submit.html",
-                  _context(request, application, "submit", score=overview.score, form=form, overview=overview,
-                           can_submit=can_submit, can_notify=_can_notify(request, application), prepared=bool(application.presign_storage_name
-                                                                and application.presign_version == application.version)))
+                return redirect(wizard.url(application, wizard.REVIEW))
+    return _render(request, application, step, score=overview.score, form=form, overview=overview,
+                   problems=_problems(application, overview), can_submit=can_submit,
+                   can_notify=_can_notify(request, application),
+                   prepared=bool(application.presign_storage_name and application.presign_version == application.version))

@@ -377,6 +377,7 @@ OT24_LOG_LEVEL = env("OT24_LOG_LEVEL", default="INFO")
 LOGGING = logging_config(OT24_LOG_FORMAT, OT24_LOG_LEVEL)
 DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False  # the request id and the user's id identify a request enough
 DJANGO_STRUCTLOG_USER_ID_FIELD = "pk"
+DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = 10  # DEBUG: one line per request (request_finished carries it all)
 # Behind a balancer that sets X-Request-ID, keep its id (the same id in the balancer's and the portal's logs).
 DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = env.bool("OT24_TRUST_UPSTREAM_REQUEST_ID", default=False)
 # --------------------------------------------------------------------------------------- end of Operations

@@ -1,26 +1,22 @@
-"""Every request loads its user by key (django.contrib.auth's ModelBackend.get_user: User.objects.get(pk=id)):
-accounts.models.UserManager.get runs that one lookup with SQL made once per connection
-(ot24portal.compiled_query), the same object the ORM gives; any other lookup, and related managers, go
-through the ORM as before."""
+"""Every request loads its user by key (django.contrib.auth's ModelBackend.get_user: User.objects.get(pk=id)),
+in one query, through the ORM; related managers keep their filters."""
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection, connections
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts import models as account_models
 from accounts.models import User
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_user_by_key_is_the_orms_user_and_uses_the_compiled_statement():
+def test_a_user_by_key_is_one_query_and_a_saveable_user():
     user = UserFactory(role="consultant", first_name="Carla")
     expected = User.objects.filter(pk=user.pk).get()
     with CaptureQueriesContext(connection) as ctx:
         found = User.objects.get(pk=user.pk)
     assert len(ctx.captured_queries) == 1
-    assert account_models._user_by_pk._compiled.get(connections["default"]) is not None  # the compiled path ran
     assert found == expected and type(found) is User
     assert {f.attname: getattr(found, f.attname) for f in User._meta.concrete_fields} == {
         f.attname: getattr(expected, f.attname) for f in User._meta.concrete_fields}

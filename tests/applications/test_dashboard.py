@@ -113,8 +113,8 @@ def test_open_clarification_stands_out_first_with_deadline_and_answer_button(cli
     assert reverse("application_step", args=[app.pk, "review"]) + "#clar-title" in body and ">Rispondi<" in body
 
 
-def test_the_compiled_page_is_the_paginators_page_of_dashboard_sites(settings):
-    """dashboard_page() (one compiled query, its count a window of it) gives what Paginator(dashboard_sites())
+def test_the_window_counted_page_is_the_paginators_page_of_dashboard_sites(settings):
+    """dashboard_page() (one query, its count a window of it) gives what Paginator(dashboard_sites())
     .get_page() gives: the same sites, page number and count, for every sort, the client filter, a
     consultant with a whole company and with chosen sites, and page numbers past the end, below 1 or not
     numbers; the page as it opens is one query."""

@@ -1,6 +1,8 @@
-"""The wizard's section rows are rendered once per edition revision, section, sector and language and filled
-with each user's ticks and errors (applications/section_rows.py): the result equals rendering them
-directly, and nothing of one user, language, sector or catalogue revision reaches another."""
+"""A wizard section as a person sees it (applications/section_rows.py builds the rows' data,
+templates/applications/wizard/_section_rows.html shows them): one card per intervention with its points in
+the application's sector, the saved or posted ticks on the intervention, its sub-options and its declaration,
+the errors in the card they are about; nothing of one user reaches another; language and catalogue changes show
+at once."""
 import re
 
 import pytest
@@ -9,7 +11,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from applications.forms import SectionForm
-from applications.section_rows import render_rows, section_rows
+from django.template.loader import render_to_string
+
+from applications.section_rows import section_rows
+from tests.applications.html import by_id, checked, parse, text
 from interventions.models import Intervention
 from interventions.selectors import edition_catalogue
 from tests.factories import PATFactory, SiteFactory, draft_with, legal_rep
@@ -45,24 +50,40 @@ def _form(app, letter, data=None, selections=None):
     return catalogue, form
 
 
+def _rows(catalogue, letter, sector, form, line_errors, **kwargs):
+    return parse(render_to_string("applications/wizard/_section_rows.html",
+                                  {"rows": section_rows(catalogue, letter, sector, form, line_errors, **kwargs)}))
+
+
 @pytest.mark.parametrize("letter", ["A", "B", "C", "D"])
-def test_cached_rows_equal_rows_rendered_directly(letter):
-    app, _rep = _draft({"A": ["A6"], "B": ["B1"], "C": ["C4"]})
-    selections = {s.intervention.code: s for s in app.selections.select_related("intervention")}
-    catalogue, form = _form(app, letter, selections=selections)
-    errors = {i.code: ["Un errore <di prova> & altro."] for i in catalogue.of_section(letter)[:2]}
-    # Warm the cache with another state first: the second state must not inherit anything from it.
-    _c, other = _form(app, letter, data={"version": app.version})
-    section_rows(catalogue, letter, "costruzioni", other, {})
-    assert section_rows(catalogue, letter, "costruzioni", form, errors) == render_rows(catalogue, letter, "costruzioni", form, errors)
-    assert section_rows(catalogue, letter, "costruzioni", other, {}) == render_rows(catalogue, letter, "costruzioni", other, {})
-    # A posted form: sub-options ticked without their intervention (orphans), a declaration.
-    item = next((i for i in catalogue.of_section(letter) if list(i.suboptions.all())), catalogue.of_section(letter)[0])
-    posted = {"version": app.version, f"sub_{item.code}": ["1", "2"], f"sel_{item.code}": "", "sel_X": "on"}
+def test_posted_ticks_and_errors_show_on_their_card(letter):
+    app, _rep = _draft({})
+    catalogue = edition_catalogue(app.campaign.edition)
+    items = catalogue.of_section(letter)
+    item = next((i for i in items if list(i.suboptions.all())), None)
+    other = next(i for i in items if i is not item)
+    posted = {"version": app.version, f"sel_{other.code}": "on"}
+    if item is not None:
+        posted[f"sub_{item.code}"] = ["1", "2"]  # sub-options without their intervention: refused next to it
     _c, bound = _form(app, letter, data=posted)
     line_errors = {code: [m] for code, m in getattr(bound, "orphans", {}).items()}
-    assert section_rows(catalogue, letter, "costruzioni", bound, line_errors) == \
-        render_rows(catalogue, letter, "costruzioni", bound, line_errors)
+    line_errors.setdefault(other.code, []).append("Un errore <di prova> & altro.")
+    doc = _rows(catalogue, letter, "costruzioni", bound, line_errors)
+    assert len(doc.xpath('//div[contains(@class,"ot24-intervention")]')) == len(items)
+    assert checked(doc, f"sel_{other.code}")
+    card = by_id(doc, f"int-{other.code}")
+    assert "is-selected" in card.get("class").split() and "has-error" in card.get("class").split()
+    error = by_id(doc, f"err-{other.code}")
+    assert "d-none" not in error.get("class") and text(error) == "Un errore <di prova> & altro."
+    assert doc.xpath(f'//input[@name="sel_{other.code}"]')[0].get("aria-describedby") == f"err-{other.code}"
+    quiet = [i for i in items if i.code not in line_errors]
+    for i in quiet:
+        assert "d-none" in by_id(doc, f"err-{i.code}").get("class")
+        assert doc.xpath(f'//input[@name="sel_{i.code}"]')[0].get("aria-describedby") is None
+    if item is not None:
+        assert not checked(doc, f"sel_{item.code}")
+        assert checked(doc, f"sub_{item.code}", "1") and checked(doc, f"sub_{item.code}", "2")
+        assert "spuntare anche l'intervento" in text(by_id(doc, f"err-{item.code}"))
 
 
 def test_one_users_ticks_and_errors_never_reach_another():
@@ -92,7 +113,8 @@ def test_rows_follow_the_language():
     assert "Documenti da caricare" in _page(client, app, "C")
     with translation.override("en"):
         catalogue, form = _form(app, "C")
-        assert section_rows(catalogue, "C", "costruzioni", form, {}) == render_rows(catalogue, "C", "costruzioni", form, {})
+        english = text(_rows(catalogue, "C", "costruzioni", form, {}))
+    assert "Documenti da caricare" not in english and " points" in english
 
 
 def test_rows_follow_the_sector():
@@ -102,11 +124,12 @@ def test_rows_follow_the_sector():
     item = next(i for i in catalogue.of_section("D") if list(i.sector_points.all()))
     sector = item.sector_points.all()[0]
     assert sector.points != item.points
-    theirs = str(section_rows(catalogue, "D", sector.sector, form, {}))
-    others = str(section_rows(catalogue, "D", "altri", form, {}))
-    card = re.compile(rf'id="int-{item.code}".*?badge bg-primary ms-1">([^<]+)<', re.S)
-    assert card.search(theirs).group(1).startswith(f"{sector.points} ")
-    assert card.search(others).group(1).startswith(f"{item.points} ")
+    def badge(sector):
+        card = by_id(_rows(catalogue, "D", sector, form, {}), f"int-{item.code}")
+        return text(card.xpath('.//span[contains(@class,"badge")]')[0])
+
+    assert badge(sector.sector).startswith(f"{sector.points} ")
+    assert badge("altri").startswith(f"{item.points} ")
 
 
 def test_a_catalogue_change_shows_at_once():
@@ -121,26 +144,26 @@ def test_a_catalogue_change_shows_at_once():
 
 
 @pytest.mark.parametrize("letter", ["A", "B", "C", "D"])
-def test_rows_from_saved_selections_equal_an_unbound_forms(letter):
-    """A section's page as it loads builds no form of the section's fields: its rows come from the saved
-    selections (section_rows with `selections`) and must equal those of the unbound form built from them."""
+def test_the_saved_selections_show_ticked_as_the_page_loads(letter, client):
     from applications.models import Selection
 
-    app, _rep = _draft({})
+    app, rep = _draft({})
     catalogue = edition_catalogue(app.campaign.edition)
     items = catalogue.of_section(letter)
     with_subs = [i for i in items if list(i.suboptions.all())]
     with_decl = [i for i in items if list(i.declarations.all())]
     picked = {items[0].code: items[0], **{i.code: i for i in with_subs[:2]}, **{i.code: i for i in with_decl[:1]}}
+    numbers = {}
     for n, item in enumerate(picked.values()):
-        numbers = [s.number for s in item.suboptions.all()][: 1 + n % 2]
-        Selection.objects.create(application=app, intervention=item, suboptions=numbers,
+        numbers[item.code] = [s.number for s in item.suboptions.all()][: 1 + n % 2]
+        Selection.objects.create(application=app, intervention=item, suboptions=numbers[item.code],
                                  declaration_confirmed=item in with_decl)
-    selections = {s.intervention.code: s for s in app.selections.select_related("intervention")}
-    _c, form = _form(app, letter, selections=selections)
-    errors = {items[-1].code: ["Un errore <di prova> & altro."]}
-    for line_errors in ({}, errors):
-        assert section_rows(catalogue, letter, "costruzioni", None, line_errors, selections=selections) == \
-            render_rows(catalogue, letter, "costruzioni", form, line_errors)
-    saved = str(section_rows(catalogue, letter, "costruzioni", None, {}, selections=selections))
-    assert saved.count(" checked") + saved.count('"checked') >= len(picked)
+    client.force_login(rep)
+    doc = parse(_page(client, app, letter))
+    for item in items:
+        assert checked(doc, f"sel_{item.code}") == (item.code in picked), item.code
+        for sub in item.suboptions.all():
+            assert checked(doc, f"sub_{item.code}", str(sub.number)) == (sub.number in numbers.get(item.code, ())), \
+                (item.code, sub.number)
+        if list(item.declarations.all()):
+            assert checked(doc, f"decl_{item.code}") == (item in with_decl[:1] and item.code in picked)

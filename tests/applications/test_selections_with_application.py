@@ -1,6 +1,6 @@
-"""An application opened by a page (views.common.get_application) carries its selections, read in the same
-query as JSON (PostgreSQL): the wizard's steps show the running total and the section's ticks without a
-second round trip. The rows must be the same as a separate read's, and a refreshed application reads them again."""
+"""An application's selections (selectors.application_selections) are read once per application object, in
+the catalogue's order, with the interventions of the cached catalogue: a page that asks for them several times
+(running total, the section's ticks, the score) reads them once, and a refreshed application reads them again."""
 import pytest
 from django.db import connection
 from django.test import RequestFactory
@@ -36,14 +36,15 @@ def _with_more_selections(app):
     Selection.objects.create(application=app, intervention=c3, suboptions=[], declaration_confirmed=True)
 
 
-def test_the_selections_come_with_the_application_equal_to_a_separate_read():
+def test_the_selections_are_read_once_per_application_equal_to_a_separate_read():
     app, rep, item = evidence_draft()
     _with_more_selections(app)
     found = get_application(_request(rep), app.pk)
     with CaptureQueriesContext(connection) as ctx:
         carried = application_selections(found)
         score = application_score(found)
-    assert ctx.captured_queries == []
+        assert application_selections(found) == carried
+    assert len(ctx.captured_queries) == 1
     separate = application_selections(Application.objects.get(pk=app.pk))
     assert _rows(carried) == _rows(separate)
     assert [s.intervention.code for s in carried] == ["B1", "C3", "C4"]  # the catalogue's order
@@ -52,13 +53,14 @@ def test_the_selections_come_with_the_application_equal_to_a_separate_read():
     assert all(not s._state.adding for s in carried)
 
 
-def test_an_application_without_selections_carries_an_empty_list():
+def test_an_application_without_selections_has_an_empty_list_read_once():
     app, rep, item = evidence_draft()
     app.selections.all().delete()
     found = get_application(_request(rep), app.pk)
     with CaptureQueriesContext(connection) as ctx:
         assert application_selections(found) == []
-    assert ctx.captured_queries == []
+        assert application_selections(found) == []
+    assert len(ctx.captured_queries) == 1
 
 
 def test_a_refreshed_application_reads_its_selections_again():
@@ -70,7 +72,7 @@ def test_a_refreshed_application_reads_its_selections_again():
     assert [s.intervention.code for s in application_selections(found)] == ["B1", "C3", "C4"]
 
 
-def test_a_section_page_reads_session_user_and_the_application_with_its_selections_only(client):
+def test_a_section_page_reads_session_user_the_application_and_its_selections_only(client):
     app, rep, item = evidence_draft()
     client.force_login(rep)
     url = reverse("application_step", args=[app.pk, "C"])
@@ -79,5 +81,5 @@ def test_a_section_page_reads_session_user_and_the_application_with_its_selectio
         response = client.get(url)
     assert response.status_code == 200
     sql = [q["sql"] for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]
-    assert len(sql) == 3, sql
+    assert len(sql) == 4, sql
     assert 'name="sel_C4" id="id_sel_C4" checked' in response.content.decode()

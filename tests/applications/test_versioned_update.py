@@ -1,6 +1,6 @@
-"""The save's versioned UPDATE (services._bump_version, its SQL written once) writes what the ORM's
-filter(pk, version).update(version=F + 1, updated_at, declared_total) wrote, and refuses a stale version
-writing nothing; the section form built from the catalogue's cached spec has the fields it had."""
+"""The save's versioned UPDATE (services._bump_version: filter(pk, version).update(version=F + 1,
+updated_at, declared_total)) writes the version, time and total, and refuses a stale version writing
+nothing; the section form built from the catalogue's cached spec has the fields it had."""
 import pytest
 from django.utils import timezone
 

@@ -1,45 +1,23 @@
-"""The scheda's fields rendered by applications' wizard_field filter carry the same markup as crispy-forms'
-as_crispy_field (bootstrap5): same elements, attributes in the same order, same texts; whitespace aside."""
-from html.parser import HTMLParser
-
+"""The scheda as a person sees it: every field with its label (an asterisk when required) and its saved value,
+the site's PATs with the covered ones ticked, errors next to the field they are about, nothing lost on bad
+input, the texts in the user's language, user values escaped. The fields are crispy-forms' bootstrap5 templates
+(templates/applications/wizard/scheda.html)."""
 import pytest
-from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from django.urls import reverse
 
 from applications.forms import SchedaForm
-from applications.models import Application
-from applications.templatetags.wizard_fields import wizard_field
+from tests.applications.html import by_id, checked, parse, text
 from tests.factories import PATFactory, ready_to_submit
 
 pytestmark = pytest.mark.django_db
 
 
-class Tokens(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=False)
-        self.tokens = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tokens.append(("start", tag, attrs))
-
-    def handle_endtag(self, tag):
-        self.tokens.append(("end", tag))
-
-    def handle_data(self, data):
-        if data.split():
-            self.tokens.append(("data", " ".join(data.split())))
-
-    def handle_entityref(self, name):
-        self.tokens.append(("entity", name))
-
-    def handle_charref(self, name):
-        self.tokens.append(("char", name))
-
-
-def tokens(html: str) -> list:
-    parser = Tokens()
-    parser.feed(str(html))
-    parser.close()
-    return parser.tokens
+def _page(client, app, data=None, language="it"):
+    client.cookies["django_language"] = language
+    url = reverse("application_step", args=[app.pk, "scheda"])
+    response = client.get(url) if data is None else client.post(url, data)
+    assert response.status_code == 200
+    return parse(response.content.decode())
 
 
 def _data(app, **changes) -> dict:
@@ -49,71 +27,50 @@ def _data(app, **changes) -> dict:
     return data
 
 
-def _forms(app, data):
-    app_a = Application.objects.get(pk=app.pk)
-    app_b = Application.objects.get(pk=app.pk)
-    crispy, ours = SchedaForm(data, application=app_a), SchedaForm(data, application=app_b)
-    if data is not None:
-        crispy.is_valid(), ours.is_valid()
-    return crispy, ours
+def test_every_field_shows_its_label_and_saved_value(client):
+    app, rep = ready_to_submit()
+    client.force_login(rep)
+    doc = _page(client, app)
+    for name in SchedaForm.Meta.fields:
+        field = by_id(doc, f"div_id_{name}")
+        label = field.xpath(".//label")[0]
+        assert label.get("for") == f"id_{name}"
+        assert text(label).endswith("*") == SchedaForm(application=app).fields[name].required, name
+    assert by_id(doc, "id_ragione_sociale").get("value") == app.ragione_sociale
+    assert by_id(doc, "id_signatory_birth_date").get("value") == app.signatory_birth_date.isoformat()
+    sector = by_id(doc, "id_sector")
+    assert sector.xpath("./option[@selected]")[0].get("value") == app.sector
+    assert doc.xpath('//input[@name="version"][@type="hidden"]')[0].get("value") == str(app.version)
 
 
-@pytest.mark.parametrize("state", ["unbound", "valid", "invalid", "escaped"])
-def test_every_scheda_field_renders_as_crispy_does(state):
-    app, _rep = ready_to_submit()
-    PATFactory(site=app.site)  # two PATs: one checked, one not
-    data = {
-        "unbound": None,
-        "valid": _data(app),
-        "invalid": _data(app, ragione_sociale="", workers="0", codice_ditta="x12", sector="", pats=[],
-                         signatory_birth_date="31/31/2020"),
-        "escaped": _data(app, ragione_sociale='A & B "<b>" S.r.l.', citta="L'Aquila <i>"),
-    }[state]
-    crispy, ours = _forms(app, data)
-    assert state == "unbound" or crispy.is_valid() == (state in ("valid", "escaped"))
-    names = [name for name in crispy.fields if name != "version"]
-    assert {"pats", "sector", "workers", "signatory_birth_date", "codice_ditta"} <= set(names)
-    for name in names:
-        expected, got = tokens(as_crispy_field(crispy[name])), tokens(wizard_field(ours[name]))
-        assert got == expected, name
-        assert expected  # something was rendered
+def test_the_sites_pats_are_listed_with_the_covered_ones_ticked(client):
+    app, rep = ready_to_submit()
+    covered = app.pats.get()
+    other = PATFactory(site=app.site)
+    client.force_login(rep)
+    doc = _page(client, app)
+    assert checked(doc, "pats", str(covered.pk)) and not checked(doc, "pats", str(other.pk))
+    legend = by_id(doc, "div_id_pats").xpath(".//legend|.//label[contains(@class,'form-label')]")[0]
+    assert text(legend) == "PAT coperte dalla domanda (al massimo 3)*"
 
 
-def test_field_with_errors_shows_them_next_to_it():
-    app, _rep = ready_to_submit()
-    _crispy, ours = _forms(app, _data(app, workers="0", pats=[]))
-    html = str(wizard_field(ours["workers"]))
-    assert 'class="numberinput form-control is-invalid"' in html and "Indicare almeno 1 lavoratore." in html
-    assert "Selezionare almeno una PAT." in str(wizard_field(ours["pats"]))
+def test_errors_show_next_to_their_field_and_nothing_typed_is_lost(client):
+    app, rep = ready_to_submit()
+    client.force_login(rep)
+    doc = _page(client, app, _data(app, ragione_sociale="", workers="0", cap="12", citta="L'Aquila <i>", pats=[]))
+    assert "Questo campo è obbligatorio." in text(by_id(doc, "div_id_ragione_sociale"))
+    assert "Indicare almeno 1 lavoratore." in text(by_id(doc, "div_id_workers"))
+    assert "Selezionare almeno una PAT." in text(by_id(doc, "div_id_pats"))
+    assert "is-invalid" in by_id(doc, "id_workers").get("class")
+    assert "is-invalid" not in by_id(doc, "id_citta").get("class")
+    assert by_id(doc, "id_citta").get("value") == "L'Aquila <i>"  # escaped in the markup, kept as typed
+    assert by_id(doc, "id_cap").get("value") == "12"
 
 
-@pytest.mark.parametrize("data", [None, {"version": "7"}, {"version": ""}, {"version": "x<y"}, {}])
-def test_hidden_widget_equals_djangos_rendering(data):
-    """`{{ form.version|wizard_widget }}`: the hidden input exactly as `{{ form.version }}` renders it
-    (Django's widget templates), unbound, posted, empty, unsafe and missing."""
-    from applications.forms import VersionedForm
-    from applications.templatetags.wizard_fields import wizard_widget
-
-    form = VersionedForm(data, initial={"version": 4}) if data is not None else VersionedForm(initial={"version": 4})
-    assert str(wizard_widget(form["version"])) == str(form["version"])
-
-
-def test_lazy_texts_follow_the_language_in_one_process():
-    """Labels, help texts and fixed choices' labels are translated once per language and process: rendering
-    the scheda in Italian, English and Italian again gives crispy's markup in each language."""
-    from django.utils import translation
-
-    app, _rep = ready_to_submit()
-    seen = {}
-    for language in ("it", "en", "it"):
-        with translation.override(language):
-            crispy, ours = _forms(app, None)
-            page = ""
-            for name in [name for name in crispy.fields if name != "version"]:
-                got = str(wizard_field(ours[name]))
-                assert tokens(got) == tokens(as_crispy_field(crispy[name])), (language, name)
-                page += got
-            assert seen.setdefault(language, page) == page
-    assert seen["it"] != seen["en"]
-    with translation.override("en"):
-        assert str(SchedaForm.base_fields["pats"].label) in seen["en"]
+def test_the_scheda_follows_the_language(client):
+    app, rep = ready_to_submit()
+    client.force_login(rep)
+    italian, english = _page(client, app), _page(client, app, language="en")
+    assert text(by_id(italian, "div_id_workers").xpath(".//label")[0]) == "Numero di lavoratori*"
+    assert text(by_id(english, "div_id_workers").xpath(".//label")[0]) != "Numero di lavoratori*"
+    assert text(english.xpath("//h1")[0]) != text(italian.xpath("//h1")[0])

@@ -1,37 +1,18 @@
-"""The wizard's header (applications' {% wizard_header %}, built in Python) is the markup the layout's
-template gave, byte for byte: breadcrumb, running total, progress bar, step navigation and title; drafts
-and submitted applications, below and above the threshold, in Italian and English."""
+"""The top of every wizard step (templates/applications/wizard/_header.html) as a person sees it: the way back
+to the dashboard, the company and site, the counted total and what is missing, the status, the progress bar,
+the links to every step with the current one marked (drafts only) and the step's title; in Italian and
+English, user values escaped."""
 import pytest
-from django.template import engines
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
-from applications.views.wizard import STEPS, _step_links
+from applications import wizard
 from interventions.scoring import Line, ScoreResult
+from tests.applications.html import by_id, parse, text
 from tests.factories import ready_to_submit
 
 pytestmark = pytest.mark.django_db
-
-# templates/applications/wizard/_layout.html before the header moved to Python.
-FORMER = """{% load i18n l10n %}<nav aria-label="{% translate 'Percorso' %}"><ol class="breadcrumb"><li class="breadcrumb-item"><a href="{% url 'dashboard' %}">{% translate "Domande" %}</a></li>
-<li class="breadcrumb-item active" aria-current="page">{{ application.site.company.ragione_sociale }} — {{ application.site.name }} ({{ application.campaign }})</li></ol></nav>
-<div class="ot24-total py-2 mb-3" id="running-total" aria-live="polite">
-  <div class="d-flex justify-content-between align-items-center flex-wrap gap-2">
-    <strong id="running-total-label">{% blocktranslate with total=score.total threshold=score.threshold %}Punteggio conteggiato: {{ total }} su {{ threshold }}{% endblocktranslate %}</strong>
-    <span id="running-total-badge" class="badge {% if score.eligible %}bg-success{% else %}bg-danger{% endif %}">{% if score.eligible %}{% translate "Soglia raggiunta" %}{% else %}{% blocktranslate count missing=score.missing %}Manca {{ missing }} punto{% plural %}Mancano {{ missing }} punti{% endblocktranslate %}{% endif %}</span>
-    <span class="small">{% translate "Stato:" %} {{ application.get_status_display }}</span>
-  </div>
-  <p id="running-total-pending" class="ot24-pending small mb-0 mt-1 d-none" role="status"></p>
-  {% localize off %}<div class="progress ot24-score-bar mt-2" id="score-bar" role="progressbar" aria-label="{% translate 'Punti conteggiati rispetto alla soglia' %}" aria-valuenow="{{ score.total }}" aria-valuemin="0" aria-valuemax="{{ score.threshold }}" data-threshold="{{ score.threshold }}" data-saved="{{ score.total }}">
-    <div class="progress-bar {% if score.eligible %}bg-success{% endif %}" id="score-bar-saved" style="width: {% widthratio score.total score.threshold 100 %}%"></div>
-    <div class="progress-bar progress-bar-striped bg-warning d-none" id="score-bar-pending" style="width: 0%"></div>
-  </div>{% endlocalize %}
-</div>
-{% if application.is_draft %}
-<nav aria-label="{% translate 'Passi della domanda' %}"><ul class="nav nav-tabs mb-3 flex-wrap ot24-steps">
-  {% for key, title, url in steps %}<li class="nav-item"><a class="nav-link {% if key == step %}active{% endif %}" {% if key == step %}aria-current="step"{% endif %} href="{{ url }}">{{ forloop.counter }}. {{ title }}</a></li>{% endfor %}
-</ul></nav>
-{% endif %}
-<h1 class="h3">{{ step_title }}</h1>"""
 
 
 def score(total, threshold):
@@ -39,21 +20,54 @@ def score(total, threshold):
                        lines=(Line("A1", total, True), Line("A2", 7, False)))
 
 
-@pytest.mark.parametrize("language", ["it", "en"])
+def header(application, step, total, threshold, language="it"):
+    with translation.override(language):
+        return parse(render_to_string("applications/wizard/_header.html", {
+            "application": application, "steps": wizard.links(application, step), "step": step,
+            "step_title": wizard.get(step).title, "score": score(total, threshold)}))
+
+
 @pytest.mark.parametrize("status", ["draft", "submitted"])
-@pytest.mark.parametrize("total,threshold,step", [(0, 100, "scheda"), (99, 100, "C"), (110, 100, "review"),
-                                                  (3, 0, "evidence"), (1, 3, "D")])
-def test_header_is_the_former_templates_markup(language, status, total, threshold, step):
+def test_the_header_shows_where_one_is_and_what_is_missing(status):
     application, _rep = ready_to_submit()
     application.site.company.ragione_sociale = "Rossi & Figli <s.r.l.>"
     application.site.name = 'Sede "centrale"'
     application.status = status
-    engine = engines["django"]
-    with translation.override(language):
-        context = {"application": application, "steps": _step_links(application), "step": step,
-                   "step_title": dict(STEPS)[step], "score": score(total, threshold)}
-        expected = engine.from_string(FORMER).render(context)
-        got = engine.from_string("{% load wizard_layout %}{% wizard_header %}").render(context)
-    assert "Rossi &amp; Figli &lt;s.r.l.&gt;" in got
-    assert ('aria-current="step"' in got) == (status == "draft")
-    assert got == expected
+    doc = header(application, "C", 99, 100)
+    trail = doc.xpath('//nav[@aria-label="Percorso"]')[0]
+    assert trail.xpath(".//a")[0].get("href") == reverse("dashboard")
+    assert f'Rossi & Figli <s.r.l.> — Sede "centrale" ({application.campaign})' in text(trail)
+    assert text(by_id(doc, "running-total-label")) == "Punteggio conteggiato: 99 su 100"
+    assert text(by_id(doc, "running-total-badge")) == "Manca 1 punto"
+    assert "bg-danger" in by_id(doc, "running-total-badge").get("class")
+    assert by_id(doc, "score-bar-saved").get("style") == "width: 99%"
+    assert text(doc.xpath("//h1")[0]) == "Sezione C"
+    steps = doc.xpath('//nav[@aria-label="Passi della domanda"]//a')
+    if status == "submitted":
+        assert steps == []
+        assert "Stato: Inviata" in text(doc)
+        return
+    with translation.override("it"):
+        assert [text(a) for a in steps] == [f"{n}. {s.title}" for n, s in enumerate(wizard.STEPS, 1)]
+    assert [a.get("href") for a in steps] == [reverse("application_step", args=[application.pk, s.key]) for s in wizard.STEPS]
+    assert [a.get("aria-current") for a in steps].count("step") == 1
+    assert steps[3].get("aria-current") == "step" and "active" in steps[3].get("class")
+    assert "Stato: Bozza" in text(doc)
+
+
+@pytest.mark.parametrize("total,threshold,badge,width", [(110, 100, "Soglia raggiunta", "110"), (0, 100, "Mancano 100 punti", "0"),
+                                                         (3, 0, "Soglia raggiunta", "0")])
+def test_the_total_reached_or_not(total, threshold, badge, width):
+    application, _rep = ready_to_submit()
+    doc = header(application, "review", total, threshold)
+    assert text(by_id(doc, "running-total-badge")) == badge
+    assert by_id(doc, "score-bar-saved").get("style") == f"width: {width}%"
+    assert by_id(doc, "score-bar").get("data-saved") == str(total)
+
+
+def test_the_header_follows_the_language():
+    application, _rep = ready_to_submit()
+    doc = header(application, "evidence", 40, 100, language="en")
+    assert text(by_id(doc, "running-total-label")) == "Counted score: 40 of 100"
+    assert text(by_id(doc, "running-total-badge")) == "60 points missing"
+    assert text(doc.xpath("//h1")[0]) == "Evidence"

@@ -6,6 +6,7 @@ import pytest
 from django.db import connections
 from django.utils import timezone
 
+from operations.health import MigrationsApplied
 from tests.operations.conftest import OPERATIONS_APPS
 
 
@@ -48,6 +49,7 @@ def test_readyz_answers_503_with_the_reason_while_the_database_is_unreachable(cl
     conf, real_port = database_port
     assert client.get("/readyz").status_code == 200
     conf["PORT"] = str(closed_port())  # the database stops answering
+    MigrationsApplied._applied_for.clear()  # as in a process that has not seen them applied yet
     response = client.get("/readyz")
     body = response.json()
     assert response.status_code == 503 and body["status"] == "unavailable"
@@ -161,3 +163,17 @@ def test_metrics_show_requests_queue_outbox_uploads_and_submissions(client, sett
     # django-prometheus: requests by view and status, and a latency histogram by view.
     assert 'django_http_responses_total_by_status_view_method_total{method="GET",status="200",view="metrics"}' in text
     assert 'django_http_requests_latency_seconds_by_view_method_bucket{le="0.1",method="GET",view="metrics"}' in text
+
+
+@pytest.mark.django_db
+def test_readyz_says_how_many_migrations_are_not_applied():
+    from django.db.migrations.recorder import MigrationRecorder
+    from health_check.exceptions import ServiceUnavailable
+
+    MigrationsApplied._applied_for.clear()
+    MigrationRecorder.Migration.objects.filter(app="operations").delete()  # as before `manage.py migrate`
+    with pytest.raises(ServiceUnavailable, match=r"^Unavailable: 1 migration\(s\) not applied$"):
+        MigrationsApplied().run()
+    MigrationRecorder.Migration.objects.create(app="operations", name="0001_initial")
+    MigrationsApplied().run()
+    assert MigrationsApplied._applied_for  # later probes skip the graph

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from django.urls import reverse
 
+from applications import wizard
 from applications.messaging import applicant_users
 from applications.models import Application
 from notifications.services import absolute_url, email_send_pending, email_users
@@ -41,7 +42,7 @@ class Command(BaseCommand):
             if left in CLARIFICATION_DAYS:
                 application = clarification.application
                 messages.append((application, "reminder_clarification", {"left": left, "deadline": clarification.deadline,
-                                 "url": absolute_url(reverse("application_step", args=[application.pk, "review"])) + "#clar-title"}))
+                                 "url": absolute_url(wizard.url(application, wizard.REVIEW)) + "#clar-title"}))
         count = 0
         with transaction.atomic():
             for application, template, context in messages:
