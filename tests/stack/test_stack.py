@@ -145,7 +145,7 @@ def test_the_log_in_lock_out_holds_across_both_servers(stack):
         assert status != 302, "still refused on both servers, even with the right password"
 
 
-def test_a_web_server_killed_under_load_loses_only_its_requests_in_flight_and_rejoins(stack):
+def test_a_web_server_killed_under_load_loses_only_its_requests_in_flight(stack):
     clients, failures, served = 8, [], {"web1": 0, "web2": 0}
     stop = threading.Event()
     lock = threading.Lock()
@@ -160,23 +160,30 @@ def test_a_web_server_killed_under_load_loses_only_its_requests_in_flight_and_re
                 else:
                     failures.append((time.monotonic(), status))
 
-    with ThreadPoolExecutor(clients) as pool:
-        for _ in range(clients):
-            pool.submit(hammer)
-        time.sleep(3)
-        killed_at = time.monotonic()
-        stack.kill("web1")
-        time.sleep(6)
-        after_kill = dict(served)
-        time.sleep(3)
+    try:
+        with ThreadPoolExecutor(clients) as pool:
+            for _ in range(clients):
+                pool.submit(hammer)
+            time.sleep(3)
+            killed_at = time.monotonic()
+            stack.kill("web1")
+            time.sleep(6)
+            after_kill = dict(served)
+            time.sleep(3)
+            stop.set()
+    finally:
         stop.set()
     late = [f for f in failures if f[0] > killed_at + 4]
-    assert len(failures) <= clients, f"only requests in flight on web1 fail: {failures}"
-    assert not late, f"the balancer stopped sending to web1 within 4 s: {late}"
-    assert served["web2"] > after_kill.get("web2", 0) - 1 and served["web2"] > 0
+    assert len(failures) <= clients, f"only requests in flight on web1 fail: {len(failures)}: {failures[:20]}"
+    assert not late, f"the balancer stopped sending to web1 within 4 s: {late[:20]}"
+    assert served.get("web2", 0) > after_kill.get("web2", 0), "web2 went on serving"
 
+
+def test_a_killed_web_server_started_again_rejoins(stack):
+    if stack.procs["web1"].poll() is None:
+        stack.kill("web1")
     stack.start_web(0)
-    stack.wait_http(stack.web_url(0) + "/readyz")
+    stack.wait_http(stack.web_url(0) + "/readyz", timeout=120)
     deadline = time.monotonic() + 30
     browser = Browser(stack.url)
     while time.monotonic() < deadline:
