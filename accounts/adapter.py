@@ -10,8 +10,10 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 from django.utils import translation
 
+from .addresses import AddressError, canonical_email, canonical_email_or_none
 from .throttling import client_ip
 
 
@@ -22,8 +24,14 @@ def language_for_email(email: str, context: dict) -> str | None:
 
     user = context.get("user")
     if not isinstance(user, User):
-        user = User.objects.filter(email__iexact=email).only("language").first()
+        canonical = canonical_email_or_none(email)
+        user = User.objects.filter(email=canonical).only("language").first() if canonical else None
     return user.language if user is not None and user.language else None
+
+
+def context_request():
+    """The request allauth is serving (allauth.core.context), or None outside one."""
+    return context.request
 
 
 def set_language_cookie(response, language: str):
@@ -35,6 +43,15 @@ def set_language_cookie(response, language: str):
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def clean_email(self, email):
+        """Every address allauth takes (sign-up, /account/email/, password reset) in its canonical form
+        (accounts/addresses.py), or refused with the reason next to the field. allauth then looks
+        accounts up exactly on that form."""
+        try:
+            return canonical_email(super().clean_email(email))
+        except AddressError as error:
+            raise error.as_validation_error() from None
+
     def save_user(self, request, user, form, commit=True):
         from .models import User
 
@@ -48,11 +65,23 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().save_user(request, user, form, commit=commit)
 
     def send_mail(self, template_prefix, email, context):
-        language = language_for_email(email, context)
-        if language:
-            with translation.override(language):
-                return super().send_mail(template_prefix, email, context)
-        return super().send_mail(template_prefix, email, context)
+        """Every allauth e-mail (verification, reset, unknown account, account already exists, changes)
+        is rendered here in the recipient's language and written to the portal's outbox
+        (notifications.services.email_enqueue): the request writes one row whether or not the address
+        has an account, and the mail server is talked to later, outside the request."""
+        from notifications.services import email_enqueue
+
+        request = context_request()
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request), **context}
+        with translation.override(language_for_email(email, context) or translation.get_language()):
+            message = self.render_mail(template_prefix, email, ctx)
+        html = next((content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"),
+                    "")
+        if message.content_subtype == "html":
+            html, body = message.body, ""
+        else:
+            body = message.body
+        email_enqueue(recipients=message.to, subject=message.subject, body=body, html_body=html)
 
     def post_login(self, request, user, **kwargs):
         """After log-in the portal speaks the user's language (session and language cookie)."""

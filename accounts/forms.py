@@ -3,15 +3,18 @@ the staff invitation."""
 from allauth.account import forms as allauth_forms
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext_lazy as _
 
+from .addresses import AddressError, canonical_email
 from .models import StaffInvitation, User
-from .throttling import normalise_username
+from .validators import compact_fiscal_code
 
 
 class LoginForm(allauth_forms.LoginForm):
-    """allauth's log-in form, with the e-mail normalised (spaces, case) before authentication and
-    throttling (django-axes counts one account whatever its spelling)."""
+    """allauth's log-in form, with the e-mail in its canonical form (accounts/addresses.py) before
+    authentication and throttling: django-axes counts one account whatever its spelling, and a
+    look-alike address is refused here, before any password is checked."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -21,7 +24,10 @@ class LoginForm(allauth_forms.LoginForm):
         self.fields["password"].help_text = ""
 
     def clean_login(self):
-        return normalise_username(self.cleaned_data["login"])
+        try:
+            return canonical_email(self.cleaned_data["login"])
+        except AddressError as error:
+            raise error.as_validation_error() from None
 
 
 class SignupForm(allauth_forms.SignupForm):
@@ -47,6 +53,13 @@ class SignupForm(allauth_forms.SignupForm):
             self.fields["password2"].label = _("Ripeti la password")
         self.fields["password1"].help_text = password_validation.password_validators_help_text_html()
 
+    def try_save(self, request):
+        """A known address creates no account, only the outbox row telling its owner: hash the password
+        anyway, so that both answers take the same work (issue 28, finding 13)."""
+        if self.account_already_exists:
+            make_password(self.cleaned_data.get("password1"))
+        return super().try_save(request)
+
 
 class ProfileForm(forms.ModelForm):
     class Meta:
@@ -55,7 +68,7 @@ class ProfileForm(forms.ModelForm):
         widgets = {"phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"})}
 
     def clean_codice_fiscale(self):
-        return (self.cleaned_data.get("codice_fiscale") or "").strip().upper().replace(" ", "")
+        return compact_fiscal_code(self.cleaned_data.get("codice_fiscale"))
 
     def clean_phone(self):
         phone = (self.cleaned_data.get("phone") or "").strip()
@@ -72,8 +85,11 @@ class StaffInvitationForm(forms.Form):
     role = forms.ChoiceField(label=_("Ruolo"), choices=[(r.value, r.label) for r in StaffInvitation.STAFF_ROLES])
 
     def clean_email(self):
-        email = normalise_username(self.cleaned_data["email"])
-        existing = User.objects.filter(email__iexact=email).first()
+        try:
+            email = canonical_email(self.cleaned_data["email"])
+        except AddressError as error:
+            raise error.as_validation_error() from None
+        existing = User.objects.filter(email=email).first()
         if existing is not None and existing.has_usable_password():
             raise forms.ValidationError(_("Esiste già un account con questo indirizzo."))
         return email

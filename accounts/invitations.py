@@ -40,7 +40,7 @@ def invite(*, request, email: str, role: str, invited_by: User) -> StaffInvitati
     if request is not None and not ratelimit.consume(request, action="staff_invitation", key=email,
                                                      user=invited_by):
         raise InvitationRateLimited(email)
-    user = User.objects.filter(email__iexact=email).first()
+    user = User.objects.filter(email=email).first()
     if user is None:
         user = User(email=email, role=role, language=settings.LANGUAGE_CODE)
         user.set_unusable_password()

@@ -6,26 +6,38 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .addresses import AddressError, canonical_email, canonical_email_or_none
 from .validators import validate_codice_fiscale_persona
 
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
+    @classmethod
+    def normalize_email(cls, email):
+        """The canonical form (accounts/addresses.py); ValueError (AddressError) if there is none."""
+        return canonical_email(email)
+
     def _create_user(self, email, password, **extra):
         if not email:
             raise ValueError("E-mail is required")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=self.normalize_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
 
     def get_by_natural_key(self, username):
-        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+        """The account of an address, compared exactly on the canonical form: a spelling without one
+        (a look-alike) finds nobody, and no database's case folding can find two."""
+        canonical = canonical_email_or_none(username)
+        if canonical is None:
+            raise self.model.DoesNotExist(f"{self.model._meta.object_name} matching query does not exist.")
+        return self.get(**{self.model.USERNAME_FIELD: canonical})
 
     def create_user(self, email, password=None, **extra):
         extra.setdefault("is_staff", False)
@@ -71,6 +83,19 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.get_full_name() or self.email
+
+    def clean(self):
+        super().clean()
+        try:
+            self.email = canonical_email(self.email)
+        except AddressError as error:
+            raise ValidationError({"email": error.as_validation_error()}) from None
+
+    def save(self, *args, **kwargs):
+        """Every write stores the canonical address (allauth's e-mail change, the admin, the demo data);
+        one without a canonical form is kept as typed: the forms refuse it before it gets here."""
+        self.email = canonical_email_or_none(self.email) or self.email
+        super().save(*args, **kwargs)
 
     def get_full_name(self):
         return f"{self.first_name} {self.last_name}".strip()

@@ -48,6 +48,6 @@ def on_user_created(sender, instance, created, raw=False, **kwargs):
 def ensure_verified_email(user) -> None:
     from allauth.account.models import EmailAddress
 
-    if not EmailAddress.objects.filter(user=user, email__iexact=user.email).exists():
-        EmailAddress.objects.create(user=user, email=user.email.lower(), verified=True,
+    if not EmailAddress.objects.filter(user=user, email=user.email).exists():
+        EmailAddress.objects.create(user=user, email=user.email, verified=True,
                                     primary=not EmailAddress.objects.filter(user=user, primary=True).exists())

@@ -10,9 +10,14 @@ from django.contrib.auth import authenticate
 
 
 def normalise_username(username: str | None) -> str | None:
-    """E-mails are stored lower-case (accounts.models.UserManager) and looked up case-insensitively:
-    every spelling of one address is one account, so one counter."""
-    return username.strip().lower() if isinstance(username, str) else username
+    """E-mails are stored and looked up in their canonical form (accounts/addresses.py): every spelling
+    of one address is one account, so one counter. Text without a canonical form logs nobody in; it is
+    counted as typed (stripped, lower-case)."""
+    from .addresses import canonical_email_or_none
+
+    if not isinstance(username, str):
+        return username
+    return canonical_email_or_none(username) or username.strip().lower()
 
 
 def axes_username(request, credentials: dict | None = None) -> str | None:

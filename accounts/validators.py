@@ -1,16 +1,32 @@
-"""Validators for Italian identifiers, built on python-stdnum, with Italian messages."""
+"""Validators for Italian identifiers, built on python-stdnum, with Italian messages, and the one form in
+which codici fiscali and partite IVA are stored and compared (compact_fiscal_code)."""
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.it import codicefiscale, iva
+from stdnum.util import isdigits
+
+
+def compact_fiscal_code(value) -> str:
+    """The stored and compared form of a codice fiscale or a partita IVA: NFKC first (full-width letters and
+    digits fold to ASCII), then python-stdnum's compact (no spaces or separators, upper case), and the
+    VAT prefix "IT" dropped before 11 digits. Every spelling of one number gives the same text, so that
+    a company cannot be registered twice as "IT" + its number or in full-width digits (issue 28)."""
+    value = unicodedata.normalize("NFKC", str(value or ""))
+    value = codicefiscale.compact("".join(value.split()))
+    if len(value) == 13 and value.startswith("IT") and isdigits(value[2:]):
+        value = value[2:]
+    return value
 
 
 def validate_codice_fiscale_persona(value: str) -> None:
     """A natural person's codice fiscale (16 characters). The message is the portal's own, in Italian:
     python-stdnum's English text never reaches the user."""
     try:
-        codicefiscale.validate(value)
+        codicefiscale.validate(compact_fiscal_code(value))
     except InvalidLength as exc:
         raise ValidationError(_("Codice fiscale non valido: servono 16 caratteri."), code="length") from exc
     except InvalidChecksum as exc:
@@ -25,18 +41,18 @@ def validate_codice_fiscale_persona(value: str) -> None:
 
 def validate_codice_fiscale_azienda(value: str) -> None:
     """A company's codice fiscale: 11 digits (same as a partita IVA) or 16 characters for a sole trader."""
-    compact = iva.compact(value) if value else value
+    compact = compact_fiscal_code(value)
     try:
         if len(compact) == 11:
             iva.validate(compact)
         else:
-            codicefiscale.validate(value)
+            codicefiscale.validate(compact)
     except StdnumError as exc:
         raise ValidationError(_("Codice fiscale non valido: controllare lunghezza e cifra di controllo.")) from exc
 
 
 def validate_partita_iva(value: str) -> None:
     try:
-        iva.validate(value)
+        iva.validate(compact_fiscal_code(value))
     except StdnumError as exc:
         raise ValidationError(_("Partita IVA non valida: servono 11 cifre con la cifra di controllo corretta.")) from exc

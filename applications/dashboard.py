@@ -17,7 +17,7 @@ from organisations.models import Site
 from organisations.selectors import sites_for
 
 from .models import Application
-from .pagination import WindowCountPaginator
+from ot24portal.pagination import WindowCountPaginator
 
 NOT_STARTED, PAST_DRAFT = 10**6, 10**6 + 1  # above any draft's points: the dashboard's order
 CLARIFICATION_FIRST = -1  # an open clarification request comes before every draft

@@ -4,7 +4,7 @@ from django import forms
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.validators import validate_codice_fiscale_persona
+from accounts.validators import compact_fiscal_code, validate_codice_fiscale_persona
 from organisations.inail_codes import normalise_codice_ditta
 from organisations.models import PAT
 
@@ -81,7 +81,7 @@ class SchedaForm(forms.ModelForm):
         return pats
 
     def clean_signatory_codice_fiscale(self):
-        return (self.cleaned_data.get("signatory_codice_fiscale") or "").upper().replace(" ", "")
+        return compact_fiscal_code(self.cleaned_data.get("signatory_codice_fiscale"))
 
 
 class SectionForm(VersionedForm):

@@ -1,7 +1,8 @@
 """One messenger for what happens to an application (after Hypha's activity/messaging.py): one call records
 the event on the application's timeline and, unless it is an internal note, e-mails the people concerned
 (queued with the change, sent after the commit: notifications.services):
-- the company's people (members, legal representative) and the consultants with a current mandate;
+- the company's people (members, legal representative) and the consultants with a current mandate for
+  the application's site, by name or through their firm;
 - the assigned reviewer when the company answers a clarification request (and when a request expires).
 Each e-mail is in its recipient's language, in plain text and HTML, with a link to the page to act on
 (and the decision e-mail with the link to the letter)."""
@@ -13,6 +14,7 @@ from notifications.services import absolute_url, email_users
 
 from . import wizard
 from .models import Application, Event
+from .timeline import EVENT_LABELS
 
 APPLICANTS, REVIEWER = "applicant", "reviewer"
 # Who hears about each action (default: the applicants).
@@ -25,7 +27,7 @@ AUDIENCES = {
 def messenger(application: Application, action: str, *, actor=None, message: str = "", internal: bool = False,
               from_status: str | None = None, to_status: str | None = None, label: str = "") -> Event:
     """Record `action` (from_status/to_status default to the application's current status) and notify.
-    label: what the e-mail says happened when the action has no words of its own (review.timeline)."""
+    label: what the e-mail says happened when the action has no words of its own (applications.timeline)."""
     event = Event.objects.create(
         application=application, actor=actor, action=action, message=message, internal=internal,
         from_status=application.status if from_status is None else from_status,
@@ -37,20 +39,26 @@ def messenger(application: Application, action: str, *, actor=None, message: str
 
 
 def applicant_users(application: Application) -> list:
-    """The company's people and the consultants whose mandate is current today."""
+    """The company's people and the consultants whose mandate is current today and covers the
+    application's site (for all sites or naming it), given to them or to their firm: the people who may
+    see the application (organisations.rules.has_current_mandate), no one else."""
+    from django.db.models import Q
+
     from organisations.models import Mandate
 
     company = application.site.company
     users = [m.user for m in company.memberships.select_related("user")]
     if company.legal_representative_id:
         users.append(company.legal_representative)
-    users += [m.consultant for m in Mandate.objects.current().filter(company=company).select_related("consultant")]
+    mandates = (Mandate.objects.current().filter(company=company)
+                .filter(Q(all_sites=True) | Q(sites=application.site_id)).order_by().distinct()
+                .select_related("consultant").prefetch_related("firm__memberships__user"))
+    for m in mandates:
+        users += [m.consultant] if m.consultant_id else [fm.user for fm in m.firm.memberships.all()]
     return users
 
 
 def _email(event: Event, label: str) -> None:
-    from review.timeline import EVENT_LABELS
-
     application = event.application
     base = {"application": application, "event": event, "label": EVENT_LABELS.get(event.action, label),
             "site_name": application.unita_produttiva or application.site.name,

@@ -10,11 +10,17 @@
    portal printed); the certificate's holder is the declared signatory (Italian qualified certificates
    carry the codice fiscale as TINIT-... in the subject's serialNumber). Then the application is submitted:
    the portal adds its own seal as one more incremental update (the applicant's signature stays intact)
-   and keeps those bytes as the signed PDF, so it verifies like every other submission."""
+   and keeps those bytes as the signed PDF, so it verifies like every other submission.
+
+The signature must be invisible (visible_signature_widgets): a visible widget's appearance is drawn over
+the pages and could hide what the portal printed. A dictionary that repeats a key is refused (pyHanko reads
+the first value, viewers the last). The uploaded file is parsed only in the bounded child that checks
+uploads (evidence.filechecks)."""
 from __future__ import annotations
 
 import io
 import logging
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -24,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from evidence import storage
+from evidence import filechecks, storage
 
 from . import workflow
 from .models import Application
@@ -115,6 +121,8 @@ def _only_signatures_added(reader, original: bytes) -> None:
     try:
         result = DEFAULT_DIFF_POLICY.review_file(reader, base)
         signature_fields = {name for name, _value, _ref in enumerate_sig_fields(reader)}
+    except MemoryError:
+        raise
     except Exception as exc:  # a structure pyHanko cannot even compare (it returns, not raises, the suspicious ones)
         logger.info("Qualified signature refused: revisions after the prepared PDF unreadable: %r", exc)
         raise ValidationError(TAMPERED) from None
@@ -124,8 +132,79 @@ def _only_signatures_added(reader, original: bytes) -> None:
         raise ValidationError(TAMPERED)
 
 
-def _check_signature(signed: bytes, original: bytes, codice_fiscale: str):
-    """The applicant's signature status (pyHanko's PdfSignatureStatus) when every check passes."""
+VISIBLE_SIGNATURE = gettext_lazy(
+    "La firma digitale ha un riquadro visibile (firma grafica): il portale accetta solo la firma invisibile, perché "
+    "il riquadro viene disegnato sopra le pagine e può coprire il testo della domanda stampato dal portale. "
+    "Firmare di nuovo il PDF scaricato scegliendo la firma invisibile (senza firma grafica).")
+
+
+def visible_signature_widgets(data: bytes) -> list[str]:
+    """The names of the signature fields whose widget shows on a page. Only invisible signatures are
+    accepted: a widget's appearance is drawn over the page, so a visible one (pyHanko's stamp, a signing
+    tool's "firma grafica") can cover what the portal printed with whatever its author drew, and every
+    later check (difference analysis, the seal) only sees a signature added. A widget is invisible when
+    its /Rect has no area ([0 0 0 0] by convention); every widget annotation on every page (the prepared
+    PDF has none, and the difference analysis allows no other kind to be added) and every widget of a
+    signature field in the form is looked at. Read with pypdf, after pdf_repeats_a_key said that every
+    reader sees the same /Rect."""
+    from pypdf import PdfReader
+    from pypdf.generic import DictionaryObject
+
+    def text(value) -> str:
+        return str(value) if value is not None else "?"
+
+    def shows(widget) -> bool:
+        try:
+            x1, y1, x2, y2 = (float(v) for v in widget.get("/Rect"))
+        except (TypeError, ValueError):  # no rectangle, or not four numbers: not provably invisible
+            return True
+        return x1 != x2 and y1 != y2
+
+    reader = PdfReader(io.BytesIO(data), strict=False)
+    visible: list[str] = []
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or ():
+            widget = annotation.get_object()
+            if isinstance(widget, DictionaryObject) and widget.get("/Subtype") == "/Widget" and shows(widget):
+                visible.append(text(widget.get("/T") or widget.get("/Parent", {}).get("/T")))
+    form = reader.trailer["/Root"].get("/AcroForm")
+    for field in (form.get("/Fields") or ()) if isinstance(form, DictionaryObject) else ():
+        field = field.get_object()
+        if not isinstance(field, DictionaryObject) or field.get("/FT") != "/Sig":
+            continue
+        widgets = ([field] if "/Rect" in field else []) + [k.get_object() for k in field.get("/Kids") or ()]
+        if any(isinstance(w, DictionaryObject) and shows(w) for w in widgets):
+            visible.append(text(field.get("/T")))
+    return sorted(set(visible))
+
+
+def _check_signature(signed: bytes, original: bytes, codice_fiscale: str) -> None:
+    """Raise ValidationError unless every check passes. The uploaded file is untrusted: everything that
+    parses it runs in the bounded child that checks uploads (evidence.filechecks.run_bounded), under the
+    same CPU and memory budgets; the worker only compares bytes. A file over the budgets is refused as
+    too complex. (Sealing, afterwards, reads the same file again in the worker: by then pyHanko has read
+    all of it, its difference analysis included, within the budgets.)"""
+    if not signed.startswith(original):
+        raise ValidationError(_("Il PDF firmato non contiene, byte per byte, il documento preparato dal portale: "
+                                "firmare il PDF scaricato senza modificarlo (firma PAdES)."))
+    filechecks.prepare_signatures()
+    try:
+        filechecks.run_bounded(partial(_check_signed_file, original=original, codice_fiscale=codice_fiscale),
+                               signed, error_message=_("Il file caricato non è un PDF leggibile."))
+    except filechecks.RejectedFile as exc:
+        raise ValidationError(str(exc)) from None
+
+
+def _check_signed_file(signed: bytes, *, original: bytes, codice_fiscale: str) -> None:
+    """The checks that parse the signed file; runs in the bounded child (no database here). A refusal
+    leaves it as RejectedFile, with the ValidationError's message."""
+    try:
+        _check_parsed(signed, original, codice_fiscale)
+    except ValidationError as exc:
+        raise filechecks.RejectedFile(" ".join(exc.messages)) from None
+
+
+def _check_parsed(signed: bytes, original: bytes, codice_fiscale: str) -> None:
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.fields import enumerate_sig_fields
     from pyhanko.sign.validation import validate_pdf_signature
@@ -133,13 +212,14 @@ def _check_signature(signed: bytes, original: bytes, codice_fiscale: str):
 
     from .signing import SEAL_FIELD, _outside_event_loop
 
-    if not signed.startswith(original):
-        raise ValidationError(_("Il PDF firmato non contiene, byte per byte, il documento preparato dal portale: "
-                                "firmare il PDF scaricato senza modificarlo (firma PAdES)."))
+    if filechecks.pdf_repeats_a_key(io.BytesIO(signed)):  # pyHanko would read the first value, viewers the last
+        raise ValidationError(filechecks.DUPLICATE_KEYS())
     try:
         reader = PdfFileReader(io.BytesIO(signed), strict=False)
         signatures = reader.embedded_signatures
         field_names = {name for name, _value, _ref in enumerate_sig_fields(reader)}
+    except MemoryError:
+        raise
     except Exception:
         raise ValidationError(_("Il file caricato non è un PDF leggibile.")) from None
     if not signatures:
@@ -157,10 +237,11 @@ def _check_signature(signed: bytes, original: bytes, codice_fiscale: str):
     if sig.coverage is None or sig.coverage.name != "ENTIRE_FILE":
         raise ValidationError(_("La firma non copre l'intero documento: il PDF è stato modificato dopo la firma."))
     _only_signatures_added(reader, original)
+    if visible_signature_widgets(signed):
+        raise ValidationError(VISIBLE_SIGNATURE)
     holder = holder_codice_fiscale(status.signing_cert)
     if not holder or holder != codice_fiscale.upper():
         raise ValidationError(_("Il titolare del certificato di firma non è il sottoscrittore dichiarato nella domanda."))
-    return status
 
 
 def holder_codice_fiscale(cert) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import rules
 
-from organisations.rules import (is_administrator, is_reviewer,
+from organisations.rules import (has_tie_to_company, is_administrator, is_reviewer,
                                  signs_for_company, works_for_company)
 
 from .models import Application
@@ -25,7 +25,7 @@ def is_submitted(user, application) -> bool:
 WORKFLOW_ROLES = {
     "signatory": signs_for_company,
     "applicant": works_for_company,
-    "reviewer": is_reviewer,
+    "reviewer": is_reviewer & ~has_tie_to_company,  # never a company's own people (issue 28)
 }
 
 rules.add_perm("applications.start_application", works_for_company)

@@ -226,7 +226,7 @@ def application_notify_signatories(*, user, application: Application, link: str)
     """A user who edits a draft but may not submit it tells those who may (legal representative,
     consultants with a current mandate) by e-mail that it is ready, with a link to the signature step.
     Once per hour per draft; recorded on the timeline."""
-    from notifications.services import email_enqueue
+    from notifications.services import email_addresses
 
     from .models import Event
     from .selectors import application_signatories
@@ -242,18 +242,11 @@ def application_notify_signatories(*, user, application: Application, link: str)
         raise ValidationError(_("L'azienda non ha ancora un legale rappresentante o un consulente con delega in corso "
                                 "a cui scrivere."))
     name = application.unita_produttiva or application.site.name
-    who = user.get_full_name() or user.email
     score = application_score(application)
-    email_enqueue(
-        recipients=recipients,
-        subject=_("Domanda OT24 pronta per la firma: %(name)s") % {"name": name},
-        body=_("%(who)s segnala che la domanda OT24 %(year)s di %(company)s (%(name)s) è pronta per la firma e "
-               "l'invio.\n\nPunteggio conteggiato: %(total)s su %(threshold)s.\n\nPer controllarla, firmarla e "
-               "inviarla: %(link)s\n") % {
-            "who": who, "year": application.campaign.filing_year, "company": application.ragione_sociale
-            or application.site.company.ragione_sociale, "name": name, "link": link,
-            "total": score.total, "threshold": score.threshold},
-    )
+    email_addresses(recipients, "ready_to_sign", {
+        "who": user.get_full_name() or user.email, "year": application.campaign.filing_year,
+        "company": application.ragione_sociale or application.site.company.ragione_sociale, "name": name,
+        "link": link, "total": score.total, "threshold": score.threshold})
     Event.objects.create(application=application, actor=user, action=READY_TO_SIGN,
                          message=_("Avvisati per la firma: %(who)s") % {"who": ", ".join(recipients)})
     return recipients

@@ -53,7 +53,7 @@ def make_draft(campaign, *, interventions: str = "one", files: int = 1, sector: 
     """A complete draft through the services: scheda filled, C4 (or every intervention of the catalogue)
     selected, `files` evidence rows (all pointing at one stored PDF: storage is content-addressed)."""
     from applications import services
-    from applications.demo import minimal_pdf
+    from operations.demo import minimal_pdf
     from applications.models import Application, Selection
     from applications.selectors import application_score
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -105,6 +105,7 @@ def submit_rows(application, n: int, *, start: int = 1) -> None:
     company_first, _ = clone_rows(Company, application.site.company_id, companies, {
         "ragione_sociale": "'Impresa ' || g || ' S.r.l.'",
         "codice_fiscale": "lpad((80000000000 + g)::text, 11, '0')",
+        "partita_iva": "lpad((80000000000 + g)::text, 11, '0')",  # unique too
         "legal_representative_id": "NULL",
     }, start=start)
     site_first, _ = clone_rows(Site, application.site_id, n, {
@@ -125,7 +126,7 @@ def submit_rows(application, n: int, *, start: int = 1) -> None:
 
 
 def minimal_pdf_file(path):
-    from applications.demo import minimal_pdf
+    from operations.demo import minimal_pdf
 
     path.write_bytes(minimal_pdf("piccolo"))
     return path

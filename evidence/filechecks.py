@@ -20,10 +20,13 @@ work: images over settings.OT24_MAX_IMAGE_PIXELS pixels, documents with more tha
 The PDF check walks the whole object graph once, resolving indirect objects (so an indirect /S is seen),
 following /Parent, name trees, annotations, AcroForm and additional actions, and refuses scripts, actions
 that launch, submit, import or leave the document, embedded files, rich media, XFA forms and anything that
-runs by itself (/AA anywhere, an /OpenAction other than a plain /GoTo to a destination in the document)."""
+runs by itself (/AA anywhere, an /OpenAction other than a plain /GoTo to a destination in the document).
+It also refuses a dictionary that repeats a key anywhere: pypdf keeps the first value, viewers the last."""
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import math
 import os
 import resource
@@ -79,10 +82,10 @@ def _on_cpu_budget(signum, frame):
     raise _CpuBudgetExceeded()
 
 
-def _child(check, path: str, cpu_seconds: float, memory_bytes: int, out_fd: int) -> None:
+def _child(check, path, cpu_seconds: float, memory_bytes: int, out_fd: int) -> None:
     """Runs in the forked child: report the resident size it starts from (one JSON line), set the limits,
-    run the check, report the outcome (a second JSON line) on out_fd."""
-    outcome, message = "error", ""
+    run the check, report the outcome and what the check returned (a second JSON line) on out_fd."""
+    outcome, message, result = "error", "", None
     rss_start = 0
     try:
         _release_free_heap()
@@ -100,7 +103,7 @@ def _child(check, path: str, cpu_seconds: float, memory_bytes: int, out_fd: int)
         signal.signal(signal.SIGPROF, _on_cpu_budget)
         signal.setitimer(signal.ITIMER_PROF, cpu_seconds)
         try:
-            check(path)
+            result = check(path)
             outcome = "ok"
         except RejectedFile as exc:
             outcome, message = "rejected", str(exc)
@@ -116,7 +119,11 @@ def _child(check, path: str, cpu_seconds: float, memory_bytes: int, out_fd: int)
         usage = resource.getrusage(resource.RUSAGE_SELF)
         report = {"outcome": outcome, "message": message, "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
                   "peak_growth_mb": round((_status_kb("VmHWM:") - rss_start) / 1024, 1)}
-        os.write(out_fd, json.dumps(report).encode() + b"\n")
+        try:
+            line = json.dumps({**report, "result": result}).encode()
+        except (TypeError, ValueError):  # a result JSON cannot carry: the check's own mistake
+            line = json.dumps({**report, "outcome": "error", "message": ""}).encode()
+        os.write(out_fd, line + b"\n")
     finally:
         os._exit(0)
 
@@ -132,10 +139,12 @@ def _resident_kb(pid: int, page_kb: int) -> int:
         return 0
 
 
-def run_bounded(check, path: str, *, error_message: str) -> None:
-    """Run check(path) in a forked child under the CPU and memory budgets. Returns when the check
-    passes; raises RejectedFile with the check's own message, with the "too complex" message when a limit
-    was reached, or with error_message when the check failed in any other way."""
+def run_bounded(check, path, *, error_message: str):
+    """Run check(path) in a forked child under the CPU and memory budgets. `path` is usually a file's
+    path; it can be any value (bytes already in memory cost the child nothing: the fork shares them).
+    Returns what the check returned (anything JSON can carry) when it passes; raises RejectedFile with
+    the check's own message, with the "too complex" message when a limit was reached, or with
+    error_message when the check failed in any other way."""
     cpu_seconds = float(settings.OT24_CHECK_CPU_SECONDS)
     memory_bytes = int(settings.OT24_CHECK_MEMORY_BYTES)
     deadline_s = cpu_seconds * 4 + 2  # generous: only a child that is stuck (not computing) gets near it
@@ -185,7 +194,7 @@ def run_bounded(check, path: str, *, error_message: str) -> None:
                     cpu_s=report.get("cpu_s", round(usage.ru_utime + usage.ru_stime, 3) if usage else None),
                     peak_growth_mb=report.get("peak_growth_mb", round(watched_kb / 1024, 1)), signal=os.WTERMSIG(status) if os.WIFSIGNALED(status) else None)
     if outcome == "ok":
-        return
+        return report.get("result")
     if outcome == "rejected":
         raise RejectedFile(report["message"])
     if outcome == "error":
@@ -201,6 +210,18 @@ def prepare() -> None:
     from PIL import Image, JpegImagePlugin, PngImagePlugin  # noqa: F401
 
     Image.init()
+
+
+def prepare_signatures() -> None:
+    """prepare(), and import what reading and validating a PDF's signatures needs (pyHanko), so that the
+    child spends its budget on the file, not on imports."""
+    prepare()
+    import pyhanko.pdf_utils.incremental_writer  # noqa: F401
+    import pyhanko.pdf_utils.reader  # noqa: F401
+    import pyhanko.sign.diff_analysis  # noqa: F401
+    import pyhanko.sign.fields  # noqa: F401
+    import pyhanko.sign.validation  # noqa: F401
+    import pyhanko_certvalidator  # noqa: F401
 
 
 # --- PDF ---------------------------------------------------------------------------------------------
@@ -220,11 +241,11 @@ class _Active(Exception):
     pass
 
 
-def pdf_has_active_content(reader) -> bool:
-    """Walk every object reachable from the document catalog once (indirect objects resolved, /Parent
-    included) and tell whether any of them is active content. Stream data is never decoded; a stream's
-    object is dropped from pypdf's cache once its dictionary has been looked at, so memory stays bounded
-    by the largest single object."""
+def pdf_objects(reader, *starts):
+    """Every dictionary (stream dictionaries too) reachable from `starts` (the document catalogue when
+    none is given), each indirect object once, /Parent included. Stream data is never decoded; a
+    stream's object is dropped from pypdf's cache once its dictionary has been looked at, so memory
+    stays bounded by the largest single object."""
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
     seen: set[tuple[int, int]] = set()
@@ -242,14 +263,32 @@ def pdf_has_active_content(reader) -> bool:
                 reader.resolved_objects.pop((ref.generation, ref.idnum), None)
         return obj
 
+    stack = list(starts) or [reader.trailer.raw_get("/Root")]
+    while stack:
+        obj = resolve(stack.pop())
+        if isinstance(obj, DictionaryObject):
+            yield obj
+            stack.extend(v for v in obj.values() if isinstance(v, (DictionaryObject, ArrayObject, IndirectObject)))
+        elif isinstance(obj, ArrayObject):
+            stack.extend(v for v in obj if isinstance(v, (DictionaryObject, ArrayObject, IndirectObject)))
+
+
+def pdf_has_active_content(reader) -> bool:
+    """Walk every object reachable from the document catalog once (pdf_objects) and tell whether any of
+    them is active content."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
     def name_of(value):
         while isinstance(value, IndirectObject):
-            value = value.get_object()  # a name: nothing to walk, so `seen` is left alone
+            value = value.get_object()  # a name: nothing to walk
         return value if isinstance(value, str) else None
 
-    root = resolve(reader.trailer["/Root"])
+    root_ref = reader.trailer.raw_get("/Root")
+    root = root_ref.get_object() if isinstance(root_ref, IndirectObject) else root_ref
     if isinstance(root, DictionaryObject) and "/OpenAction" in root:
-        action = resolve(root["/OpenAction"])
+        action = root["/OpenAction"]
+        while isinstance(action, IndirectObject):
+            action = action.get_object()
         if isinstance(action, DictionaryObject):
             destination = action.get("/D")
             while isinstance(destination, IndirectObject):
@@ -258,39 +297,91 @@ def pdf_has_active_content(reader) -> bool:
                           and isinstance(destination, (ArrayObject, str)))
             if not plain_goto:
                 return True
-        stack = [action]
-    else:
-        stack = []
-    stack.append(root)
-    while stack:
-        obj = resolve(stack.pop())
-        if isinstance(obj, DictionaryObject):  # stream objects too: their dictionary
-            for key, value in obj.items():
-                if key in ACTIVE_KEYS:
-                    return True
-                if key in TYPED_KEYS and name_of(value) in ACTIVE_NAMES:
-                    return True
-                if isinstance(value, (DictionaryObject, ArrayObject, IndirectObject)):
-                    stack.append(value)
-        elif isinstance(obj, ArrayObject):
-            stack.extend(v for v in obj if isinstance(v, (DictionaryObject, ArrayObject, IndirectObject)))
+    for obj in pdf_objects(reader, root_ref):
+        for key, value in obj.items():
+            if key in ACTIVE_KEYS:
+                return True
+            if key in TYPED_KEYS and name_of(value) in ACTIVE_NAMES:
+                return True
     return False
 
 
+# pypdf reads a dictionary that has the same key twice by keeping the first value and logging this
+# warning (pypdf.generic._data_structures, "Multiple definitions in dictionary at byte ... for key ...");
+# PDFium, qpdf and MuPDF keep the last. `/S /GoTo ... /S /Launch` is a harmless link to pypdf and a
+# launch to a viewer, so a file with any duplicate key is refused (the spec forbids them; printing the
+# file again to PDF removes them). pypdf's own detection is used (through its log, in the bounded child):
+# it sees every dictionary it parses, in object streams too, after name escapes (/#53 is /S), at no cost.
+_PYPDF_DICTIONARY_LOGGER = "pypdf.generic._data_structures"
+_DUPLICATE_KEY_WARNING = "Multiple definitions in dictionary"
+
+
+class _DuplicateKeys(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.found: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if str(record.msg).startswith(_DUPLICATE_KEY_WARNING):
+            self.found.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def duplicate_keys_seen():
+    """While pypdf parses inside the block, the duplicate keys it meets are listed in the handler's
+    `found`; the logger is switched on whatever the logging configuration says (restored afterwards)."""
+    logger, handler = logging.getLogger(_PYPDF_DICTIONARY_LOGGER), _DuplicateKeys()
+    level, disabled, globally_disabled = logger.level, logger.disabled, logging.root.manager.disable
+    logger.setLevel(logging.WARNING)
+    logger.disabled = False
+    if globally_disabled >= logging.WARNING:
+        logging.disable(logging.NOTSET)
+    logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.disabled = disabled
+        logging.disable(globally_disabled)
+
+
+def pdf_repeats_a_key(stream) -> bool:
+    """Whether any dictionary reachable from the catalogue of the PDF in `stream` repeats a key. For
+    files whose other checks are pyHanko's (the qualified signature): pyHanko, like pypdf, reads the
+    first value. Runs inside the bounded child."""
+    from pypdf import PdfReader
+
+    with duplicate_keys_seen() as duplicates:
+        reader = PdfReader(stream, strict=False)
+        for _obj in pdf_objects(reader):
+            pass
+    return bool(duplicates.found)
+
+
+def DUPLICATE_KEYS() -> str:  # noqa: N802
+    return _("Il PDF contiene dizionari con chiavi ripetute (ad esempio un'azione con due tipi), che i programmi di "
+             "lettura interpretano in modi diversi: salvarlo di nuovo stampandolo in PDF e ricaricarlo.")
+
+
 def pdf_structure(path: str) -> None:
-    """Refuse PDFs that INAIL could not read (encrypted, damaged, no pages) or that carry active content.
-    Runs inside the bounded child."""
+    """Refuse PDFs that INAIL could not read (encrypted, damaged, no pages), that carry active content, or
+    whose dictionaries repeat a key. Runs inside the bounded child."""
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
     try:
-        with open(path, "rb") as fh:  # a file object: given a path, pypdf would read the whole file into memory
+        # a file object: given a path, pypdf would read the whole file into memory
+        with open(path, "rb") as fh, duplicate_keys_seen() as duplicates:
             reader = PdfReader(fh, strict=False)
             if reader.is_encrypted:
                 raise RejectedFile(_("Il PDF è protetto da password o cifrato: caricare una copia senza protezione."))
             if len(reader.pages) == 0:
                 raise RejectedFile(_("Il PDF non contiene pagine."))
-            if pdf_has_active_content(reader):
+            active = pdf_has_active_content(reader)
+            if duplicates.found:  # whichever value a viewer keeps, the walk above saw only pypdf's
+                raise RejectedFile(DUPLICATE_KEYS())
+            if active:
                 raise RejectedFile(_("Il PDF contiene script, azioni automatiche o file incorporati: caricare una "
                                      "copia stampata in PDF."))
     except RejectedFile:

@@ -1,5 +1,10 @@
 """Writes of the outbox: enqueue (inside the caller's transaction), send by a background task after the
-commit (notifications.tasks), retry with a growing delay, then leave it "in errore" for an administrator."""
+commit (notifications.tasks), retry with a growing delay, then leave it "in errore" for an administrator.
+
+The one mail path: every e-mail of the portal is rendered from a template under templates/notifications/
+in its recipient's language (email_users, email_addresses; allauth's own e-mails through
+accounts.adapter.AccountAdapter.send_mail) and written to the outbox by email_enqueue, never sent
+directly. Links in e-mails start with settings.OT24_PUBLIC_URL (absolute_url)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -50,29 +55,58 @@ def email_enqueue(*, recipients, subject: str, body: str, html_body: str = "") -
 
 
 def absolute_url(path: str) -> str:
-    """A link for an e-mail: the portal's address (settings.OT24_SITE_URL) and the path."""
-    return settings.OT24_SITE_URL.rstrip("/") + path
+    """A link for an e-mail: the portal's public address (settings.OT24_PUBLIC_URL) and the path."""
+    return settings.OT24_PUBLIC_URL.rstrip("/") + path
 
 
 def email_users(users, template: str, context: dict) -> list[OutgoingEmail]:
     """One e-mail per language to these users, each rendered in the users' language (User.language):
-    notifications/<template>_subject.txt, <template>.txt and <template>.html. Inactive users and users
-    without an address are left out; a user listed twice gets one copy."""
-    from django.template.loader import render_to_string
-    from django.utils import translation
-
+    notifications/<template>_subject.txt, <template>.txt and, if there is one, <template>.html. Inactive
+    users and users without an address are left out; a user listed twice gets one copy."""
     by_language: dict[str, set[str]] = {}
     for user in users:
         if user is not None and user.is_active and user.email:
-            language = user.language if user.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-            by_language.setdefault(language, set()).add(user.email)
+            by_language.setdefault(_language(user.language), set()).add(user.email)
+    return _enqueue_by_language(by_language, template, context)
+
+
+def email_addresses(addresses, template: str, context: dict) -> list[OutgoingEmail]:
+    """As email_users, for addresses (an invitation, the people a draft is ready for): an address that
+    belongs to an account gets its account's language, any other the portal's (settings.LANGUAGE_CODE).
+    Addresses are compared exactly, as stored (the canonical form, accounts/addresses.py)."""
+    from django.contrib.auth import get_user_model
+
+    addresses = {a for a in addresses if a and "@" in a}
+    if not addresses:
+        return []
+    languages = dict(get_user_model().objects.filter(email__in=addresses).values_list("email", "language"))
+    by_language: dict[str, set[str]] = {}
+    for address in addresses:
+        by_language.setdefault(_language(languages.get(address)), set()).add(address)
+    return _enqueue_by_language(by_language, template, context)
+
+
+def _language(language: str | None) -> str:
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def _enqueue_by_language(by_language: dict[str, set[str]], template: str, context: dict) -> list[OutgoingEmail]:
+    """Render the template once per language (a lazy text in the context, gettext_lazy or
+    django.utils.functional.lazy, is made inside that language) and queue it."""
+    from django.template import TemplateDoesNotExist
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
     sent = []
     for language, addresses in sorted(by_language.items()):
         with translation.override(language):
             ctx = {**context, "language": language}
             subject = render_to_string(f"notifications/{template}_subject.txt", ctx)
             body = render_to_string(f"notifications/{template}.txt", ctx)
-            html = render_to_string(f"notifications/{template}.html", ctx)
+            try:
+                html = render_to_string(f"notifications/{template}.html", ctx)
+            except TemplateDoesNotExist:
+                html = ""
         email = email_enqueue(recipients=sorted(addresses), subject=subject, body=body, html_body=html)
         if email is not None:
             sent.append(email)

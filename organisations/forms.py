@@ -147,9 +147,11 @@ PATFormSet = forms.inlineformset_factory(
 
 from django.contrib.auth import get_user_model  # noqa: E402
 
-from accounts.validators import validate_codice_fiscale_persona  # noqa: E402
+from accounts.addresses import canonical_email_or_none  # noqa: E402
+from accounts.validators import compact_fiscal_code, validate_codice_fiscale_persona  # noqa: E402
 
 from .models import Company, Firm, Role  # noqa: E402
+from .selectors import company_known_as  # noqa: E402
 
 ART76 = _("Consapevole delle sanzioni penali previste dall'art. 76 del D.P.R. 445/2000 in caso di dichiarazioni "
           "mendaci, falsità negli atti e uso di atti falsi, dichiaro che quanto indicato corrisponde al vero.")
@@ -159,7 +161,8 @@ DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})  # the ISO dat
 
 
 def _upper(value: str) -> str:
-    return (value or "").upper().replace(" ", "")
+    """A codice fiscale or partita IVA as stored and compared: see accounts.validators.compact_fiscal_code."""
+    return compact_fiscal_code(value)
 
 
 class CompanyFieldsForm(forms.ModelForm):
@@ -173,6 +176,9 @@ class CompanyFieldsForm(forms.ModelForm):
 
     def clean_codice_fiscale(self):
         return _upper(self.cleaned_data.get("codice_fiscale"))
+
+    def clean_partita_iva(self):
+        return _upper(self.cleaned_data.get("partita_iva"))
 
     def clean_province(self):
         return (self.cleaned_data.get("province") or "").upper()
@@ -326,7 +332,8 @@ class MandateGrantForm(MandateFields):
         value = self.cleaned_data["holder"].strip()
         users = get_user_model().objects.filter(role="consultant", is_active=True)
         if "@" in value:
-            consultant = users.filter(email__iexact=value).first()
+            canonical = canonical_email_or_none(value)
+            consultant = users.filter(email=canonical).first() if canonical else None
             if consultant:
                 return None, consultant
         else:
@@ -334,9 +341,12 @@ class MandateGrantForm(MandateFields):
             firm = Firm.objects.filter(codice_fiscale=value).first()
             if firm:
                 return firm, None
-            consultant = users.filter(codice_fiscale=value).first()
-            if consultant:
-                return None, consultant
+            consultants = list(users.filter(codice_fiscale=value)[:2]) if value else []
+            if len(consultants) > 1:  # two profiles with one codice fiscale: the e-mail says who
+                raise forms.ValidationError(_("Più consulenti hanno questo codice fiscale: indicare l'e-mail del "
+                                              "consulente."))
+            if consultants:
+                return None, consultants[0]
         raise forms.ValidationError(_("Nessuno studio o consulente registrato con questo dato."))
 
     def clean(self):
@@ -360,8 +370,7 @@ class MandateRequestForm(MandateFields):
         self.fields["can_submit"].initial = True
 
     def clean_codice_fiscale(self):
-        value = _upper(self.cleaned_data["codice_fiscale"])
-        company = Company.objects.filter(codice_fiscale=value).first()
+        company = company_known_as(self.cleaned_data["codice_fiscale"])
         if company is None:
             raise forms.ValidationError(_("Nessuna azienda registrata con questo codice fiscale: puoi registrarla "
                                           "tu come nuovo cliente."))

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.validators import validate_codice_fiscale_azienda, validate_partita_iva
+from accounts.validators import compact_fiscal_code, validate_codice_fiscale_azienda, validate_partita_iva
 from interventions.sectors import SECTOR_CHOICES
 
 cap_validator = RegexValidator(r"^\d{5}$", _("Il CAP è formato da 5 cifre."))
@@ -21,12 +21,55 @@ province_validator = RegexValidator(r"^[A-Z]{2}$", _("La provincia è la sigla d
 digits_validator = RegexValidator(r"^\d+$", _("Sono ammesse solo cifre."))
 
 
+def is_inail_staff(user) -> bool:
+    """Reviewers, supervisors and administrators: nobody's people nor consultants, so that nobody reviews
+    an application of a company they are tied to (issue 28; services and the admin refuse them)."""
+    return bool(user is not None and user.is_authenticated
+                and (user.is_reviewer or user.is_superuser or user.role == "admin"))
+
+
+STAFF_REFUSED = _("Il personale INAIL non può far parte di aziende o studi né ricevere deleghe.")
+
+
+def _refuse_staff_in(field: str, user) -> None:
+    if is_inail_staff(user):
+        raise ValidationError({field: ValidationError(STAFF_REFUSED, code="staff")})
+
+
+class FiscalCodeField(models.CharField):
+    """A codice fiscale or a partita IVA, written and looked up in its compact form (compact_fiscal_code):
+    "IT" + the number, full-width digits or spaces name the same row, whoever writes or asks (services,
+    forms, the admin, scripts). Forms take a few more characters than the compact length, which the
+    model's validation checks."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return compact_fiscal_code(value) if isinstance(value, str) else value
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        return compact_fiscal_code(value) if isinstance(value, str) else value
+
+    def pre_save(self, model_instance, add):
+        value = getattr(model_instance, self.attname)
+        if isinstance(value, str):
+            value = compact_fiscal_code(value)
+            setattr(model_instance, self.attname, value)
+        return value
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"max_length": self.max_length + 8, **kwargs})
+
+
 class Company(models.Model):
+    """A company, known by its codice fiscale and its partita IVA: each unique, and neither may be the
+    other number of another company (organisations.selectors.company_known_as)."""
+
     ragione_sociale = models.CharField(_("denominazione o ragione sociale"), max_length=200)
-    codice_fiscale = models.CharField(
+    codice_fiscale = FiscalCodeField(
         _("codice fiscale"), max_length=16, unique=True, validators=[validate_codice_fiscale_azienda]
     )
-    partita_iva = models.CharField(_("partita IVA"), max_length=11, validators=[validate_partita_iva])
+    partita_iva = FiscalCodeField(_("partita IVA"), max_length=11, unique=True, validators=[validate_partita_iva])
     codice_ditta = models.CharField(_("codice ditta INAIL"), max_length=12, validators=[digits_validator])
     matricola_inps = models.CharField(_("matricola INPS"), max_length=10, blank=True, validators=[digits_validator])
     address = models.CharField(_("indirizzo della sede legale"), max_length=200)
@@ -56,6 +99,9 @@ class Company(models.Model):
 
     def __str__(self):
         return self.ragione_sociale
+
+    def clean(self):
+        _refuse_staff_in("legal_representative", self.legal_representative)
 
 
 class Role(models.TextChoices):
@@ -88,13 +134,16 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.user} @ {self.company}"
 
+    def clean(self):
+        _refuse_staff_in("user", getattr(self, "user", None))
+
 
 class Firm(models.Model):
     """A consultancy firm ("studio"): its consultants see the clients whose mandate goes to the firm."""
 
     name = models.CharField(_("denominazione dello studio"), max_length=200)
-    codice_fiscale = models.CharField(_("codice fiscale o partita IVA"), max_length=16, unique=True,
-                                      validators=[validate_codice_fiscale_azienda])
+    codice_fiscale = FiscalCodeField(_("codice fiscale o partita IVA"), max_length=16, unique=True,
+                                     validators=[validate_codice_fiscale_azienda])
     created_at = models.DateTimeField(auto_now_add=True)
     consultants = models.ManyToManyField(settings.AUTH_USER_MODEL, through="FirmMembership", related_name="firms")
 
@@ -119,6 +168,9 @@ class FirmMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.firm}"
+
+    def clean(self):
+        _refuse_staff_in("user", getattr(self, "user", None))
 
 
 class MandateQuerySet(models.QuerySet):
@@ -191,6 +243,9 @@ class Mandate(models.Model):
 
     def __str__(self):
         return f"{self.firm or self.consultant} → {self.company}"
+
+    def clean(self):
+        _refuse_staff_in("consultant", self.consultant)
 
     @property
     def holder(self):

@@ -11,6 +11,7 @@ import rules
 from django.utils import timezone
 
 from .models import SIGNING_ROLES, Company, Mandate, Role, Site
+from .selectors import tied_company_ids
 
 
 def _company_of(obj) -> Company | None:
@@ -121,6 +122,24 @@ def has_whole_company_mandate(user, obj) -> bool:
 def has_submitting_mandate(user, obj) -> bool:
     """A current mandate covering the object that includes the right to submit."""
     return _mandate_covers(user, obj, submit=True)
+
+
+def _company_id_of(obj) -> int | None:
+    if isinstance(obj, Company):
+        return obj.pk
+    site = getattr(obj, "site", None)
+    if site is not None:
+        return site.company_id
+    return getattr(obj, "company_id", None)
+
+
+@rules.predicate
+def has_tie_to_company(user, obj) -> bool:
+    """The user has or had any tie to the company of obj (selectors.tied_company_ids, read once a request):
+    such a person never reviews its applications."""
+    company_id = _company_id_of(obj)
+    return (company_id is not None and user.is_authenticated
+            and company_id in _remembered(user, ("tied",), lambda: tied_company_ids(user)))
 
 
 @rules.predicate

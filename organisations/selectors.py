@@ -8,7 +8,9 @@ from django.db.models import BigIntegerField, BooleanField, Q, QuerySet, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from .models import Company, Mandate, Membership, Site
+from accounts.validators import compact_fiscal_code
+
+from .models import Company, FirmMembership, Invitation, JoinRequest, Mandate, Membership, OrganisationEvent, Site
 
 
 def _mandates_for(user, today: dt.date | None = None) -> QuerySet:
@@ -120,6 +122,45 @@ def sites_for(user, visibility: Visibility | None = None) -> QuerySet[Site]:
     if user.is_superuser:
         return sites
     return sites.filter(site_filter_for(user, visibility=visibility))
+
+
+def company_known_as(*numbers: str) -> Company | None:
+    """The registered company known by any of these numbers (compact_fiscal_code), as its codice fiscale
+    or as its partita IVA: a company's VAT number is also its identity, and a sole trader's or an old
+    company's two numbers differ."""
+    numbers = {compact_fiscal_code(number) for number in numbers} - {""}
+    if not numbers:
+        return None
+    return (Company.objects.filter(Q(codice_fiscale__in=numbers) | Q(partita_iva__in=numbers))
+            .order_by("pk").first())
+
+
+# Events of a firm written by a client company's legal representative (about a mandate to the firm).
+COMPANY_SIDE_FIRM_EVENTS = ("mandate_granted", "mandate_refused", "mandate_revoked")
+
+
+def tied_company_ids(user) -> frozenset[int]:
+    """Every company the user has or had any tie to, in one query (issue 28: nobody reviews those): member
+    now, legal representative, a join request (any outcome), an accepted invitation, an event of the
+    company they acted in (registration, leaving...), a mandate in any state and for any site to them, asked
+    by them, or to a firm they belong or belonged to (its members now, accepted invitations, its events)."""
+    if not user.is_authenticated:
+        return frozenset()
+    firms_now = FirmMembership.objects.filter(user=user).values("firm_id")
+    firms_invited = Invitation.objects.filter(accepted_by=user, firm__isnull=False).values("firm_id")
+    firms_acted = (OrganisationEvent.objects.filter(actor=user, firm__isnull=False)  # as the firm's, not a client's
+                   .exclude(action__in=COMPANY_SIDE_FIRM_EVENTS).values("firm_id"))
+    ids = (
+        Membership.objects.filter(user=user).order_by().values_list("company_id")
+        .union(Company.objects.filter(legal_representative=user).order_by().values_list("id"),
+               JoinRequest.objects.filter(user=user).order_by().values_list("company_id"),
+               Invitation.objects.filter(accepted_by=user, company__isnull=False).order_by().values_list("company_id"),
+               OrganisationEvent.objects.filter(actor=user, company__isnull=False).order_by().values_list("company_id"),
+               Mandate.objects.filter(Q(consultant=user) | Q(requested_by=user) | Q(firm_id__in=firms_now)
+                                      | Q(firm_id__in=firms_invited) | Q(firm_id__in=firms_acted))
+               .order_by().values_list("company_id"))
+    )
+    return frozenset(company_id for (company_id,) in ids)
 
 
 # --- the company's page and the consultant's clients --------------------------------------------------

@@ -11,16 +11,21 @@ import hashlib
 import secrets
 from typing import Callable
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
-from notifications.services import email_enqueue
+from accounts.addresses import AddressError, canonical_email, canonical_email_or_none
+from accounts.validators import compact_fiscal_code
+from notifications.services import email_addresses
 
-from .models import (Company, Firm, FirmMembership, Invitation, JoinRequest, Mandate, Membership, OrganisationEvent,
-                     Role, Site)
+from .models import (STAFF_REFUSED, Company, Firm, FirmMembership, Invitation, JoinRequest, Mandate, Membership,
+                     OrganisationEvent, Role, Site, is_inail_staff)
+from .selectors import company_known_as
 
 Absolute = Callable[[str], str]
 
@@ -32,6 +37,12 @@ def _require(user, perm: str, obj) -> None:
 
 def record(*, actor, action: str, message: str, company: Company | None = None, firm: Firm | None = None):
     return OrganisationEvent.objects.create(company=company, firm=firm, actor=actor, action=action, message=message)
+
+
+def _refuse_staff(user) -> None:
+    """INAIL staff review the applications: they are nobody's people nor consultants (issue 28)."""
+    if is_inail_staff(user):
+        raise ValidationError(STAFF_REFUSED, code="staff")
 
 
 def _who(user) -> str:
@@ -65,8 +76,9 @@ def site_save(*, form, formset, company) -> Site:
 # --- companies ------------------------------------------------------------------------------------------
 
 
-def company_exists(codice_fiscale: str) -> Company | None:
-    return Company.objects.filter(codice_fiscale=codice_fiscale.strip().upper()).first()
+def company_exists(*numbers: str) -> Company | None:
+    """The registered company whose codice fiscale or partita IVA is one of these numbers, however typed."""
+    return company_known_as(*numbers)
 
 
 @transaction.atomic
@@ -78,12 +90,12 @@ def company_register(*, user, company: Company, role: str, person_codice_fiscale
     invitation goes to legal_rep_email if given)."""
     if user.is_consultant or user.is_reviewer or user.is_superuser:
         raise PermissionDenied
-    if company_exists(company.codice_fiscale):
+    if company_exists(company.codice_fiscale, company.partita_iva):
         raise ValidationError(_("Un'azienda con questo codice fiscale è già registrata: chiedere di farne parte."),
                               code="exists")
     if role == Role.LEGAL_REP:
         if person_codice_fiscale and not user.codice_fiscale:
-            user.codice_fiscale = person_codice_fiscale
+            user.codice_fiscale = compact_fiscal_code(person_codice_fiscale)
             user.save(update_fields=["codice_fiscale"])
         if not user.codice_fiscale:
             raise ValidationError(_("Il legale rappresentante deve indicare il proprio codice fiscale."), code="cf")
@@ -111,6 +123,7 @@ def company_register(*, user, company: Company, role: str, person_codice_fiscale
 
 @transaction.atomic
 def join_request_create(*, user, company: Company, absolute: Absolute) -> JoinRequest:
+    _refuse_staff(user)
     if company.memberships.filter(user=user).exists():
         raise ValidationError(_("Fai già parte di questa azienda."), code="member")
     request = JoinRequest.objects.filter(company=company, user=user, status=JoinRequest.Status.REQUESTED).first()
@@ -120,11 +133,8 @@ def join_request_create(*, user, company: Company, absolute: Absolute) -> JoinRe
     record(company=company, actor=user, action="join_requested",
            message=_("%(who)s ha chiesto di far parte dell'azienda.") % {"who": _who(user)})
     link = absolute(reverse("join_request_decide", args=[request.pk]))
-    email_enqueue(recipients=legal_rep_emails(company),
-                  subject=_("OT24 – %(company)s: richiesta di adesione") % {"company": company.ragione_sociale},
-                  body=_("%(who)s chiede di far parte di %(company)s nel portale OT24.\n"
-                         "Accetta o rifiuta (dopo l'accesso): %(link)s\n") % {
-                      "who": _who(user), "company": company.ragione_sociale, "link": link})
+    email_addresses(legal_rep_emails(company), "join_requested",
+                    {"who": _who(user), "company": company.ragione_sociale, "link": link})
     return request
 
 
@@ -139,16 +149,13 @@ def join_request_decide(*, user, join_request: JoinRequest, accept: bool) -> Joi
     join_request.decided_by, join_request.decided_at = user, timezone.now()
     join_request.save()
     if accept:
+        _refuse_staff(join_request.user)  # asked before becoming staff
         Membership.objects.get_or_create(user=join_request.user, company=company, defaults={"role": Role.MEMBER})
     record(company=company, actor=user, action="join_accepted" if accept else "join_refused",
            message=(_("%(who)s ha accolto la richiesta di %(whom)s.") if accept
                     else _("%(who)s ha rifiutato la richiesta di %(whom)s.")) % {
                "who": _who(user), "whom": _who(join_request.user)})
-    email_enqueue(recipients=[join_request.user.email],
-                  subject=_("OT24 – %(company)s: richiesta di adesione") % {"company": company.ragione_sociale},
-                  body=(_("La tua richiesta di far parte di %(company)s è stata accolta.\n") if accept
-                        else _("La tua richiesta di far parte di %(company)s è stata rifiutata.\n")) % {
-                      "company": company.ragione_sociale})
+    email_addresses([join_request.user.email], "join_decided", {"company": company.ragione_sociale, "accept": accept})
     return join_request
 
 
@@ -170,16 +177,22 @@ def invitation_create(*, user, email: str, role: str = Role.MEMBER, absolute: Ab
                       firm: Firm | None = None, mandate: Mandate | None = None, check: bool = True) -> Invitation:
     """Invite somebody by e-mail to a company (with a role) or to a firm. The link holds a random token
     (secrets.token_urlsafe(32)); only its hash is kept. Valid Invitation.VALID_DAYS days, once."""
-    email = email.strip().lower()
+    try:
+        email = canonical_email(email)
+    except AddressError as error:
+        raise error.as_validation_error() from None
     if check:
         if company is not None:
             _require(user, "applications.manage_company", company)
         else:
             _require_firm_owner(user, firm)
-    already = (company.memberships.filter(user__email__iexact=email) if company
-               else firm.memberships.filter(user__email__iexact=email))
+    already = (company.memberships.filter(user__email=email) if company
+               else firm.memberships.filter(user__email=email))
     if already.exists():
         raise ValidationError(_("Questa persona ne fa già parte."), code="member")
+    invited = get_user_model().objects.filter(email__iexact=email).first()
+    if invited is not None:
+        _refuse_staff(invited)
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         company=company, firm=firm, email=email, role=role if company else Role.MEMBER, token_hash=token_hash(token),
@@ -189,18 +202,10 @@ def invitation_create(*, user, email: str, role: str = Role.MEMBER, absolute: Ab
            message=_("%(who)s ha invitato %(email)s come %(role)s.") % {
                "who": _who(user), "email": email,
                "role": Role(invitation.role).label.lower() if company else _("consulente dello studio")})
-    link = absolute(reverse("invitation_accept", args=[token]))
-    body = _("%(who)s ti invita a far parte di %(where)s nel portale OT24 dell'INAIL") % {"who": _who(user), "where": where}
-    if company:
-        body += _(" come %(role)s") % {"role": Role(invitation.role).label.lower()}
-    body += ".\n"
-    if mandate is not None:
-        body += _("Ti chiede anche di confermare la delega a %(holder)s per preparare e inviare le domande OT24.\n") % {
-            "holder": mandate.holder}
-    body += _("Apri il collegamento, accedi o registrati con questo indirizzo e-mail e accetta l'invito "
-              "(valido %(days)s giorni, utilizzabile una sola volta):\n%(link)s\n") % {
-        "days": Invitation.VALID_DAYS, "link": link}
-    email_enqueue(recipients=[email], subject=_("OT24 – invito: %(where)s") % {"where": where}, body=body)
+    email_addresses([email], "invitation", {
+        "who": _who(user), "where": where, "role": Role(invitation.role).label if company else "",
+        "holder": mandate.holder if mandate is not None else "", "days": Invitation.VALID_DAYS,
+        "link": absolute(reverse("invitation_accept", args=[token]))})
     return invitation
 
 
@@ -214,8 +219,10 @@ def invitation_problem(invitation: Invitation | None, user=None) -> str | None:
         return _("Questo invito è stato revocato.")
     if invitation.expires_at <= timezone.now():
         return _("Questo invito è scaduto: chiedere un nuovo invito.")
-    if user is not None and user.email.lower() != invitation.email.lower():
+    if user is not None and canonical_email_or_none(user.email) != canonical_email_or_none(invitation.email):
         return _("Questo invito è stato inviato a un altro indirizzo e-mail: accedere con l'indirizzo invitato.")
+    if user is not None and is_inail_staff(user):
+        return str(STAFF_REFUSED)
     return None
 
 
@@ -229,6 +236,7 @@ def invitation_accept(*, user, invitation: Invitation, declared: bool = False, p
     problem = invitation_problem(invitation, user)
     if problem:
         raise ValidationError(problem, code="invalid")
+    _refuse_staff(user)
     now = timezone.now()
     if invitation.firm_id:
         if not user.is_consultant:
@@ -243,7 +251,7 @@ def invitation_accept(*, user, invitation: Invitation, declared: bool = False, p
                 raise ValidationError(_("Per accettare come legale rappresentante occorre la dichiarazione."),
                                       code="declaration")
             if person_codice_fiscale and not user.codice_fiscale:
-                user.codice_fiscale = person_codice_fiscale
+                user.codice_fiscale = compact_fiscal_code(person_codice_fiscale)
                 user.save(update_fields=["codice_fiscale"])
             if not user.codice_fiscale:
                 raise ValidationError(_("Il legale rappresentante deve indicare il proprio codice fiscale."), code="cf")
@@ -324,10 +332,15 @@ def _require_firm_owner(user, firm: Firm) -> None:
 def firm_create(*, user, firm: Firm) -> Firm:
     if not user.is_consultant:
         raise PermissionDenied
-    if Firm.objects.filter(codice_fiscale=firm.codice_fiscale).exists():
-        raise ValidationError(_("Uno studio con questo codice fiscale è già registrato: chiedere al titolare un invito."),
-                              code="exists")
-    firm.save()
+    exists = ValidationError(_("Uno studio con questo codice fiscale è già registrato: chiedere al titolare un invito."),
+                             code="exists")
+    if Firm.objects.filter(codice_fiscale=compact_fiscal_code(firm.codice_fiscale)).exists():
+        raise exists
+    try:
+        with transaction.atomic():
+            firm.save()
+    except IntegrityError as err:  # created by someone else meanwhile
+        raise exists from err
     FirmMembership.objects.create(firm=firm, user=user, is_owner=True)
     record(firm=firm, actor=user, action="firm_created", message=_("%(who)s ha creato lo studio.") % {"who": _who(user)})
     return firm
@@ -361,6 +374,12 @@ def _describe(mandate: Mandate) -> str:
         "submit": _("con facoltà di invio") if mandate.can_submit else _("senza facoltà di invio")}
 
 
+def _described(mandate: Mandate):
+    """_describe(mandate) for an e-mail's template, made when the template shows it: in the language each
+    recipient's copy is rendered in (notifications.services)."""
+    return lazy(_describe, str)(mandate)
+
+
 def _new_mandate(*, company, firm, consultant, start_date, end_date, all_sites, sites, can_submit, **extra) -> Mandate:
     if (firm is None) == (consultant is None):
         raise ValidationError(_("La delega va a uno studio oppure a un consulente."), code="holder")
@@ -371,6 +390,13 @@ def _new_mandate(*, company, firm, consultant, start_date, end_date, all_sites, 
         raise ValidationError(_("Scegliere almeno un'unità produttiva o tutte."), code="sites")
     if any(site.company_id != company.pk for site in sites):
         raise PermissionDenied
+    if consultant is not None:
+        _refuse_staff(consultant)
+        if not consultant.is_consultant:
+            raise ValidationError(_("La delega va a un consulente registrato come tale."), code="holder")
+    else:
+        for person in get_user_model().objects.filter(firm_memberships__firm=firm):
+            _refuse_staff(person)
     mandate = Mandate.objects.create(company=company, firm=firm, consultant=consultant, start_date=start_date,
                                      end_date=end_date, all_sites=all_sites, can_submit=can_submit, **extra)
     if not all_sites:
@@ -390,11 +416,8 @@ def mandate_grant(*, user, company: Company, firm: Firm | None = None, consultan
                            status=Mandate.Status.ACTIVE, granted_by=user, granted_at=now)
     record(company=company, firm=firm, actor=user, action="mandate_granted",
            message=_("%(who)s ha concesso la delega %(what)s.") % {"who": _who(user), "what": _describe(mandate)})
-    email_enqueue(recipients=_holder_emails(mandate),
-                  subject=_("OT24 – delega da %(company)s") % {"company": company.ragione_sociale},
-                  body=_("%(company)s ha concesso la delega %(what)s.\nI tuoi clienti: %(link)s\n") % {
-                      "company": company.ragione_sociale, "what": _describe(mandate),
-                      "link": absolute(reverse("clients"))})
+    email_addresses(_holder_emails(mandate), "mandate_granted", {
+        "company": company.ragione_sociale, "what": _described(mandate), "link": absolute(reverse("clients"))})
     return mandate
 
 
@@ -412,11 +435,9 @@ def mandate_request(*, user, company: Company, firm: Firm | None = None, start_d
                            status=Mandate.Status.REQUESTED, requested_by=user, requested_at=timezone.now())
     record(company=company, firm=firm, actor=user, action="mandate_requested",
            message=_("%(who)s ha chiesto la delega %(what)s.") % {"who": _who(user), "what": _describe(mandate)})
-    email_enqueue(recipients=legal_rep_emails(company),
-                  subject=_("OT24 – %(company)s: richiesta di delega") % {"company": company.ragione_sociale},
-                  body=_("%(who)s chiede la delega %(what)s.\nApprova o rifiuta (dopo l'accesso): %(link)s\n") % {
-                      "who": _who(user), "what": _describe(mandate),
-                      "link": absolute(reverse("mandate_decide", args=[mandate.pk]))})
+    email_addresses(legal_rep_emails(company), "mandate_requested", {
+        "company": company.ragione_sociale, "who": _who(user), "what": _described(mandate),
+        "link": absolute(reverse("mandate_decide", args=[mandate.pk]))})
     return mandate
 
 
@@ -430,10 +451,8 @@ def _decide(*, user, mandate: Mandate, accept: bool, now) -> None:
            action="mandate_granted" if accept else "mandate_refused",
            message=(_("%(who)s ha approvato la delega %(what)s.") if accept
                     else _("%(who)s ha rifiutato la delega %(what)s.")) % {"who": _who(user), "what": _describe(mandate)})
-    email_enqueue(recipients=_holder_emails(mandate),
-                  subject=_("OT24 – %(company)s: delega") % {"company": mandate.company.ragione_sociale},
-                  body=(_("%(company)s ha approvato la delega.\n") if accept
-                        else _("%(company)s ha rifiutato la delega.\n")) % {"company": mandate.company.ragione_sociale})
+    email_addresses(_holder_emails(mandate), "mandate_decided", {
+        "company": mandate.company.ragione_sociale, "accept": accept, "what": _described(mandate)})
 
 
 @transaction.atomic
@@ -457,9 +476,8 @@ def mandate_revoke(*, user, mandate: Mandate) -> Mandate:
     mandate.save(update_fields=["status", "revoked_by", "revoked_at"])
     record(company=mandate.company, firm=mandate.firm, actor=user, action="mandate_revoked",
            message=_("%(who)s ha revocato la delega %(what)s.") % {"who": _who(user), "what": _describe(mandate)})
-    email_enqueue(recipients=_holder_emails(mandate),
-                  subject=_("OT24 – %(company)s: delega revocata") % {"company": mandate.company.ragione_sociale},
-                  body=_("%(company)s ha revocato la delega.\n") % {"company": mandate.company.ragione_sociale})
+    email_addresses(_holder_emails(mandate), "mandate_revoked", {
+        "company": mandate.company.ragione_sociale, "what": _described(mandate)})
     return mandate
 
 
@@ -474,12 +492,17 @@ def client_register(*, user, company: Company, legal_rep_email: str, firm: Firm 
         raise PermissionDenied
     if firm is not None and not firm.memberships.filter(user=user).exists():
         raise PermissionDenied
-    if company_exists(company.codice_fiscale):
-        raise ValidationError(_("L'azienda è già registrata nel portale: chiedere la delega al suo legale rappresentante."),
-                              code="exists")
+    exists = ValidationError(_("L'azienda è già registrata nel portale: chiedere la delega al suo legale "
+                               "rappresentante."), code="exists")
+    if company_exists(company.codice_fiscale, company.partita_iva):
+        raise exists
     company.legal_representative = None
     company.legal_rep_confirmed = False
-    company.save()
+    try:
+        with transaction.atomic():
+            company.save()
+    except IntegrityError as err:  # registered by someone else meanwhile
+        raise exists from err
     mandate = _new_mandate(company=company, firm=firm, consultant=None if firm else user, start_date=start_date,
                            end_date=end_date, all_sites=True, sites=(), can_submit=can_submit,
                            status=Mandate.Status.PENDING, requested_by=user, requested_at=timezone.now())

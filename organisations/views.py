@@ -53,7 +53,7 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.views.decorators.http import require_POST  # noqa: E402
 
-from applications.pagination import BoundedPaginator  # noqa: E402
+from ot24portal.pagination import BoundedPaginator  # noqa: E402
 
 from . import selectors  # noqa: E402
 from .forms import (AcceptForm, ClientForm, CompanyForm, FirmForm, FirmInvitationForm, InvitationForm,  # noqa: E402
@@ -89,7 +89,7 @@ def company_register(request):
     form = CompanyForm(request.POST or None, user=request.user)
     existing = None
     if request.method == "POST" and form.is_valid():
-        existing = services.company_exists(form.cleaned_data["codice_fiscale"])
+        existing = services.company_exists(form.cleaned_data["codice_fiscale"], form.cleaned_data["partita_iva"])
         if existing is None:
             try:
                 company = services.company_register(

@@ -2,7 +2,7 @@
 import rules
 
 from applications.models import Application
-from organisations.rules import is_administrator, is_reviewer, is_supervisor
+from organisations.rules import has_tie_to_company, is_administrator, is_reviewer, is_supervisor
 
 
 @rules.predicate
@@ -11,7 +11,8 @@ def is_unassigned_submission(user, application) -> bool:
             and application.status == Application.Status.SUBMITTED)
 
 
-can_take_application = is_reviewer & is_unassigned_submission
+# Nobody reviews an application of a company they have or had any tie to (issue 28).
+can_take_application = is_reviewer & is_unassigned_submission & ~has_tie_to_company
 
 rules.add_perm("applications.review_queue", is_reviewer | is_administrator)  # administrators look, never act
 rules.add_perm("applications.assign_reviews", is_supervisor)

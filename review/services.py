@@ -19,6 +19,7 @@ from evidence import storage
 from evidence.models import EvidenceFile
 from evidence.services import store_evidence
 from interventions.models import Intervention
+from organisations.selectors import tied_company_ids
 
 from .models import Clarification, Verdict
 from .selectors import latest_verdicts, open_clarification, validated_score
@@ -26,11 +27,19 @@ from .selectors import latest_verdicts, open_clarification, validated_score
 S = Application.Status
 
 
+def _require_untied(user, application: Application) -> None:
+    """Nobody reviews an application of a company they have or had any tie to (issue 28), asked afresh."""
+    if application.site.company_id in tied_company_ids(user):
+        raise PermissionDenied(
+            gettext("Hai o hai avuto un legame con l'azienda di questa domanda: non puoi istruirla."))
+
+
 def _require_assigned_reviewer(user, application: Application) -> None:
     if not (user.is_authenticated and user.is_reviewer):
         raise PermissionDenied(gettext("Solo i revisori INAIL possono istruire le domande."))
     if application.reviewer_id != user.pk:
         raise PermissionDenied(gettext("La domanda è assegnata a un altro revisore: prenderla in carico prima di giudicarla."))
+    _require_untied(user, application)
 
 
 @transaction.atomic
@@ -41,6 +50,7 @@ def review_take(*, user, application: Application) -> Application:
         raise PermissionDenied(gettext("Solo i revisori INAIL possono prendere in carico una domanda."))
     if application.reviewer_id and application.reviewer_id != user.pk:
         raise ValidationError(gettext("La domanda è già assegnata a %(reviewer)s.") % {"reviewer": application.reviewer})
+    _require_untied(user, application)
     application.reviewer = user
     Application.objects.filter(pk=application.pk).update(reviewer=user)
     if application.status == Application.Status.SUBMITTED:
@@ -56,7 +66,14 @@ def review_assign(*, user, applications: list[Application], reviewer) -> int:
     if not reviewer.is_reviewer:
         raise ValidationError(gettext("L'utente scelto non è un revisore."))
     ids = [a.pk for a in applications]
-    locked = Application.objects.select_for_update().filter(pk__in=ids, status__in=workflow.OPEN_STATES)
+    locked = list(Application.objects.select_for_update(of=("self",)).select_related("site")
+                  .filter(pk__in=ids, status__in=workflow.OPEN_STATES))
+    tied = tied_company_ids(reviewer) | tied_company_ids(user)
+    conflicts = [a.receipt_number or str(a.pk) for a in locked if a.site.company_id in tied]
+    if conflicts:
+        raise ValidationError(gettext("Nessuna domanda assegnata: %(reviewer)s o chi assegna ha o ha avuto un legame "
+                                      "con l'azienda delle domande %(receipts)s.")
+                              % {"reviewer": reviewer, "receipts": ", ".join(conflicts)})
     count = 0
     for application in locked:
         Application.objects.filter(pk=application.pk).update(reviewer=reviewer)

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from applications.forms import EvidenceUploadForm
 from applications.models import Application
-from applications.pagination import BoundedPaginator
+from ot24portal.pagination import BoundedPaginator
 from applications.selectors import (application_facts, application_pats, application_score, application_selections,
                                    applications_for)
 from applications.views.common import altered_response, get_application, perform
@@ -38,7 +38,7 @@ from . import services
 from .forms import ACTIONS
 from .models import Verdict
 from .rules import can_take_application
-from .timeline import event_label
+from applications.timeline import event_label
 from .selectors import (FILTER_KEYS, NEAR_DUE_DAYS, QUEUE_STATES, latest_verdicts, open_clarification_of, pat_conflicts,
                         queue_defaults, review_queue_filtered, reviewer_workload, validated_score)
 from .verification import verify_bytes

@@ -15,8 +15,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from .checklist import load_checklist
 
@@ -28,8 +26,7 @@ REMIND_DAYS_BEFORE = 30
 class Due:
     key: str
     due_date: dt.date
-    subject: str
-    body: str
+    context: dict  # for the template notifications/stress_reminder
 
 
 def monitoring_due(level: str, assessed_on: dt.date, today: dt.date) -> list[tuple[str, dt.date]]:
@@ -53,31 +50,19 @@ def monitoring_due(level: str, assessed_on: dt.date, today: dt.date) -> list[tup
     return due
 
 
-SUBJECTS = {
-    "survey": gettext_noop("Stress lavoro-correlato: indagine sulla percezione dello stress dei lavoratori entro il %(date)s"),
-    "monitor": gettext_noop("Stress lavoro-correlato: monitoraggio degli indicatori entro il %(date)s"),
-    "reassess": gettext_noop("Stress lavoro-correlato: nuova valutazione entro il %(date)s"),
-}
-
-
 def assessment_dues(assessment, today: dt.date, link: str) -> list[Due]:
+    """The reminders due today: each with what templates/notifications/stress_reminder*.txt show (the
+    e-mail is rendered there, in each recipient's language)."""
     dues = []
     if assessment.level:
+        level = load_checklist().level(assessment.level)
         for kind, when in monitoring_due(assessment.level, assessment.date, today):
-            subject = _(SUBJECTS[kind]) % {"date": f"{when:%d/%m/%Y}"}
-            body = _("%(company)s, %(scope)s: la valutazione del %(assessed)s ha dato %(level)s. %(follow)s\n"
-                     "Scadenza: %(date)s.\nValutazione: %(link)s") % {
-                "company": assessment.company.ragione_sociale, "scope": assessment.scope_label,
-                "assessed": f"{assessment.date:%d/%m/%Y}", "level": load_checklist().level(assessment.level).title,
-                "follow": load_checklist().level(assessment.level).follow_up, "date": f"{when:%d/%m/%Y}",
-                "link": link}
-            dues.append(Due(f"{kind}:{when.isoformat()}", when, subject, body))
+            dues.append(Due(f"{kind}:{when.isoformat()}", when, {
+                "kind": kind, "date": f"{when:%d/%m/%Y}", "assessment": assessment, "level": level.title,
+                "follow_up": level.follow_up, "link": link}))
     for measure in assessment.measures.all():
         if measure.status in measure.OPEN and measure.deadline < today:
-            subject = _("Stress lavoro-correlato: misura scaduta il %(date)s") % {"date": f"{measure.deadline:%d/%m/%Y}"}
-            body = _("%(company)s: la misura di miglioramento «%(title)s» (responsabile: %(owner)s) doveva essere "
-                     "completata entro il %(date)s ed è ancora «%(status)s».\nValutazione: %(link)s") % {
-                "company": assessment.company.ragione_sociale, "title": measure.title, "owner": measure.owner,
-                "date": f"{measure.deadline:%d/%m/%Y}", "status": measure.get_status_display(), "link": link}
-            dues.append(Due(f"measure:{measure.pk}:{measure.deadline.isoformat()}", measure.deadline, subject, body))
+            dues.append(Due(f"measure:{measure.pk}:{measure.deadline.isoformat()}", measure.deadline, {
+                "kind": "measure", "date": f"{measure.deadline:%d/%m/%Y}", "assessment": assessment,
+                "measure": measure, "link": link}))
     return dues

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from applications.views.common import pdf_response
-from applications.pagination import BoundedPaginator
+from ot24portal.pagination import BoundedPaginator
 from organisations.selectors import companies_for
 
 from . import services

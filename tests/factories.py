@@ -6,7 +6,7 @@ import factory
 from django.utils import timezone
 
 from accounts.models import User
-from applications.demo import codice_fiscale, partita_iva
+from operations.demo import codice_fiscale, partita_iva
 from applications.models import Campaign
 from interventions.models import Edition
 from organisations.models import PAT, Company, Mandate, Membership, Site

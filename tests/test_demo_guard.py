@@ -38,7 +38,7 @@ def test_demo_loader_itself_refuses_outside_development(settings, django_user_mo
     """load_demo is guarded too, not only the command: no demo administrator can be made by another caller."""
     from django.core.exceptions import ImproperlyConfigured
 
-    from applications.demo import load_demo
+    from operations.demo import load_demo
 
     settings.OT24_DEMO_DATA = False
     with pytest.raises(ImproperlyConfigured):

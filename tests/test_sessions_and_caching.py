@@ -7,7 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from applications.demo import DEMO_PASSWORD
+from operations.demo import DEMO_PASSWORD
 from tests.factories import DEFAULT_PASSWORD, evidence_draft
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_authenticated_pages_and_downloads_are_not_stored(client, django_user_model):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from applications.demo import minimal_pdf
+    from operations.demo import minimal_pdf
     from evidence import services
 
     app, rep, item = evidence_draft()

@@ -276,16 +276,29 @@ def qualified_upload(request, pk: int):
     form = SignedPdfForm(request.POST, request.FILES)
     uploads.explain_refusals(request, form)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-        return redirect(wizard.url(application, wizard.SUBMIT))
+        return _refuse_signed_pdf(request, application, " ".join(e for errs in form.errors.values() for e in errs))
     upload = form.cleaned_data["signed_pdf"]
     if upload.size > settings.OT24_MAX_FILE_BYTES:
-        messages.error(request, _("Il file è troppo grande."))
-        return redirect(wizard.url(application, wizard.SUBMIT))
-    submitted = perform(request, lambda: qualified.qualified_submit(user=request.user, application=application,
-                                                                    signed=upload.read()),
-                        success=_("Domanda inviata con firma digitale qualificata."))
-    return redirect(wizard.url(application, wizard.REVIEW if submitted else wizard.SUBMIT))
+        return _refuse_signed_pdf(request, application, _("Il file è troppo grande."))
+    try:
+        qualified.qualified_submit(user=request.user, application=application, signed=upload.read())
+    except PermissionDenied:
+        raise Http404
+    except ValidationError as exc:
+        return _refuse_signed_pdf(request, application, " ".join(exc.messages))
+    messages.success(request, _("Domanda inviata con firma digitale qualificata."))
+    return redirect(wizard.url(application, wizard.REVIEW))
+
+
+def _signed_pdf_error_key(application) -> str:
+    return f"signed_pdf_error_{application.pk}"
+
+
+def _refuse_signed_pdf(request, application, message: str):
+    """The reason an uploaded signed PDF was refused, shown once next to the upload field of the submit
+    step (kept in the session across the redirect)."""
+    request.session[_signed_pdf_error_key(application)] = str(message)
+    return redirect(wizard.url(application, wizard.SUBMIT))
 
 
 @login_required
@@ -372,4 +385,5 @@ def submit_step(request, application, step: wizard.Step):
     return _render(request, application, step, score=overview.score, form=form, overview=overview,
                    problems=_problems(application, overview), can_submit=can_submit,
                    can_notify=_can_notify(request, application),
-                   prepared=bool(application.presign_storage_name and application.presign_version == application.version))
+                   prepared=bool(application.presign_storage_name and application.presign_version == application.version),
+                   signed_pdf_error=request.session.pop(_signed_pdf_error_key(application), ""))

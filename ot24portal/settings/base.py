@@ -124,7 +124,9 @@ ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # the link opens a page with a button: mail scanners do not confirm
 ACCOUNT_CHANGE_EMAIL = True  # one address per account; a new one replaces it once verified
 ACCOUNT_PREVENT_ENUMERATION = True  # "se l'indirizzo è registrato riceverai un'e-mail"
-ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # no mail to addresses nobody registered
+# A reset asked for an address without an account mails that address "no account here" (allauth's own
+# template): known and unknown addresses then cost the same work, one outbox row (issue 28, finding 13).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "login"
 ACCOUNT_SESSION_REMEMBER = False  # sessions follow SESSION_COOKIE_AGE and the absolute lifetime
@@ -251,8 +253,6 @@ AXES_RESET_ON_SUCCESS = False
 OT24_TRUSTED_PROXY_COUNT = env.int("OT24_TRUSTED_PROXY_COUNT", default=0)
 OT24_CLIENT_IP_HEADER = env("OT24_CLIENT_IP_HEADER", default="X-Forwarded-For")
 # Shown on the locked-out page (the phone is optional).
-# The portal's address, for links in e-mails sent by commands (no request to build them from).
-OT24_PUBLIC_URL = env("OT24_PUBLIC_URL", default="http://localhost:8000")
 OT24_SUPPORT_EMAIL = env("OT24_SUPPORT_EMAIL", default="assistenza@ot24.localhost")
 OT24_SUPPORT_PHONE = env("OT24_SUPPORT_PHONE", default="")
 
@@ -317,8 +317,10 @@ OT24_CHECK_CPU_SECONDS = env.float("OT24_CHECK_CPU_SECONDS", default=1.0)
 OT24_CHECK_MEMORY_BYTES = env.int("OT24_CHECK_MEMORY_BYTES", default=48 * 1024 * 1024)  # goal: < 64 MB
 OT24_MAX_IMAGE_PIXELS = env.int("OT24_MAX_IMAGE_PIXELS", default=50_000_000)  # a 48 Mpx camera photo passes
 OT24_CLARIFICATION_DAYS = env.int("OT24_CLARIFICATION_DAYS", default=30)
-# The portal's address, for links in e-mails (no trailing slash).
-OT24_SITE_URL = env("OT24_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The portal's public address, for every link in an e-mail (notifications.services.absolute_url; no
+# trailing slash). OT24_SITE_URL is its former name, still read from the environment when
+# OT24_PUBLIC_URL is not set (deprecated).
+OT24_PUBLIC_URL = env("OT24_PUBLIC_URL", default=env("OT24_SITE_URL", default="http://127.0.0.1:8000")).rstrip("/")
 
 # ---------------------------------------------------------------------------------------------------------
 # Operations (issue 30 sections 1 and 3; docs/operations.md): background work, health, logs, metrics.
@@ -350,7 +352,7 @@ OT24_MAIL_RETRY_MAX_SECONDS = env.int("OT24_MAIL_RETRY_MAX_SECONDS", default=6 *
 # Periodic work (operations.periodic): `manage.py run_scheduler` enqueues each job once per slot, however
 # many schedulers run ("daily" at or after the given local time, or every N minutes).
 OT24_PERIODIC_TASKS = {
-    "send_reminders": {"task": "applications.tasks.send_reminders", "daily": "06:00"},
+    "send_reminders": {"task": "review.tasks.send_reminders", "daily": "06:00"},
     "stress_reminders": {"task": "stress.tasks.stress_reminders", "daily": "06:10"},
     "outbox_sweep": {"task": "notifications.tasks.send_stale_mail", "minutes": 15},
     "prune_task_results": {"task": "operations.tasks.prune_task_results", "daily": "03:30"},

@@ -4,4 +4,4 @@ from .base import env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
-OT24_DEMO_DATA = True  # `make run` loads the demo accounts (applications/demo.py)
+OT24_DEMO_DATA = True  # `make run` loads the demo accounts (operations/demo.py)

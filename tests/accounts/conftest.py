@@ -21,8 +21,16 @@ def staff_mfa(settings):
     return settings
 
 
+def outbox() -> list:
+    """The e-mails the requests queued in the portal's outbox (notifications.OutgoingEmail), oldest first:
+    allauth's mail is written there and sent after the request (accounts.adapter.send_mail)."""
+    from notifications.models import OutgoingEmail
+
+    return list(OutgoingEmail.objects.order_by("pk"))
+
+
 def link_in(message) -> str:
-    """The path of the first portal link in an e-mail."""
+    """The path of the first portal link in an e-mail (a queued one or a sent one)."""
     return re.search(r"https?://[^/\s]+(/\S+)", message.body).group(1)
 
 

@@ -5,13 +5,12 @@ from io import StringIO
 
 import pytest
 from allauth.mfa.models import Authenticator
-from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import StaffInvitation, User
-from tests.accounts.conftest import give_totp, link_in, totp_code
+from tests.accounts.conftest import give_totp, link_in, outbox, totp_code
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +39,7 @@ def test_admin_invites_staff_and_the_link_works_once(client, admin_user, staff_m
     assert (user.email, user.role, user.has_usable_password()) == ("nuovo.revisore@inail.example", "reviewer", False)
     assert invitation.invited_by == admin_user
     assert abs(invitation.expires_at - invitation.created_at - dt.timedelta(days=7)) < dt.timedelta(seconds=5)
-    [message] = mail.outbox
+    [message] = outbox()
     link = link_in(message)
     token = link.rstrip("/").rsplit("/", 1)[-1]
     assert len(token) >= 40 and token not in invitation.token_hash  # only the hash is stored
@@ -69,7 +68,7 @@ def test_admin_invites_staff_and_the_link_works_once(client, admin_user, staff_m
 
 def test_expired_and_unknown_invitations_give_a_clear_page(client, admin_user):
     invite(client, admin_user)
-    link = link_in(mail.outbox[0])
+    link = link_in(outbox()[0])
     StaffInvitation.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     response = client.get(link)
     assert response.status_code == 410 and "è scaduto" in response.content.decode()
@@ -80,7 +79,7 @@ def test_expired_and_unknown_invitations_give_a_clear_page(client, admin_user):
 def test_a_new_invitation_voids_the_previous_one(client, admin_user):
     invite(client, admin_user)
     invite(client, admin_user, role="supervisor")
-    first, second = (link_in(m) for m in mail.outbox)
+    first, second = (link_in(m) for m in outbox())
     assert client.get(first).status_code == 410
     assert client.get(second).status_code == 200
     assert User.objects.get(email="nuovo.revisore@inail.example").role == "supervisor"
@@ -94,7 +93,7 @@ def test_invitation_refused_for_active_accounts_and_rate_limited(client, admin_u
         invite(client, admin_user, email="ripetuto@inail.example")
     response = invite(client, admin_user, email="ripetuto@inail.example")
     assert response.status_code == 200 and "Troppi inviti" in response.content.decode()
-    assert len(mail.outbox) == 3
+    assert len(outbox()) == 3
 
 
 def test_only_administrators_reach_the_invitation_page(client):

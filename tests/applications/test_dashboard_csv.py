@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from applications.dashboard import open_clarifications
-from applications.demo import minimal_pdf
+from operations.demo import minimal_pdf
 from applications.models import Application
 from applications.selectors import dashboard_rows
 from applications.views import dashboard as dashboard_views

@@ -6,7 +6,7 @@ from django.db import OperationalError
 from django.urls import reverse
 
 from applications import pdf, services
-from applications.demo import minimal_pdf
+from operations.demo import minimal_pdf
 from applications.models import Application
 from evidence import services as evidence_services
 from evidence import storage

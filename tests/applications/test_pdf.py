@@ -51,7 +51,7 @@ def test_submission_freezes_snapshot_and_signed_pdf(client):
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from applications.demo import minimal_pdf
+    from operations.demo import minimal_pdf
     from applications.models import Application
     from evidence import storage
     from interventions.models import Intervention
@@ -131,7 +131,7 @@ def test_submitted_pdf_carries_a_valid_pades_seal(settings):
 
 
 def minimal_pdf_bytes():
-    from applications.demo import minimal_pdf
+    from operations.demo import minimal_pdf
 
     return minimal_pdf("prova-testo")
 
@@ -183,7 +183,7 @@ def test_verify_application_command(tmp_path, settings):
     from django.core.management import CommandError, call_command
 
     from applications import signing
-    from applications.demo import minimal_pdf
+    from operations.demo import minimal_pdf
 
     original = minimal_pdf("verifica")
     sealed = signing.seal_pdf(original, reason="prova")
@@ -223,7 +223,7 @@ def test_sealing_works_inside_a_running_event_loop():
 def test_manifest_lists_every_file_with_name_size_and_hash(client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from applications.demo import minimal_pdf
+    from operations.demo import minimal_pdf
     from applications.pdf import render_application_pdf
     from tests.factories import evidence_draft
 

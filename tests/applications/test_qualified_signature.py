@@ -53,20 +53,38 @@ def pki(tmp_path_factory):
     return folder
 
 
-def sign_as(pki, who, data: bytes, *, tamper=None, field="FirmaRichiedente") -> bytes:
+def sign_as(pki, who, data: bytes, *, tamper=None, field="FirmaRichiedente", box=None, stamp_style=None,
+            strict=True) -> bytes:
     """`who` signs `data` (PAdES, incremental); `tamper(writer)` first changes the document in the same
-    incremental update as the signature, as a signer's tool could."""
+    incremental update as the signature, as a signer's tool could. `box` (x1, y1, x2, y2) makes the
+    signature visible there, drawn with pyHanko's `stamp_style`."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
-    from pyhanko.sign.fields import SigSeedSubFilter
+    from pyhanko.sign.fields import SigFieldSpec, SigSeedSubFilter
 
     signer = signers.SimpleSigner.load(str(pki / f"{who}-key.pem"), str(pki / f"{who}-cert.pem"),
                                        ca_chain_files=(str(pki / "roots" / "ca.pem"),))
     meta = signers.PdfSignatureMetadata(field_name=field, subfilter=SigSeedSubFilter.PADES)
-    writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=strict)
     if tamper is not None:
         tamper(writer)
-    return signers.sign_pdf(writer, meta, signer=signer).getvalue()
+    spec = SigFieldSpec(field, box=box) if box is not None else None
+    return signers.PdfSigner(meta, signer=signer, stamp_style=stamp_style, new_field_spec=spec).sign_pdf(writer).getvalue()
+
+
+A4 = (0, 0, 595, 842)
+
+
+def covering_stamp():
+    """pyHanko's text stamp on an opaque white background that fills the whole box: over a box of the
+    page's size it hides everything the portal printed and shows a text of the signer's choosing."""
+    from pyhanko.pdf_utils.content import RawContent
+    from pyhanko.pdf_utils.layout import BoxConstraints
+    from pyhanko.stamp import TextStampStyle
+
+    return TextStampStyle(stamp_text="Punteggio totale dichiarato: 999",
+                          background=RawContent(b"1 g 0 0 595 842 re f", box=BoxConstraints(595, 842)),
+                          background_opacity=1.0)
 
 
 FORGED = b"BT /FForged 24 Tf 72 400 Td (Punteggio totale dichiarato: 999) Tj ET"
@@ -184,7 +202,7 @@ def test_a_signing_tool_that_adds_the_field_then_signs_in_another_revision(ready
 
     app, rep = ready
     writer = IncrementalPdfFileWriter(io.BytesIO(prepare(app, rep)))
-    append_signature_field(writer, SigFieldSpec("FirmaRichiedente", box=(72, 72, 272, 122)))  # visible box
+    append_signature_field(writer, SigFieldSpec("FirmaRichiedente"))  # invisible, as the portal asks
     with_field = io.BytesIO()
     writer.write(with_field)
     app = qualified.qualified_submit(user=rep, application=app, signed=sign_as(pki, "signatory", with_field.getvalue()))
@@ -314,3 +332,167 @@ def test_through_the_pages(client, ready, pki):
     # An outsider cannot use these endpoints.
     client.force_login(legal_rep(SiteFactory().company))
     assert client.post(reverse("qualified_prepare", args=[app.pk]), data).status_code == 404
+
+
+def test_a_crafted_signed_pdf_is_checked_in_the_bounded_child(ready, pki):
+    """The prepared PDF, then an update whose form lists signature fields each packed in an object stream
+    of ~4 MiB of whitespace (pyHanko's decode limits let each through): 60 of them cost the unbounded
+    check 30 s of CPU and 250 MB. The check runs in the bounded child that checks uploads: refused as too
+    complex, and the worker itself spends next to no CPU."""
+    import time
+
+    from evidence import filechecks
+    from tests.hostile_pdfs import field_bomb_update
+
+    app, rep = ready
+    original = prepare(app, rep)
+    signed = field_bomb_update(original, fields=20)
+    assert signed.startswith(original) and len(signed) - len(original) < 100_000
+    filechecks.prepare_signatures()  # the parsers' imports: once per worker, not the file's cost
+    cpu = time.process_time()
+    with pytest.raises(ValidationError, match="troppo complesso per essere controllato"):
+        qualified.qualified_submit(user=rep, application=app, signed=signed)
+    cpu = time.process_time() - cpu
+    assert cpu < 0.5, f"the web worker itself spent {cpu:.2f} s of CPU parsing the file"
+    assert Application.objects.get(pk=app.pk).is_draft
+
+
+# --- the signature's appearance (issue 28, finding 10): only invisible signatures ---------------------------
+
+VISIBLE = "firma invisibile"
+
+
+def test_a_signature_whose_stamp_covers_the_page_is_refused(ready, pki):
+    """A signature field as large as the page, drawn with an opaque stamp: every viewer shows the stamp's
+    text instead of what the portal printed. pyHanko's difference analysis sees only a signature added."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    app, rep = ready
+    signed = sign_as(pki, "signatory", prepare(app, rep), box=A4, stamp_style=covering_stamp())
+    widget = next(s for s in PdfFileReader(io.BytesIO(signed)).embedded_signatures).sig_field
+    assert [float(v) for v in widget["/Rect"]] == [0, 0, 595, 842] and "/AP" in widget
+    with pytest.raises(ValidationError, match=VISIBLE):
+        qualified.qualified_submit(user=rep, application=app, signed=signed)
+    assert Application.objects.get(pk=app.pk).is_draft
+
+
+def test_a_small_visible_signature_is_refused_too(ready, pki):
+    """Wherever the box is, it could cover printed text: only invisible signatures are accepted."""
+    app, rep = ready
+    signed = sign_as(pki, "signatory", prepare(app, rep), box=(72, 72, 272, 122))
+    with pytest.raises(ValidationError, match=VISIBLE):
+        qualified.qualified_submit(user=rep, application=app, signed=signed)
+
+
+def test_a_visible_field_added_before_signing_is_refused(ready, pki):
+    """The field added with its box in one revision, signed in the next (as some tools do)."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign.fields import SigFieldSpec, append_signature_field
+
+    app, rep = ready
+    writer = IncrementalPdfFileWriter(io.BytesIO(prepare(app, rep)))
+    append_signature_field(writer, SigFieldSpec("FirmaRichiedente", box=A4))
+    with_field = io.BytesIO()
+    writer.write(with_field)
+    with pytest.raises(ValidationError, match=VISIBLE):
+        qualified.qualified_submit(user=rep, application=app, signed=sign_as(pki, "signatory", with_field.getvalue()))
+
+
+def test_a_widget_with_two_rectangles_is_refused(ready, pki):
+    """/Rect [0 0 0 0] then /Rect [0 0 595 842] in the signature's widget, with an opaque appearance:
+    pyHanko reads the first rectangle (an invisible signature), viewers the last (the whole page covered).
+    The empty field and its widget are added in one revision (the widget written with a key of the same
+    length, renamed in the bytes), then the field is signed in the next; the widget is not written again."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.generic import pdf_name
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    def numbers(*values):
+        return generic.ArrayObject(map(generic.NumberObject, values))
+
+    app, rep = ready
+    writer = IncrementalPdfFileWriter(io.BytesIO(prepare(app, rep)))
+    page_ref, _ = writer.find_page_for_modification(0)
+    stamp = writer.add_object(generic.StreamObject({
+        pdf_name("/Type"): pdf_name("/XObject"), pdf_name("/Subtype"): pdf_name("/Form"), pdf_name("/BBox"): numbers(*A4),
+        pdf_name("/Resources"): generic.DictionaryObject({pdf_name("/Font"): _font()}),
+    }, stream_data=b"1 g 0 0 595 842 re f 0 g " + FORGED))
+    field_ref = writer.add_object(generic.DictionaryObject({pdf_name("/FT"): pdf_name("/Sig"),
+                                                            pdf_name("/T"): generic.TextStringObject("FirmaRichiedente")}))
+    widget_ref = writer.add_object(generic.DictionaryObject({
+        pdf_name("/Type"): pdf_name("/Annot"), pdf_name("/Subtype"): pdf_name("/Widget"), pdf_name("/Parent"): field_ref,
+        pdf_name("/P"): page_ref, pdf_name("/F"): generic.NumberObject(4), pdf_name("/Rect"): numbers(0, 0, 0, 0),
+        pdf_name("/Zzzz"): numbers(*A4), pdf_name("/AP"): generic.DictionaryObject({pdf_name("/N"): stamp})}))
+    field_ref.get_object()[pdf_name("/Kids")] = generic.ArrayObject([widget_ref])
+    form = writer.root["/AcroForm"]
+    form["/Fields"].append(field_ref)
+    writer.update_container(form)
+    writer.register_annotation(page_ref, widget_ref)
+    with_field = io.BytesIO()
+    writer.write(with_field)
+    data = with_field.getvalue()
+    assert data.count(b"/Zzzz") == 1
+    signed = sign_as(pki, "signatory", data.replace(b"/Zzzz", b"/Rect"), strict=False)
+    assert signed.count(b"/Rect [ 0 0 595 842 ]") == 1  # the widget is not written again by the signature
+    with pytest.raises(ValidationError, match="chiavi ripetute"):
+        qualified.qualified_submit(user=rep, application=app, signed=signed)
+    assert Application.objects.get(pk=app.pk).is_draft
+
+
+def test_verification_does_not_call_a_visibly_signed_pdf_unaltered(ready, pki):
+    """A PDF signed with a covering stamp and then sealed by the portal (as one accepted before this
+    check would be stored): the verification says the applicant's signature is visible and does not
+    call the document what the portal printed."""
+    from applications import signing
+    from review.verification import verify_bytes
+
+    app, rep = ready
+    signed = sign_as(pki, "signatory", prepare(app, rep), box=A4, stamp_style=covering_stamp())
+    report = verify_bytes(signing.seal_pdf(signed, reason="prova"))
+    assert report["issued_by_portal"]
+    assert report["qualified_signature"]["visible"] is True
+    assert not report["unaltered"]
+
+
+def test_the_verification_page_says_why_a_visibly_signed_pdf_is_not_unaltered(client, ready, pki):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from accounts.models import User
+    from applications import signing
+    from tests.factories import UserFactory
+
+    app, rep = ready
+    sealed = signing.seal_pdf(sign_as(pki, "signatory", prepare(app, rep), box=A4, stamp_style=covering_stamp()),
+                              reason="prova")
+    client.force_login(UserFactory(role=User.Role.REVIEWER))
+    page = client.post(reverse("verify_document"), {"pdf": SimpleUploadedFile("x.pdf", sealed)}).content.decode()
+    assert "Il documento NON è un PDF integro emesso dal portale." in page
+    assert "Documento emesso dal portale e integro." not in page
+    assert "il suo riquadro può coprire il testo stampato dal portale" in page
+
+
+def test_the_refusal_is_shown_next_to_the_upload_field(client, ready, pki):
+    """Through the pages: the visible signature is refused, the reason is in Italian beside the field
+    (once), and the application stays a draft."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from tests.factories import DEFAULT_PASSWORD
+
+    app, rep = ready
+    client.login(email=rep.email, password=DEFAULT_PASSWORD)
+    data = {**{k: "on" for k in Application.DECLARATIONS}, "place": "Roma", "version": Application.objects.get(pk=app.pk).version}
+    prepared = client.post(reverse("qualified_prepare", args=[app.pk]), data).content
+    signed = sign_as(pki, "signatory", prepared, box=A4, stamp_style=covering_stamp())
+    page = client.post(reverse("qualified_upload", args=[app.pk]), {"signed_pdf": SimpleUploadedFile("f.pdf", signed)},
+                       follow=True).content.decode()
+    fields = page[page.index('id="signed-upload-fields"'):]
+    fields = fields[:fields.index("</div>\n")]
+    assert 'aria-describedby="signed-pdf-error"' in fields and 'id="signed-pdf-error"' in fields
+    assert "il portale accetta solo la firma invisibile" in fields
+    assert page.count("il portale accetta solo la firma invisibile") == 1
+    assert Application.objects.get(pk=app.pk).is_draft
+    step = client.get(reverse("application_step", args=[app.pk, "submit"])).content.decode()
+    assert "il portale accetta solo la firma invisibile" not in step  # shown once
+    assert "Scegli la firma invisibile" in step

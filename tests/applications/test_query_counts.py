@@ -62,7 +62,7 @@ def _counts(app, rep) -> dict[str, int]:
 def test_main_pages_run_the_same_few_queries_with_little_and_much_data(client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from applications.demo import minimal_pdf
+    from operations.demo import minimal_pdf
 
     app, rep, item = evidence_draft()
     evidence_services.evidence_add(user=rep, application=app, evidence_item=item,

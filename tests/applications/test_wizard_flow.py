@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from applications.demo import minimal_pdf
+from operations.demo import minimal_pdf
 from applications.models import Application, Campaign
 from evidence import storage
 from evidence.models import EvidenceFile

@@ -18,7 +18,7 @@ from django.db import connection
 
 from accounts.models import User
 from applications import services
-from applications.demo import minimal_pdf
+from operations.demo import minimal_pdf
 from applications.models import Application
 from evidence import services as evidence_services
 from evidence import storage

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from applications import services
-from applications.demo import minimal_pdf
+from operations.demo import minimal_pdf
 from applications.models import Application
 from interventions.models import EvidenceItem
 from tests.e2e.test_company_journey import login

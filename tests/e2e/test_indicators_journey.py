@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
-from applications.demo import minimal_pdf
+from operations.demo import minimal_pdf
 from evidence import services as evidence_services
 from interventions.models import EvidenceItem
 from tests.factories import PATFactory, SiteFactory, draft_with, legal_rep, open_campaign

@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.cache import cache
 from playwright.sync_api import expect
 
-from applications.demo import codice_fiscale, partita_iva
+from operations.demo import codice_fiscale, partita_iva
 from organisations.models import Company, Invitation, Mandate, Membership
 from tests.factories import firm_with, open_campaign
 

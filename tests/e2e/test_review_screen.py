@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from applications import services
-from applications.demo import minimal_pdf
+from operations.demo import minimal_pdf
 from applications.models import Application
 from evidence import services as evidence_services
 from interventions.models import Intervention

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from applications import services
-from applications.demo import minimal_pdf
+from operations.demo import minimal_pdf
 from evidence import services as evidence_services
 from interventions.models import EvidenceItem
 from tests.applications.test_wizard_flow import login, step

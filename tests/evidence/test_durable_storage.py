@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from applications.demo import minimal_pdf
+from operations.demo import minimal_pdf
 from evidence import storage, uploads
 
 MB = 1024 * 1024

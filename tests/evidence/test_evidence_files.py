@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfWriter
 
-from applications.demo import minimal_pdf
+from operations.demo import minimal_pdf
 from evidence import services as evidence_services
 from evidence import storage
 from tests.factories import DEFAULT_PASSWORD, evidence_draft

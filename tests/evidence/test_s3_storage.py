@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 from django.test import Client
 from django.urls import reverse
 
-from applications.demo import minimal_pdf
+from operations.demo import minimal_pdf
 from applications.models import Application
 from evidence import services as evidence_services
 from evidence import storage

@@ -9,7 +9,7 @@ from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from applications.demo import minimal_pdf
+from operations.demo import minimal_pdf
 from evidence.uploads import CHUNK_BYTES, TemporaryUploadHandler
 from tests.factories import DEFAULT_PASSWORD, evidence_draft
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from accounts.models import User
-from applications.demo import minimal_pdf
+from operations.demo import minimal_pdf
 from evidence import services as evidence_services
 from evidence.models import EvidenceFile
 from evidence.selectors import evidence_checklist

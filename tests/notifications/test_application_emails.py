@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import User
 from applications import services
-from applications.demo import minimal_pdf
+from operations.demo import minimal_pdf
 from applications.models import Application
 from interventions.models import Intervention
 from notifications.models import OutgoingEmail
@@ -25,7 +25,7 @@ def people(settings, django_capture_on_commit_callbacks):
     from django.core.management import call_command
 
     call_command("loaddata", "ot24", verbosity=0)
-    settings.OT24_SITE_URL = "https://ot24.example.it"
+    settings.OT24_PUBLIC_URL = "https://ot24.example.it"
     app, rep = ready_to_submit()
     company = app.site.company
     adviser = consultant(company)

@@ -119,7 +119,7 @@ def test_metrics_show_requests_queue_outbox_uploads_and_submissions(client, sett
     from django_tasks_db.models import DBTaskResult
 
     from applications import services
-    from applications.demo import minimal_pdf
+    from operations.demo import minimal_pdf
     from applications.models import Application
     from evidence.services import evidence_add
     from django.core.exceptions import ValidationError

@@ -90,7 +90,7 @@ def test_run_scheduler_once(db_tasks, settings):
 
 @pytest.mark.django_db
 def test_the_reminder_tasks_run_the_commands(db_tasks):
-    from applications.tasks import send_reminders
+    from review.tasks import send_reminders
     from stress.tasks import stress_reminders
 
     send_reminders.enqueue()

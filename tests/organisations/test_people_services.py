@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from accounts.models import User
-from applications.demo import codice_fiscale, partita_iva
+from operations.demo import codice_fiscale, partita_iva
 from organisations import services
 from organisations.models import Company, Invitation, Mandate, Membership, OrganisationEvent, Role
 from tests.factories import CompanyFactory, SiteFactory, UserFactory, consultant, firm_with, legal_rep, member

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from applications.demo import codice_fiscale, partita_iva
+from operations.demo import codice_fiscale, partita_iva
 from organisations.models import Company, Invitation, Mandate, Membership, OrganisationEvent, Role
 from tests.factories import SiteFactory, UserFactory, consultant, firm_with, legal_rep, member
 

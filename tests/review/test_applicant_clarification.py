@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import User
-from applications.demo import minimal_pdf
+from operations.demo import minimal_pdf
 from applications.models import Application
 from interventions.models import Intervention
 from review import services

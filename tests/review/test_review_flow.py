@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from accounts.models import User
 from applications import services
-from applications.demo import minimal_pdf
+from operations.demo import minimal_pdf
 from applications.models import Application
 from evidence import services as evidence_services
 from evidence import storage

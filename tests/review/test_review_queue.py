@@ -120,7 +120,7 @@ def test_queue_holds_exactly_what_reviewers_may_view():
 
 
 def test_long_queue_is_counted_only_up_to_the_limit(client, reviewer, monkeypatch, settings):
-    from applications.pagination import BoundedPaginator
+    from ot24portal.pagination import BoundedPaginator
 
     monkeypatch.setattr(BoundedPaginator, "LIMIT", 3)
     settings.OT24_PAGINATE_BY = 2
@@ -177,7 +177,7 @@ def test_a_deep_page_of_the_queue_reads_its_keys_first_and_shows_the_same_rows_a
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from applications.pagination import BoundedPaginator
+    from ot24portal.pagination import BoundedPaginator
     from review.selectors import review_queue_filtered
 
     apps = [submitted_app(days_ago=n % 3) for n in range(7)]  # equal due dates: the pk decides

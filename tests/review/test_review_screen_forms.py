@@ -8,7 +8,7 @@ from applications.models import Application, Event
 from review import services
 from review.models import Verdict
 from review.selectors import reviewer_workload
-from review.timeline import event_label
+from applications.timeline import event_label
 from tests.factories import UserFactory
 from tests.review.test_review_queue import submitted_app
 

@@ -3,13 +3,12 @@ assessments and of improvement measures past their deadline (stress/reminders.py
 run once a day, like send_reminders."""
 import datetime as dt
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from notifications.services import email_enqueue
+from notifications.services import absolute_url, email_addresses
 from stress.models import Assessment, ReminderSent
 from stress.reminders import assessment_dues
 from stress.selectors import company_recipients
@@ -34,12 +33,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, today=None, **options):
         today = today or timezone.localdate()
-        base = getattr(settings, "OT24_PUBLIC_URL", "").rstrip("/")
         queued = 0
         pks = latest_of_scope(Assessment.objects.all())
         for assessment in Assessment.objects.filter(pk__in=pks).select_related(
                 "company__legal_representative", "site").prefetch_related("measures"):
-            link = base + reverse("stress_detail", args=[assessment.pk])
+            link = absolute_url(reverse("stress_detail", args=[assessment.pk]))
             recipients = company_recipients(assessment.company)
             for due in assessment_dues(assessment, today, link):
                 if not recipients:
@@ -47,7 +45,7 @@ class Command(BaseCommand):
                 try:
                     with transaction.atomic():
                         ReminderSent.objects.create(assessment=assessment, key=due.key, due_date=due.due_date)
-                        email_enqueue(recipients=recipients, subject=due.subject, body=due.body)
+                        email_addresses(recipients, "stress_reminder", due.context)
                 except IntegrityError:  # already sent for this due date
                     continue
                 queued += 1

@@ -20,8 +20,8 @@ from evidence import services as evidence_services
 from interventions.models import Edition
 from organisations.models import PAT, Company, Firm, FirmMembership, Mandate, Membership, Site
 
-from . import services
-from .models import Application, Campaign
+from applications import services
+from applications.models import Application, Campaign
 
 DEMO_PASSWORD = "ot24-demo-2027"
 

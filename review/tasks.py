@@ -1,4 +1,4 @@
-"""Background work of applications: the daily reminders (enqueued once a day by operations.periodic)."""
+"""Background work of the review: the daily reminders (enqueued once a day by operations.periodic)."""
 from __future__ import annotations
 
 import io

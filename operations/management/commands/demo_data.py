@@ -2,7 +2,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from applications.demo import DEMO_PASSWORD, load_demo
+from operations.demo import DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):
