@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from applications.demo import minimal_pdf
+from operations.demo import minimal_pdf
 from deploy.stack import ROOT, Stack, free_port
 
 PASSWORD = "ot24-demo-2027"
