@@ -57,9 +57,9 @@ class Browser:
                                      headers={**self.headers, **(headers or {})})
         try:
             with self.opener.open(req, timeout=30) as answer:
-                return answer.status, answer.read().decode("utf-8", "replace"), dict(answer.headers)
+                return answer.status, answer.read().decode("utf-8", "replace"), answer.headers
         except urllib.error.HTTPError as exc:
-            return exc.code, exc.read().decode("utf-8", "replace"), dict(exc.headers)
+            return exc.code, exc.read().decode("utf-8", "replace"), exc.headers
 
     def get(self, path: str, base: str | None = None):
         return self.request("GET", path, base=base)
