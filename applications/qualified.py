@@ -15,7 +15,7 @@
 The signature must be invisible (visible_signature_widgets): a visible widget's appearance is drawn over
 the pages and could hide what the portal printed. A dictionary that repeats a key is refused (pyHanko reads
 the first value, viewers the last). The uploaded file is parsed only in the bounded child that checks
-uploads (evidence.filechecks)."""
+uploads (ot24portal.filestore.filechecks)."""
 from __future__ import annotations
 
 import io
@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from evidence import filechecks, storage
+from ot24portal.filestore import filechecks, storage
 
 from . import workflow
 from .models import Application
@@ -180,7 +180,7 @@ def visible_signature_widgets(data: bytes) -> list[str]:
 
 def _check_signature(signed: bytes, original: bytes, codice_fiscale: str) -> None:
     """Raise ValidationError unless every check passes. The uploaded file is untrusted: everything that
-    parses it runs in the bounded child that checks uploads (evidence.filechecks.run_bounded), under the
+    parses it runs in the bounded child that checks uploads (ot24portal.filestore.filechecks.run_bounded), under the
     same CPU and memory budgets; the worker only compares bytes. A file over the budgets is refused as
     too complex. (Sealing, afterwards, reads the same file again in the worker: by then pyHanko has read
     all of it, its difference analysis included, within the budgets.)"""

@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 
 from interventions import scoring
 
-from evidence import storage
+from ot24portal.filestore import storage
 from organisations.models import PAT, Site
 from ot24portal import metrics
 

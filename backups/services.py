@@ -31,7 +31,7 @@ from django.core.files import File
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 
-from evidence import storage
+from ot24portal.filestore import storage
 
 FORMAT = "ot24-backup/1"
 CHUNK = 1024 * 1024

@@ -419,7 +419,7 @@ def upload_benchmark() -> dict:
     copy_target = WORK / "private" / "copy-baseline.pdf"
     import hashlib
 
-    from evidence import filechecks, storage
+    from ot24portal.filestore import filechecks, storage
 
     def floor_once(source: Path) -> dict:
         """What every upload must do besides reading the request, timed alone on the same file: a disk
@@ -468,7 +468,7 @@ def upload_benchmark() -> dict:
         # for the uploads that followed, with 0.1-0.15 s more CPU in the worker. Most likely its writes land
         # on memory the page cache has not used for a while (on this VM the host hands out memory on first
         # use and the guest reports free memory back); the uploads that follow reuse the pages each one
-        # releases (evidence.storage._settle). The floor below is timed in the same state as the uploads:
+        # releases (ot24portal.filestore.storage._settle). The floor below is timed in the same state as the uploads:
         # they take turns.
         with ThreadPoolExecutor(max_workers=len(workers)) as pool:
             first = list(pool.map(lambda src: send("raw", src, src.name), first_sources))
@@ -537,7 +537,7 @@ def crafted_uploads(base, path, cookie, csrf, fields, workers) -> dict:
     import urllib.request
     from concurrent.futures import ThreadPoolExecutor
 
-    from evidence import filechecks, storage
+    from ot24portal.filestore import filechecks, storage
     from tests.evidence.test_hostile_uploads import png_header_only, whitespace_object_streams_pdf
 
     files = {"object-stream bomb (4 x 70 MB of whitespace)": ("bomba.pdf", whitespace_object_streams_pdf(4, 70 * 2**20)),

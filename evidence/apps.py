@@ -10,5 +10,5 @@ class EvidenceConfig(AppConfig):
     def ready(self):
         from django.conf import settings
 
-        # Uploads are written beside the private store (evidence.uploads); Django checks it exists.
+        # Uploads are written beside the private store (ot24portal.filestore.uploads); Django checks it exists.
         os.makedirs(settings.FILE_UPLOAD_TEMP_DIR, exist_ok=True)

@@ -18,7 +18,7 @@ from interventions.models import EvidenceItem
 
 from ot24portal import metrics
 
-from . import storage
+from ot24portal.filestore import storage
 from .models import EvidenceFile
 
 logger = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ def store_evidence(*, user, application: Application, evidence_item: EvidenceIte
     except storage.RejectedFile as exc:
         raise ValidationError(str(exc)) from None
     except storage.StorageUnavailable:
-        raise  # answered 503 by the view (evidence.middleware): the caller's transaction rolls back
+        raise  # answered 503 by the view (ot24portal.filestore.middleware): the caller's transaction rolls back
     except OSError:
         logger.exception("Evidence storage failed for application %s", application.pk)
         raise ValidationError(

@@ -20,7 +20,9 @@ from applications import wizard
 from applications.views.common import altered_response, get_application, user_can
 from interventions.selectors import edition_catalogue
 
-from . import services, storage, uploads
+from ot24portal.filestore import storage, uploads
+
+from . import services
 
 
 def add_files(request, application, item_id, files) -> tuple[list, list[tuple[str, str]]]:
@@ -102,7 +104,7 @@ def evidence_upload_raw(request, pk: int):
     """One file for one evidence item, sent as the request's body (Content-Type application/octet-stream;
     ?item=<evidence item id>&name=<file name>; CSRF token in the X-CSRFToken header, so nothing parses the
     body): what the evidence page's script sends. No multipart parsing: the body goes in 1 MB pieces
-    straight to a temporary file beside the store, hashed as it arrives (evidence.uploads.receive_body),
+    straight to a temporary file beside the store, hashed as it arrives (ot24portal.filestore.uploads.receive_body),
     then through the same service as the form (permission, quota, content checks, storage by hash).
     Answered in JSON: 201 {"ok": true, "redirect", "file", ...}; otherwise {"ok": false, "error"} with
     400, 403 (the application cannot be edited), 411 (no length) or 413 (over the limit or the quota,

@@ -15,7 +15,7 @@ from applications import workflow
 from applications.messaging import messenger
 from applications.models import Application, Event
 from applications.selectors import application_selections
-from evidence import storage
+from ot24portal.filestore import storage
 from evidence.models import EvidenceFile
 from evidence.services import store_evidence
 from interventions.models import Intervention

@@ -4,7 +4,7 @@ applicant's qualified signature carries that signature and then the portal's sea
 whose the qualified signature is and whether it is intact, valid and from a recognised authority.
 
 The file is untrusted: everything that parses it (pyHanko for the signatures, pypdf for the attached
-snapshot) runs in the bounded child that checks uploads (evidence.filechecks.run_bounded), under the same
+snapshot) runs in the bounded child that checks uploads (ot24portal.filestore.filechecks.run_bounded), under the same
 CPU and memory budgets. A file that exceeds them is reported as too complex to check; the worker never
 parses it."""
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from applications.models import Application
 from applications.pdf import SNAPSHOT_NAME
 from applications.signing import SEAL_FIELD, _outside_event_loop, verify_pdf
-from evidence import filechecks
+from ot24portal.filestore import filechecks
 
 
 def verify_bytes(data: bytes) -> dict:

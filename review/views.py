@@ -27,7 +27,7 @@ from applications.selectors import (application_facts, application_pats, applica
 from applications.views.common import altered_response, get_application, perform
 from applications import wizard, workflow
 from applications.workflow import OPEN_STATES, REVIEWABLE_STATES
-from evidence import storage, uploads
+from ot24portal.filestore import storage, uploads
 from evidence.selectors import evidence_checklist
 from evidence.views import evidence_response
 from interventions.models import EvidenceItem

@@ -9,7 +9,7 @@ from applications import pdf, services
 from operations.demo import minimal_pdf
 from applications.models import Application
 from evidence import services as evidence_services
-from evidence import storage
+from ot24portal.filestore import storage
 from evidence.models import EvidenceFile
 from interventions.models import EvidenceItem
 from tests.factories import DEFAULT_PASSWORD, ready_to_submit

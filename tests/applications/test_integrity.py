@@ -15,7 +15,7 @@ from accounts.models import User
 from applications import services
 from applications.models import Application
 from evidence import services as evidence_services
-from evidence import storage
+from ot24portal.filestore import storage
 from organisations.models import PAT
 from review import services as review
 from review.selectors import validated_score

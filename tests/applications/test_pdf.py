@@ -53,7 +53,7 @@ def test_submission_freezes_snapshot_and_signed_pdf(client):
 
     from operations.demo import minimal_pdf
     from applications.models import Application
-    from evidence import storage
+    from ot24portal.filestore import storage
     from interventions.models import Intervention
 
     site = SiteFactory(sector="costruzioni", workers=12)

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 
 from applications import qualified, services
 from applications.models import Application
-from evidence import storage
+from ot24portal.filestore import storage
 from tests.factories import SiteFactory, legal_rep, ready_to_submit
 
 pytestmark = pytest.mark.django_db
@@ -341,7 +341,7 @@ def test_a_crafted_signed_pdf_is_checked_in_the_bounded_child(ready, pki):
     complex, and the worker itself spends next to no CPU."""
     import time
 
-    from evidence import filechecks
+    from ot24portal.filestore import filechecks
     from tests.hostile_pdfs import field_bomb_update
 
     app, rep = ready

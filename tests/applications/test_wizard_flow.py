@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from operations.demo import minimal_pdf
 from applications.models import Application, Campaign
-from evidence import storage
+from ot24portal.filestore import storage
 from evidence.models import EvidenceFile
 from interventions.models import EvidenceItem
 from tests.factories import DEFAULT_PASSWORD, PATFactory, SiteFactory, consultant, legal_rep, member, open_campaign

@@ -1,5 +1,5 @@
 """The served process keeps the C allocator from mapping and unmapping a fresh megabyte for every piece
-of a large request body (evidence.uploads.tune_allocator, called by ot24portal.wsgi): gunicorn's body
+of a large request body (ot24portal.filestore.uploads.tune_allocator, called by ot24portal.wsgi): gunicorn's body
 reader copies each piece through a few 1 MB buffers, and with glibc's defaults each of them was new
 memory, zeroed by the kernel page by page. Measured in minor page faults, which the machine's load does
 not change."""
@@ -10,7 +10,7 @@ READ_100_MB = """
 import os, resource, socket, sys
 sys.path.insert(0, {root!r})
 if {tuned}:
-    from evidence.uploads import tune_allocator
+    from ot24portal.filestore.uploads import tune_allocator
     assert tune_allocator()
 from gunicorn.http.body import Body, LengthReader
 from gunicorn.http.unreader import SocketUnreader

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from operations.demo import minimal_pdf
-from evidence import storage, uploads
+from ot24portal.filestore import storage, uploads
 
 MB = 1024 * 1024
 

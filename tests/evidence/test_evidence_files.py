@@ -9,7 +9,7 @@ from pypdf import PdfWriter
 
 from operations.demo import minimal_pdf
 from evidence import services as evidence_services
-from evidence import storage
+from ot24portal.filestore import storage
 from tests.factories import DEFAULT_PASSWORD, evidence_draft
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +124,7 @@ def _post_evidence(client, app, item, name, content):
 
 def test_large_upload_is_stored_from_the_temporary_file_django_wrote(client, draft, settings):
     """Above FILE_UPLOAD_MAX_MEMORY_SIZE Django writes the upload to a temporary file, hashed as it
-    arrives (evidence.uploads); it is checked there and moved into the store: same name, hash and
+    arrives (ot24portal.filestore.uploads); it is checked there and moved into the store: same name, hash and
     private mode as any upload, and no temporary file left behind."""
     import hashlib
     import stat

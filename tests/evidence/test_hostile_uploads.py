@@ -13,7 +13,7 @@ from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, F
 
 from operations.demo import minimal_pdf
 from evidence import services as evidence_services
-from evidence import storage
+from ot24portal.filestore import storage
 from tests.factories import evidence_draft
 
 pytestmark = pytest.mark.django_db

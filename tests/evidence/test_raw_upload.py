@@ -16,7 +16,7 @@ from django.urls import reverse
 from operations.demo import minimal_pdf
 from applications.models import Application
 from evidence import services as evidence_services
-from evidence import storage, uploads
+from ot24portal.filestore import storage, uploads
 from evidence.models import EvidenceFile
 from tests.evidence.test_hostile_uploads import js_pdf
 from tests.factories import DEFAULT_PASSWORD, UserFactory, evidence_draft, legal_rep, SiteFactory

@@ -19,7 +19,7 @@ from django.urls import reverse
 from operations.demo import minimal_pdf
 from applications.models import Application
 from evidence import services as evidence_services
-from evidence import storage
+from ot24portal.filestore import storage
 from evidence.models import EvidenceFile
 from tests.conftest import bucket_keys
 from tests.evidence.test_hostile_uploads import js_pdf

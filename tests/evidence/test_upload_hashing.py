@@ -1,4 +1,4 @@
-"""evidence.uploads.ThreadedSha256: the SHA-256 of an upload's pieces, large pieces hashed in one thread per
+"""ot24portal.filestore.uploads.ThreadedSha256: the SHA-256 of an upload's pieces, large pieces hashed in one thread per
 upload while the caller writes the piece and reads the next. No database."""
 import hashlib
 import io
@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from evidence import uploads
+from ot24portal.filestore import uploads
 
 MB = 1024 * 1024
 

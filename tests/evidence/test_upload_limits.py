@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from operations.demo import minimal_pdf
-from evidence.uploads import CHUNK_BYTES, TemporaryUploadHandler
+from ot24portal.filestore.uploads import CHUNK_BYTES, TemporaryUploadHandler
 from tests.factories import DEFAULT_PASSWORD, evidence_draft
 
 pytestmark = pytest.mark.django_db

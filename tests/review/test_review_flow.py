@@ -16,7 +16,7 @@ from applications import services
 from operations.demo import minimal_pdf
 from applications.models import Application
 from evidence import services as evidence_services
-from evidence import storage
+from ot24portal.filestore import storage
 from interventions.models import Intervention
 from review import services as review
 from review.models import Clarification

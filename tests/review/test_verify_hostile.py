@@ -1,5 +1,5 @@
 """A crafted PDF sent to the reviewers' verification (page and `manage.py verify_application`) is parsed
-in the bounded child that checks uploads (evidence.filechecks), never in the web worker: the worker's
+in the bounded child that checks uploads (ot24portal.filestore.filechecks), never in the web worker: the worker's
 own CPU stays near zero and the reviewer is told the file is too complex to check."""
 import io
 import time
@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from accounts.models import User
-from evidence import filechecks
+from ot24portal.filestore import filechecks
 from tests.factories import UserFactory
 from tests.hostile_pdfs import name_tree_bomb_pdf
 

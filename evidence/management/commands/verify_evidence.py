@@ -3,7 +3,7 @@ SHA-256 recorded in the database, and print a report. Exit code 1 when anything 
 from django.core.management.base import BaseCommand, CommandError
 
 from applications.models import Application
-from evidence import storage
+from ot24portal.filestore import storage
 from evidence.models import EvidenceFile
 
 

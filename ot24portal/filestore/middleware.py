@@ -1,4 +1,4 @@
-"""Answers 503 with an Italian page when the evidence store does not answer (evidence.storage.StorageUnavailable),
+"""Answers 503 with an Italian page when the file store does not answer (storage.StorageUnavailable),
 for every view that reads or writes stored documents: downloads, previews, the wizard's form uploads, answers to
 clarification requests, sealing. The views' own transactions have rolled back by then. The upload endpoints that
 the page's script calls answer the same in JSON themselves (evidence.views)."""

@@ -265,7 +265,7 @@ def receive_body(stream, *, name: str, size: int | None, max_bytes: int, too_big
     1 MB pieces straight into a temporary file in FILE_UPLOAD_TEMP_DIR (beside the store: moved in by a
     rename), hashed as it arrives. Two buffers take turns: one is hashed (in a thread) and written while
     the other fills. Returns Django's TemporaryUploadedFile with `sha256` set, as TemporaryUploadHandler
-    makes for a form, so evidence.storage.save_upload checks it where it lies. The piece that takes it
+    makes for a form, so ot24portal.filestore.storage.save_upload checks it where it lies. The piece that takes it
     past max_bytes is never written: BodyTooLarge; a body shorter than `size` (the announced length) is
     refused. On any refusal the temporary file is removed. The caller closes the file (removing it
     unless it was moved)."""

@@ -40,7 +40,7 @@ logger = logging.getLogger(__name__)
 class StorageUnavailable(OSError):
     """The object store did not answer or refused the portal's own credentials (connection refused, timeout,
     5xx, a signature or permission error). Nothing was written: a write to S3 either creates the whole object
-    or none. Views answer 503 with an Italian message (evidence.middleware); the database transaction
+    or none. Views answer 503 with an Italian message (ot24portal.filestore.middleware); the database transaction
     around the write rolls back, so a draft is left as it was."""
 
 
@@ -105,7 +105,7 @@ def _pdf_has_active_content(reader) -> bool:
 
 
 # Every content check runs in a forked child under the CPU and memory budgets of
-# settings.OT24_CHECK_CPU_SECONDS and OT24_CHECK_MEMORY_BYTES (evidence.filechecks): a crafted file
+# settings.OT24_CHECK_CPU_SECONDS and OT24_CHECK_MEMORY_BYTES (ot24portal.filestore.filechecks): a crafted file
 # is refused with an Italian message instead of holding a worker for seconds and hundreds of MB.
 
 
@@ -149,7 +149,7 @@ def _too_big(max_bytes: int, message: str | None) -> RejectedFile:
 
 def save_upload(uploaded, filename: str, *, max_bytes: int | None = None, too_big: str | None = None) -> StoredFile:
     """An uploaded file. One that Django already wrote to a temporary file and hashed on arrival
-    (evidence.uploads) is checked where it lies and moved into the store without another copy;
+    (ot24portal.filestore.uploads) is checked where it lies and moved into the store without another copy;
     anything else (small files kept in memory) goes through save_stream."""
     sha, path = getattr(uploaded, "sha256", None), None
     if sha and hasattr(uploaded, "temporary_file_path"):
