@@ -37,7 +37,7 @@ BUCKET = "ot24-evidence"
 
 # name -> the command it runs ({port} is the web server's own port). What a deployment runs, one unit each.
 PROCESSES = {
-    "web": [PYTHON, "-m", "gunicorn", "ot24portal.wsgi", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
+    "web": [PYTHON, "-m", "gunicorn", "ot24portal.wsgi", "-c", str(ROOT / "gunicorn.conf.py"),
             "-b", "127.0.0.1:{port}"],
     "worker": [PYTHON, "manage.py", "db_worker", "--queue-name", "*", "--interval", "1", "--no-reload"],
     "scheduler": [PYTHON, "manage.py", "run_scheduler", "--interval", "30"],
