@@ -975,15 +975,31 @@ def balancer(backends: list[str]):
         proc.wait(timeout=30)
 
 
+def _ppid(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def _postgres_pids() -> list[int]:
-    pids = []
-    for comm in Path("/proc").glob("[0-9]*/comm"):
-        try:
-            if comm.read_text().startswith("postgres"):
-                pids.append(int(comm.parent.name))
-        except (OSError, ValueError):
-            pass
-    return pids
+    """Every process of the bench's own PostgreSQL cluster: its postmaster (the parent of this connection's
+    backend) and the postmaster's children (backends, writer, checkpointer...), not other clusters on the machine."""
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        postmaster = _ppid(cursor.fetchone()[0])
+    children = [int(p.name) for p in Path("/proc").glob("[0-9]*") if _ppid(int(p.name)) == postmaster]
+    return [postmaster, *children]
+
+
+def _cpu(pid: int) -> float | None:
+    """CPU seconds of a process, None once it is gone (a backend that closed: its time is lost, so the
+    figures are a floor)."""
+    try:
+        return server.cpu_seconds(pid)
+    except OSError:
+        return None
 
 
 def stack_benchmark() -> dict:
@@ -1009,12 +1025,14 @@ def stack_benchmark() -> dict:
             for mix, user in (("wizard", "WizardUser"), ("reviewer queue", "ReviewerUser")):
                 web_pids = server.worker_pids(master1) + server.worker_pids(master2)
                 pg_pids = _postgres_pids()
-                before = {pid: server.cpu_seconds(pid) for pid in web_pids + pg_pids}
+                before = {pid: _cpu(pid) for pid in web_pids + pg_pids}
                 run = server.locust(base, identities, [user], n_users=10, seconds=30, out=out, spawn_rate=10)
-                spent = {pid: max(0.0, server.cpu_seconds(pid) - t) for pid, t in before.items()}
+                pg_pids = sorted(set(pg_pids) | set(_postgres_pids()))  # backends opened during the run
+                spent = {pid: max(0.0, (_cpu(pid) or 0.0) - (before.get(pid) or 0.0)) for pid in web_pids + pg_pids
+                         if _cpu(pid) is not None}
                 requests = max(1, run["Aggregated"]["requests"])
-                web_ms = sum(spent[p] for p in web_pids) / requests * 1000
-                pg_ms = sum(spent[p] for p in pg_pids) / requests * 1000
+                web_ms = sum(spent.get(p, 0.0) for p in web_pids) / requests * 1000
+                pg_ms = sum(spent.get(p, 0.0) for p in pg_pids) / requests * 1000
                 result[mix] = {"requests": requests, "web_cpu_ms": round(web_ms, 2), "postgres_cpu_ms": round(pg_ms, 2),
                                "postgres_share": round(pg_ms / web_ms, 3) if web_ms else None,
                                "web_cores_per_postgres_core": round(web_ms / pg_ms, 1) if pg_ms else None}
