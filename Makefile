@@ -9,7 +9,7 @@ BENCH_STAMP := $(BENCH_VENV)/.requirements-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench setup messages db demo clean check
+.PHONY: run test stack bench setup messages db demo clean check
 
 # The development server and, beside it, one task worker (mail, reminders) and the scheduler, as in
 # production (docs/operations.md); Ctrl-C stops all three (scripts/run-dev.sh).
@@ -20,6 +20,12 @@ run: setup db demo
 test: setup messages
 	@scripts/system-deps.sh postgres
 	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
+
+# The portal as a deployment runs it: HAProxy on 127.0.0.1:8080, two gunicorn web servers with the production
+# settings, a task worker and the scheduler, PostgreSQL and SeaweedFS (S3); data kept in .stack/ (deploy/stack.py).
+stack: setup messages
+	@scripts/system-deps.sh stack
+	$(PY) deploy/stack.py
 
 bench: setup messages $(BENCH_STAMP)
 	@scripts/system-deps.sh postgres
@@ -58,4 +64,4 @@ check: setup
 	$(PY) manage.py check
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) $(BENCH_VENV) db.sqlite3 staticfiles .stack

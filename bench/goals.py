@@ -23,6 +23,7 @@ MAX_PDF_PER_CHARACTER = 1.10  # the portal's seconds per printed character over 
 MAX_PDF_SECONDS = 1.0  # the largest application rendered and sealed
 MAX_CSV_SECONDS = 2.0  # the consultant's CSV export of 5,000 sites, whole body consumed
 MAX_CSV_MB = 30
+MAX_POSTGRES_SHARE = 0.10  # issue 31: PostgreSQL's CPU per wizard request under a tenth of the web server's
 # The pages the other issues added, which must be in the load mix and in the query table.
 NEW_PAGES = ("sign-up", "log-in", "company people and mandates", "consultant clients", "injury indices",
              "stress assessment")
@@ -155,6 +156,18 @@ def crafted_uploads(result: dict) -> Verdict:
                    f"{result['minimal_errors']} errors, worst {result['minimal_worst_ms']} ms", met)
 
 
+def stack(s: dict) -> list[Verdict]:
+    """Issue 31: one database carries at least ten web-server cores; the balancer loses nothing."""
+    wizard = s["wizard"]
+    share = wizard["postgres_share"]
+    errors = s["servers_1"]["errors"] + s["servers_2"]["errors"]
+    return [Verdict(f"PostgreSQL's CPU per wizard request < {MAX_POSTGRES_SHARE} of the web server's",
+                    f"{wizard['postgres_cpu_ms']} / {wizard['web_cpu_ms']} ms = {share}",
+                    share is not None and share < MAX_POSTGRES_SHARE,
+                    f"one PostgreSQL core carries {wizard['web_cores_per_postgres_core']} web-server cores"),
+            Verdict("zero errors through the load balancer (1 and 2 web servers)", f"{errors} errors", errors == 0)]
+
+
 def verdicts(results: dict) -> list[Verdict]:
     """The verdicts of every section present in `results` (a partial run judges only what it measured)."""
     judged = []
@@ -176,6 +189,8 @@ def verdicts(results: dict) -> list[Verdict]:
         judged.append(crafted_uploads(results["upload"]["crafted"]))
     if "scale" in results:
         judged.append(scale(results["scale"]))
+    if "stack" in results:
+        judged += stack(results["stack"])
     return judged
 
 

@@ -16,14 +16,17 @@ Run by the Makefile against a throwaway PostgreSQL (DATABASE_URL); never part of
 bench/results/latest.json and latest.md."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import json
+import math
 import os
 import platform
 import secrets
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -926,11 +929,156 @@ def markdown(r: dict) -> str:
               f"| first site row | {c['first_row_seconds']} s |", f"| peak heap growth | {c['peak_growth_mb']} MB |",
               f"| before: every row built and scored in memory first (seconds, peak MB) | {c['previous_seconds']}, "
               f"{c['previous_peak_growth_mb']} |"]
+    if "stack" in r:
+        lines += stack_markdown(r["stack"])
     return "\n".join(lines) + "\n"
 
 
+# --- 7. stack: the load balancer in front of one and of two web servers (issue 31) ------------------
+
+# The peak this sizing assumes (no published figure was at hand: state it, and change it when INAIL gives one):
+# 40,000 OT24 applications a year, each costing about 300 requests over its life (wizard, evidence, review);
+# half of them in the last 14 days before the deadline, over 10 working hours a day, and the busiest hour ten
+# times that fortnight's average hour. 40,000 x 300 x 0.5 / (14 x 10 x 3,600) x 10 = 119 requests a second.
+PEAK_ASSUMPTION = {"applications_a_year": 40_000, "requests_per_application": 300, "share_in_last_fortnight": 0.5,
+                   "days": 14, "hours_a_day": 10, "peak_factor": 10}
+
+
+def peak_requests_per_second(a: dict = PEAK_ASSUMPTION) -> float:
+    return (a["applications_a_year"] * a["requests_per_application"] * a["share_in_last_fortnight"]
+            / (a["days"] * a["hours_a_day"] * 3600) * a["peak_factor"])
+
+
+@contextlib.contextmanager
+def balancer(backends: list[str]):
+    """HAProxy with the rules of deploy/haproxy.cfg (health checks on /readyz) in front of these web servers."""
+    port = server.free_port()
+    servers = "\n".join(f"    server web{i + 1} {b.removeprefix('http://')} check" for i, b in enumerate(backends))
+    config = WORK / f"haproxy-{port}.cfg"
+    config.write_text((ROOT / "deploy" / "haproxy.cfg").read_text().format(balancer_port=port, servers=servers))
+    proc = subprocess.Popen([shutil.which("haproxy") or "/usr/sbin/haproxy", "-f", str(config), "-db"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if server.get(base, "/bench/minimal/")[0] == 200:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.3)
+        time.sleep(3)  # every backend through its "rise" checks
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def _ppid(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _postgres_pids() -> list[int]:
+    """Every process of the bench's own PostgreSQL cluster: its postmaster (the parent of this connection's
+    backend) and the postmaster's children (backends, writer, checkpointer...), not other clusters on the machine."""
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        postmaster = _ppid(cursor.fetchone()[0])
+    children = [int(p.name) for p in Path("/proc").glob("[0-9]*") if _ppid(int(p.name)) == postmaster]
+    return [postmaster, *children]
+
+
+def _cpu(pid: int) -> float | None:
+    """CPU seconds of a process, None once it is gone (a backend that closed: its time is lost, so the
+    figures are a floor)."""
+    try:
+        return server.cpu_seconds(pid)
+    except OSError:
+        return None
+
+
+def stack_benchmark() -> dict:
+    """Throughput and p95 of the mixed traffic through the balancer with one and with two web servers (50
+    users), and the CPU PostgreSQL spends per request against the web servers' for the wizard and for the
+    reviewers' queue: how many web-server cores one database core carries, and the servers Italy's peak needs."""
+    identities = load_population()
+    out = WORK / "locust-stack"
+    out.mkdir(exist_ok=True)
+    users = ["CompanyUser", "ConsultantUser", "ReviewerUser", "AnonymousUser"]
+    result = {"users": 50, "workers_per_server": server.WORKERS, "peak_assumption": PEAK_ASSUMPTION,
+              "peak_rps": round(peak_requests_per_second(), 1)}
+    with server.gunicorn() as (web1, master1), server.gunicorn() as (web2, master2):
+        for n, backends in ((1, [web1]), (2, [web1, web2])):
+            with balancer(backends) as base:
+                log(f"stack: mixed traffic, 50 users, {n} web server(s) behind the balancer")
+                mixed = server.locust(base, identities, users, n_users=50, seconds=45, out=out)
+                pages = {k: v for k, v in mixed.items() if k != "Aggregated"}
+                result[f"servers_{n}"] = {"rps": mixed["Aggregated"]["rps"], "p95_ms": mixed["Aggregated"]["p95_ms"],
+                                          "worst_p95_ms": max(v["p95_ms"] or 0 for v in pages.values()),
+                                          "errors": mixed["Aggregated"]["errors"]}
+        with balancer([web1, web2]) as base:
+            for mix, user in (("wizard", "WizardUser"), ("reviewer queue", "ReviewerUser")):
+                web_pids = server.worker_pids(master1) + server.worker_pids(master2)
+                pg_pids = _postgres_pids()
+                before = {pid: _cpu(pid) for pid in web_pids + pg_pids}
+                run = server.locust(base, identities, [user], n_users=10, seconds=30, out=out, spawn_rate=10)
+                pg_pids = sorted(set(pg_pids) | set(_postgres_pids()))  # backends opened during the run
+                spent = {pid: max(0.0, (_cpu(pid) or 0.0) - (before.get(pid) or 0.0)) for pid in web_pids + pg_pids
+                         if _cpu(pid) is not None}
+                requests = max(1, run["Aggregated"]["requests"])
+                web_ms = sum(spent.get(p, 0.0) for p in web_pids) / requests * 1000
+                pg_ms = sum(spent.get(p, 0.0) for p in pg_pids) / requests * 1000
+                result[mix] = {"requests": requests, "web_cpu_ms": round(web_ms, 2), "postgres_cpu_ms": round(pg_ms, 2),
+                               "postgres_share": round(pg_ms / web_ms, 3) if web_ms else None,
+                               "web_cores_per_postgres_core": round(web_ms / pg_ms, 1) if pg_ms else None}
+    wizard = result["wizard"]
+    if wizard["web_cpu_ms"]:
+        cores = peak_requests_per_second() * wizard["web_cpu_ms"] / 1000
+        result["peak_web_cores"] = round(cores, 1)
+        result["peak_postgres_cores"] = round(peak_requests_per_second() * wizard["postgres_cpu_ms"] / 1000, 2)
+        # Two cores a server, kept at most 60% busy, and one more server so that losing one changes nothing.
+        result["peak_servers"] = math.ceil(cores / (2 * 0.6)) + 1
+    log(f"stack: {json.dumps(result)}")
+    return result
+
+
+def stack_markdown(s: dict) -> list[str]:
+    a = s["peak_assumption"]
+    rows = ["", "## 7. Stack: the load balancer and several web servers (issue 31)", "",
+            f"HAProxy with deploy/haproxy.cfg's rules in front of gunicorn servers of {s['workers_per_server']} workers "
+            f"each, mixed traffic of {s['users']} users for 45 s. On this 2-core machine both servers share the same "
+            "two cores with PostgreSQL and locust: the second server adds no CPU, so the ratio mostly shows what the "
+            "balancer costs, not how the portal scales.", "",
+            "| web servers | req/s | p95 (all) | worst page p95 | errors |", "|---|---|---|---|---|"]
+    for n in (1, 2):
+        r = s[f"servers_{n}"]
+        rows.append(f"| {n} | {r['rps']} | {r['p95_ms']} ms | {r['worst_p95_ms']} ms | {r['errors']} |")
+    rows += ["", "CPU per request through the balancer (10 users, 30 s; /proc/PID/schedstat of the gunicorn workers and of "
+             "every PostgreSQL process):", "",
+             "| traffic | web ms | PostgreSQL ms | PostgreSQL / web | web cores one PostgreSQL core carries |",
+             "|---|---|---|---|---|"]
+    for mix in ("wizard", "reviewer queue"):
+        m = s[mix]
+        rows.append(f"| {mix} | {m['web_cpu_ms']} | {m['postgres_cpu_ms']} | {m['postgres_share']} | "
+                    f"{m['web_cores_per_postgres_core']} |")
+    rows += ["", f"Assumed peak (no published figure at hand): {a['applications_a_year']:,} applications a year x "
+             f"{a['requests_per_application']} requests, {int(a['share_in_last_fortnight'] * 100)}% in the last "
+             f"{a['days']} days over {a['hours_a_day']} hours a day, the busiest hour {a['peak_factor']}x that average: "
+             f"**{s['peak_rps']} requests/s**."]
+    if "peak_servers" in s:
+        rows.append(f"At the wizard's CPU per request that is {s['peak_web_cores']} web-server cores and "
+                    f"{s['peak_postgres_cores']} PostgreSQL cores: **{s['peak_servers']} two-core web servers** "
+                    "(at most 60% busy, plus one to lose) and one PostgreSQL server.")
+    return rows
+
+
 SECTIONS = {"queries": query_counts, "pdf": pdf_benchmark, "load": load_benchmark, "upload": upload_benchmark,
-            "scale": scale_benchmark, "csv": csv_benchmark}
+            "scale": scale_benchmark, "csv": csv_benchmark, "stack": stack_benchmark}
 
 
 def main():

@@ -10,10 +10,12 @@ command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 ldconfig -p | grep -q 'libpango-1.0.so' || need+=(libpango-1.0-0)
 ldconfig -p | grep -q 'libpangoft2-1.0.so' || need+=(libpangoft2-1.0-0)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
-if [ "${1:-}" = "postgres" ]; then
+if [ "${1:-}" = "postgres" ] || [ "${1:-}" = "stack" ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
   # The end-to-end tests drive Debian's Chromium (playwright cannot download its own browser here).
   [ -x /usr/bin/chromium ] || need+=(chromium)
+  # `make stack` and its tests put HAProxy in front of the web servers.
+  command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
 fi
 
 if [ ${#need[@]} -eq 0 ]; then

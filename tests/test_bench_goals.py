@@ -127,3 +127,30 @@ def test_scale_limit_is_strict():
     run["scale"]["pages"]["queue"]["ratio"] = 2.01
     v = goals.scale(run["scale"])
     assert not v.met and "(queue)" in v.measured
+
+
+def _stack(pg_ms, web_ms, errors=0):
+    return {"stack": {"wizard": {"postgres_cpu_ms": pg_ms, "web_cpu_ms": web_ms,
+                                 "postgres_share": round(pg_ms / web_ms, 3), "web_cores_per_postgres_core": round(web_ms / pg_ms, 1)},
+                      "servers_1": {"errors": errors}, "servers_2": {"errors": 0}}}
+
+
+def test_the_stack_goal_wants_postgres_under_a_tenth_of_the_web_servers_cpu():
+    from bench import goals
+
+    met, many = goals.verdicts(_stack(0.3, 4.0)), goals.verdicts(_stack(0.5, 4.0, errors=2))
+    assert [v.met for v in met] == [True, True]
+    assert [v.met for v in many] == [False, False]
+    assert "13.3" in met[0].bound
+
+
+def test_the_peak_assumption_gives_the_requests_per_second_it_states():
+    import importlib.util
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "bench" / "run.py").read_text()
+    assert "= 119 requests a second" in text
+    a = {"applications_a_year": 40_000, "requests_per_application": 300, "share_in_last_fortnight": 0.5, "days": 14,
+         "hours_a_day": 10, "peak_factor": 10}
+    assert round(a["applications_a_year"] * a["requests_per_application"] * a["share_in_last_fortnight"]
+                 / (a["days"] * a["hours_a_day"] * 3600) * a["peak_factor"]) == 119
