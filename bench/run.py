@@ -1024,8 +1024,8 @@ def stack_benchmark() -> dict:
         with balancer([web1, web2]) as base:
             web_pids = server.worker_pids(master1) + server.worker_pids(master2)
 
-            def spend(action) -> tuple[float, float, float]:
-                """(web CPU s, PostgreSQL CPU s, wall s) while action() runs."""
+            def spend(action) -> tuple[float, float, float, object]:
+                """(web CPU s, PostgreSQL CPU s, wall s, what action() returned) while it runs."""
                 pg_pids = _postgres_pids()
                 before = {pid: _cpu(pid) for pid in web_pids + pg_pids}
                 started = time.monotonic()
