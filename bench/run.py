@@ -1022,17 +1022,34 @@ def stack_benchmark() -> dict:
                                           "worst_p95_ms": max(v["p95_ms"] or 0 for v in pages.values()),
                                           "errors": mixed["Aggregated"]["errors"]}
         with balancer([web1, web2]) as base:
-            for mix, user in (("wizard", "WizardUser"), ("reviewer queue", "ReviewerUser")):
-                web_pids = server.worker_pids(master1) + server.worker_pids(master2)
+            web_pids = server.worker_pids(master1) + server.worker_pids(master2)
+
+            def spend(action) -> tuple[float, float, float, object]:
+                """(web CPU s, PostgreSQL CPU s, wall s, what action() returned) while it runs."""
                 pg_pids = _postgres_pids()
                 before = {pid: _cpu(pid) for pid in web_pids + pg_pids}
-                run = server.locust(base, identities, [user], n_users=10, seconds=30, out=out, spawn_rate=10)
-                pg_pids = sorted(set(pg_pids) | set(_postgres_pids()))  # backends opened during the run
+                started = time.monotonic()
+                value = action()
+                wall = time.monotonic() - started
+                pg_pids = sorted(set(pg_pids) | set(_postgres_pids()))  # backends opened meanwhile
                 spent = {pid: max(0.0, (_cpu(pid) or 0.0) - (before.get(pid) or 0.0)) for pid in web_pids + pg_pids
                          if _cpu(pid) is not None}
+                return (sum(spent.get(p, 0.0) for p in web_pids), sum(spent.get(p, 0.0) for p in pg_pids), wall,
+                        value)
+
+            # What the servers spend with no traffic: the balancer's /readyz probes (database, storage, queue,
+            # each second on each server). Subtracted from the runs below, pro rata of their length.
+            idle_web, idle_pg, idle_wall, _ = spend(lambda: time.sleep(10))
+            result["idle_cpu_per_second"] = {"web_ms": round(idle_web / idle_wall * 1000, 1),
+                                             "postgres_ms": round(idle_pg / idle_wall * 1000, 1)}
+            for mix, user in (("wizard", "WizardUser"), ("reviewer queue", "ReviewerUser")):
+                web_s, pg_s, wall, run = spend(lambda: server.locust(base, identities, [user], n_users=10, seconds=30,
+                                                                     out=out, spawn_rate=10))
+                web_s = max(0.0, web_s - idle_web / idle_wall * wall)
+                pg_s = max(0.0, pg_s - idle_pg / idle_wall * wall)
                 requests = max(1, run["Aggregated"]["requests"])
-                web_ms = sum(spent.get(p, 0.0) for p in web_pids) / requests * 1000
-                pg_ms = sum(spent.get(p, 0.0) for p in pg_pids) / requests * 1000
+                web_ms = web_s / requests * 1000
+                pg_ms = pg_s / requests * 1000
                 result[mix] = {"requests": requests, "web_cpu_ms": round(web_ms, 2), "postgres_cpu_ms": round(pg_ms, 2),
                                "postgres_share": round(pg_ms / web_ms, 3) if web_ms else None,
                                "web_cores_per_postgres_core": round(web_ms / pg_ms, 1) if pg_ms else None}
@@ -1058,8 +1075,10 @@ def stack_markdown(s: dict) -> list[str]:
     for n in (1, 2):
         r = s[f"servers_{n}"]
         rows.append(f"| {n} | {r['rps']} | {r['p95_ms']} ms | {r['worst_p95_ms']} ms | {r['errors']} |")
-    rows += ["", "CPU per request through the balancer (10 users, 30 s; /proc/PID/schedstat of the gunicorn workers and of "
-             "every PostgreSQL process):", "",
+    idle = s.get("idle_cpu_per_second", {})
+    rows += ["", "CPU per request through the balancer (10 users, 30 s; /proc/PID/stat of the gunicorn workers and of "
+             "the cluster's PostgreSQL processes), less what the servers spend idle on the balancer's /readyz probes "
+             f"({idle.get('web_ms')} ms web and {idle.get('postgres_ms')} ms PostgreSQL per second):", "",
              "| traffic | web ms | PostgreSQL ms | PostgreSQL / web | web cores one PostgreSQL core carries |",
              "|---|---|---|---|---|"]
     for mix in ("wizard", "reviewer queue"):
