@@ -8,20 +8,15 @@ from django.utils import timezone
 from accounts.models import User
 from applications import services
 from applications.models import Application
-from tests.factories import SiteFactory, UserFactory, legal_rep, open_campaign
+from tests.factories import ApplicationFactory, SiteFactory, UserFactory, legal_rep, open_campaign
 
 pytestmark = pytest.mark.django_db
 
 
 def submitted_app(province="RM", sector="costruzioni", days_ago=1):
-    site = SiteFactory(province=province, sector=sector)
-    rep = legal_rep(site.company)
-    app = services.application_start(user=rep, site=site, campaign=open_campaign())
-    Application.objects.filter(pk=app.pk).update(
-        status=Application.Status.SUBMITTED, receipt_number=f"OT24-Q-{app.pk}", sector=sector,
-        submitted_at=timezone.now() - dt.timedelta(days=days_ago))
-    app.refresh_from_db()
-    return app
+    return ApplicationFactory(submitted=True, sealed=False, sections=None,
+                              site=SiteFactory(province=province, sector=sector),
+                              submitted_at=timezone.now() - dt.timedelta(days=days_ago))
 
 
 @pytest.fixture
