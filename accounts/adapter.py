@@ -106,6 +106,11 @@ class AccountAdapter(DefaultAccountAdapter):
         return not any(time.time() - record.get("at", 0) < app_settings.REAUTHENTICATION_TIMEOUT
                        for record in records)
 
+    def pre_authenticate(self, request, **credentials):
+        """allauth's per-e-mail counter of wrong passwords stays off: django-axes counts them by client
+        address and locks an account only after many addresses (accounts/lockout.py), so a stranger cannot
+        lock the owner out. ACCOUNT_RATE_LIMITS["login_failed"] budgets second-factor codes per user."""
+
     def get_client_ip(self, request):
         return client_ip(request) or super().get_client_ip(request)
 

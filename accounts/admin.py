@@ -9,6 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from . import invitations
 from .forms import StaffInvitationForm
 from .models import StaffInvitation, User
+from .views import admin_login
+
+# The administration has no log-in of its own: /admin/login/ sends to the portal's (password, then the
+# second factor), so every way into a session passes the same authentication.
+admin.site.login = admin_login
 
 
 @admin.register(User)

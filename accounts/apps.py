@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class AccountsConfig(AppConfig):
@@ -6,4 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Utenti"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import checks, signals  # noqa: F401
+
+        post_migrate.connect(checks.create_cache_tables, sender=self, dispatch_uid="ot24_cache_tables")

@@ -112,3 +112,20 @@ class AddEmailForm(allauth_forms.AddEmailForm):
         super().__init__(*args, **kwargs)
         _portal_email_field(self)
         self.fields["email"].label = _("Nuovo indirizzo e-mail")
+
+
+class ChangePasswordForm(allauth_forms.ChangePasswordForm):
+    """/account/password/change/: a wrong current password is a log-in failure (django-axes, like one on
+    the log-in page), and a locked-out client gets the locked-out page without any check."""
+
+    def clean_oldpassword(self) -> str:
+        from allauth.core import context
+
+        from .lockout import record_failure, refuse_if_locked_out
+
+        refuse_if_locked_out(context.request, self.user)
+        try:
+            return super().clean_oldpassword()
+        except forms.ValidationError:
+            record_failure(context.request, self.user)
+            raise

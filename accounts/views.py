@@ -3,7 +3,10 @@ INAIL staff member opens to choose a password, and the "too many requests" page 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -25,6 +28,26 @@ def locked_out(request, original_response=None, credentials=None):
         "support_phone": settings.OT24_SUPPORT_PHONE,
     }
     return render(request, "registration/locked_out.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)
+
+
+@never_cache
+def admin_login(request, extra_context=None):
+    """The administration's log-in page (admin.site.login): it never checks a password itself, so nobody
+    enters /admin/ with the password alone. Anonymous visitors go to the portal's log-in (allauth's flow,
+    which asks for the second factor) and come back to `next`; a logged-in administrator goes on to `next`;
+    anybody else logged in is refused."""
+    from django.contrib import admin
+
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()) \
+            or next_url.split("?", 1)[0] == request.path:  # never back to this page: a loop
+        next_url = reverse("admin:index")
+    if request.user.is_authenticated:
+        if not admin.site.has_permission(request):
+            raise PermissionDenied
+        return redirect(next_url)
+    return redirect(f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': next_url})}")
 
 
 def too_many_requests(request, exception=None):

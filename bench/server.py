@@ -31,7 +31,8 @@ def gunicorn():
     (base URL, master process); stop it at the end."""
     port = free_port()
     proc = subprocess.Popen(
-        [str(VENV_BIN / "gunicorn"), "ot24portal.wsgi:application", "--workers", str(WORKERS),
+        [str(VENV_BIN / "gunicorn"), "ot24portal.wsgi:application", "--config", str(ROOT / "gunicorn.conf.py"),
+         "--workers", str(WORKERS),
          "--bind", f"127.0.0.1:{port}", "--chdir", str(ROOT), "--timeout", "300", "--log-level", "warning"],
         env=os.environ.copy(),
     )

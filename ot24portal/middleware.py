@@ -68,8 +68,12 @@ class SessionAbsoluteLifetimeMiddleware:
 class NoStoreMiddleware:
     """Nothing a logged-in user sees, and no downloaded file, is kept by the browser or any cache on the
     way: `Cache-Control: no-store` (with Django's never-cache set) on every response to an authenticated
-    user and on every file response (attachment or streamed file). Static files are served before this
-    (WhiteNoise) and keep their long cache."""
+    user, on every file response (attachment or streamed file), and on the pages an anonymous visitor opens
+    by a secret link (invitations, password reset, address confirmation: who invites whom, which address).
+    Static files are served before this (WhiteNoise) and keep their long cache."""
+
+    SECRET_LINK_URL_NAMES = frozenset({"invitation_accept", "staff_invitation_accept",
+                                       "account_reset_password_from_key", "account_confirm_email"})
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -80,8 +84,10 @@ class NoStoreMiddleware:
 
         response = self.get_response(request)
         user = getattr(request, "user", None)
+        match = getattr(request, "resolver_match", None)
         if (isinstance(response, FileResponse) or response.has_header("Content-Disposition")
-                or (user is not None and user.is_authenticated)):
+                or (user is not None and user.is_authenticated)
+                or (match is not None and match.url_name in self.SECRET_LINK_URL_NAMES)):
             add_never_cache_headers(response)
         return response
 

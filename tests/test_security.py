@@ -36,6 +36,22 @@ def test_csp_and_security_headers(client):
     assert response["Referrer-Policy"] == "same-origin"
     # No inline scripts in our pages: every <script> has a src.
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", response.content.decode())
+    # Styles only from files (issue 28, finding 17): no 'unsafe-inline', and the pages need none.
+    style_src = re.search(r"style-src ([^;]+)", csp).group(1)
+    assert "'unsafe-inline'" not in style_src
+    assert "camera=()" in response["Permissions-Policy"]
+
+
+def test_no_template_carries_inline_styles():
+    """A style attribute or <style> block would be ignored by the browser under the CSP. E-mails and the
+    PDFs (WeasyPrint) are not web pages: they keep theirs."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "templates"
+    offenders = [str(path.relative_to(root)) for path in root.rglob("*.html")
+                 if path.relative_to(root).parts[0] not in {"pdf", "notifications"}
+                 and re.search(r"\bstyle=|<style\b", path.read_text())]
+    assert offenders == []
 
 
 def _expiry(client):

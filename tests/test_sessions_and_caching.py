@@ -73,3 +73,40 @@ def test_passwords_need_twelve_characters_and_must_not_be_common():
     validate_password("Abcdefgh-x12")
     validate_password(DEMO_PASSWORD)
     validate_password(DEFAULT_PASSWORD)
+
+
+def test_anonymous_pages_reached_by_a_secret_link_are_not_stored(client):
+    """Issue 28, finding 18: the invitation page opened by its link (anonymous: who invites, to which
+    company, which address) came without Cache-Control: no-store."""
+    import datetime as dt
+    import re
+
+    from django.core import mail
+    from django.utils import timezone
+
+    from organisations import services
+    from organisations.models import Invitation
+    from tests.factories import SiteFactory, legal_rep
+
+    company = SiteFactory().company
+    rep = legal_rep(company)
+    token = "segreto-" + "x" * 35
+    Invitation.objects.create(company=company, email="invitata@example.com", token_hash=services.token_hash(token),
+                              created_by=rep, expires_at=timezone.now() + dt.timedelta(days=7))
+    response = client.get(reverse("invitation_accept", args=[token]))
+    assert response.status_code == 200 and company.ragione_sociale in response.content.decode()
+    assert "no-store" in response.get("Cache-Control", ""), "organisation invitation"
+    # The other pages a secret link opens for an anonymous visitor: staff invitation, password reset.
+    assert "no-store" in client.get(reverse("staff_invitation_accept", args=["x" * 43])).get("Cache-Control", "")
+    rep.email = "rep.reset@example.com"
+    rep.save()
+    client.post(reverse("account_reset_password"), {"email": rep.email})
+    link = re.search(r"https?://[^/\s]+(/\S+)", mail.outbox[-1].body).group(1)
+    for response in (client.get(link), client.get(link, follow=True)):
+        assert "no-store" in response.get("Cache-Control", ""), link
+    # The address confirmation opened from the sign-up e-mail.
+    client.post(reverse("account_signup"), {"email": "nuova.cache@example.com", "password1": "Cantiere-Sicuro-2027",
+                                            "password2": "Cantiere-Sicuro-2027", "role": "company"})
+    link = re.search(r"https?://[^/\s]+(/\S+)", mail.outbox[-1].body).group(1)
+    response = client.get(link)
+    assert response.status_code == 200 and "no-store" in response.get("Cache-Control", ""), link

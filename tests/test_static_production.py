@@ -39,8 +39,9 @@ def test_production_settings_serve_hashed_static_files_through_gunicorn(tmp_path
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env,
                    check=True, timeout=300)
     port = _free_port()
+    # Launched as in production: the repository's gunicorn.conf.py (read from the working directory).
     server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "ot24portal.wsgi:application",
-                               "--workers", "1", "--bind", f"127.0.0.1:{port}", "--chdir", str(ROOT),
+                               "--config", str(ROOT / "gunicorn.conf.py"), "--workers", "1", "--bind", f"127.0.0.1:{port}", "--chdir", str(ROOT),
                                "--log-level", "warning"], env=env)
     try:
         for _ in range(200):
@@ -59,6 +60,12 @@ def test_production_settings_serve_hashed_static_files_through_gunicorn(tmp_path
         assert status == 200 and headers["content-type"].startswith("text/css")
         assert headers.get("content-encoding") == "gzip" and b".btn" in gzip.decompress(body)
         assert "immutable" in headers["cache-control"] or "max-age=315360000" in headers["cache-control"]
+        # Issue 28, finding 17: no software banner, a Permissions-Policy, styles only from files.
+        status, headers, _ = _get(port, "/accesso/")
+        assert "server" not in headers, headers.get("server")
+        assert "camera=()" in headers["permissions-policy"] and "geolocation=()" in headers["permissions-policy"]
+        style_src = re.search(r"style-src ([^;]+)", headers["content-security-policy"]).group(1)
+        assert "'unsafe-inline'" not in style_src
         own = re.search(r'href="(/static/ot24/portal\.[0-9a-f]{12}\.css)"', html)
         assert own and _get(port, own.group(1))[0] == 200
         assert _get(port, "/static/ot24/no-such-file.css")[0] == 404

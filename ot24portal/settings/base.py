@@ -43,6 +43,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ot24portal.middleware.SessionIdleRefreshMiddleware",
     "ot24portal.middleware.SessionAbsoluteLifetimeMiddleware",
@@ -114,7 +115,8 @@ LOGOUT_REDIRECT_URL = "login"
 # in the user's language, client address through the trusted proxies.
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm", "login": "accounts.forms.LoginForm",
-                 "reset_password": "accounts.forms.ResetPasswordForm", "add_email": "accounts.forms.AddEmailForm"}
+                 "reset_password": "accounts.forms.ResetPasswordForm", "add_email": "accounts.forms.AddEmailForm",
+                 "change_password": "accounts.forms.ChangePasswordForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -133,12 +135,13 @@ ACCOUNT_SESSION_REMEMBER = False  # sessions follow SESSION_COOKIE_AGE and the a
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[OT24] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("OT24_HTTP_PROTOCOL", default="http")
-# Rate limits (per client address "ip", per e-mail "key", per user). Log-in failures are counted by
-# django-axes (below), which locks and shows the locked-out page: allauth's own failed-login counter is off
-# so that the two do not disagree.
+# Rate limits (per client address "ip", per e-mail "key", per user). Wrong passwords and wrong second-factor
+# codes are counted by django-axes (below), which locks and shows the locked-out page; allauth's per-e-mail
+# counter of wrong passwords is off (AccountAdapter.pre_authenticate): it would let a stranger lock the owner
+# out. "login_failed" is allauth's budget of second-factor code attempts per user (accounts/mfa.py).
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": None,
+    "login_failed": "5/15m/key,20/d/key",
     "signup": "5/m/ip,20/h/ip",
     "reset_password": "5/m/ip,3/m/key,10/h/key",
     "reset_password_from_key": "20/m/ip",
@@ -150,6 +153,8 @@ ACCOUNT_RATE_LIMITS = {
     # and per invited address.
     "staff_invitation": "20/h/user,3/h/key",
 }
+# Production requires a cache shared by every process (accounts/checks.py); development and tests run one.
+OT24_REQUIRE_SHARED_CACHE = False
 OT24_STAFF_INVITATION_DAYS = 7  # the invitation link works once, for this many days
 
 # Two-factor authentication (allauth.mfa): an authenticator app (TOTP) with recovery codes. Required for
@@ -158,6 +163,7 @@ OT24_STAFF_INVITATION_DAYS = 7  # the invitation link works once, for this many 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Portale OT24"
 MFA_ADAPTER = "accounts.adapter.MFAAdapter"
+MFA_FORMS = {"authenticate": "accounts.mfa.MFAAuthenticateForm", "reauthenticate": "accounts.mfa.MFAReauthenticateForm"}
 OT24_REQUIRE_STAFF_MFA = True
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -235,17 +241,22 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Log-in lock-out (django-axes): 5 failures lock for one hour, counted separately per account (whatever
-# the case of the e-mail) and per client address; a wrong password at the submit step counts too
-# (accounts/throttling.py). On success only the account's own failures are cleared (accounts/signals.py):
-# axes' own reset would clear every failure from the address, so an attacker with an account of their own
-# could log in between guesses and never be locked.
+# Log-in lock-out (django-axes, accounts/lockout.py): 5 failures from one client address lock that address for
+# one hour (whatever accounts they tried, so the pair account + address too); an account is locked for
+# everybody only when failures against it come from OT24_LOCKOUT_ACCOUNT_SOURCES addresses within the hour,
+# so a stranger cannot lock the owner out. Accounts are counted whatever the case of the e-mail, IPv6
+# addresses by their /64. A wrong password at the submit step counts too (accounts/throttling.py). On
+# success only the account's own failures are cleared (accounts/signals.py): axes' own reset would clear
+# every failure from the address, so an attacker with an account of their own could log in between
+# guesses and never be locked.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+OT24_LOCKOUT_ACCOUNT_SOURCES = 10
 AXES_USERNAME_FORM_FIELD = "login"  # allauth's log-in form
 AXES_USERNAME_CALLABLE = "accounts.throttling.axes_username"
-AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.lockout_address"
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = False
 # The client address behind reverse proxies: with N trusted proxies in front of the portal, the N-th
@@ -256,12 +267,13 @@ OT24_CLIENT_IP_HEADER = env("OT24_CLIENT_IP_HEADER", default="X-Forwarded-For")
 OT24_SUPPORT_EMAIL = env("OT24_SUPPORT_EMAIL", default="assistenza@ot24.localhost")
 OT24_SUPPORT_PHONE = env("OT24_SUPPORT_PHONE", default="")
 
-# Content-Security-Policy (django-csp): no inline or third-party scripts.
+# Content-Security-Policy (django-csp): no inline or third-party scripts, no inline styles (the templates have
+# none: tests/test_security.py; scripts may still set element.style, which CSP allows).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
@@ -271,6 +283,13 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# Permissions-Policy (django-permissions-policy): the portal uses no device or browser feature; none is
+# granted to it or to anything it could embed.
+PERMISSIONS_POLICY = {feature: [] for feature in (
+    "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture", "encrypted-media",
+    "geolocation", "gyroscope", "hid", "idle-detection", "magnetometer", "microphone", "midi", "payment",
+    "publickey-credentials-get", "screen-wake-lock", "serial", "usb", "xr-spatial-tracking")}
 
 # Database sessions read with one fixed statement (ot24portal/sessions.py): same table and rules as Django's.
 SESSION_ENGINE = "ot24portal.sessions"

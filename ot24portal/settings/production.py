@@ -44,6 +44,13 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.Compresse
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 
+# One cache for every worker and server: allauth's rate limits and used TOTP codes live there, so a cache per
+# process would count each worker's share only. The database table by default (`migrate` creates it,
+# accounts/checks.py); DJANGO_CACHE_URL may name Redis or Memcached instead (django-environ's cache URLs).
+# A per-process cache is refused at start-up (accounts.checks, ot24.E001).
+CACHES = {"default": env.cache("DJANGO_CACHE_URL", default="dbcache://ot24_cache")}
+OT24_REQUIRE_SHARED_CACHE = True
+
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"  # links in verification, reset and invitation e-mails
 
 # Operations (docs/operations.md): JSON log lines for the log collector.

@@ -134,6 +134,28 @@ def test_password_change(client):
     assert logged_in(client)  # still logged in after changing it
 
 
+def test_wrong_current_passwords_on_the_change_page_count_toward_the_lock(client, settings):
+    """Issue 28, finding 12: the current-password field of /account/password/change/ was outside the
+    lock-out, so a borrowed session could guess the password there without end."""
+    from axes.models import AccessAttempt
+
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "change_password": None}  # the lock alone
+    user = UserFactory()
+    client.force_login(user)
+    url = reverse("account_change_password")
+    data = {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        wrong = client.post(url, {**data, "oldpassword": "sbagliata"}, REMOTE_ADDR="198.51.100.80")
+        assert wrong.status_code == 200
+    assert AccessAttempt.objects.get(username=user.email).failures_since_start == settings.AXES_FAILURE_LIMIT - 1
+    response = client.post(url, {**data, "oldpassword": "sbagliata"}, REMOTE_ADDR="198.51.100.80")
+    assert response.status_code == 429 and "Accesso temporaneamente bloccato" in response.content.decode()
+    response = client.post(url, {**data, "oldpassword": DEFAULT_PASSWORD}, REMOTE_ADDR="198.51.100.80")
+    assert response.status_code == 429
+    user.refresh_from_db()
+    assert user.check_password(DEFAULT_PASSWORD)
+
+
 def test_email_change_takes_effect_only_after_the_link(client):
     user = UserFactory(email="vecchia@example.com")
     client.force_login(user)

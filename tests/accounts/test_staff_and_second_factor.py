@@ -180,3 +180,92 @@ def test_demo_users_log_in_without_verifying_their_email(client):
     call_command("demo_data", stdout=StringIO())
     response = client.post(reverse("login"), {"login": "legale@edilrossi.example", "password": "ot24-demo-2027"})
     assert response.status_code == 302 and "_auth_user_id" in client.session
+
+
+def test_the_admin_login_page_does_not_skip_the_second_factor(client, staff_mfa):
+    """Issue 28, finding 1: the password alone POSTed to Django's own admin log-in opened a session."""
+    admin = UserFactory(email="capo@ot24.example", role=User.Role.ADMIN, is_staff=True, is_superuser=True)
+    give_totp(admin)
+    response = client.post("/admin/login/?next=/admin/", {"username": admin.email, "password": DEFAULT_PASSWORD,
+                                                           "next": "/admin/"})
+    assert "_auth_user_id" not in client.session
+    # It sends the administrator to the portal's log-in, which asks for the code, and back to /admin/.
+    assert response.status_code == 302
+    assert response["Location"] == reverse("login") + "?next=%2Fadmin%2F"
+    for url in ("/admin/", reverse("admin:accounts_user_change", args=[admin.pk]), "/istruttoria/"):
+        assert client.get(url).status_code == 302, url
+    assert client.get("/admin/login/").status_code == 302
+    # Through the portal's log-in: password, then the code, then the administration.
+    response = client.post(reverse("login") + "?next=/admin/", {"login": admin.email, "password": DEFAULT_PASSWORD,
+                                                                 "next": "/admin/"})
+    assert response["Location"] == reverse("mfa_authenticate") and "_auth_user_id" not in client.session
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(give_totp(admin))})
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+    # Logged in, the admin log-in page never logs anybody else in: it goes to the administration.
+    other = UserFactory(email="altro.capo@ot24.example", role=User.Role.ADMIN, is_staff=True, is_superuser=True)
+    response = client.post("/admin/login/", {"username": other.email, "password": DEFAULT_PASSWORD})
+    assert response.status_code == 302 and client.session["_auth_user_id"] == str(admin.pk)
+
+
+def test_the_admin_login_page_never_sends_back_to_itself(client):
+    response = client.get("/admin/login/?next=/admin/login/%3Fnext%3D%252Fadmin%252F")
+    assert response["Location"] == reverse("login") + "?next=%2Fadmin%2F"
+    response = client.get("/admin/login/?next=https://attacker.example/")
+    assert response["Location"] == reverse("login") + "?next=%2Fadmin%2F"
+
+
+def test_the_admin_login_page_refuses_a_logged_in_user_without_admin_rights(client):
+    client.force_login(UserFactory(role=User.Role.REVIEWER))
+    assert client.get("/admin/login/").status_code == 403
+
+
+def _password_step(client, user, ip):
+    response = client.post(reverse("login"), {"login": user.email, "password": DEFAULT_PASSWORD}, REMOTE_ADDR=ip)
+    assert response.status_code == 302 and response["Location"] == reverse("mfa_authenticate")
+
+
+def _wrong_code(secret) -> str:
+    return f"{(int(totp_code(secret)) + 500_000) % 1_000_000:06d}"
+
+
+def test_wrong_codes_lock_the_address_as_wrong_passwords_do(client, settings, staff_mfa):
+    """Issue 28, finding 3: 300 wrong codes in a row were all answered and the right one then accepted."""
+    from ot24portal.settings.base import AUTHENTICATION_BACKENDS
+
+    settings.AUTHENTICATION_BACKENDS = AUTHENTICATION_BACKENDS
+    reviewer = UserFactory(role=User.Role.REVIEWER)
+    secret = give_totp(reviewer)
+    _password_step(client, reviewer, "198.51.100.30")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = client.post(reverse("mfa_authenticate"), {"code": _wrong_code(secret)}, REMOTE_ADDR="198.51.100.30")
+        assert response.status_code == 200
+    response = client.post(reverse("mfa_authenticate"), {"code": _wrong_code(secret)}, REMOTE_ADDR="198.51.100.30")
+    assert response.status_code == 429 and "Accesso temporaneamente bloccato" in response.content.decode()
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)}, REMOTE_ADDR="198.51.100.30")
+    assert response.status_code == 429 and "_auth_user_id" not in client.session
+    # The password no longer opens the code step from that address either.
+    client.cookies.clear()
+    response = client.post(reverse("login"), {"login": reviewer.email, "password": DEFAULT_PASSWORD},
+                           REMOTE_ADDR="198.51.100.30")
+    assert response.status_code == 429 and "_auth_user_id" not in client.session
+
+
+def test_wrong_codes_are_limited_per_user_across_addresses(client, settings, staff_mfa):
+    """Whoever holds the password cannot spread code guesses over many addresses: after a few wrong codes
+    the account's code step refuses every code, the right one included, until later."""
+    reviewer = UserFactory(role=User.Role.REVIEWER)
+    secret = give_totp(reviewer)
+    refused = 0
+    for i in range(12):
+        client.cookies.clear()
+        _password_step(client, reviewer, f"198.51.100.{40 + i}")
+        for _ in range(2):
+            response = client.post(reverse("mfa_authenticate"), {"code": _wrong_code(secret)},
+                                   REMOTE_ADDR=f"198.51.100.{40 + i}")
+            refused += "Troppi tentativi" in response.content.decode()
+    assert refused > 0
+    client.cookies.clear()
+    _password_step(client, reviewer, "203.0.113.40")
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)}, REMOTE_ADDR="203.0.113.40")
+    assert "Troppi tentativi" in response.content.decode() and "_auth_user_id" not in client.session
