@@ -44,7 +44,8 @@ def _require(user, perm: str, obj) -> None:
 
 def _bump_version(application: Application, expected_version: int | None, *, declared_total: int | None = None) -> None:
     """Optimistic locking: refuse a save based on an older copy of the application. With
-    `declared_total`, the same UPDATE keeps the draft's total (see _keep_total)."""
+    `declared_total`, the same UPDATE keeps the draft's total: a draft's declared_total is its counted points,
+    kept at every save (the dashboard sorts drafts by it in the database); submission freezes it."""
     if expected_version is not None:
         now = timezone.now()
         updated = _versioned_update(application.pk, expected_version, now, declared_total)
@@ -137,13 +138,6 @@ def save_message(before: scoring.ScoreResult, after: scoring.ScoreResult, *, sav
         return False, _("%(saved)s Punteggio conteggiato: da %(before)s a %(after)s su %(threshold)s.") % {
             "saved": saved, **totals}
     return False, _("%(saved)s Punteggio conteggiato: %(after)s su %(threshold)s.") % {"saved": saved, **totals}
-
-
-def _keep_total(application: Application, total: int) -> None:
-    """A draft's declared_total is its counted points, kept at every save of a section (the scheda sets it
-    before its own save; the dashboard sorts drafts by it in the database); submission freezes it."""
-    Application.objects.filter(pk=application.pk).update(declared_total=total)
-    application.declared_total = total
 
 
 def section_check(

@@ -15,9 +15,9 @@ MAX_SCALE_RATIO = 2.0
 MAX_UPLOAD_GROWTH_MB = 20
 MAX_CRAFTED_SECONDS = 2.0
 MAX_CRAFTED_MB = 64
-# Issue 21's goals, each a ratio measured against a floor in the same run.
-MIN_FLOOR_SHARE = 0.30  # the floor page's throughput as a share of the minimal view's
-MIN_WIZARD_SHARE_OF_FLOOR = 0.60  # the wizard pages' throughput as a share of the floor page's
+# Issue 21's goals, each a ratio measured against a floor in the same run. Issue 29 retired two of them (the
+# floor page's throughput as a share of the minimal view's, >= 0.30, and the wizard pages' as a share of the floor
+# page's, >= 0.60): both shares are still measured and shown, as information (docs/performance.md).
 MIN_UPLOAD_SHARE_OF_FLOOR = 0.80  # a 100 MB upload's throughput as a share of copy + SHA-256 + check alone
 MAX_PDF_PER_CHARACTER = 1.10  # the portal's seconds per printed character over the reference's
 MAX_PDF_SECONDS = 1.0  # the largest application rendered and sealed
@@ -33,7 +33,7 @@ NEW_PAGES = ("sign-up", "log-in", "company people and mandates", "consultant cli
 class Verdict:
     goal: str
     measured: str
-    met: bool
+    met: bool | None  # None: a figure shown as information, not a goal
     bound: str = ""  # what the same run shows about the goal's reach, when it matters
 
 
@@ -70,17 +70,18 @@ def _share(part: float, whole: float) -> tuple[float, str]:
 
 
 def floor_page(load: dict) -> Verdict:
-    share, shown = _share(load["floor_rps"], load["minimal_rps"])
-    return Verdict(f"floor page >= {MIN_FLOOR_SHARE:.2f} of the minimal view",
-                   f"{shown} ({load['floor_rps']} vs {load['minimal_rps']} req/s)",
-                   share >= MIN_FLOOR_SHARE,
+    """Information (a retired goal): the floor page's throughput as a share of the minimal view's."""
+    _, shown = _share(load["floor_rps"], load["minimal_rps"])
+    return Verdict("floor page's throughput as a share of the minimal view's (information: no longer a goal)",
+                   f"{shown} ({load['floor_rps']} vs {load['minimal_rps']} req/s)", None,
                    "the floor page: session, user, the application with its permission check, the portal's layout")
 
 
 def wizard_throughput(load: dict) -> Verdict:
-    share, shown = _share(load["wizard_rps"], load["floor_rps"])
-    return Verdict(f"wizard pages >= {MIN_WIZARD_SHARE_OF_FLOOR:.2f} of the floor page",
-                   f"{shown} ({load['wizard_rps']} vs {load['floor_rps']} req/s)", share >= MIN_WIZARD_SHARE_OF_FLOOR,
+    """Information (a retired goal): the wizard pages' throughput as a share of the floor page's."""
+    _, shown = _share(load["wizard_rps"], load["floor_rps"])
+    return Verdict("wizard pages' throughput as a share of the floor page's (information: no longer a goal)",
+                   f"{shown} ({load['wizard_rps']} vs {load['floor_rps']} req/s)", None,
                    f"as a share of the minimal view: {load['wizard_share']:.2f}")
 
 
@@ -196,5 +197,6 @@ def verdicts(results: dict) -> list[Verdict]:
 
 def markdown(judged: list[Verdict]) -> list[str]:
     lines = ["| goal | measured | met | what this run shows about its reach |", "|---|---|---|---|"]
-    lines += [f"| {v.goal} | {v.measured} | {'yes' if v.met else '**no**'} | {v.bound} |" for v in judged]
+    met = {True: "yes", False: "**no**", None: "information"}
+    lines += [f"| {v.goal} | {v.measured} | {met[v.met]} | {v.bound} |" for v in judged]
     return lines

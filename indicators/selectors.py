@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from organisations.models import Company, Site
-from organisations.selectors import companies_for, sites_for
+from organisations.selectors import sites_for
 
 from . import rules
 from .chart import format_it
@@ -39,12 +39,6 @@ def indicator_sites_for(user):
     if not user.is_authenticated or user.is_superuser or user.is_reviewer:
         return Site.objects.none()
     return sites_for(user)
-
-
-def indicator_companies_for(user):
-    if not user.is_authenticated or user.is_superuser or user.is_reviewer:
-        return Company.objects.none()
-    return companies_for(user)
 
 
 def today() -> dt.date:

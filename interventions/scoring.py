@@ -20,7 +20,7 @@ from typing import Iterable, Mapping
 
 from django.utils.translation import gettext, ngettext
 
-from .sectors import SECTOR_KEYS, check_sector
+from .sectors import check_sector
 
 
 class ScoringInputError(ValueError):
@@ -233,8 +233,3 @@ def benefit(lavoratori_anno, premium=None) -> Benefit:
     return Benefit(
         lavoratori_anno=Decimal(str(lavoratori_anno)), rate_percent=rate, premium=premium_dec, saving=saving
     )
-
-
-def uniform_points(points: int) -> dict[str, int]:
-    """The same points for every sector (sections A, B, C)."""
-    return {key: points for key in SECTOR_KEYS}

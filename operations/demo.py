@@ -1,8 +1,9 @@
 """Demo data for `make run`: idempotent, safe to run on every start.
 
-A construction company whose legal representative has two sites; a consultant with mandates from three
-companies in different sectors (one mandate already ended); a reviewer, a supervisor and an
-administrator; applications as a fresh draft, a complete draft and a submitted one."""
+A construction company whose legal representative has two sites; a consultant with mandates from four
+companies in different sectors (one already ended); a reviewer, a supervisor and an
+administrator; a draft of the legal representative's and five applications the consultant submitted: one
+waiting in the queue, one under review, one waiting for a clarification answer, one approved, one rejected."""
 from __future__ import annotations
 
 import datetime as dt
@@ -228,7 +229,8 @@ def load_demo() -> list[tuple[str, str]]:
     return [
         ("legale@edilrossi.example", "company: legal representative of Edil Rossi (construction, 2 sites, a draft)"),
         ("ufficio@edilrossi.example", "company: member of Edil Rossi (edits, cannot submit)"),
-        ("consulente@studiosicuro.example", "consultant: 3 current mandates, 1 ended; a submitted application"),
+        ("consulente@studiosicuro.example", "consultant: 3 current mandates, 1 ended; 5 submitted applications "
+                                            "(queued, under review, in clarification, approved, rejected)"),
         ("revisore@ot24.example", "INAIL reviewer: one waiting, one under review, one in clarification, two decided"),
         ("supervisore@ot24.example", "INAIL supervisor"),
         ("admin@ot24.example", "administrator (also /admin/)"),

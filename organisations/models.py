@@ -295,10 +295,6 @@ class Invitation(models.Model):
     def __str__(self):
         return f"{self.email} → {self.company or self.firm}"
 
-    @property
-    def is_open(self) -> bool:
-        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
-
 
 class JoinRequest(models.Model):
     """A user asks to join a company that is already registered; its legal representative decides."""

@@ -2,7 +2,7 @@
 
 `load_checklist()` reads fixtures/stress/checklist.json into frozen dataclasses, checking its shape, and
 caches the result per process. Pure Python: no ORM, no settings. The choices and reasons behind the data
-are in README.md, section "Stress assessment".
+are in docs/domain.md, section "Stress assessment".
 """
 from __future__ import annotations
 

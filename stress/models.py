@@ -111,10 +111,6 @@ class Compilation(models.Model):
                                     name="stress_one_joint_compilation"),
         ]
 
-    @property
-    def is_joint(self) -> bool:
-        return self.participant_id is None
-
     def __str__(self):
         return str(self.participant) if self.participant_id else str(_("Compilazione congiunta"))
 

@@ -4,7 +4,7 @@ From the check-list (stress.checklist) and the answers (one value per item, or o
 compute each family's and area's score, the total, the level and its reading note. Area A's answers can
 be derived from the period's figures and the previous period's (`area_a_answers`).
 
-The rules (reasons in README.md, section "Stress assessment"):
+The rules (reasons in docs/domain.md, section "Stress assessment"):
 - an item's value is the mean of its answers' scores: for a sì/no item, the share of compilers who gave
   the risk answer (0.17, 0.33, 0.83 with six compilers); a single value is a joint answer;
 - a family's score is the sum of its items' values rounded up to the next half point (the seed's

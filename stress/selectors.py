@@ -32,10 +32,6 @@ def assessments_for(user) -> QuerySet[Assessment]:
     return Assessment.objects.filter(shown).select_related("company", "site")
 
 
-def area_items(checklist: Checklist, area_key: str):
-    return checklist.area(area_key).items()
-
-
 def compilation_progress(compilation: Compilation, checklist: Checklist | None = None) -> dict[str, tuple[int, int]]:
     """{area key: (answered, items)} for the check-list areas a compiler fills in (B and C)."""
     checklist = checklist or load_checklist()

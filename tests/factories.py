@@ -3,11 +3,12 @@ import datetime as dt
 from decimal import Decimal
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import User
-from operations.demo import codice_fiscale, partita_iva
-from applications.models import Campaign
+from operations.demo import codice_fiscale, minimal_pdf, partita_iva
+from applications.models import Application, Campaign
 from interventions.models import Edition
 from organisations.models import PAT, Company, Mandate, Membership, Site
 
@@ -167,3 +168,89 @@ def evidence_draft():
     rep = legal_rep(site.company)
     app = draft_with(site, rep, {"C": ["C4"]})
     return app, rep, EvidenceItem.objects.filter(intervention__code="C4").order_by("order").first()
+
+
+class ApplicationFactory(factory.Factory):
+    """An application in one state of its life, made through the portal's own services as people make it:
+
+        ApplicationFactory()                   a draft (= draft=True): scheda completed, A6 + C23 (110 points,
+                                               no evidence needed), started by the company's legal representative
+        ApplicationFactory(submitted=True)     ... submitted: snapshot frozen, PDF sealed (application_submit)
+        ApplicationFactory(under_review=True)  ... taken by a reviewer (review_take)
+        ApplicationFactory(decided=True)       ... every intervention judged, then decided (review_decide):
+                                               approved, or rejected with approve=False
+
+    Options: `site` (default: a new site with one PAT), `applicant` (default: the company's legal representative,
+    made when it has none; `app.created_by` is who started it), `sections` ({"C": ["C4"]}: codes per section,
+    sub-options up to each minimum; None: an empty draft without scheda), `evidence=True` (a small PDF for each
+    evidence item the selection asks for), `reviewer`, and `sealed=False` for a submission recorded only as the
+    queue and dashboard read it (status, receipt number, `submitted_at`, sector; no snapshot, no PDF: quick).
+    Scheda fields may be passed by name. E-mails are queued on commit: wrap the call in
+    django_capture_on_commit_callbacks(execute=True) to send them."""
+
+    class Meta:
+        model = Application
+
+    class Params:
+        draft = factory.Trait(state="draft")
+        submitted = factory.Trait(state="submitted")
+        under_review = factory.Trait(state="under_review")
+        decided = factory.Trait(state="decided")
+
+    state = "draft"
+    site = factory.LazyFunction(lambda: PATFactory().site)
+    applicant = None
+    sections = factory.LazyFunction(lambda: {"A": ["A6"], "C": ["C23"]})
+    evidence = False
+    sealed = True
+    submitted_at = None  # sealed=False only: when it was submitted (default now)
+    reviewer = None
+    approve = True
+
+    @classmethod
+    def _build(cls, model_class, *args, **kwargs):
+        raise NotImplementedError("ApplicationFactory only creates (through the services): use create()")
+
+    @classmethod
+    def _create(cls, model_class, *, state, site, applicant, sections, evidence, sealed, submitted_at, reviewer,
+                approve, **scheda):
+        from applications import services
+        from evidence import services as evidence_services
+        from review import services as review
+
+        company = site.company
+        applicant = applicant or company.legal_representative or legal_rep(company)
+        if sections is None:
+            app = services.application_start(user=applicant, site=site, campaign=open_campaign())
+        else:
+            app = draft_with(site, applicant, sections, **scheda)
+        if evidence:
+            for selection in app.selections.select_related("intervention"):
+                code = selection.intervention.code
+                for item in selection.intervention.evidence_items.filter(alternative=1, condition=""):
+                    evidence_services.evidence_add(
+                        user=applicant, application=app, evidence_item=item,
+                        uploaded_file=SimpleUploadedFile(f"{code}-{item.order}.pdf", minimal_pdf(f"{code} {item.order}")))
+            app.refresh_from_db()
+        if state == "draft":
+            return app
+        if sealed:
+            app = services.application_submit(user=applicant, application=app, place="Roma", version=app.version,
+                                              declarations=dict.fromkeys(model_class.DECLARATIONS, True))
+        else:
+            model_class.objects.filter(pk=app.pk).update(
+                status=model_class.Status.SUBMITTED, receipt_number=f"OT24-T-{app.pk:06d}", sector=site.sector,
+                submitted_at=submitted_at or timezone.now())
+            app.refresh_from_db()
+        if state == "submitted":
+            return app
+        reviewer = reviewer or UserFactory(role=User.Role.REVIEWER)
+        review.review_take(user=reviewer, application=app)
+        if state == "decided":
+            for selection in app.selections.select_related("intervention"):
+                review.verdict_record(user=reviewer, application=app, intervention=selection.intervention,
+                                      outcome="idoneo" if approve else "non_idoneo",
+                                      reason="" if approve else "Documentazione non pertinente.")
+            review.review_decide(user=reviewer, application=app)
+        app.refresh_from_db()
+        return app

@@ -32,8 +32,10 @@ def test_every_goal_of_the_issue_is_judged_in_a_full_run_in_the_issues_order():
     assert [v.goal.split(" ")[0] for v in verdicts] == [
         "floor", "wizard", "upload", "upload:", "PDF:", "PDF:", "the", "queries", "every", "zero", "consultant's",
         "large-database"]
-    assert [v.met for v in verdicts] == [False, False, False, True, False, False, True, True, True, True, True, True]
-    assert len(goals.markdown(verdicts)) == 2 + len(verdicts)
+    assert [v.met for v in verdicts] == [None, None, False, True, False, False, True, True, True, True, True, True]
+    rows = goals.markdown(verdicts)
+    assert len(rows) == 2 + len(verdicts)
+    assert [r for r in rows if "| information |" in r] == rows[2:4]  # issue 29: no longer goals
 
 
 def test_a_partial_run_judges_only_what_it_measured():
@@ -42,25 +44,25 @@ def test_a_partial_run_judges_only_what_it_measured():
     assert [v.goal.split(":")[0] for v in goals.verdicts({"pdf": RUN["pdf"]})] == ["PDF", "PDF"]
 
 
-def test_floor_and_wizard_shares_against_their_goals():
+def test_floor_and_wizard_shares_are_shown_as_information_not_judged():
+    """Issue 29 retired the goals "floor page >= 0.30 of the minimal view" and "wizard >= 0.60 of the floor
+    page": the bench still prints both shares, and neither passes nor fails a run."""
     load = copy.deepcopy(RUN["load"])
     v = goals.floor_page(load)
-    assert not v.met and v.measured == "0.187 (121.9 vs 650.6 req/s)"
+    assert v.met is None and v.measured == "0.187 (121.9 vs 650.6 req/s)"
     w = goals.wizard_throughput(load)
-    assert not w.met and w.measured == "0.435 (53.1 vs 121.9 req/s)"
-    assert goals.floor_page({**load, "floor_rps": 0.3 * load["minimal_rps"]}).met
-    assert goals.wizard_throughput({**load, "wizard_rps": 0.6 * load["floor_rps"]}).met
+    assert w.met is None and w.measured == "0.435 (53.1 vs 121.9 req/s)"
+    assert goals.floor_page({**load, "floor_rps": 0.3 * load["minimal_rps"]}).met is None
 
 
-def test_shares_are_judged_before_rounding():
-    """A clean-clone run measured the wizard at 333.6 vs 556.6 req/s: 0.5993, shown as 0.60 and judged met."""
+def test_shares_are_shown_cut_to_three_decimals_never_rounded_up():
+    """A clean-clone run measured the wizard at 333.6 vs 556.6 req/s: 0.5993, once shown as 0.60."""
     load = copy.deepcopy(RUN["load"])
     load.update(wizard_rps=333.6, floor_rps=556.6, wizard_share_of_floor=0.6, minimal_rps=1855.4, floor_share=0.3)
     w, f = goals.wizard_throughput(load), goals.floor_page(load)
-    assert not w.met and w.measured.startswith("0.599 ")
-    assert not f.met and f.measured.startswith("0.299 ")
+    assert w.measured.startswith("0.599 ") and f.measured.startswith("0.299 ")
     load.update(wizard_rps=334.0, floor_rps=556.6, minimal_rps=1855.0)
-    assert goals.wizard_throughput(load).met and goals.floor_page(load).met
+    assert goals.wizard_throughput(load).measured.startswith("0.600 ")
 
 
 def test_upload_share_of_its_floor_and_memory():

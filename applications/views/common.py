@@ -1,5 +1,5 @@
 """What every page about one application shares: finding it (404 for other tenants), permissions
-remembered for the request, the wizard's step URLs, running a service for a POST, refusing altered files."""
+remembered for the request, running a service for a POST, refusing altered files."""
 from __future__ import annotations
 
 import logging
@@ -7,17 +7,12 @@ import logging
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.urls import reverse
 
 from organisations.rules import remember_role
 
 from ..models import Application
 
 logger = logging.getLogger(__name__)
-
-
-def step_url(application: Application, step: str) -> str:
-    return reverse("application_step", args=[application.pk, step])
 
 
 def get_application(request, pk: int) -> Application:

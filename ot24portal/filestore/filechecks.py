@@ -237,10 +237,6 @@ ACTIVE_NAMES = frozenset({"/JavaScript", "/Launch", "/SubmitForm", "/ImportData"
 TYPED_KEYS = ("/S", "/Type", "/Subtype")
 
 
-class _Active(Exception):
-    pass
-
-
 def pdf_objects(reader, *starts):
     """Every dictionary (stream dictionaries too) reachable from `starts` (the document catalogue when
     none is given), each indirect object once, /Parent included. Stream data is never decoded; a

@@ -98,12 +98,6 @@ def detect_type(head: bytes, filename: str) -> str:
     raise RejectedFile(gettext("Tipo di file non ammesso: sono accettati PDF, JPEG, PNG e file firmati .p7m."))
 
 
-def _pdf_has_active_content(reader) -> bool:
-    """Scripts, actions that launch, submit, import or leave the document, actions that run by themselves,
-    embedded files, rich media or XFA forms, anywhere in the document's object graph (filechecks)."""
-    return filechecks.pdf_has_active_content(reader)
-
-
 # Every content check runs in a forked child under the CPU and memory budgets of
 # settings.OT24_CHECK_CPU_SECONDS and OT24_CHECK_MEMORY_BYTES (ot24portal.filestore.filechecks): a crafted file
 # is refused with an Italian message instead of holding a worker for seconds and hundreds of MB.

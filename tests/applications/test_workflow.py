@@ -5,21 +5,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from accounts.models import User
-from applications import services, workflow
+from applications import workflow
 from applications.models import Application, Event
-from tests.factories import DEFAULT_PASSWORD, SiteFactory, UserFactory, consultant, legal_rep, member, open_campaign
+from tests.factories import ApplicationFactory, DEFAULT_PASSWORD, UserFactory, consultant, member
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def submitted():
-    site = SiteFactory()
-    rep = legal_rep(site.company)
-    app = services.application_start(user=rep, site=site, campaign=open_campaign())
-    Application.objects.filter(pk=app.pk).update(status=Application.Status.SUBMITTED, receipt_number="OT24-T-1")
-    app.refresh_from_db()
-    return app, rep, site
+    app = ApplicationFactory(submitted=True, sealed=False, sections=None)
+    return app, app.created_by, app.site
 
 
 def test_every_state_is_reachable_and_terminal_states_have_no_exit():

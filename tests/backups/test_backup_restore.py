@@ -12,19 +12,12 @@ from pathlib import Path
 import psycopg
 import pytest
 from django.conf import settings
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 
-from accounts.models import User
-from applications import services
-from operations.demo import minimal_pdf
 from applications.models import Application
-from evidence import services as evidence_services
 from ot24portal.filestore import storage
-from interventions.models import Intervention
-from review import services as review
-from tests.factories import PATFactory, SiteFactory, UserFactory, draft_with, legal_rep
+from tests.factories import ApplicationFactory, PATFactory, SiteFactory
 from tests.page_world import _assessment
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -58,24 +51,9 @@ def filled_portal(django_capture_on_commit_callbacks):
     call_command("loaddata", "ot24", verbosity=0)
     site = SiteFactory(sector="costruzioni", workers=12)
     PATFactory(site=site, lavoratori_anno="8.00")
-    rep = legal_rep(site.company)
-    app = draft_with(site, rep, {"A": ["A6"], "C": ["C4"], "D": ["D4"]})
-    for c in ("C4", "D4"):
-        for item in Intervention.objects.get(code=c, section__edition__code="ot24").evidence_items.filter(
-                alternative=1, condition=""):
-            evidence_services.evidence_add(user=rep, application=app, evidence_item=item, uploaded_file=SimpleUploadedFile(
-                f"{c}-{item.order}.pdf", minimal_pdf(f"{c} {item.order}")))
-    app.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
-        app = services.application_submit(user=rep, application=app, place="Roma", version=app.version,
-                                          declarations=dict.fromkeys(Application.DECLARATIONS, True))
-    reviewer = UserFactory(role=User.Role.REVIEWER)
-    review.review_take(user=reviewer, application=app)
-    for c in ("A6", "C4", "D4"):
-        review.verdict_record(user=reviewer, application=app, outcome="idoneo",
-                              intervention=Intervention.objects.get(code=c, section__edition__code="ot24"))
-    with django_capture_on_commit_callbacks(execute=True):
-        review.review_decide(user=reviewer, application=app)
+        app = ApplicationFactory(decided=True, site=site, sections={"A": ["A6"], "C": ["C4"], "D": ["D4"]}, evidence=True)
+    rep = app.created_by
     app.refresh_from_db()
     assert app.status == Application.Status.APPROVED and app.decision_pdf_storage_name
     year = dt.date.today().year - 1

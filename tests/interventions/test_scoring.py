@@ -132,18 +132,23 @@ def test_benefit_estimates_saving():
 
 # --- properties -------------------------------------------------------------------------------
 
+def uniform_points(points: int) -> dict[str, int]:
+    """The same points for every sector (sections A, B, C)."""
+    return dict.fromkeys(SECTOR_KEYS, points)
+
+
 # A small synthetic catalogue: no database needed, every rule represented.
 SYNTHETIC = scoring.Catalogue(
     edition="synthetic",
     threshold=100,
     items=(
-        scoring.CatalogueItem("X1a", "A", "", scoring.uniform_points(100), alternative_group="X1"),
-        scoring.CatalogueItem("X1b", "A", "", scoring.uniform_points(100), alternative_group="X1"),
-        scoring.CatalogueItem("X2", "B", "", scoring.uniform_points(40), suboptions=("a", "b", "c"), min_suboptions=2),
-        scoring.CatalogueItem("X3", "C", "", scoring.uniform_points(30), max_workers=15),
-        scoring.CatalogueItem("X4", "C", "", scoring.uniform_points(50), declarations=("ok",)),
+        scoring.CatalogueItem("X1a", "A", "", uniform_points(100), alternative_group="X1"),
+        scoring.CatalogueItem("X1b", "A", "", uniform_points(100), alternative_group="X1"),
+        scoring.CatalogueItem("X2", "B", "", uniform_points(40), suboptions=("a", "b", "c"), min_suboptions=2),
+        scoring.CatalogueItem("X3", "C", "", uniform_points(30), max_workers=15),
+        scoring.CatalogueItem("X4", "C", "", uniform_points(50), declarations=("ok",)),
         scoring.CatalogueItem(
-            "X5", "D", "", {**scoring.uniform_points(20), "costruzioni": 40, "chimica": 30}
+            "X5", "D", "", {**uniform_points(20), "costruzioni": 40, "chimica": 30}
         ),
     ),
 )

@@ -5,22 +5,18 @@ application of a company they have or had any tie to: membership, legal represen
 or an invitation, a mandate to them or to a firm of theirs, in any state, now or in the past."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from applications import services
-from operations.demo import minimal_pdf
 from applications.models import Application
-from evidence import services as evidence_services
 from interventions.models import Intervention
 from organisations import services as organisations
 from organisations.models import FirmMembership, Mandate, Membership
 from review import services as review
 from review.rules import can_take_application
-from tests.factories import (PATFactory, SiteFactory, UserFactory, consultant, draft_with, firm_with, legal_rep,
-                             mandate)
+from tests.factories import (ApplicationFactory, PATFactory, SiteFactory, UserFactory, consultant, firm_with,
+                             legal_rep, mandate)
 
 pytestmark = pytest.mark.django_db
 
@@ -38,17 +34,9 @@ def submitted(django_capture_on_commit_callbacks):
     """A submitted application: A6 (50, no evidence) + C4 (40) + D4 (50) = 140 declared, costruzioni."""
     site = SiteFactory(sector="costruzioni", workers=12)
     PATFactory(site=site, lavoratori_anno="8.00")
-    rep = legal_rep(site.company)
-    app = draft_with(site, rep, {"A": ["A6"], "C": ["C4"], "D": ["D4"]})
-    for c in ("C4", "D4"):
-        for item in code(c).evidence_items.filter(alternative=1, condition=""):
-            evidence_services.evidence_add(user=rep, application=app, evidence_item=item, uploaded_file=SimpleUploadedFile(
-                f"{c}-{item.order}.pdf", minimal_pdf(f"{c} {item.order}")))
-    app.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
-        app = services.application_submit(user=rep, application=app, place="Roma", version=app.version,
-                                          declarations=dict.fromkeys(Application.DECLARATIONS, True))
-    return app, rep
+        app = ApplicationFactory(submitted=True, site=site, sections={"A": ["A6"], "C": ["C4"], "D": ["D4"]}, evidence=True)
+    return app, app.created_by
 
 
 def reviewer(**kw):

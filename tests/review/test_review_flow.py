@@ -12,16 +12,13 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from accounts.models import User
-from applications import services
 from operations.demo import minimal_pdf
 from applications.models import Application
-from evidence import services as evidence_services
 from ot24portal.filestore import storage
 from interventions.models import Intervention
-from review import services as review
 from review.models import Clarification
 from review.selectors import validated_score
-from tests.factories import PATFactory, SiteFactory, UserFactory, draft_with, legal_rep
+from tests.factories import ApplicationFactory, PATFactory, SiteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,17 +32,9 @@ def submitted(django_capture_on_commit_callbacks):
     """Costruzioni, 12 workers: A6 (50, no evidence) + C4 (40) + D4 (50) = 140 declared."""
     site = SiteFactory(sector="costruzioni", workers=12)
     PATFactory(site=site, lavoratori_anno="8.00")
-    rep = legal_rep(site.company)
-    app = draft_with(site, rep, {"A": ["A6"], "C": ["C4"], "D": ["D4"]})
-    for c in ("C4", "D4"):
-        for item in code(c).evidence_items.filter(alternative=1, condition=""):
-            evidence_services.evidence_add(user=rep, application=app, evidence_item=item,
-                                  uploaded_file=SimpleUploadedFile(f"{c}-{item.order}.pdf", minimal_pdf(f"{c} {item.order}")))
-    app.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
-        app = services.application_submit(user=rep, application=app, place="Roma", version=app.version,
-                                          declarations=dict.fromkeys(Application.DECLARATIONS, True))
-    return app, rep
+        app = ApplicationFactory(submitted=True, site=site, sections={"A": ["A6"], "C": ["C4"], "D": ["D4"]}, evidence=True)
+    return app, app.created_by
 
 
 @pytest.fixture

@@ -6,8 +6,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from applications.models import Application
-from tests.factories import UserFactory, evidence_draft
+from tests.factories import ApplicationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -16,8 +15,7 @@ def test_the_review_screen_runs_at_most_15_queries_for_a_reviewer_with_a_second_
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
     settings.OT24_REQUIRE_STAFF_MFA = True
-    app, rep, item = evidence_draft()
-    Application.objects.filter(pk=app.pk).update(status=Application.Status.SUBMITTED, receipt_number=f"RS-{app.pk}")
+    app = ApplicationFactory(submitted=True, sealed=False, sections={"C": ["C4"]})
     reviewer = UserFactory(role="reviewer")
     TOTP.activate(reviewer, generate_totp_secret())
     client = Client()
