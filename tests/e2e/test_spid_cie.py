@@ -9,7 +9,7 @@ from django.core.cache import cache
 from playwright.sync_api import expect
 
 from accounts.models import User
-from applications.demo import partita_iva
+from operations.demo import partita_iva
 from identity.models import FederatedIdentity
 from organisations.models import Company
 from tests.federation.fixtures import LAURA, MARIO, local_federation, spid_settings  # noqa: F401
