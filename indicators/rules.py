@@ -4,13 +4,14 @@ Pure Python, no ORM: from a unit's injuries (plain data) and its hours worked pe
 year the indices the seed ranks units by. The command, and later the pages, all call `compute()`.
 
 The rules:
-- an injury counts unless it happened in itinere, or its whole absence (across years; up to the as-of
-  date while the worker is still absent) lasts 3 days or less. A fatal injury always counts;
+- an injury counts unless it happened in itinere (a death while commuting included), or its whole absence
+  (across years; up to the as-of date while the worker is still absent) lasts 3 days or less. A death at
+  work always counts;
 - IF (indice di frequenza) = counted injuries whose event falls in the year * 1,000,000 / hours of the year;
 - IG (indice di gravità) = days of absence inside the calendar year, from every counted injury whatever
   its year, * 1,000 / hours of the year (seed 004 and UNI 7249 use 1,000; seed 003 prints 1,000,000);
 - IG UNI 7249 adds, in the year of the event, 75 conventional days per point of permanent disability
-  or 7,500 for a death;
+  or 7,500 for a death (both figures from the UNI 7249 standard, not from seed 004);
 - Obiettivo Zero: IF = 0 and no day of absence in the year;
 - reduction: IF compared with the previous calendar year, none when that IF is 0 or unknown;
 - a fatal injury in the unit (not in itinere) during the year excludes the unit from the rankings.
@@ -148,11 +149,12 @@ class Assessment:
 
 
 def assess(injury: Injury, as_of: date) -> Assessment:
-    """Does the injury enter the indices? In itinere is checked before the length of the absence."""
-    if injury.fatal:
-        return Assessment(True, None)
+    """Does the injury enter the indices? In itinere is checked first: seed 004 excludes every injury in
+    itinere, deaths included; only a death at work always counts, whatever its absence."""
     if injury.commuting:
         return Assessment(False, REASON_COMMUTING)
+    if injury.fatal:
+        return Assessment(True, None)
     if injury.total_days(as_of) <= SHORT_ABSENCE_MAX_DAYS:
         return Assessment(False, REASON_SHORT)
     return Assessment(True, None)

@@ -332,3 +332,31 @@ def test_area_a_injury_indices_come_from_the_register(company_user):
     indices = register_indices(company=site.company, site=None, years=[2024, 2023], as_of=dt.date(2024, 12, 31))
     assert indices[2023] == (Decimal("10.00"), Decimal("0.20"))
     assert indices[2024] == (Decimal("0.00"), Decimal("0.00"))
+
+
+def test_area_a_trend_on_one_scale_when_the_register_has_only_one_year(client, company_user):
+    """The register has hours for 2023 only: its IG is per thousand hours; the 2024 indices are typed on the
+    same scale (the page says which), so an unchanged injury record gives "inalterato", not "diminuito"."""
+    from indicators.models import Injury, SiteYearHours
+    from stress.selectors import assessment_state
+
+    site, _rep = company_user
+    SiteYearHours.objects.create(site=site, year=2023, hours=Decimal(100000))
+    Injury.objects.create(site=site, event_date=dt.date(2023, 3, 1), first_absence=dt.date(2023, 3, 1),
+                          last_absence=dt.date(2023, 3, 20))  # 20 days: IF 10.00, IG 0.20 (per thousand hours)
+    assessment = create(client, site.company)
+    page = " ".join(client.get(reverse("stress_figures", args=[assessment.pk])).content.decode().split())
+    assert "per milione di ore lavorate" in page and "per mille ore lavorate" in page
+    assert "× 1.000.000 / ore lavorate" not in page.split("gravità")[-1]  # IG is never shown per million
+    # 2024 typed as the register would give it: 1 injury of 20 days on 100,000 hours.
+    assert post_figures(client, assessment, figures(injury_frequency="10", injury_severity="0.2"),
+                        figures()).status_code == 302
+    state = assessment_state(assessment)
+    injuries_item = next(i for i in CHECKLIST.area("A").items() if i.indicator == "injuries")
+    assert state.area_a[injuries_item.id] == "inalterato"
+
+
+def test_severity_index_of_area_a_is_per_thousand_hours():
+    from stress.scoring import severity_index
+
+    assert severity_index(45, 160000) == Decimal("0.28")  # as indicators.rules: × 1,000
