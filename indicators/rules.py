@@ -229,6 +229,65 @@ class YearIndicators:
         }
 
 
+# --- events: the register of issue 33 ------------------------------------------------------------------
+# The register records events, not only injuries (seed 002, section C, interventions 5 and 6, footnote 17:
+# an incident includes events with no injury). Only the injuries of the company's own staff enter the indices.
+
+KIND_INJURY = "infortunio"
+KIND_INCIDENT = "incidente"  # incident without injury
+KIND_NEAR_MISS = "quasi_infortunio"
+KIND_DANGEROUS = "situazione_pericolosa"
+EVENT_KINDS: dict[str, str] = {
+    KIND_INJURY: gettext_noop("Infortunio"),
+    KIND_INCIDENT: gettext_noop("Incidente senza infortunio"),
+    KIND_NEAR_MISS: gettext_noop("Quasi-infortunio"),
+    KIND_DANGEROUS: gettext_noop("Situazione pericolosa"),
+}
+PARTY_OWN = "personale_proprio"
+PARTY_CONTRACTOR = "appaltatore"
+PARTY_SUBCONTRACTOR = "subappaltatore"
+EVENT_PARTIES: dict[str, str] = {
+    PARTY_OWN: gettext_noop("Personale dell'azienda"),
+    PARTY_CONTRACTOR: gettext_noop("Impresa appaltatrice"),
+    PARTY_SUBCONTRACTOR: gettext_noop("Impresa subappaltatrice"),
+}
+
+
+def enters_indices(kind: str, party: str) -> bool:
+    """IF and IG count the injuries of the company's own staff only (seed 004); near misses, incidents
+    without injury, dangerous situations and contractors' events are in the register, not in the indices."""
+    return kind == KIND_INJURY and party == PARTY_OWN
+
+
+def is_contractor(party: str) -> bool:
+    return party in (PARTY_CONTRACTOR, PARTY_SUBCONTRACTOR)
+
+
+def event_problems(kind: str, party: str, contractor: str, *, first_absence: date | None, fatal: bool,
+                   disability: int, commuting: bool = False) -> list[tuple[str, str]]:
+    """(field name, Italian one-line message) for what does not fit the kind of event or who was involved."""
+    found = []
+    if kind not in EVENT_KINDS:
+        found.append(("kind", _("Tipo di evento non valido.")))
+    if party not in EVENT_PARTIES:
+        found.append(("party", _("Indicare chi è stato coinvolto: personale dell'azienda, impresa appaltatrice "
+                                 "o subappaltatrice.")))
+    elif is_contractor(party) and not (contractor or "").strip():
+        found.append(("contractor", _("Indicare la ragione sociale dell'impresa appaltatrice o subappaltatrice.")))
+    elif party == PARTY_OWN and (contractor or "").strip():
+        found.append(("contractor", _("L'impresa si indica solo per un evento di un appaltatore o subappaltatore.")))
+    if kind in EVENT_KINDS and kind != KIND_INJURY:
+        if first_absence is not None:
+            found.append(("first_absence", _("Un evento senza infortunio non ha giorni di assenza.")))
+        if fatal:
+            found.append(("fatal", _("Un evento senza infortunio non può essere mortale.")))
+        if disability:
+            found.append(("disability", _("Un evento senza infortunio non ha invalidità permanente.")))
+        if commuting:
+            found.append(("commuting", _("In itinere si indica solo per un infortunio.")))
+    return found
+
+
 def check_hours(year: int, hours: Decimal) -> Decimal:
     hours = Decimal(hours)
     if not hours.is_finite() or hours <= 0:

@@ -52,10 +52,11 @@ def today() -> dt.date:
 
 
 def results_from(injuries, hours, as_of: dt.date) -> tuple[rules.YearIndicators, ...]:
-    """Indices for every year with hours, sorted by year. Rows already validated by the forms and the
+    """Indices for every year with hours, sorted by year, from the injuries of the company's own staff only
+    (rules.enters_indices: the other events of the register do not count). Rows already validated by the forms and the
     import are assumed valid; an event after as_of (a date typed in the future) is left out rather than
     failing the page."""
-    rows = [i.as_rule() for i in injuries if i.event_date <= as_of]
+    rows = [i.as_rule() for i in injuries if i.event_date <= as_of and i.in_indices]
     return rules.compute(rows, sorted((h.year, h.hours) for h in hours), as_of=as_of)
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from organisations.models import Site
 
 from . import bounds, csvio, rules
-from .models import Injury, SiteYearHours, duplicate_key, same_injury
+from .models import CorrectiveAction, Injury, SiteYearHours, duplicate_key, same_injury
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 10_000
@@ -60,13 +60,17 @@ def hours_delete(*, user, site: Site, year: int) -> None:
 
 
 @transaction.atomic
-def injury_save(*, user, injury: Injury) -> Injury:
-    """Save a new or edited injury (already validated by forms.InjuryForm, which uses the pure rules)."""
+def injury_save(*, user, injury: Injury, actions=None) -> Injury:
+    """Save a new or edited event (already validated by forms.InjuryForm, which uses the pure rules) and,
+    when given, its corrective actions (a valid forms.CorrectiveActionFormSet)."""
     _require(user, "applications.edit_indicators", injury.site)
     if injury.pat_id and injury.pat.site_id != injury.site_id:
         raise ValidationError(_("La PAT indicata non appartiene a questa unità produttiva."))
     injury.full_clean(exclude=["site", "pat"], validate_unique=False)  # the bounds (bounds.py), whoever calls
     injury.save()
+    if actions is not None:
+        actions.instance = injury
+        actions.save()
     return injury
 
 
@@ -208,6 +212,18 @@ def _portal_checks(site: Site, kind: str, text: str) -> tuple[list, set]:
             report("descrizione", _("Descrizione troppo lunga (massimo %(max)s caratteri).") % {"max": max_description})
         if len(clean("riferimento")) > max_reference:
             report("riferimento", _("Riferimento troppo lungo (massimo %(max)s caratteri).") % {"max": max_reference})
+        for column, model_field in (("impresa", Injury._meta.get_field("contractor")),
+                                    ("segnalato_da", Injury._meta.get_field("reported_by")),
+                                    ("cause", Injury._meta.get_field("causes")),
+                                    ("azione_correttiva", CorrectiveAction._meta.get_field("description")),
+                                    ("responsabile_azione", CorrectiveAction._meta.get_field("owner"))):
+            cells = clean(column).split(csvio.ACTION_SEPARATOR) if column in ("azione_correttiva", "responsabile_azione") else [clean(column)]
+            if any(len(cell.strip()) > model_field.max_length for cell in cells):
+                report(column, _("Testo troppo lungo (massimo %(max)s caratteri).") % {"max": model_field.max_length})
+        for cell in clean("scadenza_azione").split(csvio.ACTION_SEPARATOR):
+            due = _checked_date(cell)
+            if due is not None:
+                report("scadenza_azione", bounds.date_problem(due))
     return errors, tainted
 
 
@@ -255,11 +271,18 @@ def import_rows(*, user, site: Site, kind: str, text: str, as_of: dt.date | None
             SiteYearHours.objects.update_or_create(site=site, year=year, defaults={"hours": hours})
         return ImportResult(parsed.count, 0)
     new = parsed.new_injuries
-    Injury.objects.bulk_create([
+    created = Injury.objects.bulk_create([
         Injury(site=site, event_date=row.injury.event_date, first_absence=row.injury.first_absence,
                last_absence=row.injury.last_absence, commuting=row.injury.commuting, fatal=row.injury.fatal,
-               disability=row.injury.disability, pat=pat, description=row.description, reference=row.reference)
+               disability=row.injury.disability, pat=pat, description=row.description, reference=row.reference,
+               kind=row.kind, party=row.party, contractor=row.contractor, reported_by=row.reported_by,
+               causes=row.causes)
         for row, pat in new
+    ])
+    CorrectiveAction.objects.bulk_create([
+        CorrectiveAction(event=event, description=action.description, owner=action.owner,
+                         due_date=action.due_date, done=action.done)
+        for event, (row, _pat) in zip(created, new) for action in row.actions
     ])
     return ImportResult(len(new), len(parsed.held))
 

@@ -352,3 +352,38 @@ def test_importable_without_django_settings():
                          cwd=Path(__file__).resolve().parents[2])
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "Infortunio in itinere"
+
+
+# --- events (issue 33): kinds, who was involved, what enters the indices ---------------------------
+
+
+@pytest.mark.parametrize("kind,party,counted", [
+    (rules.KIND_INJURY, rules.PARTY_OWN, True),
+    (rules.KIND_INJURY, rules.PARTY_CONTRACTOR, False),
+    (rules.KIND_INJURY, rules.PARTY_SUBCONTRACTOR, False),
+    (rules.KIND_INCIDENT, rules.PARTY_OWN, False),
+    (rules.KIND_NEAR_MISS, rules.PARTY_OWN, False),
+    (rules.KIND_DANGEROUS, rules.PARTY_OWN, False),
+    (rules.KIND_NEAR_MISS, rules.PARTY_CONTRACTOR, False),
+])
+def test_only_injuries_of_own_staff_enter_the_indices(kind, party, counted):
+    assert rules.enters_indices(kind, party) is counted
+
+
+@pytest.mark.parametrize("kind,party,contractor,extra,fields", [
+    (rules.KIND_INJURY, rules.PARTY_OWN, "", {}, []),
+    (rules.KIND_INJURY, rules.PARTY_CONTRACTOR, "Edil Rossi srl", {"first_absence": d(2024, 1, 2)}, []),
+    (rules.KIND_INJURY, rules.PARTY_CONTRACTOR, "  ", {}, ["contractor"]),
+    (rules.KIND_NEAR_MISS, rules.PARTY_SUBCONTRACTOR, "", {}, ["contractor"]),
+    (rules.KIND_NEAR_MISS, rules.PARTY_OWN, "Edil Rossi srl", {}, ["contractor"]),
+    (rules.KIND_NEAR_MISS, rules.PARTY_OWN, "", {}, []),
+    (rules.KIND_DANGEROUS, rules.PARTY_OWN, "", {"first_absence": d(2024, 1, 2)}, ["first_absence"]),
+    (rules.KIND_INCIDENT, rules.PARTY_OWN, "", {"fatal": True, "disability": 5, "commuting": True},
+     ["fatal", "disability", "commuting"]),
+    ("altro", "chiunque", "", {}, ["kind", "party"]),
+])
+def test_event_problems(kind, party, contractor, extra, fields):
+    args = {"first_absence": None, "fatal": False, "disability": 0, **extra}
+    problems = rules.event_problems(kind, party, contractor, **args)
+    assert [f for f, _m in problems] == fields
+    assert all(m and m[0].isupper() for _f, m in problems)  # one Italian sentence each
