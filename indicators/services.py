@@ -368,13 +368,17 @@ def analysis_item(application, code: str):
             .order_by("order").first())
 
 
-def attach_analysis(*, user, site: Site, code: str, first_year: int | None, last_year: int | None):
-    """Render the analysis and add it to the open draft of the site's current campaign as evidence of
-    `code` (C5 or C6), through evidence.services.evidence_add: the permission and state checks, the PDF
-    content checks and the quota of any upload apply."""
+def attach_analysis(*, user, site: Site, code: str, first_year: int | None = None, last_year: int | None = None):
+    """Render the elaboration of the events of the campaign's reference year (the calendar year before the
+    filing year) for `code` and add it to the open draft of the site's current campaign as its evidence
+    item "Elaborazioni, datate e firmate, ...", through evidence.services.evidence_add: the permission and
+    state checks, the PDF content checks and the quota of any upload apply. C5: the events of the company's
+    own staff; C6: those of contractors and subcontractors, refused when the year has none. Other years are
+    not offered: `first_year` and `last_year` (the range of the multi-year injury analysis) are ignored."""
     from evidence import services as evidence_services
 
-    from .pdf import analysis_filename, render_analysis_pdf
+    from .pdf import events_filename, render_events_pdf
+    from .selectors import elaboration_events
 
     _require(user, "applications.view_indicators", site)
     if code not in ATTACHABLE:
@@ -389,8 +393,13 @@ def attach_analysis(*, user, site: Site, code: str, first_year: int | None, last
     item = analysis_item(application, code)
     if item is None:  # pragma: no cover - the catalogue has the item for both interventions
         raise ValidationError(_("Il catalogo non prevede un'elaborazione per %(code)s.") % {"code": code})
-    pdf, first_year, last_year = render_analysis_pdf(site, first_year, last_year)
-    upload = SimpleUploadedFile(analysis_filename(site, first_year, last_year), pdf, content_type="application/pdf")
+    year = application.campaign.reference_year
+    if code == "C6" and not elaboration_events(site, code, year).exists():
+        raise ValidationError(_("Nessun evento di imprese appaltatrici o subappaltatrici nel %(year)s: "
+                                "l'elaborazione non può documentare l'intervento C6. Registrare gli eventi degli "
+                                "appaltatori, poi allegarla.") % {"year": year})
+    pdf = render_events_pdf(site, code, year)
+    upload = SimpleUploadedFile(events_filename(site, code, year), pdf, content_type="application/pdf")
     evidence = evidence_services.evidence_add(user=user, application=application, evidence_item=item,
                                               uploaded_file=upload)
     return application, evidence

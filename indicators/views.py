@@ -25,8 +25,11 @@ from . import csvio, rules, services
 from .chart import chart_svg, points_from
 from .forms import CorrectiveActionFormSet, HoursForm, ImportForm, InjuryForm, RangeForm
 from .models import Injury
-from .pdf import analysis_filename, exclusions, render_analysis_pdf, year_range
-from .selectors import company_for, company_sites, portfolio, site_for, site_results, today, year_rows
+from .pdf import analysis_filename, events_filename, exclusions, render_analysis_pdf, render_events_pdf, year_range
+from .selectors import (
+    ELABORATION_CODES, company_for, company_sites, elaboration_events, elaboration_year, portfolio, site_for,
+    site_results, today, year_rows,
+)
 
 SESSION_KEY = "indicators_import"
 EDIT = "applications.edit_indicators"
@@ -48,8 +51,17 @@ def site_page(request, site_pk: int):
         "injuries": site.injuries.select_related("pat").prefetch_related("actions").order_by("-event_date", "-id"),
         "can_edit": request.user.has_perm(EDIT, site), "as_of": today(),
         "range_form": RangeForm(initial={"dal": first, "al": last}), "draft": draft,
-        "short_days": rules.SHORT_ABSENCE_MAX_DAYS,
+        "short_days": rules.SHORT_ABSENCE_MAX_DAYS, "elaborations": _elaborations(site),
     })
+
+
+def _elaborations(site) -> dict | None:
+    """The C5 and C6 elaborations the page offers: the reference year of the current campaign only."""
+    year = elaboration_year()
+    if year is None:
+        return None
+    return {"year": year, "items": [
+        {"code": code, "events": elaboration_events(site, code, year).count()} for code in ELABORATION_CODES]}
 
 
 def _injury_form(request, site, injury):
@@ -228,6 +240,16 @@ def analysis_pdf(request, site_pk: int):
         first, last = form.cleaned_data["dal"], form.cleaned_data["al"]
     pdf, first, last = render_analysis_pdf(site, first, last)
     return pdf_response(pdf, analysis_filename(site, first, last), inline=True)
+
+
+@login_required
+def events_pdf(request, site_pk: int, code: str):
+    """The C5 or C6 elaboration of the current campaign's reference year (no other year is offered)."""
+    site = site_for(request.user, site_pk)
+    year = elaboration_year()
+    if code not in ELABORATION_CODES or year is None:
+        raise Http404
+    return pdf_response(render_events_pdf(site, code, year), events_filename(site, code, year), inline=True)
 
 
 @login_required

@@ -315,7 +315,7 @@ def test_attach_creates_evidence_on_c5_and_the_checklist_is_complete(client, sit
     item = EvidenceItem.objects.get(intervention__code="C5", label__startswith="Elaborazioni")
     evidence = EvidenceFile.objects.get(application=app, evidence_item=item)
     assert evidence.content_type == "application/pdf" and len(evidence.sha256) == 64
-    assert evidence.original_name.startswith("elaborazione-dati-infortunistici")
+    assert evidence.original_name.startswith("elaborazione-eventi-c5-")  # issue 33: the events of the reference year
     row = evidence_checklist(app, app.selections.all())[0]
     assert row.intervention.code == "C5" and row.status.complete
     page = client.get(reverse("application_step", args=[app.pk, "evidence"])).content.decode()
