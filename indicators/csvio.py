@@ -2,6 +2,9 @@
 
 Register header (any order; `pat`, `descrizione`, `riferimento` and other extra columns are allowed):
     data_evento,primo_giorno_assenza,ultimo_giorno_assenza,in_itinere,mortale,invalidita_permanente
+and, optional (issue 33; without them every row is an injury of the company's own staff):
+    tipo_evento,coinvolti,impresa,segnalato_da,cause,azione_correttiva,responsabile_azione,scadenza_azione,
+    azione_eseguita
 Hours header: anno,ore_lavorate
 
 Dates: YYYY-MM-DD or dd/mm/yyyy. Flags: si / sì / no (any case; empty = no). An empty last day means the
@@ -19,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from . import rules
 from .rules import IndicatorInputError, Injury, check_hours, disability_problem
 from .text import _, ngettext
 
@@ -31,6 +35,10 @@ REGISTER_COLUMNS = (
     "invalidita_permanente",
 )
 OPTIONAL_COLUMNS = ("pat", "descrizione", "riferimento")
+# Issue 33: the register of events. Optional, so that a file with the columns above only still imports
+# (every row then an injury of the company's own staff).
+EVENT_COLUMNS = ("tipo_evento", "coinvolti", "impresa", "segnalato_da", "cause", "azione_correttiva",
+                 "responsabile_azione", "scadenza_azione", "azione_eseguita")
 HOURS_COLUMNS = ("anno", "ore_lavorate")
 
 # Injury field -> register column, to place the rules' own checks in the right cell.
@@ -76,12 +84,60 @@ class RegisterError(IndicatorInputError):
 
 
 @dataclass(frozen=True)
+class Action:
+    description: str
+    owner: str = ""
+    due_date: date | None = None
+    done: bool = False
+
+
+@dataclass(frozen=True)
 class RegisterRow:
     row: int
     injury: Injury
     pat: str = ""
     description: str = ""
     reference: str = ""
+    kind: str = rules.KIND_INJURY
+    party: str = rules.PARTY_OWN
+    contractor: str = ""
+    reported_by: str = ""
+    causes: str = ""
+    actions: tuple[Action, ...] = ()
+
+
+def _folded(value: str) -> str:
+    return "".join(ch for ch in value.strip().lower().replace("-", " ").replace("_", " ") if ch.isalnum() or ch == " ")
+
+
+KIND_WORDS = {_folded(code): code for code in rules.EVENT_KINDS} | {
+    "infortunio": rules.KIND_INJURY, "incidente senza infortunio": rules.KIND_INCIDENT,
+    "quasi infortunio": rules.KIND_NEAR_MISS, "near miss": rules.KIND_NEAR_MISS,
+    "situazione pericolosa": rules.KIND_DANGEROUS,
+}
+PARTY_WORDS = {_folded(code): code for code in rules.EVENT_PARTIES} | {
+    "": rules.PARTY_OWN, "proprio": rules.PARTY_OWN, "personale": rules.PARTY_OWN, "azienda": rules.PARTY_OWN,
+    "personale dell'azienda": rules.PARTY_OWN, "personale dellazienda": rules.PARTY_OWN,
+    "appalto": rules.PARTY_CONTRACTOR, "subappalto": rules.PARTY_SUBCONTRACTOR,
+}
+
+
+def parse_kind(text: str) -> str:
+    value = _folded(text)
+    if not value:
+        return rules.KIND_INJURY
+    if value in KIND_WORDS:
+        return KIND_WORDS[value]
+    raise IndicatorInputError(_("Tipo di evento «%(value)s» non valido: scrivere infortunio, incidente, "
+                                "quasi_infortunio o situazione_pericolosa.") % {"value": text.strip()})
+
+
+def parse_party(text: str) -> str:
+    value = _folded(text)
+    if value in PARTY_WORDS:
+        return PARTY_WORDS[value]
+    raise IndicatorInputError(_("Valore «%(value)s» non valido: scrivere personale_proprio, appaltatore o "
+                                "subappaltatore.") % {"value": text.strip()})
 
 
 def decode(data: bytes) -> str:
@@ -207,6 +263,30 @@ def _cell(errors: list[RowError], row: int, column: str, parse, value: str):
         return None
 
 
+ACTION_SEPARATOR = "|"
+
+
+def _actions(errors: list[RowError], row: int, record: dict[str, str]) -> list[Action]:
+    """The corrective actions of a row: one per cell, or several separated by | in each of the four
+    columns, in the same order (as the export writes them)."""
+    columns = ("azione_correttiva", "responsabile_azione", "scadenza_azione", "azione_eseguita")
+    parts = {c: [p.strip() for p in record.get(c, "").split(ACTION_SEPARATOR)] for c in columns}
+    count = max(len(v) for v in parts.values())
+    actions = []
+    for n in range(count):
+        text, owner, due, done = (parts[c][n] if n < len(parts[c]) else "" for c in columns)
+        if not any((text, owner, due, done)):
+            continue
+        if not text:
+            errors.append(RowError(row, "azione_correttiva",
+                                   _("Indicata una scadenza o un responsabile senza l'azione correttiva.")))
+            continue
+        due_date = _cell(errors, row, "scadenza_azione", parse_date, due) if due else None
+        flag = _cell(errors, row, "azione_eseguita", parse_flag, done)
+        actions.append(Action(text, owner, due_date, bool(flag)))
+    return actions
+
+
 def parse_register(text: str, *, as_of: date | None = None) -> list[RegisterRow]:
     """The register's rows, or RegisterError with every error. With `as_of`, an event after it is an error."""
     records = _records(text, REGISTER_COLUMNS)
@@ -232,15 +312,25 @@ def parse_register(text: str, *, as_of: date | None = None) -> list[RegisterRow]
         commuting = _cell(errors, row, "in_itinere", parse_flag, record["in_itinere"])
         fatal = _cell(errors, row, "mortale", parse_flag, record["mortale"])
         disability = _cell(errors, row, "invalidita_permanente", parse_disability, record["invalidita_permanente"])
+        kind = _cell(errors, row, "tipo_evento", parse_kind, record.get("tipo_evento", ""))
+        party = _cell(errors, row, "coinvolti", parse_party, record.get("coinvolti", ""))
+        actions = _actions(errors, row, record)
         if len(errors) > before:
             continue
         injury = Injury(event, first, last, commuting=commuting, fatal=fatal, disability=disability, ref=row)
         problems = injury.problems(as_of)
+        contractor = record.get("impresa", "").strip()
+        event_columns = {"kind": "tipo_evento", "party": "coinvolti", "contractor": "impresa"}
+        problems += rules.event_problems(kind, party, contractor, first_absence=first, fatal=fatal,
+                                         disability=disability, commuting=commuting)
         if problems:
-            errors += [RowError(row, FIELD_COLUMNS[name], message) for name, message in problems]
+            errors += [RowError(row, FIELD_COLUMNS.get(name) or event_columns[name], message)
+                       for name, message in problems]
             continue
         rows.append(RegisterRow(row, injury, record.get("pat", "").strip(), record.get("descrizione", "").strip(),
-                                record.get("riferimento", "").strip()))
+                                record.get("riferimento", "").strip(), kind=kind, party=party, contractor=contractor,
+                                reported_by=record.get("segnalato_da", "").strip(),
+                                causes=record.get("cause", "").strip(), actions=tuple(actions)))
     if errors:
         raise RegisterError(errors)
     return rows

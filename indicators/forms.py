@@ -3,10 +3,11 @@ a year, a CSV file to import, the year range of the analysis."""
 from __future__ import annotations
 
 from django import forms
+from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from . import bounds, rules
-from .models import Injury
+from .models import CorrectiveAction, Injury
 from .selectors import today
 
 DATE_INPUTS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -22,9 +23,10 @@ class DateInput(forms.DateInput):
 class InjuryForm(forms.ModelForm):
     class Meta:
         model = Injury
-        fields = ["event_date", "first_absence", "last_absence", "commuting", "fatal", "disability", "pat",
-                  "description", "reference"]
-        widgets = {"event_date": DateInput(), "first_absence": DateInput(), "last_absence": DateInput()}
+        fields = ["kind", "event_date", "party", "contractor", "reported_by", "first_absence", "last_absence",
+                  "commuting", "fatal", "disability", "pat", "description", "reference", "causes"]
+        widgets = {"event_date": DateInput(), "first_absence": DateInput(), "last_absence": DateInput(),
+                   "causes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, site, **kwargs):
         super().__init__(*args, **kwargs)
@@ -34,10 +36,18 @@ class InjuryForm(forms.ModelForm):
         self.fields["pat"].queryset = site.pats.all()
         self.fields["pat"].empty_label = _("— nessuna —")
         self.fields["disability"].required = False
+        self.fields["kind"].required = False
+        self.fields["party"].required = False
         self.fields["disability"].help_text = _("Punti percentuali da 0 a 100; 0 se non c'è invalidità permanente.")
 
     def clean_disability(self):
         return self.cleaned_data.get("disability") or 0
+
+    def clean_kind(self):  # left out (an older client, a script): an injury
+        return self.cleaned_data.get("kind") or rules.KIND_INJURY
+
+    def clean_party(self):  # left out: the company's own staff
+        return self.cleaned_data.get("party") or rules.PARTY_OWN
 
     def clean(self):
         data = super().clean()
@@ -48,7 +58,28 @@ class InjuryForm(forms.ModelForm):
                               disability=data.get("disability") or 0)
         for field, message in injury.problems(today()):
             self.add_error(field, message)
+        for field, message in rules.event_problems(
+                data.get("kind", ""), data.get("party", ""), data.get("contractor", ""),
+                first_absence=data.get("first_absence"), fatal=data.get("fatal", False),
+                disability=data.get("disability") or 0, commuting=data.get("commuting", False)):
+            if field not in self.errors:
+                self.add_error(field, message)
         return data
+
+
+class CorrectiveActionForm(forms.ModelForm):
+    class Meta:
+        model = CorrectiveAction
+        fields = ["description", "owner", "due_date", "done"]
+        widgets = {"due_date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["due_date"].input_formats = DATE_INPUTS
+
+
+CorrectiveActionFormSet = inlineformset_factory(Injury, CorrectiveAction, form=CorrectiveActionForm, extra=1,
+                                                can_delete=True, max_num=50, validate_max=True)
 
 
 class HoursForm(forms.Form):

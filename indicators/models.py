@@ -35,10 +35,27 @@ class SiteYearHours(models.Model):
 
 
 class Injury(models.Model):
-    """One event of the register. First and last day of absence are inclusive; the last day is empty while
-    the worker is still absent; no first day means no absence."""
+    """One event of the register (issue 33: events, not only injuries): an injury, an incident without
+    injury, a near miss or a dangerous situation, of the company's own staff or of a named contractor or
+    subcontractor, who reported it, the causes found and the corrective actions (CorrectiveAction). Only the
+    injuries of the company's own staff enter the indices (rules.enters_indices). First and last day of
+    absence are inclusive; the last day is empty while the worker is still absent; no first day means no
+    absence."""
+
+    KIND_CHOICES = [(code, _(label)) for code, label in rules.EVENT_KINDS.items()]
+    PARTY_CHOICES = [(code, _(label)) for code, label in rules.EVENT_PARTIES.items()]
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="injuries")
+    kind = models.CharField(_("tipo di evento"), max_length=30, choices=KIND_CHOICES, default=rules.KIND_INJURY)
+    party = models.CharField(_("persone coinvolte"), max_length=30, choices=PARTY_CHOICES, default=rules.PARTY_OWN)
+    contractor = models.CharField(
+        _("impresa appaltatrice o subappaltatrice"), max_length=200, blank=True,
+        validators=[validate_no_control_characters],
+        help_text=_("Ragione sociale dell'impresa, se l'evento riguarda un appaltatore o subappaltatore."))
+    reported_by = models.CharField(_("segnalato da"), max_length=200, blank=True,
+                                   validators=[validate_no_control_characters])
+    causes = models.TextField(_("cause individuate"), max_length=2000, blank=True,
+                              validators=[validate_no_control_characters])
     event_date = models.DateField(_("data dell'evento"), validators=[validate_register_date])
     first_absence = models.DateField(_("primo giorno di assenza"), null=True, blank=True,
                                      validators=[validate_register_date])
@@ -61,8 +78,8 @@ class Injury(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("infortunio")
-        verbose_name_plural = _("infortuni")
+        verbose_name = _("evento")
+        verbose_name_plural = _("eventi")
         ordering = ["site_id", "event_date", "id"]
         indexes = [models.Index(fields=["site", "event_date"], name="injury_site_date")]
 
@@ -73,6 +90,27 @@ class Injury(models.Model):
         problem = absence_problem(self.first_absence, self.last_absence)
         if problem:
             raise ValidationError({"last_absence": problem})
+        problems: dict[str, list[str]] = {}
+        for name, message in rules.event_problems(self.kind, self.party, self.contractor,
+                                                  first_absence=self.first_absence, fatal=self.fatal,
+                                                  disability=self.disability or 0, commuting=self.commuting):
+            problems.setdefault(name, []).append(message)
+        if problems:
+            raise ValidationError(problems)
+
+    @property
+    def in_indices(self) -> bool:
+        return rules.enters_indices(self.kind, self.party)
+
+    @property
+    def kind_label(self) -> str:
+        return self.get_kind_display()
+
+    @property
+    def party_label(self) -> str:
+        if rules.is_contractor(self.party):
+            return f"{self.get_party_display()}: {self.contractor}"
+        return self.get_party_display()
 
     def duplicate_key(self) -> tuple:
         return duplicate_key(self.event_date, self.first_absence, self.last_absence)
@@ -80,6 +118,26 @@ class Injury(models.Model):
     def as_rule(self) -> rules.Injury:
         return rules.Injury(self.event_date, self.first_absence, self.last_absence, commuting=self.commuting,
                             fatal=self.fatal, disability=self.disability, ref=self.pk)
+
+
+class CorrectiveAction(models.Model):
+    """A corrective action decided after an event: what, who is responsible, by when, whether it was done."""
+
+    event = models.ForeignKey(Injury, on_delete=models.CASCADE, related_name="actions")
+    description = models.CharField(_("azione correttiva"), max_length=300,
+                                   validators=[validate_no_control_characters])
+    owner = models.CharField(_("responsabile"), max_length=200, blank=True,
+                             validators=[validate_no_control_characters])
+    due_date = models.DateField(_("scadenza"), null=True, blank=True, validators=[validate_register_date])
+    done = models.BooleanField(_("eseguita"), default=False)
+
+    class Meta:
+        verbose_name = _("azione correttiva")
+        verbose_name_plural = _("azioni correttive")
+        ordering = ["event_id", "due_date", "id"]
+
+    def __str__(self):
+        return self.description
 
 
 # --- the same injury twice ----------------------------------------------------------------------------

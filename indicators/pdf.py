@@ -4,13 +4,13 @@ method, a line for the employer's signature)."""
 from __future__ import annotations
 
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from weasyprint import HTML
 
 from . import rules
 from .chart import chart_svg, points_from
-from .selectors import site_results, today, year_rows
+from .selectors import contractors_of, elaboration_events, site_results, today, year_rows
 
 DEFAULT_YEARS = 5
 
@@ -59,3 +59,39 @@ def render_analysis_pdf(site, first_year: int | None = None, last_year: int | No
 def analysis_filename(site, first_year, last_year) -> str:
     years = f"{first_year}-{last_year}" if first_year != last_year else f"{first_year}"
     return f"elaborazione-dati-infortunistici-{slugify(site.name)[:60]}-{years}.pdf"
+
+
+# --- C5 and C6: the elaboration of the events of one calendar year (issue 33) --------------------------
+
+ELABORATION_TITLES = {
+    "C5": "infortuni e incidenti avvenuti al personale dell'azienda",
+    "C6": "infortuni e incidenti avvenuti al personale di imprese appaltatrici e subappaltatrici nei luoghi di "
+          "lavoro dell'azienda",
+}
+
+
+def events_context(site, code: str, year: int) -> dict:
+    events = list(elaboration_events(site, code, year))
+    by_kind = [{"label": label, "count": sum(1 for e in events if e.kind == kind)}
+               for kind, label in site.injuries.model.KIND_CHOICES]
+    actions = [a for e in events for a in e.actions.all()]
+    context = {
+        "site": site, "company": site.company, "code": code, "year": year, "about": ELABORATION_TITLES[code],
+        "events": events, "by_kind": by_kind, "contractors": contractors_of(events),
+        "actions_total": len(actions), "actions_done": sum(1 for a in actions if a.done),
+        "printed_at": timezone.localtime(), "as_of": today(),
+    }
+    if code == "C5":  # the indices of the year, from the injuries of the company's own staff
+        context["rows"] = year_rows([r for r in site_results(site) if r.year == year])
+    return context
+
+
+def render_events_pdf(site, code: str, year: int) -> bytes:
+    """The document goes to INAIL: in Italian, whatever the user's language."""
+    with translation.override("it"):
+        html = render_to_string("pdf/events.html", events_context(site, code, year))
+    return HTML(string=html).write_pdf()
+
+
+def events_filename(site, code: str, year: int) -> str:
+    return f"elaborazione-eventi-{code.lower()}-{slugify(site.name)[:60]}-{year}.pdf"

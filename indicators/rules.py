@@ -4,13 +4,14 @@ Pure Python, no ORM: from a unit's injuries (plain data) and its hours worked pe
 year the indices the seed ranks units by. The command, and later the pages, all call `compute()`.
 
 The rules:
-- an injury counts unless it happened in itinere, or its whole absence (across years; up to the as-of
-  date while the worker is still absent) lasts 3 days or less. A fatal injury always counts;
+- an injury counts unless it happened in itinere (a death while commuting included), or its whole absence
+  (across years; up to the as-of date while the worker is still absent) lasts 3 days or less. A death at
+  work always counts;
 - IF (indice di frequenza) = counted injuries whose event falls in the year * 1,000,000 / hours of the year;
 - IG (indice di gravità) = days of absence inside the calendar year, from every counted injury whatever
   its year, * 1,000 / hours of the year (seed 004 and UNI 7249 use 1,000; seed 003 prints 1,000,000);
 - IG UNI 7249 adds, in the year of the event, 75 conventional days per point of permanent disability
-  or 7,500 for a death;
+  or 7,500 for a death (both figures from the UNI 7249 standard, not from seed 004);
 - Obiettivo Zero: IF = 0 and no day of absence in the year;
 - reduction: IF compared with the previous calendar year, none when that IF is 0 or unknown;
 - a fatal injury in the unit (not in itinere) during the year excludes the unit from the rankings.
@@ -148,11 +149,12 @@ class Assessment:
 
 
 def assess(injury: Injury, as_of: date) -> Assessment:
-    """Does the injury enter the indices? In itinere is checked before the length of the absence."""
-    if injury.fatal:
-        return Assessment(True, None)
+    """Does the injury enter the indices? In itinere is checked first: seed 004 excludes every injury in
+    itinere, deaths included; only a death at work always counts, whatever its absence."""
     if injury.commuting:
         return Assessment(False, REASON_COMMUTING)
+    if injury.fatal:
+        return Assessment(True, None)
     if injury.total_days(as_of) <= SHORT_ABSENCE_MAX_DAYS:
         return Assessment(False, REASON_SHORT)
     return Assessment(True, None)
@@ -225,6 +227,65 @@ class YearIndicators:
             "reduction_pct": None if reduction is None else float(round2(reduction)),
             "fatal": self.fatal,
         }
+
+
+# --- events: the register of issue 33 ------------------------------------------------------------------
+# The register records events, not only injuries (seed 002, section C, interventions 5 and 6, footnote 17:
+# an incident includes events with no injury). Only the injuries of the company's own staff enter the indices.
+
+KIND_INJURY = "infortunio"
+KIND_INCIDENT = "incidente"  # incident without injury
+KIND_NEAR_MISS = "quasi_infortunio"
+KIND_DANGEROUS = "situazione_pericolosa"
+EVENT_KINDS: dict[str, str] = {
+    KIND_INJURY: gettext_noop("Infortunio"),
+    KIND_INCIDENT: gettext_noop("Incidente senza infortunio"),
+    KIND_NEAR_MISS: gettext_noop("Quasi-infortunio"),
+    KIND_DANGEROUS: gettext_noop("Situazione pericolosa"),
+}
+PARTY_OWN = "personale_proprio"
+PARTY_CONTRACTOR = "appaltatore"
+PARTY_SUBCONTRACTOR = "subappaltatore"
+EVENT_PARTIES: dict[str, str] = {
+    PARTY_OWN: gettext_noop("Personale dell'azienda"),
+    PARTY_CONTRACTOR: gettext_noop("Impresa appaltatrice"),
+    PARTY_SUBCONTRACTOR: gettext_noop("Impresa subappaltatrice"),
+}
+
+
+def enters_indices(kind: str, party: str) -> bool:
+    """IF and IG count the injuries of the company's own staff only (seed 004); near misses, incidents
+    without injury, dangerous situations and contractors' events are in the register, not in the indices."""
+    return kind == KIND_INJURY and party == PARTY_OWN
+
+
+def is_contractor(party: str) -> bool:
+    return party in (PARTY_CONTRACTOR, PARTY_SUBCONTRACTOR)
+
+
+def event_problems(kind: str, party: str, contractor: str, *, first_absence: date | None, fatal: bool,
+                   disability: int, commuting: bool = False) -> list[tuple[str, str]]:
+    """(field name, Italian one-line message) for what does not fit the kind of event or who was involved."""
+    found = []
+    if kind not in EVENT_KINDS:
+        found.append(("kind", _("Tipo di evento non valido.")))
+    if party not in EVENT_PARTIES:
+        found.append(("party", _("Indicare chi è stato coinvolto: personale dell'azienda, impresa appaltatrice "
+                                 "o subappaltatrice.")))
+    elif is_contractor(party) and not (contractor or "").strip():
+        found.append(("contractor", _("Indicare la ragione sociale dell'impresa appaltatrice o subappaltatrice.")))
+    elif party == PARTY_OWN and (contractor or "").strip():
+        found.append(("contractor", _("L'impresa si indica solo per un evento di un appaltatore o subappaltatore.")))
+    if kind in EVENT_KINDS and kind != KIND_INJURY:
+        if first_absence is not None:
+            found.append(("first_absence", _("Un evento senza infortunio non ha giorni di assenza.")))
+        if fatal:
+            found.append(("fatal", _("Un evento senza infortunio non può essere mortale.")))
+        if disability:
+            found.append(("disability", _("Un evento senza infortunio non ha invalidità permanente.")))
+        if commuting:
+            found.append(("commuting", _("In itinere si indica solo per un infortunio.")))
+    return found
 
 
 def check_hours(year: int, hours: Decimal) -> Decimal:

@@ -46,10 +46,11 @@ def today() -> dt.date:
 
 
 def results_from(injuries, hours, as_of: dt.date) -> tuple[rules.YearIndicators, ...]:
-    """Indices for every year with hours, sorted by year. Rows already validated by the forms and the
+    """Indices for every year with hours, sorted by year, from the injuries of the company's own staff only
+    (rules.enters_indices: the other events of the register do not count). Rows already validated by the forms and the
     import are assumed valid; an event after as_of (a date typed in the future) is left out rather than
     failing the page."""
-    rows = [i.as_rule() for i in injuries if i.event_date <= as_of]
+    rows = [i.as_rule() for i in injuries if i.event_date <= as_of and i.in_indices]
     return rules.compute(rows, sorted((h.year, h.hours) for h in hours), as_of=as_of)
 
 
@@ -157,3 +158,40 @@ def portfolio(user, *, order: str = "azienda", as_of: dt.date | None = None) -> 
     rows.sort(key=PORTFOLIO_SORTS["azienda"])
     rows.sort(key=key, reverse=descending)  # stable: ties keep the company order
     return rows
+
+
+# --- the C5 and C6 elaborations (issue 33) ------------------------------------------------------------
+
+ELABORATION_CODES = ("C5", "C6")
+
+
+def elaboration_year() -> int | None:
+    """The only year the C5 and C6 elaborations cover: the calendar year before the current campaign's
+    filing year ("eventi accaduti nell'anno solare precedente a quello di presentazione della domanda").
+    None without an open campaign."""
+    from applications.views.dashboard import current_campaign
+
+    campaign = current_campaign()
+    return campaign.reference_year if campaign is not None else None
+
+
+def elaboration_events(site: Site, code: str, year: int):
+    """The register's events of the year for C5 (the company's own staff) or C6 (contractors and
+    subcontractors working in the company's places), by date, with their corrective actions."""
+    parties = [rules.PARTY_OWN] if code == "C5" else [rules.PARTY_CONTRACTOR, rules.PARTY_SUBCONTRACTOR]
+    return (site.injuries.filter(event_date__year=year, party__in=parties)
+            .prefetch_related("actions").order_by("event_date", "id"))
+
+
+def contractors_of(events) -> list[dict]:
+    """The contractors named in the events, each with its kind (contractor or subcontractor) and how many
+    events; names compared ignoring case and spacing, shown as first written."""
+    found: dict[tuple[str, str], dict] = {}
+    for e in events:
+        if not rules.is_contractor(e.party) or not e.contractor.strip():
+            continue
+        key = (" ".join(e.contractor.split()).casefold(), e.party)
+        entry = found.setdefault(key, {"name": " ".join(e.contractor.split()), "party": e.get_party_display(),
+                                       "events": 0})
+        entry["events"] += 1
+    return sorted(found.values(), key=lambda c: c["name"].casefold())

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from organisations.models import Site
 
 from . import bounds, csvio, rules
-from .models import Injury, SiteYearHours, duplicate_key, same_injury
+from .models import CorrectiveAction, Injury, SiteYearHours, duplicate_key, same_injury
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 10_000
@@ -60,13 +60,17 @@ def hours_delete(*, user, site: Site, year: int) -> None:
 
 
 @transaction.atomic
-def injury_save(*, user, injury: Injury) -> Injury:
-    """Save a new or edited injury (already validated by forms.InjuryForm, which uses the pure rules)."""
+def injury_save(*, user, injury: Injury, actions=None) -> Injury:
+    """Save a new or edited event (already validated by forms.InjuryForm, which uses the pure rules) and,
+    when given, its corrective actions (a valid forms.CorrectiveActionFormSet)."""
     _require(user, "applications.edit_indicators", injury.site)
     if injury.pat_id and injury.pat.site_id != injury.site_id:
         raise ValidationError(_("La PAT indicata non appartiene a questa unità produttiva."))
     injury.full_clean(exclude=["site", "pat"], validate_unique=False)  # the bounds (bounds.py), whoever calls
     injury.save()
+    if actions is not None:
+        actions.instance = injury
+        actions.save()
     return injury
 
 
@@ -208,6 +212,18 @@ def _portal_checks(site: Site, kind: str, text: str) -> tuple[list, set]:
             report("descrizione", _("Descrizione troppo lunga (massimo %(max)s caratteri).") % {"max": max_description})
         if len(clean("riferimento")) > max_reference:
             report("riferimento", _("Riferimento troppo lungo (massimo %(max)s caratteri).") % {"max": max_reference})
+        for column, model_field in (("impresa", Injury._meta.get_field("contractor")),
+                                    ("segnalato_da", Injury._meta.get_field("reported_by")),
+                                    ("cause", Injury._meta.get_field("causes")),
+                                    ("azione_correttiva", CorrectiveAction._meta.get_field("description")),
+                                    ("responsabile_azione", CorrectiveAction._meta.get_field("owner"))):
+            cells = clean(column).split(csvio.ACTION_SEPARATOR) if column in ("azione_correttiva", "responsabile_azione") else [clean(column)]
+            if any(len(cell.strip()) > model_field.max_length for cell in cells):
+                report(column, _("Testo troppo lungo (massimo %(max)s caratteri).") % {"max": model_field.max_length})
+        for cell in clean("scadenza_azione").split(csvio.ACTION_SEPARATOR):
+            due = _checked_date(cell)
+            if due is not None:
+                report("scadenza_azione", bounds.date_problem(due))
     return errors, tainted
 
 
@@ -255,11 +271,18 @@ def import_rows(*, user, site: Site, kind: str, text: str, as_of: dt.date | None
             SiteYearHours.objects.update_or_create(site=site, year=year, defaults={"hours": hours})
         return ImportResult(parsed.count, 0)
     new = parsed.new_injuries
-    Injury.objects.bulk_create([
+    created = Injury.objects.bulk_create([
         Injury(site=site, event_date=row.injury.event_date, first_absence=row.injury.first_absence,
                last_absence=row.injury.last_absence, commuting=row.injury.commuting, fatal=row.injury.fatal,
-               disability=row.injury.disability, pat=pat, description=row.description, reference=row.reference)
+               disability=row.injury.disability, pat=pat, description=row.description, reference=row.reference,
+               kind=row.kind, party=row.party, contractor=row.contractor, reported_by=row.reported_by,
+               causes=row.causes)
         for row, pat in new
+    ])
+    CorrectiveAction.objects.bulk_create([
+        CorrectiveAction(event=event, description=action.description, owner=action.owner,
+                         due_date=action.due_date, done=action.done)
+        for event, (row, _pat) in zip(created, new) for action in row.actions
     ])
     return ImportResult(len(new), len(parsed.held))
 
@@ -345,13 +368,17 @@ def analysis_item(application, code: str):
             .order_by("order").first())
 
 
-def attach_analysis(*, user, site: Site, code: str, first_year: int | None, last_year: int | None):
-    """Render the analysis and add it to the open draft of the site's current campaign as evidence of
-    `code` (C5 or C6), through evidence.services.evidence_add: the permission and state checks, the PDF
-    content checks and the quota of any upload apply."""
+def attach_analysis(*, user, site: Site, code: str, first_year: int | None = None, last_year: int | None = None):
+    """Render the elaboration of the events of the campaign's reference year (the calendar year before the
+    filing year) for `code` and add it to the open draft of the site's current campaign as its evidence
+    item "Elaborazioni, datate e firmate, ...", through evidence.services.evidence_add: the permission and
+    state checks, the PDF content checks and the quota of any upload apply. C5: the events of the company's
+    own staff; C6: those of contractors and subcontractors, refused when the year has none. Other years are
+    not offered: `first_year` and `last_year` (the range of the multi-year injury analysis) are ignored."""
     from evidence import services as evidence_services
 
-    from .pdf import analysis_filename, render_analysis_pdf
+    from .pdf import events_filename, render_events_pdf
+    from .selectors import elaboration_events
 
     _require(user, "applications.view_indicators", site)
     if code not in ATTACHABLE:
@@ -366,8 +393,13 @@ def attach_analysis(*, user, site: Site, code: str, first_year: int | None, last
     item = analysis_item(application, code)
     if item is None:  # pragma: no cover - the catalogue has the item for both interventions
         raise ValidationError(_("Il catalogo non prevede un'elaborazione per %(code)s.") % {"code": code})
-    pdf, first_year, last_year = render_analysis_pdf(site, first_year, last_year)
-    upload = SimpleUploadedFile(analysis_filename(site, first_year, last_year), pdf, content_type="application/pdf")
+    year = application.campaign.reference_year
+    if code == "C6" and not elaboration_events(site, code, year).exists():
+        raise ValidationError(_("Nessun evento di imprese appaltatrici o subappaltatrici nel %(year)s: "
+                                "l'elaborazione non può documentare l'intervento C6. Registrare gli eventi degli "
+                                "appaltatori, poi allegarla.") % {"year": year})
+    pdf = render_events_pdf(site, code, year)
+    upload = SimpleUploadedFile(events_filename(site, code, year), pdf, content_type="application/pdf")
     evidence = evidence_services.evidence_add(user=user, application=application, evidence_item=item,
                                               uploaded_file=upload)
     return application, evidence

@@ -15,5 +15,7 @@ urlpatterns = [
     path("indici/unita/<int:site_pk>/importa/conferma/", views.import_confirm, name="indicators_import_confirm"),
     path("indici/unita/<int:site_pk>/registro.csv", views.export_register, name="indicators_export"),
     path("indici/unita/<int:site_pk>/elaborazione.pdf", views.analysis_pdf, name="indicators_pdf"),
+    path("indici/unita/<int:site_pk>/elaborazione-eventi-<str:code>.pdf", views.events_pdf,
+         name="indicators_events_pdf"),
     path("indici/unita/<int:site_pk>/allega/", views.attach, name="indicators_attach"),
 ]

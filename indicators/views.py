@@ -23,10 +23,13 @@ from applications.views.common import pdf_response
 
 from . import csvio, rules, services
 from .chart import chart_svg, points_from
-from .forms import HoursForm, ImportForm, InjuryForm, RangeForm
+from .forms import CorrectiveActionFormSet, HoursForm, ImportForm, InjuryForm, RangeForm
 from .models import Injury
-from .pdf import analysis_filename, exclusions, render_analysis_pdf, year_range
-from .selectors import company_for, company_sites, portfolio, site_for, site_results, today, year_rows
+from .pdf import analysis_filename, events_filename, exclusions, render_analysis_pdf, render_events_pdf, year_range
+from .selectors import (
+    ELABORATION_CODES, company_for, company_sites, elaboration_events, elaboration_year, portfolio, site_for,
+    site_results, today, year_rows,
+)
 
 SESSION_KEY = "indicators_import"
 EDIT = "applications.edit_indicators"
@@ -45,26 +48,41 @@ def site_page(request, site_pk: int):
     return render(request, "indicators/site.html", {
         "site": site, "rows": year_rows(results), "chart": chart_svg(points_from(results)),
         "exclusions": exclusions(site, results),
-        "injuries": site.injuries.select_related("pat").order_by("-event_date", "-id"),
+        "injuries": site.injuries.select_related("pat").prefetch_related("actions").order_by("-event_date", "-id"),
         "can_edit": request.user.has_perm(EDIT, site), "as_of": today(),
         "range_form": RangeForm(initial={"dal": first, "al": last}), "draft": draft,
-        "short_days": rules.SHORT_ABSENCE_MAX_DAYS,
+        "short_days": rules.SHORT_ABSENCE_MAX_DAYS, "elaborations": _elaborations(site),
     })
+
+
+def _elaborations(site) -> dict | None:
+    """The C5 and C6 elaborations the page offers: the reference year of the current campaign only."""
+    year = elaboration_year()
+    if year is None:
+        return None
+    return {"year": year, "items": [
+        {"code": code, "events": elaboration_events(site, code, year).count()} for code in ELABORATION_CODES]}
 
 
 def _injury_form(request, site, injury):
     form = InjuryForm(request.POST or None, instance=injury, site=site)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    # A post without the actions' management form (an older client, a script) leaves the actions as they are.
+    with_actions = not posted or "azioni-TOTAL_FORMS" in request.POST
+    actions = CorrectiveActionFormSet(request.POST if posted else None, instance=injury, prefix="azioni")
+    if posted and form.is_valid() and (not with_actions or actions.is_valid()):
         try:
-            services.injury_save(user=request.user, injury=form.save(commit=False))
+            services.injury_save(user=request.user, injury=form.save(commit=False),
+                                 actions=actions if with_actions else None)
         except PermissionDenied:
             raise Http404
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Infortunio salvato."))
+            messages.success(request, _("Evento salvato."))
             return redirect("indicators_site", site_pk=site.pk)
-    return render(request, "indicators/injury_form.html", {"site": site, "form": form, "injury": injury})
+    return render(request, "indicators/injury_form.html", {"site": site, "form": form, "injury": injury,
+                                                           "actions": actions})
 
 
 @login_required
@@ -91,7 +109,7 @@ def injury_delete(request, pk: int):
     injury = _injury_for(request, pk)
     if request.method == "POST":
         services.injury_delete(user=request.user, injury=injury)
-        messages.success(request, _("Infortunio eliminato."))
+        messages.success(request, _("Evento eliminato."))
         return redirect("indicators_site", site_pk=injury.site_id)
     return render(request, "indicators/injury_delete.html", {"site": injury.site, "injury": injury})
 
@@ -127,7 +145,8 @@ def import_page(request, site_pk: int):
     form = ImportForm(request.POST or None, request.FILES or None)
     context = {"site": site, "form": form, "max_rows": f"{services.MAX_IMPORT_ROWS:,}".replace(",", "."),
                "max_mb": services.max_import_bytes() / (1024 * 1024), "columns": csvio.REGISTER_COLUMNS,
-               "optional": csvio.OPTIONAL_COLUMNS, "hours_columns": csvio.HOURS_COLUMNS}
+               "optional": csvio.OPTIONAL_COLUMNS, "event_columns": csvio.EVENT_COLUMNS,
+               "hours_columns": csvio.HOURS_COLUMNS}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         kind = form.cleaned_data["kind"]
@@ -200,11 +219,15 @@ def export_register(request, site_pk: int):
     response["Content-Disposition"] = f'attachment; filename="registro-infortuni-{site.pk}.csv"'
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";")
-    writer.writerow([*csvio.REGISTER_COLUMNS, *csvio.OPTIONAL_COLUMNS])
-    for i in site.injuries.select_related("pat").order_by("event_date", "id"):
-        writer.writerow([_day(i.event_date), _day(i.first_absence), _day(i.last_absence), _flag(i.commuting),
-                         _flag(i.fatal), i.disability, i.pat.number if i.pat else "", _safe(i.description),
-                         _safe(i.reference)])
+    writer.writerow([*csvio.REGISTER_COLUMNS, *csvio.OPTIONAL_COLUMNS, *csvio.EVENT_COLUMNS])
+    for i in site.injuries.select_related("pat").prefetch_related("actions").order_by("event_date", "id"):
+        event = [_day(i.event_date), _day(i.first_absence), _day(i.last_absence), _flag(i.commuting),
+                 _flag(i.fatal), i.disability, i.pat.number if i.pat else "", _safe(i.description),
+                 _safe(i.reference), i.kind, i.party, _safe(i.contractor), _safe(i.reported_by), _safe(i.causes)]
+        actions = list(i.actions.all())
+        sep = f" {csvio.ACTION_SEPARATOR} "  # several actions: one per |, in the same order in each column
+        writer.writerow([*event, sep.join(_safe(a.description) for a in actions), sep.join(_safe(a.owner) for a in actions),
+                         sep.join(_day(a.due_date) for a in actions), sep.join(_flag(a.done) for a in actions)])
     return response
 
 
@@ -217,6 +240,16 @@ def analysis_pdf(request, site_pk: int):
         first, last = form.cleaned_data["dal"], form.cleaned_data["al"]
     pdf, first, last = render_analysis_pdf(site, first, last)
     return pdf_response(pdf, analysis_filename(site, first, last), inline=True)
+
+
+@login_required
+def events_pdf(request, site_pk: int, code: str):
+    """The C5 or C6 elaboration of the current campaign's reference year (no other year is offered)."""
+    site = site_for(request.user, site_pk)
+    year = elaboration_year()
+    if code not in ELABORATION_CODES or year is None:
+        raise Http404
+    return pdf_response(render_events_pdf(site, code, year), events_filename(site, code, year), inline=True)
 
 
 @login_required

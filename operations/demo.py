@@ -205,6 +205,9 @@ def load_demo() -> list[tuple[str, str]]:
         draft = services.application_start(user=rep, site=roma, campaign=campaign)
         _fill(draft, rep, {"C": {"C1": (frozenset(), False), "C4": (frozenset(), False)}, "D": {"D1": (frozenset(), False)}},
               with_evidence=False)
+    from indicators.demo import load_register_demo  # issue 33: a year of events, the indices, C5 and C6
+
+    load_register_demo(roma, campaign.reference_year)
     transport_choice = {"C": {"C2": (frozenset(), False), "C18": (frozenset(), False), "C21": (frozenset(), False)},
                         "D": {"D1": (frozenset(), False)}}
     _submitted(neri, consultant, campaign, transport_choice, "Milano")  # waiting in the queue

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django import forms
 from django.forms import inlineformset_factory
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -120,11 +121,18 @@ class PeriodFiguresForm(forms.ModelForm):
         """register: (IF, IG) from the injury register, shown read-only instead of typed."""
         super().__init__(*args, **kwargs)
         self.register = register
+        # One scale for both years, typed or from the register (indicators.rules): IF per million hours,
+        # IG per thousand hours.
+        self.fields["injury_frequency"].help_text = gettext_lazy(
+            "Infortuni per milione di ore lavorate (infortuni × 1.000.000 / ore lavorate).")
+        self.fields["injury_severity"].help_text = gettext_lazy(
+            "Giornate perse per mille ore lavorate (giornate × 1.000 / ore lavorate).")
         if register is not None:
             for name, value in zip(("injury_frequency", "injury_severity"), register):
                 self.fields[name].disabled = True
                 self.fields[name].initial = value
-                self.fields[name].help_text = gettext_lazy("Dal registro infortuni.")
+                self.fields[name].help_text = format_lazy("{} {}", gettext_lazy("Dal registro infortuni."),
+                                                          self.fields[name].help_text)
                 self.initial[name] = value
 
     def save(self, commit=True):

@@ -30,6 +30,7 @@ def report_context(assessment: Assessment, *, today: dt.date | None = None) -> d
         "measures": list(assessment.measures.all()),
         "history": history(assessment),
         "printed_on": today or timezone.localdate(),
+        "reference_year": assessment.date.year,  # the OT24 reference year it can document (issue 33)
     }
 
 

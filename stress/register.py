@@ -55,6 +55,9 @@ def register_indices(*, company, site, years: Iterable[int], as_of: dt.date | No
                                    last_absence=row.last_absence, commuting=row.commuting, fatal=row.fatal,
                                    disability=row.disability or 0)
             for row in Injury.objects.filter(site_id__in=sites, event_date__lte=as_of)
+            # the register's other events (near misses, contractors' events) do not enter the indices
+            if indicator_rules.enters_indices(getattr(row, "kind", indicator_rules.KIND_INJURY),
+                                              getattr(row, "party", indicator_rules.PARTY_OWN))
         ]
     except (FieldError, AttributeError, TypeError) as exc:
         logger.warning("The injury register has an unexpected shape (%s): indices typed by hand", exc)

@@ -226,8 +226,10 @@ def frequency_index(injuries, hours_worked) -> Decimal:
 
 
 def severity_index(days_lost, hours_worked) -> Decimal:
-    """(days lost / hours worked) x 1,000,000, as the seed writes it (the trend, not the scale, matters)."""
-    return _index(days_lost, hours_worked, 1_000_000)
+    """(days lost / hours worked) x 1,000: per thousand hours, the scale of the injury register
+    (indicators.rules.SEVERITY_FACTOR, UNI 7249), so that a year typed and a year from the register compare
+    (the check-list prints x 1,000,000; one scale for both years is what matters)."""
+    return _index(days_lost, hours_worked, 1_000)
 
 
 def _percent(part: Decimal, whole: Decimal) -> Decimal:

@@ -117,11 +117,12 @@ def current_campaign() -> Campaign | None:
 
 
 def attachable_drafts(assessment: Assessment, user=None) -> QuerySet[Application]:
-    """The current campaign's drafts for the company's sites that do not hold this report yet; with a user,
+    """The current campaign's drafts for the company's sites that do not hold this report yet, when the
+    assessment is dated in the campaign's reference year (none otherwise); with a user,
     only those of the sites the user works on (a mandate for chosen sites does not reach the others)."""
     campaign = current_campaign()
-    if campaign is None:
-        return Application.objects.none()
+    if campaign is None or assessment.date.year != campaign.reference_year:
+        return Application.objects.none()  # dated outside the reference year: not evidence for this campaign
     attached = assessment.attachments.values("evidence_file__application_id")
     drafts = Application.objects.filter(campaign=campaign, status=Application.Status.DRAFT,
                                         site__company_id=assessment.company_id)

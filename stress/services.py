@@ -166,10 +166,16 @@ class NotAttachable(ValidationError):
         self.link = link
 
 
+B2D_REPORT_LABEL = "Procedure e piani operativi, datati e firmati dal datore di lavoro"
+
+
 def b2d_survey_item(application: Application) -> EvidenceItem:
-    """B2d's evidence item for the questionnaires "per l'intervento di cui al punto 6"."""
+    """The B2d evidence item the report documents (issue 33): among the form's alternative documents
+    ("in alternativa"), "Procedure e piani operativi, datati e firmati dal datore di lavoro, da cui si evinca
+    la realizzazione dell'attività": a dated document, signed by the employer, showing the monitoring of
+    organisational well-being (point 6) carried out. Not the questionnaires' item, which the report is not."""
     return (EvidenceItem.objects.filter(intervention__section__edition=application.campaign.edition,
-                                        intervention__code=B2D, condition__icontains="punto 6")
+                                        intervention__code=B2D, label__startswith=B2D_REPORT_LABEL)
             .order_by("order").first())
 
 
@@ -197,6 +203,11 @@ def attach_report(*, user, assessment: Assessment, application: Application, tod
                             section_b)
     if not assessment.level:
         raise ValidationError(_("La valutazione non è completa: non c'è ancora un risultato da allegare."))
+    year = application.campaign.reference_year
+    if assessment.date.year != year:
+        raise ValidationError(_("La valutazione è datata %(date)s, fuori dall'anno di riferimento %(year)s della "
+                                "domanda: non può documentare l'intervento B2d di questa campagna.")
+                              % {"date": assessment.date.strftime("%d/%m/%Y"), "year": year})
     item = b2d_survey_item(application)
     pdf = render_stress_pdf(assessment, today=today)
     with transaction.atomic():

@@ -68,7 +68,7 @@ SECOND_FACTOR_SETUP = {"account_logout", "account_reauthenticate", "mfa_index", 
                        "mfa_generate_recovery_codes", "mfa_download_recovery_codes"}
 INDICATOR_PAGES = {"indicators_company", "indicators_site", "indicators_hours", "indicators_injury_create",
                    "indicators_injury_edit", "indicators_injury_delete", "indicators_import", "indicators_export",
-                   "indicators_pdf"}
+                   "indicators_pdf", "indicators_events_pdf"}
 INDICATOR_NAMES = {*INDICATOR_PAGES, "indicators_portfolio", "indicators_portfolio_csv", "indicators_import_confirm",
                    "indicators_attach"}
 
@@ -335,6 +335,7 @@ def request_for(client, name, site, app, evidence):
         "indicators_import_confirm": ("post", reverse("indicators_import_confirm", args=[site.pk])),
         "indicators_export": ("get", reverse("indicators_export", args=[site.pk])),
         "indicators_pdf": ("get", reverse("indicators_pdf", args=[site.pk])),
+        "indicators_events_pdf": ("get", reverse("indicators_events_pdf", args=[site.pk, "C5"])),
         "indicators_attach": ("post", reverse("indicators_attach", args=[site.pk])),
         **{page: ("get", reverse(page)) for page in ("home", "admin_landing", *PUBLIC_PAGES, *OPERATIONS)},
         "dashboard_add_site": ("get", reverse("dashboard_add_site") + f"?company={site.company.pk}"),

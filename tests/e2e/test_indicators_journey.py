@@ -97,16 +97,14 @@ def test_indicators_journey(page, live_server, draft, shot, tmp_path):
     shot("04-site-390")
     page.set_viewport_size({"width": 1280, "height": 900})
 
-    # Attach the analysis of 2022-2024 to the draft as C5 evidence.
-    page.locator("#id_dal").fill("2022")
-    page.locator("#id_al").fill("2024")
+    # Attach the C5 elaboration (the events of the campaign's reference year only) to the draft.
     page.get_by_role("button", name="Allega alla domanda (C5)").click()
     expect(page.get_by_text("Elaborazione allegata alla domanda come documentazione di C5.")).to_be_visible()
     shot("05-attached")
     page.get_by_role("link", name="Vai alla documentazione").click()
     c5 = page.locator("section", has=page.locator("#ev-C5"))
     expect(c5.get_by_text("Completa")).to_be_visible()
-    expect(c5).to_contain_text("elaborazione-dati-infortunistici-stabilimento-nord-2022-2024.pdf")
+    expect(c5).to_contain_text(f"elaborazione-eventi-c5-stabilimento-nord-{app.campaign.reference_year}.pdf")
     shot("06-evidence-c5-complete")
 
 

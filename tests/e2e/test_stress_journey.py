@@ -48,8 +48,9 @@ def test_three_compilers_level_and_b2d_attachment(page, live_server, company, sh
 
     # Scope, date and people; a site scope without its site is refused next to the field, nothing typed is lost.
     page.get_by_label("Ambito").select_option("site")
-    page.get_by_label("Data della valutazione").fill("2025-01-15")
-    page.get_by_label("Anno degli indicatori").fill("2024")
+    year = app.campaign.reference_year  # issue 33: only an assessment dated in the reference year is offered
+    page.get_by_label("Data della valutazione").fill(f"{year}-01-15")
+    page.get_by_label("Anno degli indicatori").fill(str(year - 1))
     for n, (name, role) in enumerate(PEOPLE):
         page.locator(f"#id_people-{n}-name").fill(name)
         page.locator(f"#id_people-{n}-role").select_option(role)
@@ -63,9 +64,9 @@ def test_three_compilers_level_and_b2d_attachment(page, live_server, company, sh
 
     # Area A figures: this year lower than the year before.
     page.get_by_role("link", name="Inserisci gli indicatori").click()
-    for year, values in ((2024, LOWER), (2023, figures())):
+    for figures_year, values in ((year - 1, LOWER), (year - 2, figures())):
         for field, value in values.items():
-            page.locator(f"#id_y{year}-{field}").fill(value)
+            page.locator(f"#id_y{figures_year}-{field}").fill(value)
     shot("02-figures")
     page.get_by_role("button", name="Salva").click()
     expect(page.get_by_text("Indicatori aziendali salvati.")).to_be_visible()
@@ -99,7 +100,7 @@ def test_three_compilers_level_and_b2d_attachment(page, live_server, company, sh
     page.get_by_role("button", name="Allega la relazione come documentazione B2d").click()
     expect(page.get_by_text("Relazione allegata alla domanda di Sede di Brescia")).to_be_visible()
     evidence = EvidenceFile.objects.get(application=app)
-    assert evidence.evidence_item.intervention.code == "B2d" and "punto 6" in evidence.evidence_item.condition
+    assert evidence.evidence_item.intervention.code == "B2d" and evidence.evidence_item.alternative == 2
     expect(page.get_by_role("button", name="Allega la relazione come documentazione B2d")).to_have_count(0)
     shot("06-attached")
 

@@ -151,3 +151,29 @@ def test_command_line_exit_code_one_line_no_traceback(register):
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout) == PAPER_MILL_JSON
     assert ok.stderr == ""
+
+
+def test_compute_commuting_death_is_not_counted_a_death_at_work_is(register):
+    # Hand-worked: 2024, 200,000 hours. A death while commuting (excluded: no injury, no 7,500 days,
+    # Obiettivo Zero kept); 2025, 200,000 hours: a death at work (1 injury, IF 5.00, IG UNI 7,500*1000/200,000).
+    text = HEADER + "10/03/2024,,,si,si,0\n" + "10/03/2025,,,no,si,0\n"
+    doc = run_json("compute", register(text), "--hours", "2024=200000", "--hours", "2025=200000",
+                   "--as-of", "2025-12-31")
+    assert doc == {"years": [
+        {"year": 2024, "hours": 200000, "injuries": 0, "excluded": 1, "days": 0, "frequency": 0.0,
+         "severity": 0.0, "severity_uni": 0.0, "obiettivo_zero": True, "reduction_pct": None, "fatal": False},
+        {"year": 2025, "hours": 200000, "injuries": 1, "excluded": 0, "days": 0, "frequency": 5.0,
+         "severity": 0.0, "severity_uni": 37.5, "obiettivo_zero": False, "reduction_pct": None, "fatal": True},
+    ]}
+
+
+def test_compute_counts_only_injuries_of_own_staff_when_the_file_has_event_columns(register):
+    # Same JSON keys; the near miss and the contractor's injury are in the file but not in the indices.
+    text = (HEADER.rstrip("\n") + ",tipo_evento,coinvolti,impresa\n"
+            "10/03/2024,10/03/2024,19/03/2024,no,no,0,,,\n"
+            "11/03/2024,,,no,no,0,quasi_infortunio,,\n"
+            "12/03/2024,12/03/2024,30/03/2024,no,no,0,infortunio,appaltatore,Edil Rossi srl\n")
+    doc = run_json("compute", register(text), "--hours", "2024=100000", "--as-of", "2024-12-31")
+    (year,) = doc["years"]
+    assert list(year) == KEYS
+    assert (year["injuries"], year["days"], year["frequency"], year["severity"]) == (1, 10, 10.0, 0.1)

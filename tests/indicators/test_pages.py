@@ -208,8 +208,25 @@ def test_site_page_shows_the_table_the_chart_and_the_exclusions(client, site, re
     assert "<svg" in body and 'role="img"' in body
     assert "10,00" in body  # IF 2023
     assert "Assenza di 3 giorni o meno" in body and "Infortunio in itinere" in body
-    assert "× 1.000" in body and "1.000.000" in body  # the IG factor, and seed 003's
+    assert "× 1.000" in body  # the IG factor
     assert "Obiettivo Zero" in body
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_page_and_pdf_name_the_source_of_each_rule_and_never_say_seed(client, site, rep):
+    fill_register(site, rep)
+    client.force_login(rep)
+    body = _flat(client.get(reverse("indicators_site", args=[site.pk])).content.decode())
+    response = client.get(reverse("indicators_pdf", args=[site.pk]) + "?dal=2023&al=2024")
+    text = _flat("".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages))
+    for shown in (body, text):
+        assert "seed" not in shown.lower()
+        # the conventional days are UNI 7249's, not the Obiettivo Zero regulation's
+        assert "fissate dalla norma UNI 7249: 75 per punto di invalidità permanente, 7.500 per un infortunio mortale" in shown
+        assert "anche mortali" in shown and "infortunio mortale sul lavoro è sempre conteggiato" in shown
 
 
 def test_export_is_the_register_as_csv_and_imports_back(client, site, rep):
@@ -298,7 +315,7 @@ def test_attach_creates_evidence_on_c5_and_the_checklist_is_complete(client, sit
     item = EvidenceItem.objects.get(intervention__code="C5", label__startswith="Elaborazioni")
     evidence = EvidenceFile.objects.get(application=app, evidence_item=item)
     assert evidence.content_type == "application/pdf" and len(evidence.sha256) == 64
-    assert evidence.original_name.startswith("elaborazione-dati-infortunistici")
+    assert evidence.original_name.startswith("elaborazione-eventi-c5-")  # issue 33: the events of the reference year
     row = evidence_checklist(app, app.selections.all())[0]
     assert row.intervention.code == "C5" and row.status.complete
     page = client.get(reverse("application_step", args=[app.pk, "evidence"])).content.decode()

@@ -41,8 +41,11 @@ def one_year(injuries, year=2024, hours=100_000, as_of=AS_OF):
         (Injury(d(2024, 3, 1), None, None, fatal=True), True, None),
         # fatal after 2 days: always counts.
         (Injury(d(2024, 3, 1), d(2024, 3, 1), d(2024, 3, 2), fatal=True), True, None),
-        # fatal in itinere: the issue says a fatal injury always counts (see README.md, "Injury indices").
-        (Injury(d(2024, 3, 1), None, None, commuting=True, fatal=True), True, None),
+        # fatal in itinere: seed 004 excludes every injury in itinere; only a death at work always counts.
+        (Injury(d(2024, 3, 1), None, None, commuting=True, fatal=True), False, rules.REASON_COMMUTING),
+        # fatal in itinere after a long absence: still excluded.
+        (Injury(d(2024, 3, 1), d(2024, 3, 1), d(2024, 4, 30), commuting=True, fatal=True), False,
+         rules.REASON_COMMUTING),
         # 2 days in 2023 + 2 days in 2024 = 4 days across years: counts.
         (Injury(d(2023, 12, 30), d(2023, 12, 30), d(2024, 1, 2)), True, None),
         # still open: absence so far up to the as-of date (30/06/2025): counts.
@@ -127,6 +130,26 @@ def test_fatal_injury_with_disability_counts_the_death_only():
     assert r.severity_uni == Decimal(7_504) * 1000 / 100_000
 
 
+@pytest.mark.parametrize(
+    "injuries,counted,days,uni,zero,fatal",
+    [
+        # a death at work: one injury, 7,500 UNI 7249 days, no Obiettivo Zero, the unit leaves the rankings.
+        ([Injury(d(2024, 4, 2), None, None, fatal=True)], 1, 0, 7_500, False, True),
+        # a death while commuting: not counted, no UNI days, Obiettivo Zero kept, not "fatal in the unit".
+        ([Injury(d(2024, 4, 2), None, None, commuting=True, fatal=True)], 0, 0, 0, True, False),
+        # a commuting death after 20 days of absence: none of the days count either.
+        ([Injury(d(2024, 4, 2), d(2024, 4, 2), d(2024, 4, 21), commuting=True, fatal=True)], 0, 0, 0, True, False),
+        # a commuting death next to a death at work: only the latter.
+        ([Injury(d(2024, 4, 2), None, None, commuting=True, fatal=True),
+          Injury(d(2024, 5, 2), None, None, fatal=True)], 1, 0, 7_500, False, True),
+    ],
+)
+def test_only_a_death_at_work_counts(injuries, counted, days, uni, zero, fatal):
+    r = one_year(injuries)
+    assert (r.injuries, r.days, r.conventional_days, r.obiettivo_zero, r.fatal) == (counted, days, uni, zero, fatal)
+    assert r.severity_uni == Decimal(days + uni) * 1000 / 100_000
+
+
 def test_excluded_injuries_add_no_conventional_days():
     r = one_year([Injury(d(2024, 4, 2), d(2024, 4, 2), d(2024, 4, 9), commuting=True, disability=20)])
     assert r.severity_uni == 0 and r.conventional_days == 0
@@ -168,7 +191,7 @@ def test_fatal_flag():
     commuting = Injury(d(2024, 4, 2), None, None, fatal=True, commuting=True)
     flagged = one_year([commuting])
     assert flagged.fatal is False  # not in the unit
-    assert flagged.injuries == 1  # but it counts
+    assert flagged.injuries == 0  # nor in the indices (in itinere)
 
 
 def test_mean_duration():
@@ -329,3 +352,38 @@ def test_importable_without_django_settings():
                          cwd=Path(__file__).resolve().parents[2])
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "Infortunio in itinere"
+
+
+# --- events (issue 33): kinds, who was involved, what enters the indices ---------------------------
+
+
+@pytest.mark.parametrize("kind,party,counted", [
+    (rules.KIND_INJURY, rules.PARTY_OWN, True),
+    (rules.KIND_INJURY, rules.PARTY_CONTRACTOR, False),
+    (rules.KIND_INJURY, rules.PARTY_SUBCONTRACTOR, False),
+    (rules.KIND_INCIDENT, rules.PARTY_OWN, False),
+    (rules.KIND_NEAR_MISS, rules.PARTY_OWN, False),
+    (rules.KIND_DANGEROUS, rules.PARTY_OWN, False),
+    (rules.KIND_NEAR_MISS, rules.PARTY_CONTRACTOR, False),
+])
+def test_only_injuries_of_own_staff_enter_the_indices(kind, party, counted):
+    assert rules.enters_indices(kind, party) is counted
+
+
+@pytest.mark.parametrize("kind,party,contractor,extra,fields", [
+    (rules.KIND_INJURY, rules.PARTY_OWN, "", {}, []),
+    (rules.KIND_INJURY, rules.PARTY_CONTRACTOR, "Edil Rossi srl", {"first_absence": d(2024, 1, 2)}, []),
+    (rules.KIND_INJURY, rules.PARTY_CONTRACTOR, "  ", {}, ["contractor"]),
+    (rules.KIND_NEAR_MISS, rules.PARTY_SUBCONTRACTOR, "", {}, ["contractor"]),
+    (rules.KIND_NEAR_MISS, rules.PARTY_OWN, "Edil Rossi srl", {}, ["contractor"]),
+    (rules.KIND_NEAR_MISS, rules.PARTY_OWN, "", {}, []),
+    (rules.KIND_DANGEROUS, rules.PARTY_OWN, "", {"first_absence": d(2024, 1, 2)}, ["first_absence"]),
+    (rules.KIND_INCIDENT, rules.PARTY_OWN, "", {"fatal": True, "disability": 5, "commuting": True},
+     ["fatal", "disability", "commuting"]),
+    ("altro", "chiunque", "", {}, ["kind", "party"]),
+])
+def test_event_problems(kind, party, contractor, extra, fields):
+    args = {"first_absence": None, "fatal": False, "disability": 0, **extra}
+    problems = rules.event_problems(kind, party, contractor, **args)
+    assert [f for f, _m in problems] == fields
+    assert all(m and m[0].isupper() for _f, m in problems)  # one Italian sentence each

@@ -39,9 +39,9 @@ BASE = PeriodFigures(
 
 
 def test_injury_indices_from_the_register_figures():
-    # (injuries / hours worked) x 1,000,000 and (days lost / hours worked) x 1,000,000, as the seed writes.
+    # (injuries / hours worked) x 1,000,000 and (days lost / hours worked) x 1,000, the register's scale.
     assert frequency_index(3, 160000) == Decimal("18.75")
-    assert severity_index(45, 160000) == Decimal("281.25")
+    assert severity_index(45, 160000) == Decimal("0.28")
     with pytest.raises(StressInputError, match="ore lavorate"):
         frequency_index(1, 0)
 

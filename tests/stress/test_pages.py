@@ -218,12 +218,13 @@ def test_attach_creates_the_evidence_on_b2d_point_6(client, company_user):
     site, rep = company_user
     assessment = six_compilers(client, site.company)
     post_figures(client, assessment, LOWER, figures())
+    in_reference_year(assessment)  # issue 33: only an assessment dated in the reference year is offered
     app = draft_with_b2d(site, rep)
     response = client.post(reverse("stress_attach", args=[assessment.pk]), {"application": app.pk}, follow=True)
     assert "Relazione allegata" in response.content.decode()
     evidence = EvidenceFile.objects.get(application=app)
     assert evidence.evidence_item.intervention.code == "B2d"
-    assert evidence.evidence_item.condition == "Per l'intervento di cui al punto 6"
+    assert evidence.evidence_item.alternative == 2  # issue 33: the alternative documents, not the questionnaires
     assert evidence.content_type == "application/pdf" and len(evidence.sha256) == 64
     assert assessment.attachments.get().evidence_file == evidence
 
@@ -232,6 +233,7 @@ def test_attach_without_b2d_says_so_and_links_section_b(client, company_user):
     site, rep = company_user
     assessment = six_compilers(client, site.company)
     post_figures(client, assessment, LOWER, figures())
+    in_reference_year(assessment)  # issue 33: only an assessment dated in the reference year is offered
     from applications import services as app_services
     from tests.factories import open_campaign
     app = app_services.application_start(user=rep, site=site, campaign=open_campaign())
@@ -250,6 +252,7 @@ def test_reviewer_refused_until_attached_then_reads_the_pdf_as_evidence(client, 
     site, rep = company_user
     assessment = six_compilers(client, site.company)
     post_figures(client, assessment, LOWER, figures())
+    in_reference_year(assessment)  # issue 33: only an assessment dated in the reference year is offered
     reviewer = UserFactory(role=User.Role.REVIEWER)
     app = draft_with_b2d(site, rep)
     services.attach_report(user=rep, assessment=assessment, application=app)
@@ -296,6 +299,7 @@ def test_an_attached_draft_is_not_offered_again_and_the_dashboard_links_here(cli
     site, rep = company_user
     assessment = six_compilers(client, site.company)
     post_figures(client, assessment, LOWER, figures())
+    in_reference_year(assessment)  # issue 33: only an assessment dated in the reference year is offered
     app = draft_with_b2d(site, rep)
     assert list(attachable_drafts(assessment)) == [app]
     services.attach_report(user=rep, assessment=assessment, application=app)
@@ -310,6 +314,7 @@ def test_removing_the_evidence_in_the_wizard_offers_the_draft_again(client, comp
     site, rep = company_user
     assessment = six_compilers(client, site.company)
     post_figures(client, assessment, LOWER, figures())
+    in_reference_year(assessment)  # issue 33: only an assessment dated in the reference year is offered
     app = draft_with_b2d(site, rep)
     evidence = services.attach_report(user=rep, assessment=assessment, application=app)
     evidence_services.evidence_remove(user=rep, evidence=evidence)
@@ -332,3 +337,75 @@ def test_area_a_injury_indices_come_from_the_register(company_user):
     indices = register_indices(company=site.company, site=None, years=[2024, 2023], as_of=dt.date(2024, 12, 31))
     assert indices[2023] == (Decimal("10.00"), Decimal("0.20"))
     assert indices[2024] == (Decimal("0.00"), Decimal("0.00"))
+
+
+def test_area_a_trend_on_one_scale_when_the_register_has_only_one_year(client, company_user):
+    """The register has hours for 2023 only: its IG is per thousand hours; the 2024 indices are typed on the
+    same scale (the page says which), so an unchanged injury record gives "inalterato", not "diminuito"."""
+    from indicators.models import Injury, SiteYearHours
+    from stress.selectors import assessment_state
+
+    site, _rep = company_user
+    SiteYearHours.objects.create(site=site, year=2023, hours=Decimal(100000))
+    Injury.objects.create(site=site, event_date=dt.date(2023, 3, 1), first_absence=dt.date(2023, 3, 1),
+                          last_absence=dt.date(2023, 3, 20))  # 20 days: IF 10.00, IG 0.20 (per thousand hours)
+    assessment = create(client, site.company)
+    page = " ".join(client.get(reverse("stress_figures", args=[assessment.pk])).content.decode().split())
+    assert "per milione di ore lavorate" in page and "per mille ore lavorate" in page
+    assert "× 1.000.000 / ore lavorate" not in page.split("gravità")[-1]  # IG is never shown per million
+    # 2024 typed as the register would give it: 1 injury of 20 days on 100,000 hours.
+    assert post_figures(client, assessment, figures(injury_frequency="10", injury_severity="0.2"),
+                        figures()).status_code == 302
+    state = assessment_state(assessment)
+    injuries_item = next(i for i in CHECKLIST.area("A").items() if i.indicator == "injuries")
+    assert state.area_a[injuries_item.id] == "inalterato"
+
+
+def test_severity_index_of_area_a_is_per_thousand_hours():
+    from stress.scoring import severity_index
+
+    assert severity_index(45, 160000) == Decimal("0.28")  # as indicators.rules: × 1,000
+
+
+def in_reference_year(assessment):
+    """Date the assessment inside the reference year of the open campaign (the year before its filing)."""
+    from tests.factories import open_campaign
+
+    Assessment.objects.filter(pk=assessment.pk).update(date=dt.date(open_campaign().reference_year, 1, 15))
+    assessment.refresh_from_db()
+    return assessment
+
+
+def test_b2d_report_goes_under_the_alternative_documents_and_says_what_it_is(client, company_user):
+    site, rep = company_user
+    assessment = six_compilers(client, site.company)
+    post_figures(client, assessment, LOWER, figures())
+    in_reference_year(assessment)
+    app = draft_with_b2d(site, rep)
+    evidence = services.attach_report(user=rep, assessment=assessment, application=app)
+    item = evidence.evidence_item
+    assert item.intervention.code == "B2d" and item.alternative == 2
+    assert item.label.startswith("Procedure e piani operativi, datati e firmati dal datore di lavoro")
+    client.force_login(rep)
+    first_page = PdfReader(io.BytesIO(client.get(reverse("stress_pdf", args=[assessment.pk])).content)).pages[0]
+    text = " ".join(first_page.extract_text().split())
+    year = app.campaign.reference_year
+    assert "rilevazione e monitoraggio del benessere organizzativo" in text
+    assert f"anno di riferimento {year}" in text and "B2d" in text
+
+
+def test_an_assessment_dated_outside_the_reference_year_is_not_offered(client, company_user):
+    from django.core.exceptions import ValidationError
+
+    from stress.selectors import attachable_drafts
+
+    site, rep = company_user
+    assessment = six_compilers(client, site.company)  # dated 15/01/2025
+    post_figures(client, assessment, LOWER, figures())
+    app = draft_with_b2d(site, rep)
+    assert app.campaign.reference_year != 2025
+    assert list(attachable_drafts(assessment)) == []
+    with pytest.raises(ValidationError, match="anno di riferimento"):
+        services.attach_report(user=rep, assessment=assessment, application=app)
+    assert not EvidenceFile.objects.exists()
+    assert list(attachable_drafts(in_reference_year(assessment))) == [app]

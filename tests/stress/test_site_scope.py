@@ -127,6 +127,9 @@ def test_drafts_of_other_sites_are_not_offered_to_a_scoped_consultant(two_sites)
     site1, site2, rep, scoped = two_sites
     own = assessment(site1.company, rep, scope="site", site=site2)
     draft1, draft2 = draft_with_b2d(site1, rep), draft_with_b2d(site2, rep)
+    # issue 33: only an assessment dated in the campaign's reference year is offered
+    Assessment.objects.filter(pk=own.pk).update(date=dt.date(draft1.campaign.reference_year, 1, 15))
+    own.refresh_from_db()
     assert set(attachable_drafts(own)) == {draft1, draft2}
     assert list(attachable_drafts(own, user=scoped)) == [draft2]
     assert set(attachable_drafts(own, user=rep)) == {draft1, draft2}

@@ -85,5 +85,8 @@ class Command(BaseCommand):
                 _("File non leggibile: %(path)s (%(error)s).") % {"path": path, "error": exc.strerror}
             ) from None
         rows = csvio.parse_register(csvio.decode(data), as_of=as_of)
-        results = rules.compute([row.injury for row in rows], hours, as_of=as_of)
+        # Only the injuries of the company's own staff enter the indices (a file with the event columns of
+        # issue 33 may also hold near misses and contractors' events).
+        results = rules.compute([row.injury for row in rows if rules.enters_indices(row.kind, row.party)], hours,
+                                as_of=as_of)
         return {"years": [result.as_dict() for result in results]}

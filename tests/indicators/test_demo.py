@@ -1,0 +1,29 @@
+"""`manage.py demo_data` shows a site with a year of events (issue 33): injuries, a near miss and a
+contractor's event in the demo campaign's reference year, so the indices and both elaborations have data."""
+import pytest
+from django.core.management import call_command
+
+from applications.demo import demo_campaign
+from indicators import rules
+from indicators.models import Injury
+from indicators.selectors import contractors_of, elaboration_events, site_results
+from organisations.models import Site
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_has_a_year_of_events_on_cantiere_roma_nord():
+    call_command("demo_data", verbosity=0)
+    site = Site.objects.get(name="Cantiere Roma Nord")
+    year = demo_campaign().reference_year
+    c5 = list(elaboration_events(site, "C5", year))
+    assert {e.kind for e in c5} >= {rules.KIND_INJURY, rules.KIND_NEAR_MISS}
+    c6 = list(elaboration_events(site, "C6", year))
+    assert [c["name"] for c in contractors_of(c6)] == ["Ponteggi Alfa S.r.l."]
+    assert any(e.actions.exists() for e in c5)
+    results = {r.year: r for r in site_results(site)}
+    assert set(results) == {year - 2, year - 1, year}
+    assert results[year].injuries == 1  # the near miss, the dangerous situation and the contractor's do not count
+    count = Injury.objects.filter(site=site).count()
+    call_command("demo_data", verbosity=0)  # idempotent
+    assert Injury.objects.filter(site=site).count() == count
