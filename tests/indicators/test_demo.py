@@ -3,7 +3,7 @@ contractor's event in the demo campaign's reference year, so the indices and bot
 import pytest
 from django.core.management import call_command
 
-from applications.demo import demo_campaign
+from operations.demo import demo_campaign
 from indicators import rules
 from indicators.models import Injury
 from indicators.selectors import contractors_of, elaboration_events, site_results
