@@ -102,6 +102,13 @@ class ScoreResult:
     def missing(self) -> int:
         return max(0, self.threshold - self.total)
 
+    @property
+    def percent_of_threshold(self) -> int:
+        """The total as a share of the threshold, 0-100 (a full bar once reached; 0 without a threshold)."""
+        if self.threshold <= 0:
+            return 0
+        return min(100, max(0, round(self.total * 100 / self.threshold)))
+
     def line(self, code: str) -> Line | None:
         return next((line for line in self.lines if line.code == code), None)
 

@@ -13,8 +13,10 @@ from django.core.management import CommandError, call_command
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_demo_data_refuses_to_run_with_production_settings():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ot24portal.settings.production",
+def test_demo_data_refuses_to_run_with_production_settings(tmp_path):
+    from tests.identity.test_identity import spid_production_env  # a production start needs the federation's
+
+    env = {**os.environ, **spid_production_env(tmp_path), "DJANGO_SETTINGS_MODULE": "ot24portal.settings.production",
            "DJANGO_SECRET_KEY": secrets.token_urlsafe(64), "DJANGO_ALLOWED_HOSTS": "ot24.example",
            # A database nobody listens on: the command must stop before it needs one.
            "DATABASE_URL": "postgres://nobody@127.0.0.1:9/none"}

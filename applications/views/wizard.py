@@ -35,14 +35,6 @@ def _problems(application, overview) -> list[dict]:
     return [{"message": p.message, "url": wizard.get(p.step).url(application)} for p in overview.problems]
 
 
-def _bar_percent(score) -> int:
-    """The score bar's width, 0-100: one of portal.css's .ot24-w-N classes (the CSP allows no style attribute;
-    running-total.js then moves it through the DOM)."""
-    if not score.threshold:
-        return 0
-    return min(100, max(0, round(score.total * 100 / score.threshold)))
-
-
 def _render(request, application, step: wizard.Step, *, score=None, **extra):
     """The step's template with what every step shows: the header (steps, title, running total)."""
     score = score or application_score(application)
@@ -52,7 +44,6 @@ def _render(request, application, step: wizard.Step, *, score=None, **extra):
         "step": step.key,
         "step_title": step.title,
         "score": score,
-        "score_percent": _bar_percent(score),
         "can_edit": user_can(request, "applications.edit_application", application),
         **extra,
     })

@@ -178,3 +178,11 @@ def test_total_is_sum_of_counted_lines_and_order_free(sels, sector, workers, dec
     assert again == result
     # An alternative group counts at most once.
     assert sum(1 for l in result.lines if l.counted and l.code.startswith("X1")) <= 1
+
+
+@pytest.mark.parametrize("total,threshold,percent", [(0, 100, 0), (99, 100, 99), (110, 100, 100), (3, 0, 0), (50, 200, 25)])
+def test_the_share_of_the_threshold_fills_a_bar_of_at_most_100(total, threshold, percent):
+    from interventions.scoring import Line, ScoreResult
+
+    lines = (Line("A1", total, True), Line("A2", 7, False))
+    assert ScoreResult(edition="ot24", sector="altri", workers=10, lines=lines, threshold=threshold).percent_of_threshold == percent
