@@ -99,7 +99,7 @@ def company_register(request):
             except ValidationError as exc:
                 _form_errors(form, exc)
             else:
-                messages.success(request, _("Azienda registrata."))
+                messages.success(request, _("Azienda registrata: ora aggiungi la prima unità produttiva."))
                 return redirect("company_detail", pk=company.pk)
     return render(request, "organisations/company_register.html", {
         "form": form, "existing": existing,
@@ -142,6 +142,8 @@ def company_detail(request, pk: int):
         "events": selectors.company_events(company)[:50]
         if user.has_perm("applications.view_company_events", company) else None,
         "own_membership": company.memberships.filter(user=user).first(),
+        "sites": list(sites_for(user).filter(company=company).order_by("name")[:200]),
+        "can_add_site": user.has_perm("applications.manage_sites", company),
         "invitation_form": InvitationForm() if manages else None,
         "today": timezone.localdate(),
     }
