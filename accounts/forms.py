@@ -112,3 +112,14 @@ class AddEmailForm(allauth_forms.AddEmailForm):
         super().__init__(*args, **kwargs)
         _portal_email_field(self)
         self.fields["email"].label = _("Nuovo indirizzo e-mail")
+
+
+class ChangePasswordForm(allauth_forms.ChangePasswordForm):
+    """allauth's password change, saying plainly that the current password typed is not the right one
+    (allauth's "Inserisci la tua password attuale." read as if nothing had been typed)."""
+
+    def clean_oldpassword(self) -> str:
+        if not self.user.check_password(self.cleaned_data.get("oldpassword", "")):
+            raise forms.ValidationError(_("La password attuale non è corretta: scrivi quella con cui accedi oggi."),
+                                        code="wrong_current_password")
+        return self.cleaned_data["oldpassword"]

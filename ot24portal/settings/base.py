@@ -120,7 +120,8 @@ LOGOUT_REDIRECT_URL = "login"
 # in the user's language, client address through the trusted proxies.
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm", "login": "accounts.forms.LoginForm",
-                 "reset_password": "accounts.forms.ResetPasswordForm", "add_email": "accounts.forms.AddEmailForm"}
+                 "reset_password": "accounts.forms.ResetPasswordForm", "add_email": "accounts.forms.AddEmailForm",
+                 "change_password": "accounts.forms.ChangePasswordForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
