@@ -56,6 +56,9 @@ def dashboard(request):
         page = _page(Site.objects.none(), request.GET.get("page"))
     page.object_list = _with_deadlines(dashboard_rows_for(list(page.object_list), campaign)) if campaign else []
     companies = _companies(visible.company_ids) if visible.company_ids else []
+    # Companies with no site yet have no row in the table: listed apart, with the way to add the first.
+    without_sites = list(Company.objects.filter(pk__in=visible.company_ids, sites__isnull=True)
+                         .only("id", "ragione_sociale").order_by("ragione_sociale")[:100]) if companies else []
     return render(
         request,
         "applications/dashboard.html",
@@ -69,6 +72,7 @@ def dashboard(request):
             "sort_columns": _sort_links(f["sort"]),
             "panel": consultant_panel(request.user) if request.user.is_consultant else None,
             "invitations": invitations,
+            "without_sites": without_sites,
         },
     )
 
