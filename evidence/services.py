@@ -76,9 +76,11 @@ def store_evidence(*, user, application: Application, evidence_item: EvidenceIte
                 uploaded_by=user,
                 clarification=clarification,
             )
-    except DatabaseError:
+    except DatabaseError as exc:
         logger.exception("Evidence row insert failed for application %s", application.pk)
         _discard_unreferenced(stored.storage_name)
+        if not _busy(exc):
+            raise  # the database is down or refused the row: an error page, nothing stored
         raise ValidationError(
             gettext("Il file %(name)s non è stato registrato perché il sistema era occupato: nulla è stato "
                     "salvato, riprovare.") % {"name": _display_name(name)}, code=RETRY) from None
@@ -116,6 +118,17 @@ def bytes_referenced(storage_name: str) -> bool:
 
 def delete_bytes_if_unreferenced(storage_name: str) -> None:
     storage.delete_if_unused(storage_name, bytes_referenced(storage_name))
+
+
+_BUSY = ("database is locked", "database table is locked", "lock timeout", "could not obtain lock", "deadlock",
+         "could not serialize")
+
+
+def _busy(exc: DatabaseError) -> bool:
+    """Whether the database refused the write only because another one held the lock (SQLite's "database
+    is locked", PostgreSQL's lock timeouts, deadlocks and serialisation failures): sending the same file
+    again may succeed."""
+    return any(words in str(exc).lower() for words in _BUSY)
 
 
 def _discard_unreferenced(storage_name: str) -> None:
