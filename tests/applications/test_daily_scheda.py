@@ -25,3 +25,15 @@ def test_what_the_person_wrote_is_kept(client, setup):  # noqa: F811
     app = start(client, site)
     post_scheda(client, app, pat, signatory_birth_date="1970-05-18")  # not the code's date: the person's
     assert Application.objects.get(pk=app.pk).signatory_birth_date == dt.date(1970, 5, 18)
+
+
+def test_errors_are_summarised_at_the_top_with_links_to_the_fields(client, setup):  # noqa: F811
+    import html
+
+    campaign, site, pat, rep = setup
+    login(client, rep)
+    app = start(client, site)
+    page = html.unescape(post_scheda(client, app, pat, ragione_sociale="", cap="").content.decode())
+    summary = page.split('id="scheda-errors"', 1)[1].split("</div>", 1)[0]
+    assert 'href="#id_ragione_sociale"' in summary and 'href="#id_cap"' in summary
+    assert page.index('id="scheda-errors"') < page.index('id="id_ragione_sociale"')
