@@ -119,6 +119,13 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_client_ip(self, request):
         return client_ip(request) or super().get_client_ip(request)
 
+    def get_password_change_redirect_url(self, request):
+        """After "Password cambiata.": the profile, with the account's other settings (allauth shows the
+        same empty form again)."""
+        from django.urls import reverse
+
+        return reverse("account_profile")
+
 
 class MFAAdapter(DefaultMFAAdapter):
     def can_delete_authenticator(self, authenticator) -> bool:

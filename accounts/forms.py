@@ -125,7 +125,9 @@ class AddEmailForm(allauth_forms.AddEmailForm):
 
 class ChangePasswordForm(allauth_forms.ChangePasswordForm):
     """/account/password/change/: a wrong current password is a log-in failure (django-axes, like one on
-    the log-in page), and a locked-out client gets the locked-out page without any check."""
+    the log-in page), and a locked-out client gets the locked-out page without any check. The message says
+    plainly that the current password typed is not the right one (allauth's "Inserisci la tua password
+    attuale." read as if nothing had been typed)."""
 
     def clean_oldpassword(self) -> str:
         from allauth.core import context
@@ -133,8 +135,8 @@ class ChangePasswordForm(allauth_forms.ChangePasswordForm):
         from .lockout import record_failure, refuse_if_locked_out
 
         refuse_if_locked_out(context.request, self.user)
-        try:
-            return super().clean_oldpassword()
-        except forms.ValidationError:
+        if not self.user.check_password(self.cleaned_data.get("oldpassword", "")):
             record_failure(context.request, self.user)
-            raise
+            raise forms.ValidationError(_("La password attuale non è corretta: scrivi quella con cui accedi oggi."),
+                                        code="wrong_current_password")
+        return self.cleaned_data["oldpassword"]

@@ -28,6 +28,22 @@ def _site_pats(*, site_id: int, application_id: int):
                                     .values("pat_id")), output_field=BooleanField())))
 
 
+def birth_date_from_codice_fiscale(code: str) -> str | None:
+    """The ISO birth date a person's codice fiscale holds (python-stdnum), or None for a code it cannot
+    read (the code is validated on its own). The birth place needs the municipalities' codes, which no
+    pinned library carries: it stays for the person to write."""
+    from stdnum.exceptions import ValidationError as StdnumError
+    from stdnum.it import codicefiscale
+
+    code = compact_fiscal_code(code or "")
+    if len(code) != 16:
+        return None
+    try:
+        return codicefiscale.get_birth_date(code).isoformat()
+    except (StdnumError, ValueError):
+        return None
+
+
 class SchedaForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     pats = forms.ModelMultipleChoiceField(
@@ -44,6 +60,8 @@ class SchedaForm(forms.ModelForm):
 
     def __init__(self, *args, application: Application, **kwargs):
         super().__init__(*args, instance=application, **kwargs)
+        if self.is_bound:
+            self._birth_from_codice_fiscale()
         pats = self.fields["pats"]
         if self.is_bound:  # what a posted choice is checked against; shown, the boxes are site_pats below
             pats.queryset = application.site.pats.all()
@@ -58,8 +76,20 @@ class SchedaForm(forms.ModelForm):
             self.fields[name].required = True
         self.fields["signatory_codice_fiscale"].validators.append(validate_codice_fiscale_persona)
         self.fields["signatory_codice_fiscale"].required = True
+        self.fields["signatory_birth_date"].help_text = _("Se la lasci vuota, è ricavata dal codice fiscale.")
         self.fields["workers"].widget.attrs["min"] = 1
         self.fields["codice_ditta"].widget.attrs["inputmode"] = "numeric"
+
+    def _birth_from_codice_fiscale(self) -> None:
+        """A birth date left empty is taken from the codice fiscale posted with it (issue 34); what the
+        person wrote is kept."""
+        key = self.add_prefix("signatory_birth_date")
+        if self.data.get(key, "").strip():
+            return
+        birth = birth_date_from_codice_fiscale(self.data.get(self.add_prefix("signatory_codice_fiscale"), ""))
+        if birth is not None:
+            self.data = self.data.copy()
+            self.data[key] = birth
 
     def clean_codice_ditta(self):
         value = self.cleaned_data.get("codice_ditta") or ""

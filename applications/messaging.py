@@ -5,7 +5,8 @@ the event on the application's timeline and, unless it is an internal note, e-ma
   the application's site, by name or through their firm;
 - the assigned reviewer when the company answers a clarification request (and when a request expires).
 Each e-mail is in its recipient's language, in plain text and HTML, with a link to the page to act on
-(and the decision e-mail with the link to the letter)."""
+(the submission's e-mail with the receipt number and the link to the sealed PDF, the decision's with the
+link to the letter)."""
 from __future__ import annotations
 
 from django.urls import reverse
@@ -63,7 +64,9 @@ def _email(event: Event, label: str) -> None:
     base = {"application": application, "event": event, "label": EVENT_LABELS.get(event.action, label),
             "site_name": application.unita_produttiva or application.site.name,
             "decision_url": absolute_url(reverse("decision_pdf", args=[application.pk]))
-            if event.action in ("approve", "reject") else ""}
+            if event.action in ("approve", "reject") else "",
+            # The submission's e-mail: the sealed PDF (issued with the receipt, in the same transaction).
+            "pdf_url": absolute_url(reverse("application_pdf", args=[application.pk])) if event.action == "submit" else ""}
     for audience in AUDIENCES.get(event.action, (APPLICANTS,)):
         if audience == REVIEWER:
             users = [application.reviewer] if application.reviewer_id else []

@@ -141,6 +141,18 @@ class Application(models.Model):
     signatory_birth_date = models.DateField(_("il"), null=True, blank=True)
     signatory_role = models.CharField(_("in qualità di"), max_length=100, blank=True)
 
+    @property
+    def signatory_is_female(self) -> bool:
+        """Whether the signatory's codice fiscale states a woman (day of birth + 40): the declaration then
+        reads "La sottoscritta ... nata a" (issue 34). Without a readable code, the masculine of the form."""
+        from stdnum.exceptions import ValidationError as StdnumError
+        from stdnum.it import codicefiscale
+
+        try:
+            return codicefiscale.get_gender(self.signatory_codice_fiscale or "") == "F"
+        except (StdnumError, ValueError, IndexError):
+            return False
+
     # DICHIARA and the closing declarations, ticked by the signatory at submission.
     declares_obligations = models.BooleanField(default=False)
     declares_compliance = models.BooleanField(default=False)

@@ -273,10 +273,11 @@ def application_submit(*, user, application: Application, declarations: dict[str
     for name in Application.DECLARATIONS:
         setattr(application, name, True)
     application.place = place
+    # The receipt before the transition: its e-mail, written now, carries the number (issue 34).
+    application.receipt_number = _receipt_number(application)
     workflow.transition(application, "submit", user=user)
     application.submitted_at = timezone.now()
     application.submitted_by = user
-    application.receipt_number = _receipt_number(application)
     application.snapshot = build_snapshot(application, overview)
     application.declared_total = overview.score.total
     application.save()

@@ -7,7 +7,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext
@@ -22,6 +22,8 @@ from ot24portal.filestore import storage
 from .models import EvidenceFile
 
 logger = logging.getLogger(__name__)
+
+RETRY = "retry"  # ValidationError code of a refusal that may succeed when the same file is sent again
 
 
 @transaction.atomic
@@ -60,19 +62,30 @@ def store_evidence(*, user, application: Application, evidence_item: EvidenceIte
         raise ValidationError(_("Il file %(name)s è già stato caricato per questo documento (come %(existing)s).")
                               % {"name": _display_name(name), "existing": duplicate.original_name})
     try:
-        evidence = EvidenceFile.objects.create(
-            application=application,
-            evidence_item=evidence_item,
-            storage_name=stored.storage_name,
-            sha256=stored.sha256,
-            size=stored.size,
-            content_type=stored.content_type,
-            original_name=_display_name(name),
-            uploaded_by=user,
-            clarification=clarification,
-        )
+        # In a savepoint of its own: when the insert fails, the caller's transaction stays usable, so that
+        # the clean-up below can ask who else references the bytes (outside a transaction it is one).
+        with transaction.atomic():
+            evidence = EvidenceFile.objects.create(
+                application=application,
+                evidence_item=evidence_item,
+                storage_name=stored.storage_name,
+                sha256=stored.sha256,
+                size=stored.size,
+                content_type=stored.content_type,
+                original_name=_display_name(name),
+                uploaded_by=user,
+                clarification=clarification,
+            )
+    except DatabaseError as exc:
+        logger.exception("Evidence row insert failed for application %s", application.pk)
+        _discard_unreferenced(stored.storage_name)
+        if not _busy(exc):
+            raise  # the database is down or refused the row: an error page, nothing stored
+        raise ValidationError(
+            gettext("Il file %(name)s non è stato registrato perché il sistema era occupato: nulla è stato "
+                    "salvato, riprovare.") % {"name": _display_name(name)}, code=RETRY) from None
     except Exception:
-        delete_bytes_if_unreferenced(stored.storage_name)
+        _discard_unreferenced(stored.storage_name)
         raise
     _bump_version(application, None)
     return evidence
@@ -105,6 +118,27 @@ def bytes_referenced(storage_name: str) -> bool:
 
 def delete_bytes_if_unreferenced(storage_name: str) -> None:
     storage.delete_if_unused(storage_name, bytes_referenced(storage_name))
+
+
+_BUSY = ("database is locked", "database table is locked", "lock timeout", "could not obtain lock", "deadlock",
+         "could not serialize")
+
+
+def _busy(exc: DatabaseError) -> bool:
+    """Whether the database refused the write only because another one held the lock (SQLite's "database
+    is locked", PostgreSQL's lock timeouts, deadlocks and serialisation failures): sending the same file
+    again may succeed."""
+    return any(words in str(exc).lower() for words in _BUSY)
+
+
+def _discard_unreferenced(storage_name: str) -> None:
+    """The clean-up after a failed write: remove the bytes just stored unless something references them.
+    Never raises in place of the write's own error: a failed clean-up is logged with the name of the bytes
+    left behind."""
+    try:
+        delete_bytes_if_unreferenced(storage_name)
+    except Exception:
+        logger.exception("Could not remove unreferenced stored bytes %s", storage_name)
 
 
 def delete_evidence_file(evidence: EvidenceFile) -> None:

@@ -40,7 +40,14 @@ def add_files(request, application, item_id, files) -> tuple[list, list[tuple[st
                                                uploaded_file=uploaded))
         except ValidationError as exc:
             refused.append((uploaded.name, " ".join(exc.messages)))
+            if _may_retry(exc):
+                request._ot24_upload_retry = True
     return added, refused
+
+
+def _may_retry(exc: ValidationError) -> bool:
+    """Whether the same file sent again may be accepted (the database was busy), not refused for good."""
+    return any(error.code == services.RETRY for error in exc.error_list)
 
 
 @login_required
@@ -63,9 +70,11 @@ def evidence_upload_json(request, pk: int):
     except PermissionDenied:
         raise Http404
     except storage.StorageUnavailable:
-        return JsonResponse({"error": store_unavailable_message()}, status=503)
-    if refused:
-        return JsonResponse({"error": " ".join(reason for _name, reason in refused)}, status=400)  # the page names the file
+        return JsonResponse({"error": store_unavailable_message(), "retry": True}, status=503)
+    if refused:  # the page names the file
+        retry = getattr(request, "_ot24_upload_retry", False)
+        return JsonResponse({"error": " ".join(reason for _name, reason in refused), "retry": retry},
+                            status=503 if retry else 400)
     return JsonResponse(_uploaded_answer(application, added[0]), status=201)
 
 
@@ -94,8 +103,11 @@ def store_unavailable_message() -> str:
              "domanda è rimasta com'era. Riprovare tra qualche minuto.")
 
 
-def _raw_refusal(message: str, status: int) -> JsonResponse:
-    return JsonResponse({"ok": False, "error": message}, status=status)
+def _raw_refusal(message: str, status: int, *, retry: bool = False) -> JsonResponse:
+    """A refused upload for the page's script: why, and whether sending the same file again may work (the
+    page then offers "Riprova")."""
+    return JsonResponse({"ok": False, "error": message, "retry": retry or status == 503},
+                        status=status)
 
 
 @login_required
@@ -143,13 +155,15 @@ def evidence_upload_raw(request, pk: int):
     except storage.RejectedFile as exc:
         return _raw_refusal(str(exc), 400)
     except OSError:  # the client went away (UnreadablePostError) or the disk refused
-        return _raw_refusal(_("Caricamento interrotto prima della fine del file: riprovare."), 400)
+        return _raw_refusal(_("Caricamento interrotto prima della fine del file: riprovare."), 400, retry=True)
     try:
         evidence = services.evidence_add(user=request.user, application=application, evidence_item=item,
                                          uploaded_file=uploaded)
     except PermissionDenied:
         return _raw_refusal(_("La domanda non è modificabile: non è possibile caricare documenti."), 403)
     except ValidationError as exc:
+        if _may_retry(exc):
+            return _raw_refusal(" ".join(exc.messages), 503)
         return _raw_refusal(" ".join(exc.messages), 400)
     except storage.StorageUnavailable:
         return _raw_refusal(store_unavailable_message(), 503)

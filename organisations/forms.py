@@ -262,12 +262,17 @@ class AcceptForm(forms.Form):
     declaration = forms.BooleanField(label=ART76, required=False)
     person_codice_fiscale = forms.CharField(label=_("Il tuo codice fiscale"), required=False, max_length=16,
                                             validators=[validate_codice_fiscale_persona])
-    confirm_mandate = forms.BooleanField(label=_("Confermo la delega al consulente"), required=False, initial=True)
+    # A choice the person makes, nothing pre-selected (issue 34): confirming or refusing the consultant's mandate.
+    confirm_mandate = forms.TypedChoiceField(
+        label=_("La delega al consulente"), widget=forms.RadioSelect, coerce=lambda value: value == "yes",
+        choices=[("yes", _("Confermo la delega al consulente")), ("no", _("Non confermo la delega"))],
+        error_messages={"required": _("Indicare se confermi la delega al consulente.")})
 
     def __init__(self, *args, invitation=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.invitation, self.user = invitation, user
         as_rep = invitation is not None and invitation.company_id and invitation.role == Role.LEGAL_REP
+        self.as_rep = bool(as_rep)  # the page then shows the company's data the declaration covers
         if not as_rep:
             del self.fields["declaration"], self.fields["person_codice_fiscale"]
         elif user is not None and user.codice_fiscale:

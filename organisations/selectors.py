@@ -177,6 +177,19 @@ def company_open_invitations(company: Company):
                                      expires_at__gt=timezone.now()).order_by("-created_at")
 
 
+def open_invitations_for(user) -> list[Invitation]:
+    """The open invitations (to a company or a firm) sent to the user's address: what the dashboard lists
+    until they are accepted, revoked or expire."""
+    from accounts.addresses import canonical_email_or_none
+
+    email = canonical_email_or_none(user.email) or user.email
+    if not email:
+        return []
+    return list(Invitation.objects.filter(email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True,
+                                          expires_at__gt=timezone.now())
+                .select_related("company", "firm").order_by("-created_at")[:20])
+
+
 def company_mandates(company: Company):
     """Every mandate of the company, with its history (current, requested, ended, revoked, refused)."""
     return (company.mandates.select_related("firm", "consultant", "granted_by", "revoked_by", "requested_by")

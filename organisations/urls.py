@@ -12,6 +12,7 @@ urlpatterns = [
     path("aziende/<int:pk>/deleghe/nuova/", views.mandate_grant, name="mandate_grant"),
     path("inviti/<int:pk>/revoca/", views.invitation_revoke, name="invitation_revoke"),
     path("invito/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("inviti/<int:pk>/", views.invitation_open, name="invitation_open"),
     path("persone/<int:pk>/rimuovi/", views.membership_remove, name="membership_remove"),
     path("richieste/<int:pk>/", views.join_request_decide, name="join_request_decide"),
     path("deleghe/<int:pk>/", views.mandate_decide, name="mandate_decide"),

@@ -61,6 +61,9 @@ from .forms import (AcceptForm, ClientForm, CompanyForm, FirmForm, FirmInvitatio
 from .models import Company, Firm, FirmMembership, Invitation, JoinRequest, Mandate, Membership  # noqa: E402
 
 
+INVITATION_SESSION_KEY = "ot24_invitation"  # the invitation opened before logging in (its pk)
+
+
 def _absolute(request):
     return request.build_absolute_uri
 
@@ -99,7 +102,7 @@ def company_register(request):
             except ValidationError as exc:
                 _form_errors(form, exc)
             else:
-                messages.success(request, _("Azienda registrata."))
+                messages.success(request, _("Azienda registrata: ora aggiungi la prima unità produttiva."))
                 return redirect("company_detail", pk=company.pk)
     return render(request, "organisations/company_register.html", {
         "form": form, "existing": existing,
@@ -142,6 +145,8 @@ def company_detail(request, pk: int):
         "events": selectors.company_events(company)[:50]
         if user.has_perm("applications.view_company_events", company) else None,
         "own_membership": company.memberships.filter(user=user).first(),
+        "sites": list(sites_for(user).filter(company=company).order_by("name")[:200]),
+        "can_add_site": user.has_perm("applications.manage_sites", company),
         "invitation_form": InvitationForm() if manages else None,
         "today": timezone.localdate(),
     }
@@ -191,11 +196,30 @@ def invitation_accept(request, token: str):
     if problem:
         return render(request, "organisations/invitation_problem.html", {"problem": problem}, status=410 if invitation else 404)
     if not request.user.is_authenticated:
+        # Remembered for after the log-in, which may come only after signing up and confirming the address
+        # (the dashboard brings the person back here once: applications.views.dashboard).
+        request.session[INVITATION_SESSION_KEY] = invitation.pk
         return render(request, "organisations/invitation_login.html", {
-            "invitation": invitation, "login_url": _login_url(request), "signup_url": _signup_url(request)})
+            "invitation": invitation, "login_url": _login_url(request),
+            "signup_url": _signup_url(request, invitation.email)})
     problem = services.invitation_problem(invitation, request.user)
     if problem:
         return render(request, "organisations/invitation_problem.html", {"problem": problem}, status=403)
+    return _invitation_answer(request, invitation)
+
+
+@login_required
+def invitation_open(request, pk: int):
+    """An open invitation to the logged-in person's address, opened from their dashboard (the address,
+    confirmed at sign-up, stands for the link's token). Anybody else's, or a closed one: 404."""
+    invitation = Invitation.objects.select_related("company", "firm", "mandate").filter(pk=pk).first()
+    if invitation is None or services.invitation_problem(invitation, request.user):
+        raise Http404
+    return _invitation_answer(request, invitation)
+
+
+def _invitation_answer(request, invitation):
+    request.session.pop(INVITATION_SESSION_KEY, None)
     form = AcceptForm(request.POST if request.method == "POST" else None, invitation=invitation, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -217,11 +241,14 @@ def _login_url(request) -> str:
     return redirect_to_login(request.get_full_path()).url
 
 
-def _signup_url(request) -> str | None:
+def _signup_url(request, email: str) -> str | None:
+    """The sign-up page with the invited address filled in (allauth's ?email=), back here afterwards."""
+    from urllib.parse import urlencode
+
     from django.urls import NoReverseMatch
 
     try:
-        return f"{reverse('account_signup')}?next={request.get_full_path()}"
+        return f"{reverse('account_signup')}?{urlencode({'email': email, 'next': request.get_full_path()})}"
     except NoReverseMatch:  # sign-up arrives with the accounts branch (django-allauth)
         return None
 

@@ -197,6 +197,8 @@ def _detail_page(request, application, *, posted=None, errors=None, status=200):
         "benefits": [(pat, benefit(pat.lavoratori_anno, pat.premium)) for pat in pats],
         "pat_conflicts": pat_conflicts(application, pats),
         "application": application, "rows": rows,
+        # The decision's preview (issue 34): the interventions the letter will give as not accepted.
+        "refused": [r for r in rows if r["verdict"] is not None and r["verdict"].outcome == Verdict.Outcome.UNSUITABLE],
         "validated": validated_score(application, by_intervention=by_intervention, selections=selections),
         "declared": application_score(application, selections=selections),
         "outcomes": Verdict.Outcome.choices, "is_mine": is_mine,

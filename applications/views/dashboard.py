@@ -13,7 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from organisations.models import Company, Site
-from organisations.selectors import companies_for, consultant_panel, visibility_for
+from organisations.selectors import companies_for, consultant_panel, open_invitations_for, visibility_for
+from organisations.views import INVITATION_SESSION_KEY
 
 from ..dashboard import SORTS, dashboard_page, open_clarifications
 from ..models import Application, Campaign
@@ -42,6 +43,10 @@ def dashboard(request):
         return redirect("review_queue")
     if request.user.is_superuser or request.user.role == request.user.Role.ADMIN:
         return redirect("admin_landing")  # administrators act on no company's application
+    waiting = request.session.pop(INVITATION_SESSION_KEY, None)  # opened before logging in: back to it, once
+    invitations = open_invitations_for(request.user)
+    if waiting and any(invitation.pk == waiting for invitation in invitations):
+        return redirect("invitation_open", pk=waiting)
     f = _filters(request)
     visible = visibility_for(request.user)  # read once: the sites and the list of companies
     if campaign:
@@ -51,6 +56,9 @@ def dashboard(request):
         page = _page(Site.objects.none(), request.GET.get("page"))
     page.object_list = _with_deadlines(dashboard_rows_for(list(page.object_list), campaign)) if campaign else []
     companies = _companies(visible.company_ids) if visible.company_ids else []
+    # Companies with no site yet have no row in the table: listed apart, with the way to add the first.
+    without_sites = list(Company.objects.filter(pk__in=visible.company_ids, sites__isnull=True)
+                         .only("id", "ragione_sociale").order_by("ragione_sociale")[:100]) if companies else []
     return render(
         request,
         "applications/dashboard.html",
@@ -63,6 +71,8 @@ def dashboard(request):
             "companies": companies,
             "sort_columns": _sort_links(f["sort"]),
             "panel": consultant_panel(request.user) if request.user.is_consultant else None,
+            "invitations": invitations,
+            "without_sites": without_sites,
         },
     )
 

@@ -101,6 +101,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "server_side_binding": True,
         "prepare_threshold": None if _prepare.lower() in {"off", "none", ""} else int(_prepare),
     })
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite (development, `make run`): a transaction takes the write lock when it begins (BEGIN IMMEDIATE),
+    # so that a request that first reads and then writes waits for another writer (up to `timeout` seconds)
+    # instead of failing with "database is locked" when its read lock cannot be upgraded: several evidence
+    # files sent at the same moment all arrive (issue 34).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -13,6 +13,10 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PRIVATE_MEDIA_ROOT = Path(env("OT24_PRIVATE_MEDIA_ROOT", default=tempfile.mkdtemp(prefix="ot24-test-media-")))
 STORAGES = {**STORAGES, "evidence": evidence_storage(PRIVATE_MEDIA_ROOT)}  # noqa: F405
 FILE_UPLOAD_TEMP_DIR = str(PRIVATE_MEDIA_ROOT / "tmp" / "uploads")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # Without scripts/with-postgres.sh: a SQLite file as `make run` has, not the shared in-memory database,
+    # whose table locks are not the file's (the tests of concurrent writes run on both databases).
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.mkdtemp(prefix="ot24-test-db-")) / "test.sqlite3")}  # noqa: F405
 OT24_DEV_CERT_DIR = env("OT24_DEV_CERT_DIR", default=tempfile.mkdtemp(prefix="ot24-test-certs-"))
 # The test client's login() authenticates without a request, which django-axes refuses; the lock-out
 # itself is tested through the real login form with the full backend list (tests/test_security.py).

@@ -1,5 +1,7 @@
 // Evidence uploads: several files at once, chosen or dropped on the item, each sent on its own with its
-// own progress bar; no page reload. Each file goes as the request's raw body (application/octet-stream,
+// own progress bar, one after another (a queue for the whole page: the server records one file while the
+// next waits its turn); no page reload. A file refused for a passing reason (the server busy, the network
+// gone) keeps its row with the reason and a "Riprova" button that puts it back in the queue. Each file goes as the request's raw body (application/octet-stream,
 // CSRF token in the X-CSRFToken header) to the form's data-raw-url, which stores it without parsing a
 // multipart body; where that request fails before anything is sent, the file goes as a one-file form to
 // data-json-url. XMLHttpRequest rather than fetch: fetch reports no upload progress. Without JavaScript
@@ -41,9 +43,35 @@
       bar.remove(); row.classList.add("text-danger"); status.textContent = form.dataset.tooBigText;
       return;
     }
-    upload(form, file, row, bar, status, !!form.dataset.rawUrl);
+    status.textContent = form.dataset.waitingText || "";
+    enqueue(function (done) { upload(form, file, row, bar, status, !!form.dataset.rawUrl, done); });
   }
-  function upload(form, file, row, bar, status, raw) {
+  var queue = [], busy = false;
+  function enqueue(job) { queue.push(job); pump(); }
+  function pump() {
+    if (busy || !queue.length) { return; }
+    busy = true;
+    queue.shift()(function () { busy = false; pump(); });
+  }
+  function failed(form, file, row, bar, status, message, retry) {
+    bar.remove();
+    row.classList.add("text-danger");
+    status.textContent = message;
+    if (retry) {
+      var again = element("button", { type: "button", "class": "btn btn-outline-secondary btn-sm" }, form.dataset.retryText);
+      again.addEventListener("click", function () {
+        again.remove(); row.classList.remove("text-danger");
+        bar = element("progress", { max: "100", value: "0", "class": "ot24-file-progress" });
+        bar.setAttribute("aria-label", file.name);
+        row.insertBefore(bar, status);
+        status.textContent = form.dataset.waitingText || "";
+        enqueue(function (done) { upload(form, file, row, bar, status, !!form.dataset.rawUrl, done); });
+      });
+      row.appendChild(again);
+    }
+  }
+  function upload(form, file, row, bar, status, raw, done) {
+    status.textContent = "";
     var token = form.querySelector("input[name=csrfmiddlewaretoken]").value;
     var itemId = form.querySelector("input[name=evidence_item]").value;
     var xhr = new XMLHttpRequest();
@@ -75,14 +103,17 @@
           if (badge) { badge.className = "badge bg-success ot24-ev-badge"; badge.textContent = form.dataset.completeText; }
         }
       } else {
-        bar.remove();
-        row.classList.add("text-danger");
-        status.textContent = (answer && answer.error) || form.dataset.failedText;
+        // The server's reason; without one (an error page, a proxy's answer) the generic text. A passing
+        // failure (retry, or any 5xx) is offered again.
+        failed(form, file, row, bar, status, (answer && answer.error) || form.dataset.failedText,
+               (answer && answer.retry) || xhr.status >= 500 || !answer);
       }
+      done();
     });
     xhr.addEventListener("error", function () {
-      if (raw && !started) { upload(form, file, row, bar, status, false); return; }  // nothing sent: as a form
-      bar.remove(); row.classList.add("text-danger"); status.textContent = form.dataset.failedText;
+      if (raw && !started) { upload(form, file, row, bar, status, false, done); return; }  // nothing sent: as a form
+      failed(form, file, row, bar, status, form.dataset.failedText + ": " + form.dataset.offlineText, true);
+      done();
     });
     if (raw) {
       xhr.send(file);

@@ -113,6 +113,8 @@ def test_consultant_signs_up_registers_a_client_whose_legal_representative_confi
     shot("06-accept-errors")
     page.get_by_label("Il tuo codice fiscale").fill(REP_CF)
     page.locator("input[name=declaration]").check(force=True)
+    expect(page.get_by_role("heading", name="Dati dell'azienda che dichiari veri")).to_be_visible()
+    page.get_by_label("Confermo la delega al consulente").check(force=True)  # a choice, not pre-selected
     page.get_by_role("button", name="Accetta l'invito").click()
     expect(page.get_by_role("heading", name="Ponti e Gru S.r.l.")).to_be_visible()
     expect(page.locator("#mandates").locator("xpath=following::table[1]")).to_contain_text("Attiva")

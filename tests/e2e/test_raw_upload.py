@@ -49,3 +49,35 @@ def test_evidence_upload_sends_the_raw_body(page, live_server, draft, tmp_path, 
     expect(page.locator(f"#item-{item.pk} .ot24-upload-list")).to_contain_text("supera il limite di 20 MB")
     assert len(posts) == 1
     assert app.evidence_files.count() == 1
+
+
+def test_four_files_chosen_at_once_all_arrive_one_after_another(page, live_server, draft, tmp_path):  # noqa: F811
+    """Issue 34, major 1: four files chosen together are sent one at a time (never two requests in flight)
+    and all four are listed and stored."""
+    site, rep, app = draft
+    services.application_save_section(user=rep, application=app, section="C", version=app.version,
+                                      chosen={"C4": (frozenset(), False)})
+    item = EvidenceItem.objects.filter(intervention__code="C4").order_by("order").first()
+    paths = []
+    for index in range(4):
+        path = tmp_path / f"allegato {index}.pdf"
+        path.write_bytes(minimal_pdf(f"allegato {index}"))
+        paths.append(str(path))
+    # Requests in flight, counted in the page: from send() until the answer is complete (readyState 4).
+    page.add_init_script("""
+      window.ot24InFlight = 0; window.ot24MostInFlight = 0;
+      const send = XMLHttpRequest.prototype.send;
+      XMLHttpRequest.prototype.send = function (body) {
+        window.ot24InFlight += 1;
+        window.ot24MostInFlight = Math.max(window.ot24MostInFlight, window.ot24InFlight);
+        this.addEventListener("readystatechange", () => { if (this.readyState === 4) { window.ot24InFlight -= 1; } });
+        return send.call(this, body);
+      };
+    """)
+    login(page, live_server, rep)
+    page.goto(url(live_server, app, "evidence"))
+    page.set_input_files(f"#file-{item.pk}", paths)
+    files = page.locator(f"#item-{item.pk} .ot24-files li")
+    expect(files).to_have_count(4)
+    assert page.evaluate("window.ot24MostInFlight") == 1
+    assert sorted(app.evidence_files.values_list("original_name", flat=True)) == [f"allegato {i}.pdf" for i in range(4)]

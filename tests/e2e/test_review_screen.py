@@ -190,6 +190,11 @@ def test_company_answers_a_clarification_from_the_dashboard(page, live_server, w
     row.get_by_role("link", name="Rispondi").click()
     box = page.locator("section.ot24-clarification")
     expect(box).to_contain_text("Fattura illeggibile.")
+    # Issue 34: the request lands in view, not under the sticky score bar.
+    page.wait_for_timeout(300)
+    bar = page.locator(".ot24-total").first.bounding_box()
+    heading = page.locator("#clar-title").bounding_box()
+    assert heading["y"] >= bar["y"] + bar["height"], (heading, bar)
     expect(box).to_contain_text("Non idoneo")
     expect(box).to_contain_text(d4.evidence_items.get().label)
     wrong = tmp_path / "foto-sbagliata.pdf"

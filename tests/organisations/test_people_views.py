@@ -205,9 +205,9 @@ def test_a_consultant_registers_a_client_and_its_legal_representative_confirms(c
     link = link_in(mail.outbox[-1])
     person = UserFactory(email="capo@officineblu.example")
     client.force_login(person)
-    page = body(client.post(link, {"confirm_mandate": "on"}))
+    page = body(client.post(link, {"confirm_mandate": "yes"}))
     assert "La dichiarazione è obbligatoria" in page and "proprio codice fiscale" in page
-    client.post(link, {"confirm_mandate": "on", "declaration": "on",
+    client.post(link, {"confirm_mandate": "yes", "declaration": "on",
                        "person_codice_fiscale": codice_fiscale("BNCGLI80A41H501")})
     company.refresh_from_db()
     assert company.legal_rep_confirmed and company.legal_representative == person
