@@ -9,17 +9,16 @@ from . import services
 
 
 class FolderCommand(BaseCommand):
+    """A subclass names its service (services.backup or services.restore) and its argument's help."""
+    service = None
     folder_help = ""
-
-    def act(self, folder: str) -> services.Report:
-        raise NotImplementedError
 
     def add_arguments(self, parser):
         parser.add_argument("folder", help=self.folder_help)
 
     def handle(self, *args, folder, **options):
         try:
-            report = self.act(folder)
+            report = self.service(folder)
         except services.BackupError as exc:
             raise CommandError(str(exc)) from None
         except subprocess.CalledProcessError as exc:

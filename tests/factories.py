@@ -190,6 +190,7 @@ class ApplicationFactory(factory.Factory):
 
     class Meta:
         model = Application
+        strategy = factory.CREATE_STRATEGY  # made through the services, never only built
 
     class Params:
         draft = factory.Trait(state="draft")
@@ -206,10 +207,6 @@ class ApplicationFactory(factory.Factory):
     submitted_at = None  # sealed=False only: when it was submitted (default now)
     reviewer = None
     approve = True
-
-    @classmethod
-    def _build(cls, model_class, *args, **kwargs):
-        raise NotImplementedError("ApplicationFactory only creates (through the services): use create()")
 
     @classmethod
     def _create(cls, model_class, *, state, site, applicant, sections, evidence, sealed, submitted_at, reviewer,

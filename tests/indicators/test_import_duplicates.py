@@ -10,23 +10,11 @@ from django.urls import reverse
 
 from indicators import services
 from indicators.models import Injury
-from tests.factories import PATFactory, SiteFactory, legal_rep
+
 
 from .test_pages import REGISTER, import_file
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def site():
-    site = SiteFactory(name="Stabilimento Nord")
-    PATFactory(site=site, number="12345678")
-    return site
-
-
-@pytest.fixture
-def rep(site):
-    return legal_rep(site.company)
 
 
 def confirm(client, site):

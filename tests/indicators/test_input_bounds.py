@@ -13,25 +13,13 @@ from django.urls import reverse
 
 from indicators import services
 from indicators.models import Injury, SiteYearHours
-from tests.factories import PATFactory, SiteFactory, legal_rep
+
 
 from .test_pages import HOURS, import_file
 
 pytestmark = pytest.mark.django_db
 
 HEADER = "data_evento;primo_giorno_assenza;ultimo_giorno_assenza;in_itinere;mortale;invalidita_permanente;descrizione\n"
-
-
-@pytest.fixture
-def site():
-    site = SiteFactory(name="Stabilimento Nord")
-    PATFactory(site=site, number="12345678")
-    return site
-
-
-@pytest.fixture
-def rep(site):
-    return legal_rep(site.company)
 
 
 def preview_then_confirm(client, site, kind, text):

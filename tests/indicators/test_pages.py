@@ -35,18 +35,6 @@ REGISTER = (
 HOURS = "anno;ore_lavorate\n2023;100000\n2024;125000\n"
 
 
-@pytest.fixture
-def site():
-    site = SiteFactory(name="Stabilimento Nord")
-    PATFactory(site=site, number="12345678")
-    return site
-
-
-@pytest.fixture
-def rep(site):
-    return legal_rep(site.company)
-
-
 def upload(name, text, encoding="utf-8"):
     return SimpleUploadedFile(name, text.encode(encoding), content_type="text/csv")
 

@@ -6,7 +6,5 @@ from backups.command import FolderCommand
 
 class Command(FolderCommand):
     help = "Backup of the database and of every stored file, with a SHA-256 manifest."
+    service = staticmethod(services.backup)
     folder_help = "a new or empty folder"
-
-    def act(self, folder):
-        return services.backup(folder)

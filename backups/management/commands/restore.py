@@ -7,7 +7,5 @@ from backups.command import FolderCommand
 
 class Command(FolderCommand):
     help = "Restore a backup into an empty database and an empty store."
+    service = staticmethod(services.restore)
     folder_help = "a folder written by manage.py backup"
-
-    def act(self, folder):
-        return services.restore(folder)
