@@ -9,7 +9,7 @@ BENCH_STAMP := $(BENCH_VENV)/.requirements-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test stack bench setup messages db demo clean check
+.PHONY: run test stack bench setup frontend messages db demo clean check
 
 # The development server and, beside it, one task worker (mail, reminders) and the scheduler, as in
 # production (docs/operations.md); Ctrl-C stops all three (scripts/run-dev.sh).
@@ -38,7 +38,12 @@ $(BENCH_STAMP): bench/requirements.txt
 	$(BENCH_VENV)/bin/python -m pip install --quiet -r bench/requirements.txt
 	touch $(BENCH_STAMP)
 
-setup: $(STAMP)
+setup: $(STAMP) frontend
+
+# The portal's share of Bootstrap Italia (package.json, scripts/build-frontend.mjs) into build/frontend/, which
+# STATICFILES_DIRS serves; skipped when its inputs' hash is unchanged.
+frontend: $(STAMP)
+	@scripts/build-frontend.sh $(PY)
 
 $(STAMP): requirements.txt requirements-spid.txt
 	@scripts/system-deps.sh
@@ -64,4 +69,4 @@ check: setup
 	$(PY) manage.py check
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) db.sqlite3 staticfiles .stack
+	rm -rf $(VENV) $(BENCH_VENV) db.sqlite3 staticfiles .stack build node_modules

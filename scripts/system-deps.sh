@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the portal needs, only when something is missing.
-# Usage: scripts/system-deps.sh [postgres]
+# Usage: scripts/system-deps.sh [postgres|stack|frontend]
 set -euo pipefail
 
 need=()
@@ -10,6 +10,9 @@ command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 ldconfig -p | grep -q 'libpango-1.0.so' || need+=(libpango-1.0-0)
 ldconfig -p | grep -q 'libpangoft2-1.0.so' || need+=(libpangoft2-1.0-0)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+# The stylesheet and script build (scripts/build-frontend.sh) runs npm packages under Node.js.
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ "${1:-}" = "postgres" ] || [ "${1:-}" = "stack" ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
   # The end-to-end tests drive Debian's Chromium (playwright cannot download its own browser here).

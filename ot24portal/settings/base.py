@@ -192,7 +192,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# build/frontend/: the portal's share of Bootstrap Italia, built by scripts/build-frontend.sh (`make setup`; issue 35).
+STATICFILES_DIRS = [BASE_DIR / "static", BASE_DIR / "build" / "frontend"]
 FIXTURE_DIRS = [BASE_DIR / "fixtures" / "catalogue", BASE_DIR / "fixtures" / "demo"]
 
 # Evidence files live outside any public folder (see the evidence issue).
