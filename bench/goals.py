@@ -192,7 +192,52 @@ def verdicts(results: dict) -> list[Verdict]:
         judged.append(scale(results["scale"]))
     if "stack" in results:
         judged += stack(results["stack"])
+    if "browser" in results:
+        judged += browser(results["browser"])
     return judged
+
+
+# Issue 35: the first and the repeat visit of six pages on a phone (bench/browser.py: Chromium with Lighthouse's
+# mobile throttling). Each figure is the median of the section's runs; the goal holds for the worst page.
+MAX_FIRST_LCP_S = 1.5  # Largest Contentful Paint, empty cache
+MAX_FIRST_KB = 150  # bytes transferred on the first visit, fonts included (1 KB = 1,000 bytes)
+MAX_CLS = 0.05
+MAX_REPEAT_LCP_S = 0.8
+# What may block rendering: the stylesheets every page needs (the portal's share of Bootstrap Italia, the portal's
+# own) and the SPID/CIE buttons' where the log-in shows them. No script, nothing else.
+RENDER_BLOCKING_ALLOWED = ("/static/frontend/bootstrap-italia.", "/static/ot24/portal.", "/static/identity/spid.")
+
+
+def _worst(pages: dict, visit: str, figure: str) -> tuple[str, float | None]:
+    """The page with the highest figure (a missing figure, e.g. no LCP recorded, counts as the worst)."""
+    values = {name: p[visit][figure] for name, p in pages.items()}
+    missing = [name for name, v in values.items() if v is None]
+    if missing:
+        return missing[0], None
+    name = max(values, key=values.get)
+    return name, values[name]
+
+
+def browser(result: dict) -> list[Verdict]:
+    """Issue 35: LCP, bytes and CLS of the first visit, LCP of the repeat visit, and what blocks rendering."""
+    pages = result["pages"]
+    runs = f"median of {result['runs']} runs; load average {result['load_before']} before, {result['load_after']} after"
+    verdicts = []
+    for visit, figure, bound, unit, goal in (
+            ("first", "lcp_s", MAX_FIRST_LCP_S, " s", "first visit (empty cache): every page's LCP <= {} s"),
+            ("first", "kb", MAX_FIRST_KB, " KB", "first visit: every page transfers <= {} KB, fonts included"),
+            ("first", "cls", MAX_CLS, "", "first visit: every page's CLS <= {}"),
+            ("repeat", "lcp_s", MAX_REPEAT_LCP_S, " s", "repeat visit: every page's LCP <= {} s")):
+        name, value = _worst(pages, visit, figure)
+        measured = f"no figure on {name}" if value is None else f"worst {value}{unit} ({name})"
+        verdicts.append(Verdict(goal.format(f"{bound:g}"), measured, value is not None and value <= bound, runs))
+    extra = sorted({f"{path} ({name})" for name, p in pages.items() for visit in ("first", "repeat")
+                    for path in p[visit]["blocking"] if not path.startswith(RENDER_BLOCKING_ALLOWED)
+                    or not path.endswith(".css")})
+    verdicts.append(Verdict("nothing render-blocking but the stylesheets the pages need",
+                            "only " + ", ".join(RENDER_BLOCKING_ALLOWED) if not extra else "also " + ", ".join(extra),
+                            not extra, "Chromium's renderBlockingStatus of each resource"))
+    return verdicts
 
 
 def markdown(judged: list[Verdict]) -> list[str]:

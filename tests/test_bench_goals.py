@@ -156,3 +156,56 @@ def test_the_peak_assumption_gives_the_requests_per_second_it_states():
          "hours_a_day": 10, "peak_factor": 10}
     assert round(a["applications_a_year"] * a["requests_per_application"] * a["share_in_last_fortnight"]
                  / (a["days"] * a["hours_a_day"] * 3600) * a["peak_factor"]) == 119
+
+
+def _browser_page(first_lcp=1.2, kb=90.0, cls=0.0, repeat_lcp=0.5, blocking=("/static/frontend/bootstrap-italia.0123456789ab.css",
+                                                                            "/static/ot24/portal.0123456789ab.css")):
+    return {"path": "/", "who": "anonymous",
+            "first": {"lcp_s": first_lcp, "kb": kb, "cls": cls, "requests": 4, "blocking": list(blocking), "runs_lcp_s": []},
+            "repeat": {"lcp_s": repeat_lcp, "kb": 6.0, "cls": 0.0, "requests": 1, "blocking": list(blocking),
+                       "runs_lcp_s": []}}
+
+
+BROWSER = {"runs": 3, "load_before": [1.0, 1.0, 1.0], "load_after": [1.2, 1.0, 1.0],
+           "pages": {"home": _browser_page(), "log-in": _browser_page(first_lcp=0.9)}}
+
+
+def test_the_browser_goals_are_met_when_every_page_is_within_them_and_judged_after_the_others():
+    verdicts = goals.verdicts({**RUN, "browser": BROWSER})
+    browser = verdicts[-5:]
+    assert [v.met for v in browser] == [True, True, True, True, True]
+    assert browser[0].goal == "first visit (empty cache): every page's LCP <= 1.5 s"
+    assert browser[0].measured == "worst 1.2 s (home)"
+    assert goals.verdicts(RUN) == verdicts[:-5]  # a run without the section judges nothing of it
+
+
+def test_each_browser_goal_fails_on_the_worst_page_alone_and_holds_at_its_bound():
+    for field, value, index in (("first_lcp", 1.51, 0), ("kb", 150.1, 1), ("cls", 0.06, 2), ("repeat_lcp", 0.81, 3)):
+        result = copy.deepcopy(BROWSER)
+        result["pages"]["dashboard"] = _browser_page(**{field: value})
+        verdicts = goals.browser(result)
+        assert [v.met for v in verdicts] == [i != index for i in range(5)], field
+        assert "(dashboard)" in verdicts[index].measured
+    at_bounds = copy.deepcopy(BROWSER)
+    at_bounds["pages"]["dashboard"] = _browser_page(first_lcp=1.5, kb=150.0, cls=0.05, repeat_lcp=0.8)
+    assert all(v.met for v in goals.browser(at_bounds))
+
+
+def test_a_page_without_an_lcp_fails_the_goal_instead_of_being_skipped():
+    result = copy.deepcopy(BROWSER)
+    result["pages"]["review screen"] = _browser_page(repeat_lcp=None)
+    verdicts = goals.browser(result)
+    assert verdicts[3].met is False and verdicts[3].measured == "no figure on review screen"
+
+
+def test_a_render_blocking_script_or_the_whole_bundle_fails_the_render_blocking_goal():
+    for blocking in (["/static/ot24/vendor-settings.bbe0e295bebf.js"],
+                     ["/static/css/bootstrap-italia.min.d997ff46f6e8.css"],
+                     ["/static/frontend/bootstrap-italia.0123456789ab.js"]):
+        result = copy.deepcopy(BROWSER)
+        result["pages"]["wizard"] = _browser_page(blocking=blocking)
+        verdict = goals.browser(result)[4]
+        assert verdict.met is False and blocking[0] in verdict.measured and "(wizard)" in verdict.measured
+    result = copy.deepcopy(BROWSER)
+    result["pages"]["log-in"] = _browser_page(blocking=["/static/identity/spid.0123456789ab.css"])
+    assert goals.browser(result)[4].met is True
