@@ -2,7 +2,9 @@
 //   frontend/bootstrap-italia.css  the library's stylesheet less every rule no template, form or script of the
 //                                  portal can match (PurgeCSS over the templates, the Python code that writes
 //                                  class names, crispy-forms' templates and the portal's scripts)
-//   frontend/portal.js             frontend/portal.js bundled with esbuild: the components the portal uses
+//   frontend/portal.js             frontend/portal.js bundled with esbuild: what every page runs (focus tracking)
+//   frontend/dropdown.js           frontend/dropdown.js, the one component the portal uses, for the pages with
+//                                  the SPID button
 // Run by scripts/build-frontend.sh, which skips it when the inputs' hash has not changed.
 // SITE_PACKAGES (the virtualenv's) lets PurgeCSS read the templates of the form packages the portal renders.
 import { mkdir, writeFile } from "node:fs/promises";
@@ -51,8 +53,8 @@ await mkdir(out, { recursive: true });
 await writeFile(path.join(out, "bootstrap-italia.css"), result.css);
 
 await esbuild.build({
-  entryPoints: [path.join(root, "frontend", "portal.js")],
-  outfile: path.join(out, "portal.js"),
+  entryPoints: ["portal.js", "dropdown.js"].map((name) => path.join(root, "frontend", name)),
+  outdir: out,
   bundle: true,
   minify: true,
   format: "iife",

@@ -26,7 +26,8 @@ hash="$( { { find package-lock.json scripts/build-frontend.mjs frontend template
              -not -path '*/__pycache__/*' -not -path '*/migrations/*' 2>/dev/null || true; } | LC_ALL=C sort | xargs -d '\n' sha256sum; } \
          | sha256sum | cut -d' ' -f1)"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ] \
-   && [ -f build/frontend/frontend/bootstrap-italia.css ] && [ -f build/frontend/frontend/portal.js ]; then
+   && [ -f build/frontend/frontend/bootstrap-italia.css ] && [ -f build/frontend/frontend/portal.js ] \
+   && [ -f build/frontend/frontend/dropdown.js ]; then
   exit 0
 fi
 node scripts/build-frontend.mjs

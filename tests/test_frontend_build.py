@@ -13,13 +13,14 @@ WHOLE = ("css/bootstrap-italia.min.css", "js/bootstrap-italia.bundle.min.js", "b
 
 
 def test_the_built_stylesheet_and_script_exist_and_are_a_small_part_of_the_library():
-    css, js = BUILT / "bootstrap-italia.css", BUILT / "portal.js"
-    assert css.is_file() and js.is_file(), "run `make setup` (scripts/build-frontend.sh)"
+    css, js, dropdown = BUILT / "bootstrap-italia.css", BUILT / "portal.js", BUILT / "dropdown.js"
+    assert css.is_file() and js.is_file() and dropdown.is_file(), "run `make setup` (scripts/build-frontend.sh)"
     assert finders.find("frontend/bootstrap-italia.css") == str(css)
     assert finders.find("frontend/portal.js") == str(js)
+    assert finders.find("frontend/dropdown.js") == str(dropdown)
     whole_css = ROOT / "node_modules" / "bootstrap-italia" / "dist" / "css" / "bootstrap-italia.min.css"
     assert css.stat().st_size < whole_css.stat().st_size / 4
-    assert js.stat().st_size < 100_000
+    assert js.stat().st_size < 5_000 and dropdown.stat().st_size < 100_000
     text = css.read_text()
     # What the templates use is kept, what no template names is gone.
     for used in (".it-header-wrapper", ".btn-primary", ".alert-danger", ".dropdown-menu.show", ".form-control",
@@ -27,8 +28,11 @@ def test_the_built_stylesheet_and_script_exist_and_are_a_small_part_of_the_libra
         assert used in text, used
     for unused in (".carousel", ".it-timeline-wrapper", ".cookiebar", ".chip", "VideoJS"):
         assert unused not in text, unused
-    # The SPID button's dropdown (data-bs-toggle="dropdown") is the one component the portal uses.
-    assert 'data-bs-toggle="dropdown"' in js.read_text()
+    # The SPID button's dropdown (data-bs-toggle="dropdown") is the one component the portal uses: only the
+    # pages with that button load it.
+    assert "data-focus-mouse" in js.read_text()
+    assert 'data-bs-toggle="dropdown"' in dropdown.read_text() and "dropdown" not in js.read_text()
+    assert "frontend/dropdown.js" in (ROOT / "templates" / "identity" / "buttons.html").read_text()
 
 
 def test_base_html_references_only_the_built_files_and_defers_every_script():
