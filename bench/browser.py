@@ -34,7 +34,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 # the page, so nothing for the page's Content-Security-Policy to refuse), the render-blocking resources from
 # Resource Timing.
 METRICS_JS = """() => new Promise(resolve => {
-  const out = {lcp: null, cls: 0, blocking: []};
+  const nav = performance.getEntriesByType("navigation")[0];
+  const out = {lcp: null, cls: 0, blocking: [], ttfb: nav ? nav.responseStart : null};
   new PerformanceObserver(list => {
     for (const e of list.getEntries()) out.lcp = e.renderTime || e.loadTime || e.startTime;
   }).observe({type: "largest-contentful-paint", buffered: true});
@@ -89,6 +90,7 @@ def visit(page, cdp, url: str) -> dict:
     cdp.remove_listener("Network.loadingFinished", finished)
     return {"lcp_s": round(metrics["lcp"] / 1000, 3) if metrics["lcp"] is not None else None,
             "kb": round(sum(transferred.values()) / 1000, 1), "requests": len(transferred),
+            "ttfb_s": round(metrics["ttfb"] / 1000, 3) if metrics["ttfb"] is not None else None,
             "cls": round(metrics["cls"], 4), "blocking": sorted(set(metrics["blocking"]))}
 
 
@@ -125,6 +127,8 @@ def median_of(runs: list[dict]) -> dict:
             "kb": round(statistics.median(v["kb"] for v in visits), 1),
             "cls": round(statistics.median(v["cls"] for v in visits), 4),
             "requests": int(statistics.median(v["requests"] for v in visits)),
+            # The HTML's first byte (round trip + server): the part of the LCP no stylesheet or script changes.
+            "ttfb_s": round(statistics.median(v["ttfb_s"] for v in visits), 3),
             "blocking": sorted(set().union(*(v["blocking"] for v in visits))),
             "runs_lcp_s": [v["lcp_s"] for v in visits],
         }
@@ -205,10 +209,14 @@ def markdown(b: dict) -> list[str]:
             f"{b['cpu_slowdown']}x slower, {b['viewport']} viewport; gunicorn with the production settings. Median of "
             f"{b['runs']} runs (LCP of each run in brackets); load average before {b['load_before']}, after "
             f"{b['load_after']}.", "",
-            "| page | first visit: LCP | transferred | CLS | repeat visit: LCP | transferred | render-blocking |",
-            "|---|---|---|---|---|---|---|"]
+            "The HTML's first byte (TTFB: the round trip and the server's time) is shown beside each LCP: the part of "
+            "it that no stylesheet or script changes.", "",
+            "| page | first visit: LCP | TTFB | transferred | CLS | repeat visit: LCP | TTFB | transferred | "
+            "render-blocking |",
+            "|---|---|---|---|---|---|---|---|---|"]
     for name, p in b["pages"].items():
         f, r = p["first"], p["repeat"]
-        rows.append(f"| {name} `{p['path']}` | {f['lcp_s']} s {f['runs_lcp_s']} | {f['kb']} KB | {f['cls']} | "
-                    f"{r['lcp_s']} s {r['runs_lcp_s']} | {r['kb']} KB | {', '.join(f['blocking']) or 'none'} |")
+        rows.append(f"| {name} `{p['path']}` | {f['lcp_s']} s {f['runs_lcp_s']} | {f['ttfb_s']} s | {f['kb']} KB | "
+                    f"{f['cls']} | {r['lcp_s']} s {r['runs_lcp_s']} | {r['ttfb_s']} s | {r['kb']} KB | "
+                    f"{', '.join(f['blocking']) or 'none'} |")
     return rows

@@ -931,6 +931,8 @@ def markdown(r: dict) -> str:
               f"{c['previous_peak_growth_mb']} |"]
     if "stack" in r:
         lines += stack_markdown(r["stack"])
+    if "browser" in r:
+        lines += browser.markdown(r["browser"])
     return "\n".join(lines) + "\n"
 
 
