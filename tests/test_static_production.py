@@ -54,7 +54,8 @@ def test_production_settings_serve_hashed_static_files_through_gunicorn(tmp_path
             raise AssertionError("gunicorn did not start")
         assert status == 200
         html = page.decode()
-        css = re.search(r'href="(/static/css/bootstrap-italia\.min\.[0-9a-f]{12}\.css)"', html)
+        # Issue 35: the portal's share of Bootstrap Italia (build/frontend/), collected like every static file.
+        css = re.search(r'href="(/static/frontend/bootstrap-italia\.[0-9a-f]{12}\.css)"', html)
         assert css, "the page names the stylesheet by its hashed name"
         status, headers, body = _get(port, css.group(1), **{"Accept-Encoding": "gzip"})
         assert status == 200 and headers["content-type"].startswith("text/css")
