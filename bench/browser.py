@@ -127,7 +127,7 @@ def median_of(runs: list[dict]) -> dict:
             "kb": round(statistics.median(v["kb"] for v in visits), 1),
             "cls": round(statistics.median(v["cls"] for v in visits), 4),
             "requests": int(statistics.median(v["requests"] for v in visits)),
-            # The HTML's first byte (round trip + server): the part of the LCP no stylesheet or script changes.
+            # The HTML's first byte (Navigation Timing's responseStart): the part no stylesheet or script changes.
             "ttfb_s": round(statistics.median(v["ttfb_s"] for v in visits), 3),
             "blocking": sorted(set().union(*(v["blocking"] for v in visits))),
             "runs_lcp_s": [v["lcp_s"] for v in visits],
@@ -209,8 +209,8 @@ def markdown(b: dict) -> list[str]:
             f"{b['cpu_slowdown']}x slower, {b['viewport']} viewport; gunicorn with the production settings. Median of "
             f"{b['runs']} runs (LCP of each run in brackets); load average before {b['load_before']}, after "
             f"{b['load_after']}.", "",
-            "The HTML's first byte (TTFB: the round trip and the server's time) is shown beside each LCP: the part of "
-            "it that no stylesheet or script changes.", "",
+            "Beside each LCP, the HTML's TTFB (Navigation Timing's responseStart: mostly the server's time under load; "
+            "the part of the LCP no stylesheet or script changes).", "",
             "| page | first visit: LCP | TTFB | transferred | CLS | repeat visit: LCP | TTFB | transferred | "
             "render-blocking |",
             "|---|---|---|---|---|---|---|---|---|"]
