@@ -94,3 +94,16 @@ def test_stored_bytes_stay_while_a_registered_column_names_them():
     Application.objects.filter(pk=app.pk).update(decision_pdf_storage_name="issued/letter")
     assert references.in_use("issued/letter")
     assert not references.in_use("nobody/names/this")
+
+
+def test_the_application_admin_shows_the_evidence_files_inline(admin_client):
+    from django.contrib import admin
+    from django.urls import reverse
+
+    from evidence.admin import EvidenceFileInline
+
+    assert EvidenceFileInline in admin.site.get_model_admin(Application).inlines
+    app = ApplicationFactory(sections={"C": ["C4"]}, evidence=True)
+    upload = EvidenceFile.objects.filter(application=app).first()
+    page = admin_client.get(reverse("admin:applications_application_change", args=[app.pk]))
+    assert page.status_code == 200 and upload.original_name in page.content.decode()
