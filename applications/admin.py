@@ -1,7 +1,5 @@
 from django.contrib import admin
 
-from evidence.models import EvidenceFile
-
 from .models import Application, Campaign, Selection
 
 
@@ -25,20 +23,15 @@ class SelectionInline(ReadOnlyInline):
     model = Selection
 
 
-class EvidenceFileInline(ReadOnlyInline):
-    model = EvidenceFile
-    fields = ("evidence_item", "original_name", "size", "sha256", "uploaded_by", "uploaded_at")
-    readonly_fields = fields
-
-
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
-    """Read-only: applications change only through the portal's services."""
+    """Read-only: applications change only through the portal's services. Apps above applications add their
+    inlines by registering a subclass in its place (evidence/admin.py: the evidence files)."""
 
     list_display = ("__str__", "status", "receipt_number", "submitted_at")
     list_filter = ("status", "campaign")
     search_fields = ("receipt_number", "site__company__ragione_sociale", "site__name")
-    inlines = [SelectionInline, EvidenceFileInline]
+    inlines = [SelectionInline]
 
     def has_add_permission(self, request):
         return False

@@ -1,12 +1,12 @@
 """The companies' and consultants' dashboard: search (case, accents and punctuation ignored), filter by
-client, sortable columns, open clarification requests first with their deadline.
+client, sortable columns, open clarification requests first (their deadlines: review.selectors.open_clarifications;
+the page: pages/dashboard.py).
 
 Search normalises in Python (normalise()) the few columns it reads for the user's own sites, the same on
 PostgreSQL and SQLite and without a stored column in another app's tables; a consultant's portfolio is
 hundreds, at most thousands, of sites, read as tuples in one query."""
 from __future__ import annotations
 
-import datetime as dt
 import unicodedata
 
 from django.core.paginator import Page
@@ -101,14 +101,3 @@ def dashboard_page(user, campaign, visibility, number, per_page: int, *, query: 
                             visibility=visibility)
     return WindowCountPaginator(sites.annotate(**{WindowCountPaginator.COUNT: Window(Count("*"))}),
                                 per_page).get_page(number)
-
-
-def open_clarifications(applications) -> dict[int, dt.date]:
-    """Application id -> deadline of its open clarification request, for these applications (one query)."""
-    from review.models import Clarification
-
-    ids = [a.pk for a in applications if a is not None and a.status == Application.Status.CLARIFICATION_REQUESTED]
-    if not ids:
-        return {}
-    return dict(Clarification.objects.filter(application_id__in=ids, answered_at__isnull=True, expired=False)
-                .order_by("application_id", "created_at").values_list("application_id", "deadline"))

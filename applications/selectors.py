@@ -1,6 +1,7 @@
 """Reads of applications: which ones a user may see (the twin of rules' view_application), one
 application's selections, PATs, facts, score and blocking problems, the dashboard. Companies and sites:
-organisations.selectors; evidence: evidence.selectors; the reviewers' queue: review.selectors."""
+organisations.selectors; evidence: evidence.selectors (supplied here through applications.hooks); the reviewers'
+queue: review.selectors."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,14 +11,13 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext, ngettext
 
-from evidence.selectors import EvidenceRow, evidence_checklist, evidence_items_by_intervention, missing_evidence_count
 from interventions import scoring
 from interventions.selectors import EditionCatalogue, edition_catalogue
 from organisations.models import PAT, Site
 from organisations.selectors import site_filter_for
 
-from . import wizard
-from .models import Application, Selection
+from . import hooks, wizard
+from .models import Application, Campaign, Selection
 
 
 def application_signatories(application: Application) -> list[str]:
@@ -30,6 +30,11 @@ def application_signatories(application: Application) -> list[str]:
     if company.legal_representative_id:
         emails.add(company.legal_representative.email)
     return sorted(e for e in emails if e)
+
+
+def current_campaign() -> Campaign | None:
+    """The open campaign (the latest filing year), with its edition."""
+    return Campaign.objects.filter(is_open=True).select_related("edition").order_by("-filing_year").first()
 
 
 def applications_for(user) -> QuerySet[Application]:
@@ -141,7 +146,7 @@ class Problem:
 class ApplicationOverview:
     application: Application
     score: scoring.ScoreResult
-    evidence: list[EvidenceRow]
+    evidence: list  # the evidence checklist's rows (applications.hooks, evidence.selectors.EvidenceRow)
     selections: list[Selection] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -160,7 +165,7 @@ def application_overview(application: Application, today: dt.date | None = None,
     pats: a draft's live PATs (application_pats), when the caller has read them."""
     selections = application_selections(application)
     result = application_score(application, selections=selections)
-    evidence = evidence_checklist(application, selections)
+    evidence = hooks.evidence_checklist().rows(application, selections)
     problems: list[Problem] = []
     if not application.scheda_completed or any(
         getattr(application, name) in ("", None) for name in Application.SCHEDA_REQUIRED
@@ -218,7 +223,7 @@ def dashboard_rows_for(sites: list[Site], campaign) -> list[DashboardRow]:
     """The rows of these sites (a page of dashboard_sites, a chunk of the CSV export), in their order."""
     apps = {a.site_id: a for a in Application.objects.for_dashboard(campaign, [site.pk for site in sites])}
     edition = edition_catalogue(campaign.edition)
-    evidence_items = evidence_items_by_intervention(edition)
+    missing_evidence = hooks.evidence_checklist().missing
     days_left = campaign.days_left()
     rows = []
     for site in sites:
@@ -227,7 +232,7 @@ def dashboard_rows_for(sites: list[Site], campaign) -> list[DashboardRow]:
         if application is not None:
             selections = application_selections(application)
             total = application_score(application, edition.scoring, selections).total
-            missing = missing_evidence_count(selections, application.evidence_files.all(), evidence_items)
+            missing = missing_evidence(application, selections, edition)
         rows.append(DashboardRow(site=site, application=application, total=total, missing_evidence=missing,
                                  days_left=days_left))
     return rows

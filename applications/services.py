@@ -17,11 +17,11 @@ from django.utils.translation import gettext
 
 from interventions import scoring
 
-from ot24portal.filestore import storage
+from ot24portal.filestore import references, storage
 from organisations.models import PAT, Site
 from ot24portal import metrics
 
-from . import workflow
+from . import hooks, workflow
 from .models import Application, Campaign, Selection
 from .selectors import application_overview, application_score, application_selections
 from .snapshot import build_snapshot
@@ -192,11 +192,9 @@ def application_save_section_scored(
     mine = {s.intervention.code: s for s in current if s.intervention.section.letter == section}
     removed = [s for code, s in mine.items() if code not in chosen]
     if removed:
-        # Files of evidence items of removed interventions go with them.
-        from evidence.services import delete_evidence_file
-
-        for ef in application.evidence_files.filter(evidence_item__intervention_id__in=[s.intervention_id for s in removed]):
-            delete_evidence_file(ef)
+        # Files of evidence items of removed interventions go with them (evidence's receiver, in this transaction).
+        hooks.selections_removed.send(sender=Application, application=application,
+                                      intervention_ids=[s.intervention_id for s in removed])
         Selection.objects.filter(pk__in=[s.pk for s in removed]).delete()
     new = []
     for code, (subs, declared) in chosen.items():
@@ -309,9 +307,7 @@ def _store_signed_pdf(application: Application) -> None:
     except Exception:
         # The bytes this call just wrote (a seal's timestamp makes them unique), referenced by nothing: the
         # only place an issued document is ever removed.
-        from evidence.services import bytes_referenced
-
-        if not bytes_referenced(stored.storage_name):
+        if not references.in_use(stored.storage_name):
             storage.discard(stored.storage_name)
         raise
     application.pdf_storage_name, application.pdf_sha256 = stored.storage_name, stored.sha256

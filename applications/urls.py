@@ -1,11 +1,8 @@
 from django.urls import path
 
-from .views import dashboard, wizard
+from .views import wizard
 
 urlpatterns = [
-    path("domande/", dashboard.dashboard, name="dashboard"),
-    path("domande/export.csv", dashboard.dashboard_csv, name="dashboard_csv"),
-    path("domande/nuova-unita/", dashboard.dashboard_add_site, name="dashboard_add_site"),
     path("unita/<int:site_pk>/avvia/", wizard.application_start, name="application_start"),
     path("domande/<int:pk>/", wizard.application_detail, name="application_detail"),
     path("domande/<int:pk>/passo/<str:step>/", wizard.application_step, name="application_step"),

@@ -5,9 +5,12 @@ Each step has a key (the last part of its URL), a title, a template, the view fu
 (applications/views/wizard.py) dispatches through this registry; the header's step links, "Riprendi" on the
 dashboard (application_detail) and the problems that point at a step read it too.
 
-To add a step: write its handler (a function `handler(request, application, step)` returning a response, in
-applications/views/wizard.py) and its template, then add a `Step` to STEPS below in the order people go
-through them. Modelled on django-oscar's checkout (`pre_conditions`), kept simple.
+To add a step: write its handler (a function `handler(request, application, step)` returning a response,
+usually `applications.views.wizard.render_step(...)` of its template) and its template, then register a `Step`:
+applications' own steps are registered below, in the order people go through them; an app above applications
+(.importlinter) registers its step from its AppConfig.ready(), `wizard.register(Step(...), before=wizard.REVIEW)`,
+as evidence does with the "Documentazione" step (evidence/apps.py), so that applications never imports it.
+Modelled on django-oscar's checkout (`pre_conditions`), kept simple.
 """
 from __future__ import annotations
 
@@ -25,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 # The keys other modules name a step by (selectors' problems, e-mails' links, redirects after an action).
 SCHEDA = "scheda"
 SECTIONS = ("A", "B", "C", "D")
-EVIDENCE = "evidence"
+EVIDENCE = "evidence"  # registered by evidence (evidence/apps.py)
 REVIEW = "review"
 SUBMIT = "submit"
 
@@ -80,16 +83,32 @@ class Step:
 _VIEWS = "applications.views.wizard"
 _SECTION_TITLES = {"A": _("Sezione A"), "B": _("Sezione B"), "C": _("Sezione C"), "D": _("Sezione D")}
 
-STEPS: tuple[Step, ...] = (
-    Step(SCHEDA, _("Scheda informativa"), "applications/wizard/scheda.html", f"{_VIEWS}.scheda_step"),
-    *(Step(letter, _SECTION_TITLES[letter], "applications/wizard/section.html", f"{_VIEWS}.section_step",
-           is_section=True) for letter in SECTIONS),
-    Step(EVIDENCE, _("Documentazione"), "applications/wizard/evidence.html", f"{_VIEWS}.evidence_step"),
-    Step(REVIEW, _("Riepilogo"), "applications/wizard/review.html", f"{_VIEWS}.review_step",
-         preconditions=(no_changes_unless_editor,)),
-    Step(SUBMIT, _("Firma e invio"), "applications/wizard/submit.html", f"{_VIEWS}.submit_step"),
-)
-_BY_KEY = {step.key: step for step in STEPS}
+# The registered steps in the order people go through them (register() adds to it; read it, never change it).
+STEPS: list[Step] = []
+_BY_KEY: dict[str, Step] = {}
+
+
+def register(step: Step, *, before: str | None = None) -> Step:
+    """Add a step to the wizard: at the end, or just before the step `before`. The same step registered again
+    (an AppConfig.ready() run twice) changes nothing; another step under a key already taken is refused."""
+    if step.key in _BY_KEY:
+        if _BY_KEY[step.key] == step:
+            return _BY_KEY[step.key]
+        raise ValueError(f"wizard step {step.key!r} is already registered")
+    position = STEPS.index(_BY_KEY[before]) if before is not None else len(STEPS)
+    STEPS.insert(position, step)
+    _BY_KEY[step.key] = step
+    return step
+
+
+register(Step(SCHEDA, _("Scheda informativa"), "applications/wizard/scheda.html", f"{_VIEWS}.scheda_step"))
+for _letter in SECTIONS:
+    register(Step(_letter, _SECTION_TITLES[_letter], "applications/wizard/section.html", f"{_VIEWS}.section_step",
+                  is_section=True))
+del _letter
+register(Step(REVIEW, _("Riepilogo"), "applications/wizard/review.html", f"{_VIEWS}.review_step",
+              preconditions=(no_changes_unless_editor,)))
+register(Step(SUBMIT, _("Firma e invio"), "applications/wizard/submit.html", f"{_VIEWS}.submit_step"))
 
 
 def get(key: str) -> Step:

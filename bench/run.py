@@ -746,8 +746,8 @@ def csv_benchmark() -> dict:
     its own: tracing slows Python several times). Alongside, the export it replaced: every site's row built
     and scored in memory before the first byte (applications.selectors.dashboard_rows)."""
     from applications.models import Selection
-    from applications.selectors import dashboard_rows
-    from applications.views.dashboard import CSV_CHUNK, current_campaign
+    from applications.selectors import current_campaign, dashboard_rows
+    from pages.dashboard import CSV_CHUNK
     from organisations.selectors import sites_for
 
     consultant = csv_population()

@@ -47,6 +47,12 @@ def evidence_items_by_intervention(catalogue: EditionCatalogue) -> dict[int, lis
     return catalogue.fragment("evidence_items_by_intervention", build)
 
 
+def missing_evidence(application, selections, catalogue: EditionCatalogue) -> int:
+    """How many selected interventions of the application still lack evidence, from its files already read
+    (the dashboard prefetches them: Application.objects.for_dashboard)."""
+    return missing_evidence_count(selections, application.evidence_files.all(), evidence_items_by_intervention(catalogue))
+
+
 def missing_evidence_count(selections, files, items_by_intervention) -> int:
     """How many selected interventions still lack evidence, from rows already in memory."""
     counts: dict[int, int] = {}

@@ -8,7 +8,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext
 
@@ -18,7 +18,7 @@ from interventions.models import EvidenceItem
 
 from ot24portal import metrics
 
-from ot24portal.filestore import storage
+from ot24portal.filestore import references, storage
 from .models import EvidenceFile
 
 logger = logging.getLogger(__name__)
@@ -107,17 +107,12 @@ def _display_name(name: str) -> str:
     return name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1] or "documento"
 
 
-def bytes_referenced(storage_name: str) -> bool:
-    """Every reference to stored bytes: evidence rows of any application, and the documents issued for
-    any application (sealed PDF, PDF prepared for a qualified signature, decision letter), including those
-    stored beside the uploads before issued documents got their own prefix."""
-    return (EvidenceFile.objects.filter(storage_name=storage_name).exists()
-            or Application.objects.filter(Q(pdf_storage_name=storage_name) | Q(presign_storage_name=storage_name)
-                                          | Q(decision_pdf_storage_name=storage_name)).exists())
-
-
 def delete_bytes_if_unreferenced(storage_name: str) -> None:
-    storage.delete_if_unused(storage_name, bytes_referenced(storage_name))
+    """Remove stored bytes unless a row still names them: evidence rows of any application, and the documents
+    issued for any application (sealed PDF, PDF prepared for a qualified signature, decision letter), including
+    those stored beside the uploads before issued documents got their own prefix (the columns registered in
+    ot24portal.filestore.references by evidence/apps.py and applications/apps.py)."""
+    storage.delete_if_unused(storage_name, references.in_use(storage_name))
 
 
 _BUSY = ("database is locked", "database table is locked", "lock timeout", "could not obtain lock", "deadlock",
@@ -145,6 +140,13 @@ def delete_evidence_file(evidence: EvidenceFile) -> None:
     storage_name = evidence.storage_name
     evidence.delete()
     transaction.on_commit(lambda: delete_bytes_if_unreferenced(storage_name))
+
+
+def remove_files_of_removed_selections(sender, *, application, intervention_ids, **kwargs) -> None:
+    """Receiver of applications.hooks.selections_removed (connected in evidence/apps.py): the files of the
+    evidence items of interventions removed from a draft go with them, in the sender's transaction."""
+    for evidence in application.evidence_files.filter(evidence_item__intervention_id__in=intervention_ids):
+        delete_evidence_file(evidence)
 
 
 @transaction.atomic

@@ -1,7 +1,8 @@
 """An application's evidence files: upload (one file per request, answered in JSON, for the page's script: the
 raw body, or a one-file form where that cannot be sent), download
-(after the hash check) and removal from a draft. The wizard's evidence step (applications.views.wizard)
-takes the same uploads from a plain form, several files at once; answers to clarifications are a review view."""
+(after the hash check) and removal from a draft. The wizard's evidence step (evidence_step, registered into
+applications.wizard by evidence/apps.py) takes the same uploads from a plain form, several files at once;
+answers to clarifications are a review view."""
 from __future__ import annotations
 
 from django.conf import settings
@@ -14,15 +15,20 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from applications import wizard
+from applications.forms import EvidenceUploadForm
+from applications.selectors import application_overview, application_selections
 from applications.views.common import altered_response, get_application, user_can
+from applications.views.wizard import render_step
 from interventions.selectors import edition_catalogue
 
 from ot24portal.filestore import storage, uploads
 
 from . import services
+from .selectors import evidence_checklist
 
 
 def add_files(request, application, item_id, files) -> tuple[list, list[tuple[str, str]]]:
@@ -43,6 +49,36 @@ def add_files(request, application, item_id, files) -> tuple[list, list[tuple[st
             if _may_retry(exc):
                 request._ot24_upload_retry = True
     return added, refused
+
+
+def evidence_step(request, application, step: wizard.Step):
+    """The wizard's "Documentazione" step (registered by evidence/apps.py): every selected intervention with its
+    evidence items and files, and a plain upload form per item that takes several files at once."""
+    upload_form = EvidenceUploadForm()
+    failed_item = None
+    if request.method == "POST":
+        upload_form = EvidenceUploadForm(request.POST, request.FILES)
+        uploads.explain_refusals(request, upload_form)  # a file dropped while it arrived: say why
+        if upload_form.is_valid():
+            item_id = upload_form.cleaned_data["evidence_item"]
+            added, refused = add_files(request, application, item_id, request.FILES.getlist("file"))
+            if added:
+                messages.success(request, ngettext("%(count)d file caricato: %(names)s.", "%(count)d file caricati: %(names)s.",
+                                                   len(added)) % {"count": len(added),
+                                                                  "names": ", ".join(f.original_name for f in added)})
+            if added or not refused:
+                for name, reason in refused:
+                    messages.error(request, _("%(name)s non caricato: %(reason)s") % {"name": name, "reason": reason})
+                return redirect(step.url(application) + f"#item-{item_id}")
+            upload_form.add_error("file", " ".join(reason for _name, reason in refused))
+        failed_item = request.POST.get("evidence_item")
+    overview = application_overview(application)
+    return render_step(request, application, step, score=overview.score, rows=overview.evidence,
+                       upload_form=upload_form, failed_item=str(failed_item or ""),
+                       review_url=wizard.url(application, wizard.REVIEW),
+                       max_file_mb=settings.OT24_MAX_FILE_BYTES // (1024 * 1024),
+                       max_file_bytes=settings.OT24_MAX_FILE_BYTES,
+                       max_application_mb=settings.OT24_MAX_APPLICATION_BYTES // (1024 * 1024))
 
 
 def _may_retry(exc: ValidationError) -> bool:
@@ -81,9 +117,6 @@ def evidence_upload_json(request, pk: int):
 def _uploaded_answer(application, evidence) -> dict:
     """What the evidence page's script shows for a stored file: its row and whether the intervention is
     now documented in full."""
-    from evidence.selectors import evidence_checklist
-    from applications.selectors import application_selections
-
     row = next((r for r in evidence_checklist(application, application_selections(application))
                 if r.intervention.pk == evidence.evidence_item.intervention_id), None)
     return {

@@ -169,7 +169,7 @@ def elaboration_year() -> int | None:
     """The only year the C5 and C6 elaborations cover: the calendar year before the current campaign's
     filing year ("eventi accaduti nell'anno solare precedente a quello di presentazione della domanda").
     None without an open campaign."""
-    from applications.views.dashboard import current_campaign
+    from applications.selectors import current_campaign
 
     campaign = current_campaign()
     return campaign.reference_year if campaign is not None else None

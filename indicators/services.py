@@ -351,7 +351,7 @@ class NotSelected(ValidationError):
 
 def open_draft(site: Site):
     from applications.models import Application
-    from applications.views.dashboard import current_campaign
+    from applications.selectors import current_campaign
 
     campaign = current_campaign()
     if campaign is None:

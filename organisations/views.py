@@ -197,7 +197,7 @@ def invitation_accept(request, token: str):
         return render(request, "organisations/invitation_problem.html", {"problem": problem}, status=410 if invitation else 404)
     if not request.user.is_authenticated:
         # Remembered for after the log-in, which may come only after signing up and confirming the address
-        # (the dashboard brings the person back here once: applications.views.dashboard).
+        # (the dashboard brings the person back here once: pages.dashboard).
         request.session[INVITATION_SESSION_KEY] = invitation.pk
         return render(request, "organisations/invitation_login.html", {
             "invitation": invitation, "login_url": _login_url(request),

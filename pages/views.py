@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from applications.views.dashboard import current_campaign
+from applications.selectors import current_campaign
 from interventions.scoring import REDUCTION_BANDS
 
 from .menu import is_administrator

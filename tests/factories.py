@@ -130,9 +130,9 @@ SIGNATORY = {"signatory_name": "Mario Rossi", "signatory_birth_place": "Roma", "
              "signatory_birth_date": dt.date(1970, 5, 17)}
 
 
-def draft_with(site, rep, sections: dict[str, list[str]], **scheda):
-    """A draft for `site` started by `rep`, scheda completed, with the given interventions per section
-    (sub-options up to each intervention's minimum)."""
+def draft_with(site, rep, sections: dict, **scheda):
+    """A draft for `site` started by `rep`, scheda completed, with the given interventions per section: a list
+    of codes (sub-options up to each intervention's minimum) or {code: the sub-options to tick}."""
     from applications import services
     from interventions.models import Intervention
 
@@ -144,7 +144,8 @@ def draft_with(site, rep, sections: dict[str, list[str]], **scheda):
         chosen = {}
         for code in codes:
             item = Intervention.objects.get(code=code, section__edition__code="ot24")
-            chosen[code] = (frozenset(range(1, item.min_suboptions + 1)), item.declarations.exists())
+            ticked = codes[code] if isinstance(codes, dict) else range(1, item.min_suboptions + 1)
+            chosen[code] = (frozenset(ticked), item.declarations.exists())
         services.application_save_section(user=rep, application=app, section=letter, version=app.version, chosen=chosen)
     app.refresh_from_db()
     return app
@@ -182,9 +183,10 @@ class ApplicationFactory(factory.Factory):
 
     Options: `site` (default: a new site with one PAT), `applicant` (default: the company's legal representative,
     made when it has none; `app.created_by` is who started it), `sections` ({"C": ["C4"]}: codes per section,
-    sub-options up to each minimum; None: an empty draft without scheda), `evidence=True` (a small PDF for each
-    evidence item the selection asks for), `reviewer`, and `sealed=False` for a submission recorded only as the
-    queue and dashboard read it (status, receipt number, `submitted_at`, sector; no snapshot, no PDF: quick).
+    sub-options up to each minimum, or {"B": {"B2d": {2, 3}}} to tick some; None: an empty draft without
+    scheda), `evidence=True` (a small PDF for each evidence item the selection asks for), `reviewer`, and
+    `sealed=False` for a submission recorded only as the queue and dashboard read it (status, receipt number,
+    `submitted_at`, sector; no snapshot, no PDF: quick).
     Scheda fields may be passed by name. E-mails are queued on commit: wrap the call in
     django_capture_on_commit_callbacks(execute=True) to send them."""
 

@@ -20,7 +20,7 @@ from interventions.selectors import edition_catalogue
 from organisations.selectors import sites_for
 
 from .. import pdf, services, wizard, workflow
-from ..forms import (EvidenceUploadForm, QualifiedPrepareForm, SchedaForm, SectionForm, SignedPdfForm, SubmitForm,
+from ..forms import (QualifiedPrepareForm, SchedaForm, SectionForm, SignedPdfForm, SubmitForm,
                      VersionedForm)
 from ..models import Campaign, Event
 from ..section_rows import section_rows
@@ -35,8 +35,9 @@ def _problems(application, overview) -> list[dict]:
     return [{"message": p.message, "url": wizard.get(p.step).url(application)} for p in overview.problems]
 
 
-def _render(request, application, step: wizard.Step, *, score=None, **extra):
-    """The step's template with what every step shows: the header (steps, title, running total)."""
+def render_step(request, application, step: wizard.Step, *, score=None, **extra):
+    """The step's template with what every step shows: the header (steps, title, running total). Every step's
+    handler answers with it, those registered by other apps too (evidence.views.evidence_step)."""
     score = score or application_score(application)
     return render(request, step.template, {
         "application": application,
@@ -122,7 +123,7 @@ def scheda_step(request, application, step: wizard.Step):
         else:
             application.refresh_from_db()
             return _save_and_go(request, application, step, before=before, after=application_score(application))
-    return _render(request, application, step, form=form, suggested_sector=suggested)
+    return render_step(request, application, step, form=form, suggested_sector=suggested)
 
 
 def section_step(request, application, step: wizard.Step):
@@ -167,36 +168,7 @@ def section_step(request, application, step: wizard.Step):
     rows = section_rows(catalogue, letter, application.sector or "altri",
                         form if request.method == "POST" else None, line_errors, selections=selections)
     section = catalogue.sections[letter]
-    return _render(request, application, step, score=saved_score, form=form, rows=rows, section=section)
-
-
-def evidence_step(request, application, step: wizard.Step):
-    from evidence.views import add_files
-
-    upload_form = EvidenceUploadForm()
-    failed_item = None
-    if request.method == "POST":
-        upload_form = EvidenceUploadForm(request.POST, request.FILES)
-        uploads.explain_refusals(request, upload_form)  # a file dropped while it arrived: say why
-        if upload_form.is_valid():
-            item_id = upload_form.cleaned_data["evidence_item"]
-            added, refused = add_files(request, application, item_id, request.FILES.getlist("file"))
-            if added:
-                messages.success(request, ngettext("%(count)d file caricato: %(names)s.", "%(count)d file caricati: %(names)s.",
-                                                   len(added)) % {"count": len(added),
-                                                                  "names": ", ".join(f.original_name for f in added)})
-            if added or not refused:
-                for name, reason in refused:
-                    messages.error(request, _("%(name)s non caricato: %(reason)s") % {"name": name, "reason": reason})
-                return redirect(step.url(application) + f"#item-{item_id}")
-            upload_form.add_error("file", " ".join(reason for _name, reason in refused))
-        failed_item = request.POST.get("evidence_item")
-    overview = application_overview(application)
-    return _render(request, application, step, score=overview.score, rows=overview.evidence,
-                   upload_form=upload_form, failed_item=str(failed_item or ""),
-                   review_url=wizard.url(application, wizard.REVIEW),
-                   max_file_mb=settings.OT24_MAX_FILE_BYTES // (1024 * 1024), max_file_bytes=settings.OT24_MAX_FILE_BYTES,
-                   max_application_mb=settings.OT24_MAX_APPLICATION_BYTES // (1024 * 1024))
+    return render_step(request, application, step, score=saved_score, form=form, rows=rows, section=section)
 
 
 @login_required
@@ -356,7 +328,7 @@ def review_step(request, application, step: wizard.Step):
         subs = {s.number: s.label for s in intervention.suboptions.all()}
         lines.append({"line": line, "intervention": intervention, "evidence": evidence.get(line.code),
                       "suboptions": [subs[n] for n in sel.suboptions if n in subs]})
-    return _render(request, application, step, score=overview.score, overview=overview, lines=lines,
+    return render_step(request, application, step, score=overview.score, overview=overview, lines=lines,
                    problems=_problems(application, overview), submit_url=wizard.url(application, wizard.SUBMIT),
                    benefits=_benefits(pats), timeline=_timeline(request, application),
                    can_withdraw=workflow.allowed(request.user, application, "withdraw"),
@@ -383,7 +355,7 @@ def submit_step(request, application, step: wizard.Step):
             else:
                 messages.success(request, _("Domanda inviata."))
                 return redirect(wizard.url(application, wizard.REVIEW))
-    return _render(request, application, step, score=overview.score, form=form, overview=overview,
+    return render_step(request, application, step, score=overview.score, form=form, overview=overview,
                    problems=_problems(application, overview), can_submit=can_submit,
                    can_notify=_can_notify(request, application),
                    prepared=bool(application.presign_storage_name and application.presign_version == application.version),

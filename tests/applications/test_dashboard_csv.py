@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from applications.dashboard import open_clarifications
+from review.selectors import open_clarifications
 from operations.demo import minimal_pdf
 from applications.models import Application
 from applications.selectors import dashboard_rows
-from applications.views import dashboard as dashboard_views
+from pages import dashboard as dashboard_views
 from evidence.services import evidence_add
 from interventions.models import EvidenceItem
 from review.models import Clarification

@@ -1,4 +1,4 @@
-"""What a company's representative sees and can do on the dashboard (templates/applications/dashboard.html and
+"""What a company's representative sees and can do on the dashboard (templates/pages/dashboard.html and
 _dashboard_row.html), in Italian and English: one row per site with its application's state, points and
 missing evidence, the one next step of each row (start, resume, open, reply to a clarification request),
 the sort links in the column headers, the status filter, pagination that keeps the filters, and names with

@@ -24,14 +24,12 @@ def extra_step(request, application, step):
 
 @pytest.fixture
 def with_extra_step(monkeypatch):
-    """A step added to the registry before the review, as a newcomer would add it."""
-    step = wizard.Step("extra", "Passo aggiunto", "applications/wizard/review.html",
-                       "tests.applications.test_wizard_registry.extra_step")
-    steps = list(wizard.STEPS)
-    steps.insert(steps.index(wizard.get(wizard.REVIEW)), step)
-    monkeypatch.setattr(wizard, "STEPS", tuple(steps))
-    monkeypatch.setattr(wizard, "_BY_KEY", {s.key: s for s in steps})
-    return step
+    """A step added to the registry before the review, as a newcomer would add it (docs/architecture.md), on a
+    copy of the registry that the test's end puts back."""
+    monkeypatch.setattr(wizard, "STEPS", list(wizard.STEPS))
+    monkeypatch.setattr(wizard, "_BY_KEY", dict(wizard._BY_KEY))
+    return wizard.register(wizard.Step("extra", "Passo aggiunto", "applications/wizard/review.html",
+                                       "tests.applications.test_wizard_registry.extra_step"), before=wizard.REVIEW)
 
 
 def _client(user) -> Client:
@@ -51,6 +49,14 @@ def test_a_step_added_to_the_registry_is_served_and_linked(with_extra_step):
     assert links[6].get("href") == wizard.url(app, "extra")
     # "Salva e continua" on the step before it (evidence has no save; section D does) goes to it.
     assert wizard.next_step(wizard.EVIDENCE).key == "extra"
+
+
+def test_a_key_is_registered_once(with_extra_step):
+    with pytest.raises(ValueError):
+        wizard.register(wizard.Step("extra", "Un altro", "applications/wizard/review.html",
+                                    "tests.applications.test_wizard_registry.extra_step"))
+    assert wizard.register(with_extra_step) is with_extra_step  # the same step again (a ready() run twice)
+    assert [s.key for s in wizard.STEPS].count("extra") == 1
 
 
 def test_a_steps_preconditions_decide_who_enters(monkeypatch):

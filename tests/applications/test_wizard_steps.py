@@ -44,7 +44,7 @@ def rows_of(application, user):
 
 def evidence_rows(application, rows, *, can_edit=True, failed_item="", upload_form=None, language="it"):
     with translation.override(language):
-        html = render_to_string("applications/wizard/_evidence_rows.html", {
+        html = render_to_string("evidence/_rows.html", {
             "application": application, "rows": rows, "can_edit": can_edit, "csrf_token": "tok",
             "failed_item": failed_item, "upload_form": upload_form or EvidenceUploadForm(),
             "max_file_bytes": 209715200, "max_file_mb": 200})

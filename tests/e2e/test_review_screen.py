@@ -2,39 +2,24 @@
 every verdict, what the company declared, forms that match the state, the timeline in words, the queue's
 default filter, supervisors' workload and "select all"."""
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
 from accounts.models import User
-from applications import services
 from operations.demo import minimal_pdf
-from applications.models import Application
-from evidence import services as evidence_services
 from interventions.models import Intervention
 from review import services as review_services
 from review.models import Verdict
-from tests.factories import DEFAULT_PASSWORD, PATFactory, SiteFactory, UserFactory, draft_with, legal_rep
+from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def submit_four(name="Officina Quattro"):
-    """A submitted application with four interventions (A6, B2d with options 2, 3, 5, 7, C23, D4)."""
-    site = SiteFactory(sector="costruzioni", workers=12, name=name)
-    PATFactory(site=site, lavoratori_anno="8.00")
-    rep = legal_rep(site.company)
-    app = draft_with(site, rep, {"A": ["A6"], "C": ["C23"], "D": ["D4"]})
-    services.application_save_section(user=rep, application=app, section="B", version=app.version,
-                                      chosen={"B2d": (frozenset({2, 3, 5, 7}), False)})
-    for code in ("B2d", "D4"):
-        intervention = Intervention.objects.get(code=code, section__edition__code="ot24")
-        for item in intervention.evidence_items.filter(alternative=1, condition=""):
-            evidence_services.evidence_add(user=rep, application=app, evidence_item=item,
-                                           uploaded_file=SimpleUploadedFile(f"{code}-{item.pk}.pdf", minimal_pdf(code)))
-    app.refresh_from_db()
-    app = services.application_submit(user=rep, application=app, place="Roma", version=app.version,
-                                      declarations=dict.fromkeys(Application.DECLARATIONS, True))
-    return app, rep
+    """A submitted application with four interventions (A6, B2d with options 2, 3, 5, 7, C23, D4), made by
+    ApplicationFactory as the review tests make it (tests/review/conftest.py)."""
+    from tests.review.conftest import submitted_four_interventions
+
+    return submitted_four_interventions(name)
 
 
 @pytest.fixture

@@ -16,13 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def asked(client):
-    from django.core.management import call_command
-
-    call_command("loaddata", "ot24", verbosity=0)
-    from tests.e2e.test_review_screen import submit_four
-
-    app, rep = submit_four()
+def asked(client, submitted_four):
+    app, rep = submitted_four
     reviewer = UserFactory(role=User.Role.REVIEWER)
     services.review_take(user=reviewer, application=app)
     d4 = Intervention.objects.get(code="D4", section__edition__code="ot24")

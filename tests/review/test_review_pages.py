@@ -7,7 +7,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import lxml.html
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
@@ -91,14 +90,6 @@ def test_a_supervisor_assigns_from_a_csrf_protected_form(client):
     form = doc.xpath('//form[@id="assign-form"]')[0]
     assert form.get("action") == reverse("review_assign") and _csrf(form)
     assert form.xpath('.//input[@name="applications"]/@value') == [str(app.pk)]
-
-
-@pytest.fixture
-def submitted_four():
-    call_command("loaddata", "ot24", verbosity=0)
-    from tests.e2e.test_review_screen import submit_four
-
-    return submit_four()
 
 
 def test_a_reviewer_who_has_not_taken_it_may_only_take_it(client, submitted_four):

@@ -1,5 +1,7 @@
-"""Dashboards: one page for companies and consultants (filtered to what the user works for), the
-consultants' CSV export, the one "add a site" control, and the reviewers' list of submitted applications."""
+"""The companies' and consultants' dashboard (filtered to what the user works for), its CSV export and the one
+"add a site" control. In pages, above the apps it gathers from: the sites and their applications
+(applications.dashboard, applications.selectors), the evidence counts (through applications.hooks) and the
+open clarification requests (review.selectors)."""
 from __future__ import annotations
 
 import csv
@@ -16,13 +18,10 @@ from organisations.models import Company, Site
 from organisations.selectors import companies_for, consultant_panel, open_invitations_for, visibility_for
 from organisations.views import INVITATION_SESSION_KEY
 
-from ..dashboard import SORTS, dashboard_page, open_clarifications
-from ..models import Application, Campaign
-from ..selectors import dashboard_rows_for, dashboard_sites
-
-
-def current_campaign():
-    return Campaign.objects.filter(is_open=True).select_related("edition").order_by("-filing_year").first()
+from applications.dashboard import SORTS, dashboard_page
+from applications.models import Application
+from applications.selectors import current_campaign, dashboard_rows_for, dashboard_sites
+from review.selectors import open_clarifications
 
 
 def _companies(company_ids) -> list[Company]:
@@ -61,7 +60,7 @@ def dashboard(request):
                          .only("id", "ragione_sociale").order_by("ragione_sociale")[:100]) if companies else []
     return render(
         request,
-        "applications/dashboard.html",
+        "pages/dashboard.html",
         {
             "campaign": campaign,
             "page": page,
