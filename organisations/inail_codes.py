@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from ot24portal.numbers import parse_number
+
 _PAT = re.compile(r"^(\d{8})(?:[/\- ]?(\d{2}))?$")
 _CODICE_DITTA = re.compile(r"^\d{1,9}$")
 
@@ -29,16 +31,5 @@ def normalise_codice_ditta(value: str) -> str | None:
 
 def parse_amount(value: str, *, decimal_separator: str = ",", thousand_separator: str = ".") -> str:
     """An amount as people type it ("€ 18.500,00", "18500,5", "18.500") turned into "18500.00"-style text
-    for Decimal, in the given locale's separators. Grouping is only removed where it is unambiguous: a
-    separator followed by groups of exactly three digits. Anything else is returned for Decimal to refuse."""
-    text = "".join((value or "").replace("€", " ").replace("\u00a0", " ").replace("\u202f", " ").split())
-    if not text:
-        return text
-    if decimal_separator in text:
-        whole, _, decimals = text.rpartition(decimal_separator)
-        if thousand_separator in whole and re.fullmatch(rf"\d{{1,3}}(?:{re.escape(thousand_separator)}\d{{3}})+", whole):
-            whole = whole.replace(thousand_separator, "")
-        return f"{whole}.{decimals}"
-    if thousand_separator in text and re.fullmatch(rf"\d{{1,3}}(?:{re.escape(thousand_separator)}\d{{3}})+", text):
-        return text.replace(thousand_separator, "")
-    return text.replace(thousand_separator, ".") if text.count(thousand_separator) == 1 else text
+    for Decimal (ot24portal.numbers.parse_number, the portal's one number parser)."""
+    return parse_number(value, decimal_separator=decimal_separator, thousand_separator=thousand_separator)
