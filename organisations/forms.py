@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from ot24portal.numbers import LocalizedDecimalField, LocalizedNumberInput
 
 from . import provinces
-from .inail_codes import normalise_pat
+from .inail_codes import normalise_pat, printed_pat
 from .models import PAT, Site
 
 
@@ -73,6 +73,8 @@ class PATForm(forms.ModelForm):
         self.fields["number"].widget.attrs["maxlength"] = 14
         self.fields["number"].validators = []  # the format check is clean_number's, on the normalised text
         self.fields["premium"].widget.attrs.update({"class": "form-control", "placeholder": "18.500,00"})
+        if self.instance.pk:  # shown as INAIL prints it, stored as digits (clean_number)
+            self.initial["number"] = self.instance.printed_number
 
     def clean_number(self):
         number = normalise_pat(self.cleaned_data.get("number") or "")
@@ -112,7 +114,7 @@ class BasePATFormSet(forms.BaseInlineFormSet):
                 elsewhere = elsewhere.exclude(pk=form.instance.pk)
             if number in seen or (company_id and elsewhere.exists()):
                 form.add_error("number", forms.ValidationError(
-                    _("La PAT %(n)s è già indicata per questa azienda."), params={"n": number}))
+                    _("La PAT %(n)s è già indicata per questa azienda."), params={"n": printed_pat(number)}))
             seen.add(number)
 
 

@@ -24,6 +24,27 @@ def normalise_pat(value: str) -> str | None:
     return match.group(1) + (match.group(2) or "")
 
 
+def printed_pat(number: str) -> str:
+    """The PAT as INAIL prints it: "12345678/90", or the 8 digits alone when the check digits are unknown.
+    Anything else (a snapshot's older text, an empty value) is returned as it is."""
+    text = number or ""
+    return f"{text[:8]}/{text[8:]}" if len(text) == 10 and text.isdigit() else text
+
+
+def matching_pat(value: str, numbers) -> str | None:
+    """Which of the stored PAT `numbers` a typed PAT means (normalise_pat: "12345678/90", "12345678-90",
+    "1234567890" or "12345678"), or None. Written with its check digits it matches the same 10 digits, or
+    the 8 digits stored alone; written as 8 digits it matches the one stored PAT that starts with them."""
+    number = normalise_pat(value)
+    if number is None:
+        return None
+    numbers = set(numbers)
+    if number in numbers:
+        return number
+    candidates = [n for n in numbers if n[:8] == number[:8] and (len(n) == 8 or len(number) == 8)]
+    return candidates[0] if len(candidates) == 1 else None
+
+
 def normalise_codice_ditta(value: str) -> str | None:
     text = "".join((value or "").split())
     return text if _CODICE_DITTA.match(text) else None
