@@ -70,3 +70,16 @@ def _upload(text):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("registro.csv", text.encode(), content_type="text/csv")
+
+
+def test_the_printed_application_shows_the_pat_as_inail_prints_it():
+    from applications import services as app_services
+    from applications.pdf import render_application_pdf
+    from tests.applications.test_pdf import pdf_text
+    from tests.factories import open_campaign
+
+    site = SiteFactory(sector="costruzioni")
+    PATFactory(site=site, number="1234567890")
+    rep = legal_rep(site.company)
+    app = app_services.application_start(user=rep, site=site, campaign=open_campaign())
+    assert "N° P.A.T.: 12345678/90" in pdf_text(render_application_pdf(app))
