@@ -88,6 +88,12 @@ class AccountAdapter(DefaultAccountAdapter):
             body = message.body
         email_enqueue(recipients=message.to, subject=message.subject, body=body, html_body=html)
 
+    def send_notification_mail(self, template_prefix, user, context=None, email=None):
+        """allauth's notice of a change to the account (password changed, set or reset; address changed or
+        removed), written in the person's language: the user goes with the context, since the old address
+        of an address change no longer finds the account (language_for_email)."""
+        super().send_notification_mail(template_prefix, user, {"user": user, **(context or {})}, email)
+
     def post_login(self, request, user, **kwargs):
         """After log-in the portal speaks the user's language (session and language cookie)."""
         response = super().post_login(request, user, **kwargs)

@@ -2,8 +2,10 @@
 which codici fiscali and partite IVA are stored and compared (compact_fiscal_code)."""
 import unicodedata
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.it import codicefiscale, iva
@@ -56,3 +58,13 @@ def validate_partita_iva(value: str) -> None:
         iva.validate(compact_fiscal_code(value))
     except StdnumError as exc:
         raise ValidationError(_("Partita IVA non valida: servono 11 cifre con la cifra di controllo corretta.")) from exc
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's, with the portal's own message: Django 5.2's Italian catalogue lacks the message it shows
+    for a short password, which then appeared in English on the Italian sign-up page (issue 34)."""
+
+    def get_error_message(self):
+        return ngettext("La password è troppo corta: deve contenere almeno %(min_length)d carattere.",
+                        "La password è troppo corta: deve contenere almeno %(min_length)d caratteri.",
+                        self.min_length) % {"min_length": self.min_length}

@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.birthplace import birth_place_from_codice_fiscale
 from accounts.validators import compact_fiscal_code, validate_codice_fiscale_persona
 from organisations.inail_codes import normalise_codice_ditta
 from organisations.models import PAT
@@ -30,8 +31,7 @@ def _site_pats(*, site_id: int, application_id: int):
 
 def birth_date_from_codice_fiscale(code: str) -> str | None:
     """The ISO birth date a person's codice fiscale holds (python-stdnum), or None for a code it cannot
-    read (the code is validated on its own). The birth place needs the municipalities' codes, which no
-    pinned library carries: it stays for the person to write."""
+    read (the code is validated on its own). The birth place: accounts.birthplace."""
     from stdnum.exceptions import ValidationError as StdnumError
     from stdnum.it import codicefiscale
 
@@ -77,19 +77,23 @@ class SchedaForm(forms.ModelForm):
         self.fields["signatory_codice_fiscale"].validators.append(validate_codice_fiscale_persona)
         self.fields["signatory_codice_fiscale"].required = True
         self.fields["signatory_birth_date"].help_text = _("Se la lasci vuota, è ricavata dal codice fiscale.")
+        self.fields["signatory_birth_place"].help_text = _("Se lo lasci vuoto, è ricavato dal codice fiscale.")
         self.fields["workers"].widget.attrs["min"] = 1
         self.fields["codice_ditta"].widget.attrs["inputmode"] = "numeric"
 
     def _birth_from_codice_fiscale(self) -> None:
-        """A birth date left empty is taken from the codice fiscale posted with it (issue 34); what the
-        person wrote is kept."""
-        key = self.add_prefix("signatory_birth_date")
-        if self.data.get(key, "").strip():
-            return
-        birth = birth_date_from_codice_fiscale(self.data.get(self.add_prefix("signatory_codice_fiscale"), ""))
-        if birth is not None:
-            self.data = self.data.copy()
-            self.data[key] = birth
+        """A birth date or place left empty is taken from the codice fiscale posted with it (issue 34); what
+        the person wrote is kept."""
+        code = self.data.get(self.add_prefix("signatory_codice_fiscale"), "")
+        for name, derive in (("signatory_birth_date", birth_date_from_codice_fiscale),
+                             ("signatory_birth_place", birth_place_from_codice_fiscale)):
+            key = self.add_prefix(name)
+            if self.data.get(key, "").strip():
+                continue
+            value = derive(code)
+            if value is not None:
+                self.data = self.data.copy()
+                self.data[key] = value
 
     def clean_codice_ditta(self):
         value = self.cleaned_data.get("codice_ditta") or ""

@@ -6,6 +6,8 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from ot24portal.numbers import LocalizedDecimalField
+
 from . import bounds, rules
 from .models import CorrectiveAction, Injury
 from .selectors import today
@@ -84,15 +86,12 @@ CorrectiveActionFormSet = inlineformset_factory(Injury, CorrectiveAction, form=C
 
 class HoursForm(forms.Form):
     year = forms.IntegerField(label=_("Anno"), min_value=1900, max_value=2100)
-    hours = forms.CharField(label=_("Ore lavorate"), max_length=20,
-                            help_text=_("Senza separatore delle migliaia, es. 125000 o 12500,5."))
+    hours = LocalizedDecimalField(label=_("Ore lavorate"), help_text=_("Es. 125.000 o 12.500,5."))
 
     def clean_hours(self):
-        from . import csvio
-
         year = self.cleaned_data.get("year") or 0
         try:
-            hours = csvio.parse_hours(self.cleaned_data["hours"], year)
+            hours = rules.check_hours(year, self.cleaned_data["hours"])
         except rules.IndicatorInputError as exc:
             raise forms.ValidationError(str(exc)) from None
         problem = bounds.hours_problem(hours)

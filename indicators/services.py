@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from organisations.inail_codes import matching_pat, normalise_pat
 from organisations.models import Site
 
 from . import bounds, csvio, rules
@@ -206,8 +207,11 @@ def _portal_checks(site: Site, kind: str, text: str) -> tuple[list, set]:
         report("ultimo_giorno_assenza", bounds.absence_problem(dates["primo_giorno_assenza"],
                                                                  dates["ultimo_giorno_assenza"]))
         number = clean("pat")
-        if number and number not in pats:
-            report("pat", _("La PAT %(number)s non è una PAT di questa unità produttiva.") % {"number": number})
+        if number and matching_pat(number, pats) is None:
+            report("pat", _("La PAT %(number)s non è una PAT di questa unità produttiva.") % {"number": number}
+                   if normalise_pat(number) else
+                   _("«%(number)s» non è un numero PAT: 8 cifre, eventualmente seguite dalle 2 cifre di controllo "
+                     "(es. 12345678 o 12345678/90).") % {"number": number})
         if len(clean("descrizione")) > max_description:
             report("descrizione", _("Descrizione troppo lunga (massimo %(max)s caratteri).") % {"max": max_description})
         if len(clean("riferimento")) > max_reference:
@@ -243,7 +247,7 @@ def parse_import(site: Site, kind: str, text: str, *, as_of: dt.date) -> Parsed:
     if kind == "hours":
         return Parsed(kind, [], hours)
     pats = {p.number: p for p in site.pats.all()}
-    injuries = [(row, pats.get(row.pat)) for row in rows]
+    injuries = [(row, pats.get(matching_pat(row.pat, pats) or "")) for row in rows]
     return Parsed(kind, injuries, [], held_rows(site, rows))
 
 

@@ -222,7 +222,7 @@ def export_register(request, site_pk: int):
     writer.writerow([*csvio.REGISTER_COLUMNS, *csvio.OPTIONAL_COLUMNS, *csvio.EVENT_COLUMNS])
     for i in site.injuries.select_related("pat").prefetch_related("actions").order_by("event_date", "id"):
         event = [_day(i.event_date), _day(i.first_absence), _day(i.last_absence), _flag(i.commuting),
-                 _flag(i.fatal), i.disability, i.pat.number if i.pat else "", _safe(i.description),
+                 _flag(i.fatal), i.disability, i.pat.printed_number if i.pat else "", _safe(i.description),
                  _safe(i.reference), i.kind, i.party, _safe(i.contractor), _safe(i.reported_by), _safe(i.causes)]
         actions = list(i.actions.all())
         sep = f" {csvio.ACTION_SEPARATOR} "  # several actions: one per |, in the same order in each column

@@ -1,14 +1,13 @@
 """A productive unit and its PATs, as companies and consultants keep them."""
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from django import forms
-from django.utils.formats import get_format, number_format
 from django.utils.translation import gettext_lazy as _
 
+from ot24portal.numbers import LocalizedDecimalField, LocalizedNumberInput
+
 from . import provinces
-from .inail_codes import normalise_pat, parse_amount
+from .inail_codes import normalise_pat, printed_pat
 from .models import PAT, Site
 
 
@@ -24,39 +23,19 @@ class ProvinceField(forms.ChoiceField):
         return provinces.normalise(value) or value
 
 
-class AmountInput(forms.TextInput):
-    """Amounts shown with grouping in the user's language ("18.500,00"), typed on a phone's number pad."""
+class AmountInput(LocalizedNumberInput):
+    """Amounts shown with grouping and two decimals in the user's language ("18.500,00")."""
 
     def __init__(self, attrs=None):
-        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
-
-    def format_value(self, value):
-        if isinstance(value, (Decimal, int, float)):
-            return number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
-        return super().format_value(value)
+        super().__init__(attrs, decimal_places=2)
 
 
-class AmountField(forms.DecimalField):
+class AmountField(LocalizedDecimalField):
     """A DecimalField that takes amounts as people write them: "€ 18.500,00", "18500,5", "8,5"."""
 
-    widget = AmountInput
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = parse_amount(value, decimal_separator=get_format("DECIMAL_SEPARATOR"),
-                                 thousand_separator=get_format("THOUSAND_SEPARATOR"))
-            if value == "":
-                return None
-            try:
-                return Decimal(value)
-            except InvalidOperation:
-                raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-        return super().to_python(value)
-
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        attrs.pop("step", None)  # a text input: no spinner, no browser-side number format
-        return attrs
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", AmountInput())
+        super().__init__(**kwargs)
 
 
 class SiteForm(forms.ModelForm):
@@ -94,6 +73,8 @@ class PATForm(forms.ModelForm):
         self.fields["number"].widget.attrs["maxlength"] = 14
         self.fields["number"].validators = []  # the format check is clean_number's, on the normalised text
         self.fields["premium"].widget.attrs.update({"class": "form-control", "placeholder": "18.500,00"})
+        if self.instance.pk:  # shown as INAIL prints it, stored as digits (clean_number)
+            self.initial["number"] = self.instance.printed_number
 
     def clean_number(self):
         number = normalise_pat(self.cleaned_data.get("number") or "")
@@ -133,7 +114,7 @@ class BasePATFormSet(forms.BaseInlineFormSet):
                 elsewhere = elsewhere.exclude(pk=form.instance.pk)
             if number in seen or (company_id and elsewhere.exists()):
                 form.add_error("number", forms.ValidationError(
-                    _("La PAT %(n)s è già indicata per questa azienda."), params={"n": number}))
+                    _("La PAT %(n)s è già indicata per questa azienda."), params={"n": printed_pat(number)}))
             seen.add(number)
 
 

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.validators import compact_fiscal_code, validate_codice_fiscale_azienda, validate_partita_iva
 from interventions.sectors import SECTOR_CHOICES
 
+from .inail_codes import printed_pat
+
 cap_validator = RegexValidator(r"^\d{5}$", _("Il CAP è formato da 5 cifre."))
 province_validator = RegexValidator(r"^[A-Z]{2}$", _("La provincia è la sigla di due lettere maiuscole (es. RM)."))
 digits_validator = RegexValidator(r"^\d+$", _("Sono ammesse solo cifre."))
@@ -404,7 +406,12 @@ class PAT(models.Model):
         ordering = ["site_id", "number"]
 
     def __str__(self):
-        return f"PAT {self.number}"
+        return f"PAT {self.printed_number}"
+
+    @property
+    def printed_number(self) -> str:
+        """The number as INAIL prints it, "12345678/90" (the `pat` template filter for plain numbers)."""
+        return printed_pat(self.number)
 
     FROZEN_FIELDS = ("site_id", "number", "voce_di_tariffa", "lavoratori_anno", "premium")
 
@@ -415,7 +422,7 @@ class PAT(models.Model):
     def frozen_error(self) -> ValidationError:
         return ValidationError(
             _("La PAT %(n)s è indicata in una domanda già inviata: non può essere modificata e non può essere "
-              "eliminata. Per dati diversi aggiungere una nuova PAT."), params={"n": self.number}, code="frozen")
+              "eliminata. Per dati diversi aggiungere una nuova PAT."), params={"n": self.printed_number}, code="frozen")
 
     def save(self, *args, **kwargs):
         if self.pk and self.is_frozen():

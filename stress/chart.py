@@ -17,6 +17,9 @@ from indicators.text import _
 WIDTH, HEIGHT = 640, 320
 LEFT, RIGHT, TOP, BOTTOM = 56, 24, 50, 56
 AXIS_TOP = 40
+SINGLE_SPREAD = 70  # px between the areas of a single assessment: wider than a value's label ("40,00")
+LABEL_GAP = 15  # px between the baselines of two value labels: a 14 px line
+LABEL_TOP = 40  # px: no value label above it (the legend's line)
 SERIES = (  # area, colour, dash, label offset
     ("A", "#0066cc", "", -16),
     ("B", "#a61919", "7 4", 0),
@@ -58,15 +61,36 @@ def _marker(area, x, y, colour):
             f'fill="{colour}"/>')
 
 
+def _apart(wanted: Mapping[str, float]) -> dict[str, float]:
+    """The label baselines of one date's three values, moved the least so that no two are closer than a
+    line (LABEL_GAP): upwards from the lowest, or downwards from the top of the plot when that would climb
+    into the legend."""
+    order = sorted(wanted, key=lambda area: wanted[area], reverse=True)  # lowest on the chart first
+    placed: dict[str, float] = {}
+    for area in order:
+        y = wanted[area]
+        if placed:
+            y = min(y, min(placed.values()) - LABEL_GAP)
+        placed[area] = y
+    if min(placed.values()) < LABEL_TOP:
+        placed = {}
+        for area in reversed(order):  # highest first, downwards
+            y = max(wanted[area], LABEL_TOP)
+            if placed:
+                y = max(y, max(placed.values()) + LABEL_GAP)
+            placed[area] = y
+    return placed
+
+
 def history_svg(points: Sequence[HistoryPoint], *, title: str | None = None, id_prefix: str = "storico-stress") -> str:
     points = sorted(points, key=lambda p: p.date)
     title = title or _("Confronto delle valutazioni, area per area")
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     inner = 40
 
-    def x_of(index):
-        if len(points) == 1:
-            return LEFT + plot_w / 2
+    def x_of(index, area=None):
+        if len(points) == 1:  # one assessment: the three areas side by side, their values never on each other
+            return LEFT + plot_w / 2 + SINGLE_SPREAD * ("ABC".index(area) - 1 if area else 0)
         return LEFT + inner + (plot_w - 2 * inner) * index / (len(points) - 1)
 
     def y_of(value):
@@ -97,15 +121,22 @@ def history_svg(points: Sequence[HistoryPoint], *, title: str | None = None, id_
         out.append(f'<line x1="{x0}" y1="18" x2="{x0 + 30}" y2="18" stroke="{colour}" stroke-width="2"{dash_attr}/>')
         out.append(_marker(area, x0 + 15, 18, colour))
         out.append(_text(x0 + 36, 22, _("Area %(area)s") % {"area": area}, anchor="start"))
+    label_y = {}  # (index, area): the baseline of the value's label, the three of a date kept apart
+    for index, point in enumerate(points):
+        wanted = {area: y_of(point.scores.get(area, 0)) - 9 for area, *_rest in SERIES}
+        label_y.update({(index, area): y for area, y in _apart(wanted).items()} if len(points) > 1 else
+                       {(index, area): y for area, y in wanted.items()})
     for area, colour, dash, offset in SERIES:
-        coords = [(x_of(i), y_of(p.scores.get(area, 0)), p.scores.get(area, 0)) for i, p in enumerate(points)]
+        coords = [(x_of(i, area), y_of(p.scores.get(area, 0)), p.scores.get(area, 0)) for i, p in enumerate(points)]
         if len(coords) > 1:
             dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
             pts = " ".join(f"{x:.1f},{y:.1f}" for x, y, _v in coords)
             out.append(f'<polyline class="serie-{area}" points="{pts}" fill="none" stroke="{colour}" '
                        f'stroke-width="2"{dash_attr}/>')
-        for x, y, value in coords:
+        for index, (x, y, value) in enumerate(coords):
             out.append(_marker(area, x, y, colour))
-            out.append(_text(x + offset, y - 9, number_it(value), cls=f"valore-{area}", extra=f' fill="{colour}"'))
+            label_x = x if len(points) == 1 else x + offset
+            out.append(_text(label_x, label_y[(index, area)], number_it(value), cls=f"valore-{area}",
+                             extra=f' fill="{colour}"'))
     out.append("</svg>")
     return "\n".join(out)

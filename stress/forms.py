@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.db import models
 from django.forms import inlineformset_factory
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from organisations.selectors import sites_for
+from ot24portal.numbers import LocalizedDecimalField, LocalizedIntegerField
 
 from .models import Assessment, Measure, Participant, PeriodFigures
 
@@ -113,12 +114,20 @@ class CompilationAddForm(forms.Form):
 
 
 class PeriodFiguresForm(forms.ModelForm):
+    """One year's area A figures, in the user's language both ways (ot24portal.numbers). The injury indices
+    the register can compute (register=(IF, IG)) are prefilled where nothing is saved yet, stay editable,
+    and say what the register gives."""
+
     class Meta:
         model = PeriodFigures
         fields = list(PeriodFigures.FIGURE_FIELDS)
+        field_classes = {name: (LocalizedDecimalField if isinstance(PeriodFigures._meta.get_field(name),
+                                                                    models.DecimalField) else LocalizedIntegerField)
+                         for name in PeriodFigures.FIGURE_FIELDS}
+
+    INDICES = ("injury_frequency", "injury_severity")
 
     def __init__(self, *args, register=None, **kwargs):
-        """register: (IF, IG) from the injury register, shown read-only instead of typed."""
         super().__init__(*args, **kwargs)
         self.register = register
         # One scale for both years, typed or from the register (indicators.rules): IF per million hours,
@@ -127,17 +136,30 @@ class PeriodFiguresForm(forms.ModelForm):
             "Infortuni per milione di ore lavorate (infortuni × 1.000.000 / ore lavorate).")
         self.fields["injury_severity"].help_text = gettext_lazy(
             "Giornate perse per mille ore lavorate (giornate × 1.000 / ore lavorate).")
+        self.register_notes = {}
         if register is not None:
-            for name, value in zip(("injury_frequency", "injury_severity"), register):
-                self.fields[name].disabled = True
-                self.fields[name].initial = value
-                self.fields[name].help_text = format_lazy("{} {}", gettext_lazy("Dal registro infortuni."),
-                                                          self.fields[name].help_text)
-                self.initial[name] = value
+            for name, value in zip(self.INDICES, register):
+                if getattr(self.instance, name, None) is None:
+                    self.initial[name] = value
+                self.register_notes[name] = value
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-control"
+            if name in self.register_notes:
+                field.widget.attrs["aria-describedby"] = f"reg-{self.add_prefix(name)}"
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] = "form-control is-invalid"
+                attrs["aria-describedby"] = " ".join(filter(None, (
+                    attrs.get("aria-describedby"), f"err-{self.add_prefix(name)}")))
 
     def save(self, commit=True):
         row = super().save(commit=False)
-        row.indices_from_register = self.register is not None
+        row.indices_from_register = self.register is not None and tuple(
+            getattr(row, name) for name in self.INDICES) == tuple(self.register)
         if commit:
             row.save()
         return row

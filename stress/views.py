@@ -194,7 +194,8 @@ def stress_figures(request, pk: int):
             messages.success(request, _("Indicatori aziendali salvati."))
         return redirect("stress_detail", pk=pk)
     checklist = load_checklist()
-    rows = [(forms[0][name], forms[1][name]) for name in forms[0].fields]
+    # Each row: the figure of each year, with what the register gives for it (None: nothing).
+    rows = [tuple((f[name], f.register_notes.get(name)) for f in forms) for name in forms[0].fields]
     return render(request, "stress/figures.html", {
         "assessment": assessment, "forms": forms, "rows": rows, "years": years, "register": register,
         "items": checklist.area("A").items()})

@@ -1,5 +1,5 @@
 """Issue 34, minor: the scheda takes the signatory's birth date from the codice fiscale when it is left
-empty (the birth place needs the municipalities' codes: still written by the person)."""
+empty (the birth place: tests/applications/test_daily_birth_place.py)."""
 import datetime as dt
 
 import pytest

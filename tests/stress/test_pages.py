@@ -353,9 +353,11 @@ def test_area_a_trend_on_one_scale_when_the_register_has_only_one_year(client, c
     page = " ".join(client.get(reverse("stress_figures", args=[assessment.pk])).content.decode().split())
     assert "per milione di ore lavorate" in page and "per mille ore lavorate" in page
     assert "× 1.000.000 / ore lavorate" not in page.split("gravità")[-1]  # IG is never shown per million
-    # 2024 typed as the register would give it: 1 injury of 20 days on 100,000 hours.
+    # 2023 as the page prefills it from the register (editable); 2024 typed as the register would give it:
+    # 1 injury of 20 days on 100,000 hours.
+    assert 'value="10,00"' in page and 'value="0,20"' in page
     assert post_figures(client, assessment, figures(injury_frequency="10", injury_severity="0.2"),
-                        figures()).status_code == 302
+                        figures(injury_frequency="10,00", injury_severity="0,20")).status_code == 302
     state = assessment_state(assessment)
     injuries_item = next(i for i in CHECKLIST.area("A").items() if i.indicator == "injuries")
     assert state.area_a[injuries_item.id] == "inalterato"
