@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -21,7 +21,7 @@ from ot24portal.filestore import storage
 from organisations.models import PAT, Site
 from ot24portal import metrics
 
-from . import workflow
+from . import timeline, workflow
 from .models import Application, Campaign, Selection
 from .selectors import application_overview, application_score, application_selections
 from .snapshot import build_snapshot
@@ -242,8 +242,11 @@ def application_notify_signatories(*, user, application: Application, link: str)
         "who": user.get_full_name() or user.email, "year": application.campaign.filing_year,
         "company": application.ragione_sociale or application.site.company.ragione_sociale, "name": name,
         "link": link, "total": score.total, "threshold": score.threshold})
-    Event.objects.create(application=application, actor=user, action=READY_TO_SIGN,
-                         message=_("Avvisati per la firma: %(who)s") % {"who": ", ".join(recipients)})
+    params = timeline.message_params(READY_TO_SIGN, who=", ".join(recipients))
+    with translation.override(settings.LANGUAGE_CODE):
+        message = timeline.render_message(READY_TO_SIGN, params)
+    Event.objects.create(application=application, actor=user, action=READY_TO_SIGN, message=message,
+                         message_code=READY_TO_SIGN, message_params=params)
     return recipients
 
 

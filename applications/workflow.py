@@ -56,7 +56,8 @@ def allowed(user, application: Application, action: str) -> bool:
     return any(role != "system" and WORKFLOW_ROLES[role].test(user, application) for role in t.roles)
 
 
-def transition(application: Application, action: str, *, user=None, message: str = "", system: bool = False) -> Event:
+def transition(application: Application, action: str, *, user=None, message: str = "", system: bool = False,
+               message_code: str = "", message_params: dict | None = None) -> Event:
     """Move the application along the table; refuse illegal moves with a clear Italian message. Must run
     inside the caller's transaction with the application row locked (services do both)."""
     t = TRANSITIONS.get(action)
@@ -75,4 +76,4 @@ def transition(application: Application, action: str, *, user=None, message: str
     application.status = t.target
     Application.objects.filter(pk=application.pk).update(status=t.target)
     return messenger(application, action, actor=user, from_status=source, to_status=t.target, message=message,
-                     label=t.label)
+                     label=t.label, message_code=message_code, message_params=message_params)
