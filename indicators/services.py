@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from organisations.models import Site
 
 from . import bounds, csvio, rules
+from .text import number
 from .models import CorrectiveAction, Injury, SiteYearHours, duplicate_key, same_injury
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -144,7 +145,7 @@ def decode_upload(data: bytes) -> str:
         raise ValidationError(str(exc)) from None
     lines = text.count("\n") + (0 if text.endswith("\n") else 1)
     if lines - 1 > MAX_IMPORT_ROWS:  # the header is not a row; a cell spanning lines counts each line
-        raise ValidationError(_("Il file supera il limite di %(rows)s righe.") % {"rows": f"{MAX_IMPORT_ROWS:,}".replace(",", ".")})
+        raise ValidationError(_("Il file supera il limite di %(rows)s righe.") % {"rows": number(MAX_IMPORT_ROWS, 0)})
     return text
 
 
