@@ -102,3 +102,15 @@ def test_a_text_the_migration_does_not_recognise_is_shown_as_stored():
     assert event.message_code == ""
     with translation.override("en"):
         assert event.text == "Ecco il verbale."
+
+
+def test_a_refused_transition_is_explained_in_the_readers_language():
+    from django.core.exceptions import ValidationError
+
+    from applications import workflow
+
+    app = ApplicationFactory(under_review=True, sealed=False)
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        workflow.transition(app, "withdraw", system=True)
+    assert refused.value.messages == ["“Application withdrawn by the applicant” is not possible when the application "
+                                      "is “Under review”."]
