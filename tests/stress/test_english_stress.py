@@ -2,6 +2,8 @@
 the areas' and families' titles, the level of each family and the portal's default method are in English, and
 its scores are written with a decimal point (Italian pages keep the decimal comma): Django's localisation, not
 hand formatting. The check-list's items and proposed measures stay as published."""
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -68,3 +70,13 @@ def test_the_history_chart_writes_scores_in_the_readers_notation(client, assesse
     client.cookies["django_language"] = "en"
     page = client.get(reverse("stress_detail", args=[assessed.pk])).content.decode()
     assert "6.00" in page and "6,00" not in page  # area C's score in the chart and its table
+
+
+def test_the_checklists_answers_read_in_english(client, assessed):
+    compilation = assessed.compilations.order_by("pk").first()
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("stress_checklist", args=[assessed.pk, compilation.pk, "B"])).content.decode()
+    answers = re.findall(r'value="sì"[^<]*<label[^>]*>\s*([^<]+?)\s*</label>', page)
+    assert answers and set(answers) == {"Yes"}, answers
+    assert "Sì" not in page
+    assert "Work context" in page  # the area's title; its items are the check-list's own (Italian) words
