@@ -50,9 +50,9 @@ def _bump_version(application: Application, expected_version: int | None, *, dec
         now = timezone.now()
         updated = _versioned_update(application.pk, expected_version, now, declared_total)
         if not updated:
-            raise StaleVersion(
+            raise StaleVersion(_(
                 "La domanda è stata modificata da un'altra sessione: ricaricare la pagina per vedere i dati aggiornati."
-            )
+            ))
         # Exactly what the UPDATE wrote: no need to read it back.
         application.version, application.updated_at = expected_version + 1, now
         return
@@ -289,10 +289,10 @@ def application_submit(*, user, application: Application, declarations: dict[str
     except Exception:
         # Everything above is rolled back with this transaction: the application stays a draft.
         logger.exception("Rendering or sealing the PDF failed for application %s", application.pk)
-        raise ValidationError(
+        raise ValidationError(_(
             "Non è stato possibile generare il PDF firmato: la domanda NON è stata inviata ed è rimasta in bozza. "
             "Riprovare tra qualche minuto."
-        ) from None
+        )) from None
     return application
 
 

@@ -187,9 +187,9 @@ def clarification_remove_file(*, user, application: Application, evidence_file: 
     if not workflow.allowed(user, application, "answer_clarification"):
         raise PermissionDenied("Operazione non consentita per questo utente.")
     if evidence_file.application_id != application.pk or evidence_file.clarification_id != clarification.pk:
-        raise ValidationError("Si possono rimuovere solo i file caricati in risposta a questa richiesta.")
+        raise ValidationError(gettext("Si possono rimuovere solo i file caricati in risposta a questa richiesta."))
     if evidence_file.verdicts.exists():
-        raise ValidationError("Il file è già stato esaminato dal revisore e non può essere rimosso.")
+        raise ValidationError(gettext("Il file è già stato esaminato dal revisore e non può essere rimosso."))
     delete_evidence_file(evidence_file)
 
 
