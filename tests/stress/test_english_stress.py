@@ -80,3 +80,15 @@ def test_the_checklists_answers_read_in_english(client, assessed):
     assert answers and set(answers) == {"Yes"}, answers
     assert "Sì" not in page
     assert "Work context" in page  # the area's title; its items are the check-list's own (Italian) words
+
+
+def test_the_report_pdf_downloaded_in_english_is_english_throughout(client, assessed):
+    import io
+
+    from pypdf import PdfReader
+
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("stress_pdf", args=[assessed.pk]))
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Low risk" in text and "Page 1 of" in text and "Work-related stress assessment —" in text
+    assert "Pagina" not in text and "Rischio basso" not in text and "10.00" in text
