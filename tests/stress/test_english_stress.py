@@ -2,11 +2,13 @@
 the areas' and families' titles, the level of each family and the portal's default method are in English, and
 its scores are written with a decimal point (Italian pages keep the decimal comma): Django's localisation, not
 hand formatting. The check-list's items and proposed measures stay as published."""
+import io
 import re
 
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from pypdf import PdfReader
 
 from stress.models import DEFAULT_METHOD, Assessment
 from tests.factories import PATFactory, SiteFactory, legal_rep
@@ -83,12 +85,26 @@ def test_the_checklists_answers_read_in_english(client, assessed):
 
 
 def test_the_report_pdf_downloaded_in_english_is_english_throughout(client, assessed):
-    import io
-
-    from pypdf import PdfReader
-
     client.cookies["django_language"] = "en"
     response = client.get(reverse("stress_pdf", args=[assessed.pk]))
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Low risk" in text and "Page 1 of" in text and "Work-related stress assessment —" in text
     assert "Pagina" not in text and "Rischio basso" not in text and "10.00" in text
+
+
+def test_the_report_attached_to_the_application_is_italian_whatever_the_users_language(client, assessed):
+    from evidence.models import EvidenceFile
+    from ot24portal.filestore import storage
+
+    from .pages import draft_with_b2d
+    from .test_pages import in_reference_year
+
+    in_reference_year(assessed)
+    site = assessed.company.sites.get()
+    app = draft_with_b2d(site, assessed.company.legal_representative)
+    client.cookies["django_language"] = "en"
+    client.post(reverse("stress_attach", args=[assessed.pk]), {"application": app.pk})
+    evidence = EvidenceFile.objects.get(application=app)
+    pdf = PdfReader(io.BytesIO(storage.path_of(evidence.storage_name).read_bytes()))
+    text = " ".join(page.extract_text() for page in pdf.pages)
+    assert "Rischio basso" in text and "Pagina 1 di" in text and "Low risk" not in text
