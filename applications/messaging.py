@@ -9,11 +9,13 @@ Each e-mail is in its recipient's language, in plain text and HTML, with a link 
 link to the letter)."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from notifications.services import absolute_url, email_users
 
-from . import wizard
+from . import timeline, wizard
 from .models import Application, Event
 from .timeline import EVENT_LABELS
 
@@ -26,11 +28,19 @@ AUDIENCES = {
 
 
 def messenger(application: Application, action: str, *, actor=None, message: str = "", internal: bool = False,
-              from_status: str | None = None, to_status: str | None = None, label: str = "") -> Event:
+              from_status: str | None = None, to_status: str | None = None, label: str = "",
+              message_code: str = "", message_params: dict | None = None) -> Event:
     """Record `action` (from_status/to_status default to the application's current status) and notify.
-    label: what the e-mail says happened when the action has no words of its own (applications.timeline)."""
+    label: what the e-mail says happened when the action has no words of its own (applications.timeline).
+    message_code/message_params: the portal's remark (applications.timeline.MESSAGES), shown in each reader's
+    language; `message` then keeps it in the portal's language (Italian)."""
+    params = timeline.message_params(message_code, **(message_params or {})) if message_code else {}
+    if message_code:
+        with translation.override(settings.LANGUAGE_CODE):
+            message = timeline.render_message(message_code, params)
     event = Event.objects.create(
         application=application, actor=actor, action=action, message=message, internal=internal,
+        message_code=message_code, message_params=params,
         from_status=application.status if from_status is None else from_status,
         to_status=application.status if to_status is None else to_status,
     )

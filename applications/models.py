@@ -262,6 +262,10 @@ class Event(models.Model):
     from_status = models.CharField(max_length=30, choices=Application.Status.choices, blank=True)
     to_status = models.CharField(max_length=30, choices=Application.Status.choices, blank=True)
     message = models.TextField(blank=True)
+    # The portal's own remark as a code and its parameters (applications.timeline.MESSAGES), put into words in
+    # the reader's language; `message` keeps the text as written (a person's words, or the remark in Italian).
+    message_code = models.CharField(max_length=40, blank=True)
+    message_params = models.JSONField(default=dict, blank=True)
     internal = models.BooleanField(default=False, help_text="Reviewers' internal note: never shown to applicants.")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -272,6 +276,13 @@ class Event(models.Model):
 
     def __str__(self):
         return f"{self.application_id} {self.action} {self.from_status}->{self.to_status}"
+
+    @property
+    def text(self) -> str:
+        """The event's message in the active language (applications.timeline.event_message)."""
+        from .timeline import event_message
+
+        return event_message(self)
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

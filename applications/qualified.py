@@ -266,7 +266,7 @@ def qualified_submit(*, user, application: Application, signed: bytes) -> Applic
     overview = application_overview(application)
     if overview.problems:
         raise ValidationError([p.message for p in overview.problems])
-    workflow.transition(application, "submit", user=user, message="Firma digitale qualificata (PAdES)")
+    workflow.transition(application, "submit", user=user, message_code="qualified_signature")
     application.submitted_at = timezone.now()
     application.submitted_by = user
     application.receipt_number = services._receipt_number(application)

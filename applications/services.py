@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -21,7 +21,7 @@ from ot24portal.filestore import references, storage
 from organisations.models import PAT, Site
 from ot24portal import metrics
 
-from . import hooks, workflow
+from . import hooks, timeline, workflow
 from .models import Application, Campaign, Selection
 from .selectors import application_overview, application_score, application_selections
 from .snapshot import build_snapshot
@@ -50,9 +50,9 @@ def _bump_version(application: Application, expected_version: int | None, *, dec
         now = timezone.now()
         updated = _versioned_update(application.pk, expected_version, now, declared_total)
         if not updated:
-            raise StaleVersion(
+            raise StaleVersion(_(
                 "La domanda è stata modificata da un'altra sessione: ricaricare la pagina per vedere i dati aggiornati."
-            )
+            ))
         # Exactly what the UPDATE wrote: no need to read it back.
         application.version, application.updated_at = expected_version + 1, now
         return
@@ -240,8 +240,11 @@ def application_notify_signatories(*, user, application: Application, link: str)
         "who": user.get_full_name() or user.email, "year": application.campaign.filing_year,
         "company": application.ragione_sociale or application.site.company.ragione_sociale, "name": name,
         "link": link, "total": score.total, "threshold": score.threshold})
-    Event.objects.create(application=application, actor=user, action=READY_TO_SIGN,
-                         message=_("Avvisati per la firma: %(who)s") % {"who": ", ".join(recipients)})
+    params = timeline.message_params(READY_TO_SIGN, who=", ".join(recipients))
+    with translation.override(settings.LANGUAGE_CODE):
+        message = timeline.render_message(READY_TO_SIGN, params)
+    Event.objects.create(application=application, actor=user, action=READY_TO_SIGN, message=message,
+                         message_code=READY_TO_SIGN, message_params=params)
     return recipients
 
 
@@ -284,10 +287,10 @@ def application_submit(*, user, application: Application, declarations: dict[str
     except Exception:
         # Everything above is rolled back with this transaction: the application stays a draft.
         logger.exception("Rendering or sealing the PDF failed for application %s", application.pk)
-        raise ValidationError(
+        raise ValidationError(_(
             "Non è stato possibile generare il PDF firmato: la domanda NON è stata inviata ed è rimasta in bozza. "
             "Riprovare tra qualche minuto."
-        ) from None
+        )) from None
     return application
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from .messaging import messenger
 from .models import Application, Event
@@ -27,7 +27,7 @@ class Transition:
     sources: frozenset[str]
     target: str
     roles: frozenset[str]
-    label: str
+    label: str  # a lazy text: in the reader's language
 
 
 def _t(action, sources, target, roles, label):
@@ -35,17 +35,17 @@ def _t(action, sources, target, roles, label):
 
 
 TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
-    _t("submit", {S.DRAFT}, S.SUBMITTED, {"signatory"}, "Domanda firmata e inviata"),
-    _t("withdraw", {S.SUBMITTED}, S.WITHDRAWN, {"signatory"}, "Domanda ritirata dal richiedente"),
-    _t("start_review", {S.SUBMITTED}, S.IN_REVIEW, {"reviewer"}, "Istruttoria avviata"),
+    _t("submit", {S.DRAFT}, S.SUBMITTED, {"signatory"}, gettext_lazy("Domanda firmata e inviata")),
+    _t("withdraw", {S.SUBMITTED}, S.WITHDRAWN, {"signatory"}, gettext_lazy("Domanda ritirata dal richiedente")),
+    _t("start_review", {S.SUBMITTED}, S.IN_REVIEW, {"reviewer"}, gettext_lazy("Istruttoria avviata")),
     _t("request_clarification", {S.IN_REVIEW, S.CLARIFICATION_ANSWERED}, S.CLARIFICATION_REQUESTED, {"reviewer"},
-       "Chiarimenti richiesti"),
+       gettext_lazy("Chiarimenti richiesti")),
     _t("answer_clarification", {S.CLARIFICATION_REQUESTED}, S.CLARIFICATION_ANSWERED, {"applicant"},
-       "Chiarimenti forniti"),
+       gettext_lazy("Chiarimenti forniti")),
     _t("expire_clarification", {S.CLARIFICATION_REQUESTED}, S.CLARIFICATION_ANSWERED, {"system"},
-       "Termine per i chiarimenti scaduto"),
-    _t("approve", {S.IN_REVIEW, S.CLARIFICATION_ANSWERED}, S.APPROVED, {"reviewer"}, "Domanda accolta"),
-    _t("reject", {S.IN_REVIEW, S.CLARIFICATION_ANSWERED}, S.REJECTED, {"reviewer"}, "Domanda respinta"),
+       gettext_lazy("Termine per i chiarimenti scaduto")),
+    _t("approve", {S.IN_REVIEW, S.CLARIFICATION_ANSWERED}, S.APPROVED, {"reviewer"}, gettext_lazy("Domanda accolta")),
+    _t("reject", {S.IN_REVIEW, S.CLARIFICATION_ANSWERED}, S.REJECTED, {"reviewer"}, gettext_lazy("Domanda respinta")),
 )}
 
 
@@ -56,7 +56,8 @@ def allowed(user, application: Application, action: str) -> bool:
     return any(role != "system" and WORKFLOW_ROLES[role].test(user, application) for role in t.roles)
 
 
-def transition(application: Application, action: str, *, user=None, message: str = "", system: bool = False) -> Event:
+def transition(application: Application, action: str, *, user=None, message: str = "", system: bool = False,
+               message_code: str = "", message_params: dict | None = None) -> Event:
     """Move the application along the table; refuse illegal moves with a clear Italian message. Must run
     inside the caller's transaction with the application row locked (services do both)."""
     t = TRANSITIONS.get(action)
@@ -64,7 +65,8 @@ def transition(application: Application, action: str, *, user=None, message: str
         raise ValidationError(gettext("Azione sconosciuta: %(action)s.") % {"action": action})
     if application.status not in t.sources:
         raise ValidationError(
-            f"«{t.label}» non è possibile quando la domanda è «{application.get_status_display()}»."
+            gettext("«%(action)s» non è possibile quando la domanda è «%(status)s».")
+            % {"action": t.label, "status": application.get_status_display()}
         )
     if system:
         if "system" not in t.roles:
@@ -75,4 +77,4 @@ def transition(application: Application, action: str, *, user=None, message: str
     application.status = t.target
     Application.objects.filter(pk=application.pk).update(status=t.target)
     return messenger(application, action, actor=user, from_status=source, to_status=t.target, message=message,
-                     label=t.label)
+                     label=t.label, message_code=message_code, message_params=message_params)

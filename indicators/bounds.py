@@ -16,6 +16,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from .text import number
+
 MIN_YEAR, MAX_YEAR = 1900, 2100
 MIN_DATE, MAX_DATE = dt.date(MIN_YEAR, 1, 1), dt.date(MAX_YEAR, 12, 31)
 MAX_HOURS = Decimal(1_000_000_000)
@@ -24,8 +26,8 @@ MAX_ABSENCE_DAYS = 3653  # ten years
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
-def _it_number(value) -> str:
-    return f"{value:,}".replace(",", ".")
+def _number(value: int) -> str:
+    return number(value, 0)
 
 
 def shown(text: str) -> str:
@@ -49,7 +51,7 @@ def year_problem(year: int) -> str | None:
 def hours_problem(hours: Decimal) -> str | None:
     if Decimal(hours) <= MAX_HOURS:
         return None
-    return _("Le ore lavorate di un anno non possono superare %(max)s.") % {"max": _it_number(int(MAX_HOURS))}
+    return _("Le ore lavorate di un anno non possono superare %(max)s.") % {"max": _number(int(MAX_HOURS))}
 
 
 def date_problem(day: dt.date) -> str | None:
@@ -62,7 +64,7 @@ def date_problem(day: dt.date) -> str | None:
 def absence_problem(first: dt.date | None, last: dt.date | None) -> str | None:
     if first is None or last is None or (last - first).days + 1 <= MAX_ABSENCE_DAYS:
         return None
-    return _("L'assenza non può durare più di 10 anni (%(days)s giorni).") % {"days": _it_number(MAX_ABSENCE_DAYS)}
+    return _("L'assenza non può durare più di 10 anni (%(days)s giorni).") % {"days": _number(MAX_ABSENCE_DAYS)}
 
 
 # Validators of the models' fields (and so of the ModelForms).

@@ -14,7 +14,7 @@ from typing import Iterable, Sequence
 from xml.sax.saxutils import escape
 
 from .rules import round2
-from .text import _
+from .text import _, number
 
 WIDTH, HEIGHT = 640, 340
 LEFT, RIGHT, TOP, BOTTOM = 70, 70, 50, 60
@@ -35,10 +35,10 @@ def points_from(results: Iterable) -> list[ChartPoint]:
     return sorted((ChartPoint(r.year, r.frequency, r.severity) for r in results), key=lambda p: p.year)
 
 
-def format_it(value: Decimal) -> str:
-    """12.5 -> '12,50'; 1234.5 -> '1.234,50' (two decimals, half-up)."""
-    text = f"{round2(value):,.2f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+def format_number(value: Decimal) -> str:
+    """Two decimals, half-up, with thousands grouped, in the active language's notation (Django's localisation):
+    12.5 -> '12,50' and 1234.5 -> '1.234,50' in Italian, '12.50' and '1,234.50' in English."""
+    return number(round2(Decimal(value)))
 
 
 def nice_max(value: Decimal) -> Decimal:
@@ -68,8 +68,8 @@ def _describe(points: Sequence[ChartPoint]) -> str:
     parts = [
         _("%(year)s: IF %(if)s, IG %(ig)s") % {
             "year": p.year,
-            "if": missing if p.frequency is None else format_it(p.frequency),
-            "ig": missing if p.severity is None else format_it(p.severity),
+            "if": missing if p.frequency is None else format_number(p.frequency),
+            "ig": missing if p.severity is None else format_number(p.severity),
         }
         for p in points
     ]
@@ -133,8 +133,8 @@ def chart_svg(points: Iterable[ChartPoint], *, title: str | None = None, id_pref
         fraction = Decimal(step) / 4
         y = TOP + plot_h - float(fraction) * plot_h
         out.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{LEFT + plot_w}" y2="{y:.1f}" stroke="#d9dadb"/>')
-        out.append(_text(LEFT - 8, y + 4, format_it(if_top * fraction), anchor="end", cls="tick-if"))
-        out.append(_text(LEFT + plot_w + 8, y + 4, format_it(ig_top * fraction), anchor="start", cls="tick-ig"))
+        out.append(_text(LEFT - 8, y + 4, format_number(if_top * fraction), anchor="end", cls="tick-if"))
+        out.append(_text(LEFT + plot_w + 8, y + 4, format_number(ig_top * fraction), anchor="start", cls="tick-ig"))
     out.append(f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + plot_h}" stroke="#5c6f82"/>')
     out.append(f'<line x1="{LEFT + plot_w}" y1="{TOP}" x2="{LEFT + plot_w}" y2="{TOP + plot_h}" stroke="#5c6f82"/>')
     out.append(f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{LEFT + plot_w}" y2="{TOP + plot_h}" stroke="#5c6f82"/>')
@@ -173,7 +173,7 @@ def chart_svg(points: Iterable[ChartPoint], *, title: str | None = None, id_pref
                 continue
             x, y, value = item
             out.append(marker(x, y))
-            out.append(_text(x, label_y[(attr, index)], format_it(value), cls=f"valore-{cls[-2:]}",
+            out.append(_text(x, label_y[(attr, index)], format_number(value), cls=f"valore-{cls[-2:]}",
                              extra=f' fill="{colour}"'))
 
     series("frequency", if_top, IF_COLOUR, "serie-if", False,

@@ -13,7 +13,8 @@ from organisations.models import Company, Site
 from organisations.selectors import sites_for
 
 from . import rules
-from .chart import format_it
+from .text import number
+from .chart import format_number
 from .models import Injury, SiteYearHours
 
 
@@ -60,12 +61,12 @@ def site_results(site: Site, *, as_of: dt.date | None = None) -> tuple[rules.Yea
 
 
 def _fmt(value) -> str:
-    return "—" if value is None else format_it(Decimal(value))
+    return "—" if value is None else format_number(Decimal(value))
 
 
 @dataclass(frozen=True)
 class YearRow:
-    """One year as people read it: Italian numbers, two decimals."""
+    """One year as people read it: numbers in the reader's notation, two decimals."""
 
     result: rules.YearIndicators
 
@@ -75,7 +76,8 @@ class YearRow:
 
     @property
     def hours(self):
-        return format_it(self.result.hours).removesuffix(",00")
+        hours = Decimal(self.result.hours)
+        return number(hours, 0) if hours == hours.to_integral_value() else format_number(hours)
 
     @property
     def frequency(self):

@@ -21,6 +21,7 @@ from organisations.inail_codes import matching_pat, normalise_pat
 from organisations.models import Site
 
 from . import bounds, csvio, rules
+from .text import number
 from .models import CorrectiveAction, Injury, SiteYearHours, duplicate_key, same_injury
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -145,7 +146,7 @@ def decode_upload(data: bytes) -> str:
         raise ValidationError(str(exc)) from None
     lines = text.count("\n") + (0 if text.endswith("\n") else 1)
     if lines - 1 > MAX_IMPORT_ROWS:  # the header is not a row; a cell spanning lines counts each line
-        raise ValidationError(_("Il file supera il limite di %(rows)s righe.") % {"rows": f"{MAX_IMPORT_ROWS:,}".replace(",", ".")})
+        raise ValidationError(_("Il file supera il limite di %(rows)s righe.") % {"rows": number(MAX_IMPORT_ROWS, 0)})
     return text
 
 

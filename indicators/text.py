@@ -31,6 +31,18 @@ def ngettext(singular: str, plural: str, number: int) -> str:
     return singular if number == 1 else plural
 
 
+def number(value, decimal_pos: int = 2) -> str:
+    """A number with `decimal_pos` decimals (cut, not rounded: round it first) and thousands grouped, in the
+    active language's notation through Django's localisation (1.234,50 in Italian, 1,234.50 in English);
+    without Django, in Italian."""
+    if _django_ready():
+        from django.utils.formats import number_format
+
+        return number_format(value, decimal_pos=decimal_pos, use_l10n=True, force_grouping=True)
+    text = f"{value:,.{decimal_pos}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
 def gettext_noop(message: str) -> str:
     """Marks a string for extraction; translate it later with `_()`."""
     return message

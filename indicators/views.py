@@ -30,6 +30,7 @@ from .selectors import (
     ELABORATION_CODES, company_for, company_sites, elaboration_events, elaboration_year, portfolio, site_for,
     site_results, today, year_rows,
 )
+from .text import number
 
 SESSION_KEY = "indicators_import"
 EDIT = "applications.edit_indicators"
@@ -143,7 +144,7 @@ def import_page(request, site_pk: int):
     kept server-side until "Conferma importazione"."""
     site = site_for(request.user, site_pk, EDIT)
     form = ImportForm(request.POST or None, request.FILES or None)
-    context = {"site": site, "form": form, "max_rows": f"{services.MAX_IMPORT_ROWS:,}".replace(",", "."),
+    context = {"site": site, "form": form, "max_rows": number(services.MAX_IMPORT_ROWS, 0),
                "max_mb": services.max_import_bytes() / (1024 * 1024), "columns": csvio.REGISTER_COLUMNS,
                "optional": csvio.OPTIONAL_COLUMNS, "event_columns": csvio.EVENT_COLUMNS,
                "hours_columns": csvio.HOURS_COLUMNS}

@@ -1,26 +1,30 @@
 """The 14 productive sectors of section D and the INAIL tariff "grande gruppo" mapping.
 
-Pure data and functions: no ORM here."""
+Pure data and functions: no ORM here. The sectors' names are translatable (shown in the reader's language).
+"""
 from __future__ import annotations
 
-SECTORS: dict[str, str] = {
-    "costruzioni": "Costruzioni",
-    "trasporti": "Trasporti",
-    "energia": "Energia",
-    "comunicazioni": "Comunicazioni",
-    "alimenti": "Alimenti",
-    "mineraria": "Mineraria",
-    "ceramica": "Ceramica",
-    "vetro": "Vetro",
-    "legno": "Legno",
-    "metallurgia": "Metallurgia",
-    "metalmeccanica": "Metalmeccanica",
-    "chimica": "Chimica",
-    "tessile": "Tessile",
-    "altri": "Altri settori",
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
+
+SECTORS: dict[str, Promise] = {
+    "costruzioni": pgettext_lazy("settore", "Costruzioni"),
+    "trasporti": pgettext_lazy("settore", "Trasporti"),
+    "energia": pgettext_lazy("settore", "Energia"),
+    "comunicazioni": pgettext_lazy("settore", "Comunicazioni"),
+    "alimenti": pgettext_lazy("settore", "Alimenti"),
+    "mineraria": pgettext_lazy("settore", "Mineraria"),
+    "ceramica": pgettext_lazy("settore", "Ceramica"),
+    "vetro": pgettext_lazy("settore", "Vetro"),
+    "legno": pgettext_lazy("settore", "Legno"),
+    "metallurgia": pgettext_lazy("settore", "Metallurgia"),
+    "metalmeccanica": pgettext_lazy("settore", "Metalmeccanica"),
+    "chimica": pgettext_lazy("settore", "Chimica"),
+    "tessile": pgettext_lazy("settore", "Tessile"),
+    "altri": pgettext_lazy("settore", "Altri settori"),
 }
 SECTOR_KEYS: tuple[str, ...] = tuple(SECTORS)
-SECTOR_CHOICES: list[tuple[str, str]] = list(SECTORS.items())
+SECTOR_CHOICES: list[tuple[str, Promise]] = list(SECTORS.items())
 
 # First digit of a PAT's voce di tariffa (the tariff "grande gruppo") -> candidate sectors.
 GRANDE_GRUPPO_SECTORS: dict[str, tuple[str, ...]] = {

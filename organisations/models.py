@@ -329,12 +329,23 @@ class OrganisationEvent(models.Model):
                               related_name="+")
     action = models.CharField(max_length=40)
     message = models.TextField(blank=True)
+    # What happened as a code and its parameters (organisations.history.MESSAGES), put into words in the reader's
+    # language; `message` keeps it in the portal's language (Italian), as written when it happened.
+    code = models.CharField(max_length=40, blank=True)
+    params = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("evento")
         verbose_name_plural = _("eventi")
         ordering = ["-created_at", "-pk"]
+
+    @property
+    def text(self) -> str:
+        """The event in the active language (organisations.history.event_message)."""
+        from .history import event_message
+
+        return event_message(self)
 
     def save(self, *args, **kwargs):
         if self.pk:

@@ -15,7 +15,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,7 @@ from accounts.addresses import AddressError, canonical_email, canonical_email_or
 from accounts.validators import compact_fiscal_code
 from notifications.services import email_addresses
 
+from . import history
 from .models import (STAFF_REFUSED, Company, Firm, FirmMembership, Invitation, JoinRequest, Mandate, Membership,
                      OrganisationEvent, Role, Site, is_inail_staff)
 from .selectors import company_known_as
@@ -35,8 +37,12 @@ def _require(user, perm: str, obj) -> None:
         raise PermissionDenied
 
 
-def record(*, actor, action: str, message: str, company: Company | None = None, firm: Firm | None = None):
-    return OrganisationEvent.objects.create(company=company, firm=firm, actor=actor, action=action, message=message)
+def record(*, actor, action: str, code: str, company: Company | None = None, firm: Firm | None = None, **params):
+    """One history event: its code and parameters (organisations.history), and its text in Italian."""
+    with translation.override(settings.LANGUAGE_CODE):
+        message = history.render(code, params)
+    return OrganisationEvent.objects.create(company=company, firm=firm, actor=actor, action=action, message=message,
+                                            code=code, params=params)
 
 
 def _refuse_staff(user) -> None:
@@ -45,8 +51,7 @@ def _refuse_staff(user) -> None:
         raise ValidationError(STAFF_REFUSED, code="staff")
 
 
-def _who(user) -> str:
-    return f"{user.get_full_name()} <{user.email}>".strip() if user.get_full_name() else user.email
+_who = history.person
 
 
 def legal_rep_emails(company: Company) -> list[str]:
@@ -112,9 +117,8 @@ def company_register(*, user, company: Company, role: str, person_codice_fiscale
         raise ValidationError(_("Un'azienda con questo codice fiscale è già registrata: chiedere di farne parte."),
                               code="exists") from exc
     Membership.objects.create(user=user, company=company, role=role)
-    record(company=company, actor=user, action="company_registered",
-           message=_("%(who)s ha registrato l'azienda dichiarandosi %(role)s.") % {
-               "who": _who(user), "role": Role(role).label.lower()})
+    record(company=company, actor=user, action="company_registered", code="company_registered",
+           who=_who(user), role=str(role))
     if role == Role.MEMBER and legal_rep_email:
         invitation_create(user=user, company=company, email=legal_rep_email, role=Role.LEGAL_REP, absolute=absolute,
                           check=False)
@@ -130,8 +134,7 @@ def join_request_create(*, user, company: Company, absolute: Absolute) -> JoinRe
     if request:
         return request
     request = JoinRequest.objects.create(company=company, user=user)
-    record(company=company, actor=user, action="join_requested",
-           message=_("%(who)s ha chiesto di far parte dell'azienda.") % {"who": _who(user)})
+    record(company=company, actor=user, action="join_requested", code="join_requested", who=_who(user))
     link = absolute(reverse("join_request_decide", args=[request.pk]))
     email_addresses(legal_rep_emails(company), "join_requested",
                     {"who": _who(user), "company": company.ragione_sociale, "link": link})
@@ -151,10 +154,8 @@ def join_request_decide(*, user, join_request: JoinRequest, accept: bool) -> Joi
     if accept:
         _refuse_staff(join_request.user)  # asked before becoming staff
         Membership.objects.get_or_create(user=join_request.user, company=company, defaults={"role": Role.MEMBER})
-    record(company=company, actor=user, action="join_accepted" if accept else "join_refused",
-           message=(_("%(who)s ha accolto la richiesta di %(whom)s.") if accept
-                    else _("%(who)s ha rifiutato la richiesta di %(whom)s.")) % {
-               "who": _who(user), "whom": _who(join_request.user)})
+    action = "join_accepted" if accept else "join_refused"
+    record(company=company, actor=user, action=action, code=action, who=_who(user), whom=_who(join_request.user))
     email_addresses([join_request.user.email], "join_decided", {"company": company.ragione_sociale, "accept": accept})
     return join_request
 
@@ -198,10 +199,8 @@ def invitation_create(*, user, email: str, role: str = Role.MEMBER, absolute: Ab
         company=company, firm=firm, email=email, role=role if company else Role.MEMBER, token_hash=token_hash(token),
         mandate=mandate, created_by=user, expires_at=timezone.now() + dt.timedelta(days=Invitation.VALID_DAYS))
     where = company.ragione_sociale if company else firm.name
-    record(company=company, firm=firm, actor=user, action="invitation_sent",
-           message=_("%(who)s ha invitato %(email)s come %(role)s.") % {
-               "who": _who(user), "email": email,
-               "role": Role(invitation.role).label.lower() if company else _("consulente dello studio")})
+    record(company=company, firm=firm, actor=user, action="invitation_sent", code="invitation_sent",
+           who=_who(user), email=email, role=str(invitation.role) if company else history.FIRM_CONSULTANT)
     email_addresses([email], "invitation", {
         "who": _who(user), "where": where, "role": Role(invitation.role).label if company else "",
         "holder": mandate.holder if mandate is not None else "", "days": Invitation.VALID_DAYS,
@@ -242,8 +241,8 @@ def invitation_accept(*, user, invitation: Invitation, declared: bool = False, p
         if not user.is_consultant:
             raise ValidationError(_("Solo i consulenti possono far parte di uno studio."), code="role")
         FirmMembership.objects.get_or_create(user=user, firm=invitation.firm)
-        record(firm=invitation.firm, actor=user, action="invitation_accepted",
-               message=_("%(who)s ha accettato l'invito ed è entrato nello studio.") % {"who": _who(user)})
+        record(firm=invitation.firm, actor=user, action="invitation_accepted", code="firm_invitation_accepted",
+               who=_who(user))
     else:
         company = Company.objects.select_for_update().get(pk=invitation.company_id)
         if invitation.role == Role.LEGAL_REP:
@@ -264,9 +263,8 @@ def invitation_accept(*, user, invitation: Invitation, declared: bool = False, p
         if not created and membership.role != invitation.role:
             membership.role = invitation.role
             membership.save(update_fields=["role"])
-        record(company=company, actor=user, action="invitation_accepted",
-               message=_("%(who)s ha accettato l'invito come %(role)s.") % {
-                   "who": _who(user), "role": Role(invitation.role).label.lower()})
+        record(company=company, actor=user, action="invitation_accepted", code="invitation_accepted",
+               who=_who(user), role=str(invitation.role))
         mandate = invitation.mandate
         if mandate is not None and mandate.status == Mandate.Status.PENDING:
             _decide(user=user, mandate=mandate, accept=confirm_mandate, now=now)
@@ -290,7 +288,7 @@ def invitation_revoke(*, user, invitation: Invitation) -> Invitation:
         Mandate.objects.filter(pk=invitation.mandate_id).update(status=Mandate.Status.REVOKED, revoked_by=user,
                                                                 revoked_at=invitation.revoked_at)
     record(company=invitation.company, firm=invitation.firm, actor=user, action="invitation_revoked",
-           message=_("%(who)s ha revocato l'invito a %(email)s.") % {"who": _who(user), "email": invitation.email})
+           code="invitation_revoked", who=_who(user), email=invitation.email)
     return invitation
 
 
@@ -315,9 +313,11 @@ def membership_remove(*, user, membership: Membership) -> None:
         company.save(update_fields=["legal_representative"])
     person = membership.user
     membership.delete()
-    record(company=company, actor=user, action="member_left" if leaving else "member_removed",
-           message=(_("%(who)s ha lasciato l'azienda.") % {"who": _who(person)}) if leaving
-           else _("%(who)s ha rimosso %(whom)s.") % {"who": _who(user), "whom": _who(person)})
+    if leaving:
+        record(company=company, actor=user, action="member_left", code="company_left", who=_who(person))
+    else:
+        record(company=company, actor=user, action="member_removed", code="member_removed", who=_who(user),
+               whom=_who(person))
 
 
 # --- firms ------------------------------------------------------------------------------------------------
@@ -342,7 +342,7 @@ def firm_create(*, user, firm: Firm) -> Firm:
     except IntegrityError as err:  # created by someone else meanwhile
         raise exists from err
     FirmMembership.objects.create(firm=firm, user=user, is_owner=True)
-    record(firm=firm, actor=user, action="firm_created", message=_("%(who)s ha creato lo studio.") % {"who": _who(user)})
+    record(firm=firm, actor=user, action="firm_created", code="firm_created", who=_who(user))
     return firm
 
 
@@ -356,22 +356,18 @@ def firm_member_remove(*, user, membership: FirmMembership) -> None:
         raise ValidationError(_("L'ultimo titolare non può lasciare lo studio."), code="last_owner")
     person = membership.user
     membership.delete()
-    record(firm=firm, actor=user, action="member_left" if leaving else "member_removed",
-           message=(_("%(who)s ha lasciato lo studio.") % {"who": _who(person)}) if leaving
-           else _("%(who)s ha rimosso %(whom)s.") % {"who": _who(user), "whom": _who(person)})
+    if leaving:
+        record(firm=firm, actor=user, action="member_left", code="firm_left", who=_who(person))
+    else:
+        record(firm=firm, actor=user, action="member_removed", code="member_removed", who=_who(user),
+               whom=_who(person))
 
 
 # --- mandates ---------------------------------------------------------------------------------------------
 
 
 def _describe(mandate: Mandate) -> str:
-    scope = _("tutte le unità produttive") if mandate.all_sites else ", ".join(s.name for s in mandate.sites.all())
-    start = mandate.start_date.strftime("%d/%m/%Y")
-    period = (_("dal %(start)s al %(end)s") % {"start": start, "end": mandate.end_date.strftime("%d/%m/%Y")}
-              if mandate.end_date else _("dal %(start)s fino a revoca") % {"start": start})
-    return _("a %(holder)s %(period)s, per %(scope)s, %(submit)s") % {
-        "holder": mandate.holder, "period": period, "scope": scope,
-        "submit": _("con facoltà di invio") if mandate.can_submit else _("senza facoltà di invio")}
+    return history.describe_mandate(history.mandate_terms(mandate))
 
 
 def _described(mandate: Mandate):
@@ -414,8 +410,8 @@ def mandate_grant(*, user, company: Company, firm: Firm | None = None, consultan
     mandate = _new_mandate(company=company, firm=firm, consultant=consultant, start_date=start_date,
                            end_date=end_date, all_sites=all_sites, sites=sites, can_submit=can_submit,
                            status=Mandate.Status.ACTIVE, granted_by=user, granted_at=now)
-    record(company=company, firm=firm, actor=user, action="mandate_granted",
-           message=_("%(who)s ha concesso la delega %(what)s.") % {"who": _who(user), "what": _describe(mandate)})
+    record(company=company, firm=firm, actor=user, action="mandate_granted", code="mandate_granted",
+           who=_who(user), what=history.mandate_terms(mandate))
     email_addresses(_holder_emails(mandate), "mandate_granted", {
         "company": company.ragione_sociale, "what": _described(mandate), "link": absolute(reverse("clients"))})
     return mandate
@@ -433,8 +429,8 @@ def mandate_request(*, user, company: Company, firm: Firm | None = None, start_d
     mandate = _new_mandate(company=company, firm=firm, consultant=None if firm else user, start_date=start_date,
                            end_date=end_date, all_sites=True, sites=(), can_submit=can_submit,
                            status=Mandate.Status.REQUESTED, requested_by=user, requested_at=timezone.now())
-    record(company=company, firm=firm, actor=user, action="mandate_requested",
-           message=_("%(who)s ha chiesto la delega %(what)s.") % {"who": _who(user), "what": _describe(mandate)})
+    record(company=company, firm=firm, actor=user, action="mandate_requested", code="mandate_requested",
+           who=_who(user), what=history.mandate_terms(mandate))
     email_addresses(legal_rep_emails(company), "mandate_requested", {
         "company": company.ragione_sociale, "who": _who(user), "what": _described(mandate),
         "link": absolute(reverse("mandate_decide", args=[mandate.pk]))})
@@ -449,8 +445,8 @@ def _decide(*, user, mandate: Mandate, accept: bool, now) -> None:
     mandate.save(update_fields=["status", "granted_by", "granted_at", "revoked_by", "revoked_at"])
     record(company=mandate.company, firm=mandate.firm, actor=user,
            action="mandate_granted" if accept else "mandate_refused",
-           message=(_("%(who)s ha approvato la delega %(what)s.") if accept
-                    else _("%(who)s ha rifiutato la delega %(what)s.")) % {"who": _who(user), "what": _describe(mandate)})
+           code="mandate_approved" if accept else "mandate_refused", who=_who(user),
+           what=history.mandate_terms(mandate))
     email_addresses(_holder_emails(mandate), "mandate_decided", {
         "company": mandate.company.ragione_sociale, "accept": accept, "what": _described(mandate)})
 
@@ -474,8 +470,8 @@ def mandate_revoke(*, user, mandate: Mandate) -> Mandate:
         raise ValidationError(_("Questa delega non è in corso."), code="closed")
     mandate.status, mandate.revoked_by, mandate.revoked_at = Mandate.Status.REVOKED, user, timezone.now()
     mandate.save(update_fields=["status", "revoked_by", "revoked_at"])
-    record(company=mandate.company, firm=mandate.firm, actor=user, action="mandate_revoked",
-           message=_("%(who)s ha revocato la delega %(what)s.") % {"who": _who(user), "what": _describe(mandate)})
+    record(company=mandate.company, firm=mandate.firm, actor=user, action="mandate_revoked", code="mandate_revoked",
+           who=_who(user), what=history.mandate_terms(mandate))
     email_addresses(_holder_emails(mandate), "mandate_revoked", {
         "company": mandate.company.ragione_sociale, "what": _described(mandate)})
     return mandate
@@ -506,9 +502,8 @@ def client_register(*, user, company: Company, legal_rep_email: str, firm: Firm 
     mandate = _new_mandate(company=company, firm=firm, consultant=None if firm else user, start_date=start_date,
                            end_date=end_date, all_sites=True, sites=(), can_submit=can_submit,
                            status=Mandate.Status.PENDING, requested_by=user, requested_at=timezone.now())
-    record(company=company, firm=firm, actor=user, action="client_registered",
-           message=_("%(who)s ha registrato l'azienda e chiesto la delega %(what)s.") % {
-               "who": _who(user), "what": _describe(mandate)})
+    record(company=company, firm=firm, actor=user, action="client_registered", code="client_registered",
+           who=_who(user), what=history.mandate_terms(mandate))
     invitation_create(user=user, company=company, email=legal_rep_email, role=Role.LEGAL_REP, mandate=mandate,
                       absolute=absolute, check=False)
     return mandate

@@ -77,7 +77,8 @@ def review_assign(*, user, applications: list[Application], reviewer) -> int:
     count = 0
     for application in locked:
         Application.objects.filter(pk=application.pk).update(reviewer=reviewer)
-        messenger(application, "assign", actor=user, message=f"Assegnata a {reviewer}", internal=True)
+        messenger(application, "assign", actor=user, internal=True,
+                  message_code="assigned_to", message_params={"reviewer": str(reviewer)})
         count += 1
     return count
 
@@ -151,7 +152,8 @@ def clarification_request(*, user, application: Application, request: str, inter
     if deadline <= timezone.localdate():
         raise ValidationError(gettext("Il termine per la risposta deve essere una data futura."))
     workflow.transition(application, "request_clarification", user=user,
-                        message=f"{request.strip()}\nTermine per la risposta: {deadline:%d/%m/%Y}")
+                        message_code="answer_deadline",
+                        message_params={"text": request.strip(), "deadline": deadline})
     clarification = Clarification.objects.create(application=application, requested_by=user, request=request.strip(),
                                                  deadline=deadline)
     clarification.interventions.set(interventions)
@@ -185,9 +187,9 @@ def clarification_remove_file(*, user, application: Application, evidence_file: 
     if not workflow.allowed(user, application, "answer_clarification"):
         raise PermissionDenied("Operazione non consentita per questo utente.")
     if evidence_file.application_id != application.pk or evidence_file.clarification_id != clarification.pk:
-        raise ValidationError("Si possono rimuovere solo i file caricati in risposta a questa richiesta.")
+        raise ValidationError(gettext("Si possono rimuovere solo i file caricati in risposta a questa richiesta."))
     if evidence_file.verdicts.exists():
-        raise ValidationError("Il file è già stato esaminato dal revisore e non può essere rimosso.")
+        raise ValidationError(gettext("Il file è già stato esaminato dal revisore e non può essere rimosso."))
     delete_evidence_file(evidence_file)
 
 
@@ -216,7 +218,8 @@ def clarifications_expire(*, today: dt.date | None = None) -> int:
             clarification.save(update_fields=["expired"])
             if application.status == S.CLARIFICATION_REQUESTED:
                 workflow.transition(application, "expire_clarification", system=True,
-                                    message=f"Nessuna risposta entro il {clarification.deadline:%d/%m/%Y}.")
+                                    message_code="no_answer_by",
+                                    message_params={"deadline": clarification.deadline})
             count += 1
     return count
 
@@ -239,7 +242,8 @@ def review_decide(*, user, application: Application) -> Application:
     result = validated_score(application)
     action = "approve" if result.eligible else "reject"
     workflow.transition(application, action, user=user,
-                        message=f"Punteggio validato: {result.total} su {result.threshold}.")
+                        message_code="validated_score",
+                        message_params={"total": result.total, "threshold": result.threshold})
     application.validated_total, application.decided_at, application.decided_by = result.total, timezone.now(), user
     letter = signing.seal_pdf(pdf.render_decision_pdf(application, result, by_intervention),
                               reason=f"Provvedimento OT24 {application.campaign.filing_year} n. {application.receipt_number}")

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Mapping, Sequence
 from xml.sax.saxutils import escape
 
-from indicators.text import _
+from indicators.text import _, number
 
 WIDTH, HEIGHT = 640, 320
 LEFT, RIGHT, TOP, BOTTOM = 56, 24, 50, 56
@@ -34,8 +35,9 @@ class HistoryPoint:
     level: str = ""
 
 
-def number_it(value: float) -> str:
-    return f"{value:.2f}".replace(".", ",")
+def number_text(value: float) -> str:
+    """A score with two decimals in the active language's notation (10,50 in Italian, 10.50 in English)."""
+    return number(Decimal(f"{value:.2f}"))
 
 
 def _text(x, y, content, *, anchor="middle", cls="", extra=""):
@@ -48,7 +50,7 @@ def describe(points: Sequence[HistoryPoint]) -> str:
         return _("Nessuna valutazione completa da confrontare.")
     return "; ".join(
         _("%(date)s: area A %(a)s, area B %(b)s, area C %(c)s") % {
-            "date": f"{p.date:%d/%m/%Y}", **{k.lower(): number_it(p.scores.get(k, 0)) for k in "ABC"}}
+            "date": f"{p.date:%d/%m/%Y}", **{k.lower(): number_text(p.scores.get(k, 0)) for k in "ABC"}}
         for p in points) + "."
 
 
@@ -136,7 +138,7 @@ def history_svg(points: Sequence[HistoryPoint], *, title: str | None = None, id_
         for index, (x, y, value) in enumerate(coords):
             out.append(_marker(area, x, y, colour))
             label_x = x if len(points) == 1 else x + offset
-            out.append(_text(label_x, label_y[(index, area)], number_it(value), cls=f"valore-{area}",
+            out.append(_text(label_x, label_y[(index, area)], number_text(value), cls=f"valore-{area}",
                              extra=f' fill="{colour}"'))
     out.append("</svg>")
     return "\n".join(out)

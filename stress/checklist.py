@@ -3,6 +3,11 @@
 `load_checklist()` reads fixtures/stress/checklist.json into frozen dataclasses, checking its shape, and
 caches the result per process. Pure Python: no ORM, no settings. The choices and reasons behind the data
 are in docs/domain.md, section "Stress assessment".
+
+The words the portal shows around the check-list (the areas' and families' titles, the risk levels' titles,
+reading notes and follow-ups) are translatable: they are lazy texts (`shown`), put into the reader's language
+when shown; their English is in the catalogue. The items and the proposed measures are the check-list's own
+words and stay as published (Italian), like the catalogue of interventions.
 """
 from __future__ import annotations
 
@@ -12,8 +17,15 @@ from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 
+from django.utils.translation import gettext_lazy
+
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "fixtures" / "stress" / "checklist.json"
 LEVEL_KEYS = ("basso", "medio", "alto")
+
+
+def shown(text: str):
+    """A text of the check-list file shown to people: translated when it is shown (a lazy text)."""
+    return gettext_lazy(text)
 
 
 class ChecklistError(ValueError):
@@ -137,11 +149,11 @@ class Checklist:
             "areas": [
                 {
                     "key": area.key,
-                    "title": area.title,
+                    "title": str(area.title),
                     "families": [
                         {
                             "key": family.key,
-                            "title": family.title,
+                            "title": str(family.title),
                             "items": [
                                 {
                                     "id": item.id,
@@ -191,12 +203,12 @@ def parse_checklist(document: dict) -> Checklist:
                 if item.id != f"{f['key']}.{n}":
                     raise ChecklistError(f"{item.id}: ids must be FAMILY.N in order")
             families.append(
-                Family(f["key"], f["title"], items, _bands(f.get("bands", []), f["key"]),
+                Family(f["key"], shown(f["title"]), items, _bands(f.get("bands", []), f["key"]),
                        f.get("zero_points"), f.get("above_zero_points"))
             )
-        areas.append(Area(a["key"], a["title"], tuple(families), _bands(a["bands"], a["key"])))
+        areas.append(Area(a["key"], shown(a["title"]), tuple(families), _bands(a["bands"], a["key"])))
     levels = tuple(
-        Level(lv["level"], lv["title"], int(lv["from"]), int(lv["to"]), lv["note"], lv["follow_up"],
+        Level(lv["level"], shown(lv["title"]), int(lv["from"]), int(lv["to"]), shown(lv["note"]), shown(lv["follow_up"]),
               int(lv["reassess_months"]), bool(lv["perception_survey"]))
         for lv in document["levels"]
     )

@@ -6,7 +6,7 @@ from django.db import models
 from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from organisations.selectors import sites_for
 from ot24portal.numbers import LocalizedDecimalField, LocalizedIntegerField
@@ -81,6 +81,12 @@ ParticipantFormSet = inlineformset_factory(Assessment, Participant, formset=Base
                                            fields=["name", "role"], extra=3, can_delete=True)
 
 
+# The check-list's answers as people read them (the stored values stay the check-list's own).
+ANSWER_LABELS = {"sì": gettext_lazy("Sì"), "no": pgettext_lazy("risposta", "No"),
+                 "aumentato": gettext_lazy("Aumentato"), "diminuito": gettext_lazy("Diminuito"),
+                 "inalterato": gettext_lazy("Inalterato")}
+
+
 class AreaForm(forms.Form):
     """One area of one compiler's check-list: a radio group per item, none required (resumable)."""
 
@@ -91,7 +97,7 @@ class AreaForm(forms.Form):
             for item in family.items:
                 self.fields[item.id] = forms.ChoiceField(
                     label=f"{item.id} {item.label}", required=False, widget=forms.RadioSelect,
-                    choices=[(c.value, c.value.capitalize()) for c in item.choices],
+                    choices=[(c.value, ANSWER_LABELS.get(c.value, c.value.capitalize())) for c in item.choices],
                     initial=answers.get(item.id))
 
     def families(self):

@@ -8,10 +8,16 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from indicators.bounds import MAX_HOURS
 from organisations.models import Company, Site
+
+# The method an assessment states unless the company writes its own (shown in the reader's language while it is
+# left as it is: Assessment.method_text).
+DEFAULT_METHOD = _("Valutazione preliminare con la check-list di indicatori oggettivi dello Spisal di Verona "
+                   "(metodo ISPESL/INAIL), art. 28 comma 1-bis D.Lgs. 81/2008.")
 
 
 class Assessment(models.Model):
@@ -29,9 +35,7 @@ class Assessment(models.Model):
     year = models.PositiveIntegerField(
         _("anno degli indicatori"), validators=[MinValueValidator(2000)],
         help_text=_("Gli indicatori aziendali (area A) si confrontano con quelli dell'anno precedente."))
-    method = models.TextField(_("metodo"), default=_(
-        "Valutazione preliminare con la check-list di indicatori oggettivi dello Spisal di Verona "
-        "(metodo ISPESL/INAIL), art. 28 comma 1-bis D.Lgs. 81/2008."))
+    method = models.TextField(_("metodo"), default=DEFAULT_METHOD)
     # The result, cached after every change (services.refresh_result); empty while incomplete.
     level = models.CharField(_("livello di rischio"), max_length=10, blank=True)
     total = models.DecimalField(_("punteggio totale"), max_digits=5, decimal_places=2, null=True, blank=True)
@@ -51,6 +55,18 @@ class Assessment(models.Model):
 
     def __str__(self):
         return f"{self.company} — {self.scope_label} — {self.date:%d/%m/%Y}"
+
+    @property
+    def method_text(self) -> str:
+        """The method as the reader reads it: the portal's default text (as stored in any of the portal's
+        languages, unchanged) in the active language; a method the company wrote, as written."""
+        stored = " ".join(self.method.split())
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                default = " ".join(str(DEFAULT_METHOD).split())
+            if stored == default:
+                return str(DEFAULT_METHOD)
+        return self.method
 
     @property
     def scope_label(self) -> str:

@@ -3,9 +3,11 @@ answers, area A figures and result (stress.scoring), its history, and the drafts
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 
 from django.db.models import Q, QuerySet
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from applications.models import Application, Campaign
@@ -103,8 +105,8 @@ def assessment_state(assessment: Assessment) -> AssessmentState:
 
 
 def as_decimal_text(value: Fraction) -> str:
-    """2.5 -> '2,50' (scores as the seed prints them)."""
-    return f"{float(value):.2f}".replace(".", ",")
+    """2.5 -> '2,50' in Italian, '2.50' in English (scores as the seed prints them, in the reader's notation)."""
+    return number_format(Decimal(f"{float(value):.2f}"), decimal_pos=2, use_l10n=True)
 
 
 def history(assessment: Assessment) -> list[Assessment]:

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from applications.models import Application
@@ -209,7 +210,8 @@ def attach_report(*, user, assessment: Assessment, application: Application, tod
                                 "domanda: non può documentare l'intervento B2d di questa campagna.")
                               % {"date": assessment.date.strftime("%d/%m/%Y"), "year": year})
     item = b2d_survey_item(application)
-    pdf = render_stress_pdf(assessment, today=today)
+    with translation.override("it"):  # the report goes to INAIL with the application: Italian, as the other PDFs
+        pdf = render_stress_pdf(assessment, today=today)
     with transaction.atomic():
         evidence = evidence_services.evidence_add(
             user=user, application=application, evidence_item=item,

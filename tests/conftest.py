@@ -71,3 +71,15 @@ def bucket_keys(client, bucket: "S3Folder") -> list[str]:
     prefix = f"{bucket.folder}/"
     contents = client.list_objects_v2(Bucket=bucket, Prefix=prefix).get("Contents", [])
     return sorted(o["Key"][len(prefix):] for o in contents)
+
+
+@pytest.fixture(autouse=True)
+def _language_back_to_italian():
+    """A request in English leaves English active in the thread (LocaleMiddleware activates, nothing resets):
+    every test starts from, and leaves, the portal's language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

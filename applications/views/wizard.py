@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from ot24portal.filestore import storage, uploads
 from interventions.scoring import benefit
-from interventions.sectors import suggest_sector
+from interventions.sectors import SECTORS, suggest_sector
 from interventions.selectors import edition_catalogue
 from organisations.selectors import sites_for
 
@@ -123,7 +123,7 @@ def scheda_step(request, application, step: wizard.Step):
         else:
             application.refresh_from_db()
             return _save_and_go(request, application, step, before=before, after=application_score(application))
-    return render_step(request, application, step, form=form, suggested_sector=suggested)
+    return render_step(request, application, step, form=form, suggested_sector=SECTORS[suggested] if suggested else None)
 
 
 def section_step(request, application, step: wizard.Step):

@@ -126,7 +126,7 @@ def test_the_last_legal_representative_cannot_leave_or_be_removed():
 
 
 def test_events_are_append_only():
-    event = services.record(actor=None, action="x", message="y", company=CompanyFactory())
+    event = services.record(actor=None, action="x", code="join_requested", who="y", company=CompanyFactory())
     with pytest.raises(ValueError):
         event.save()
     with pytest.raises(ValueError):

@@ -112,7 +112,7 @@ def test_every_tie_past_or_present_keeps_the_reviewer_out(submitted, tie):
             firm = firm_with(person)
             mandate(company, firm=firm, status=Mandate.Status.REVOKED)
             FirmMembership.objects.filter(user=person).delete()
-            organisations.record(firm=firm, actor=person, action="member_left", message="uscito")
+            organisations.record(firm=firm, actor=person, action="member_left", code="firm_left", who=person.email)
         elif tie == "requested_mandate_refused":
             organisations.mandate_request(user=person, company=company, start_date=timezone.localdate(), end_date=None,
                                           absolute=absolute)
