@@ -263,7 +263,8 @@ def test_development_certificate_made_once_when_first_seals_arrive_together(tmp_
     """The deadline's rush (issue 35): the first submissions after a start reach the seal together, in several
     threads (and in several workers). Each must read a whole key and the certificate that belongs to it, never
     a file still being written or a key another caller replaced meanwhile (found by
-    tests/applications/test_submit_rush.py: 'Could not deserialize key data', a 500 on "Invia")."""
+    tests/applications/test_submit_rush.py: 'Could not deserialize key data', and those submissions refused,
+    left as drafts, with "Non è stato possibile generare il PDF firmato")."""
     import threading
 
     from cryptography import x509
