@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import statistics
-import time
 from contextlib import ExitStack
 from pathlib import Path
 

@@ -65,7 +65,7 @@ def press_invia(base: str, app, cookie: str, csrf: str) -> tuple[int, float]:
         response = conn.getresponse()
         response.read()
         return response.status, time.perf_counter() - t0
-    except OSError as exc:
+    except OSError:
         return -1, time.perf_counter() - t0  # no answer: counted as an error, never as a success
     finally:
         conn.close()
