@@ -26,7 +26,7 @@ PROBES = 100
 PROBE_INTERVAL_S = 1.0  # deploy/haproxy.cfg: default-server inter 1s
 
 
-def _workers_cpu(master) -> float:
+def server_cpu(master) -> float:
     """CPU seconds of a gunicorn server: its master with the workers it has reaped (gunicorn replaces a worker
     after max_requests, gunicorn.conf.py), and the workers running now."""
     total = server.cpu_seconds(master.pid)
@@ -43,12 +43,12 @@ def probe_cost(base: str, master) -> dict:
     for _ in range(4):
         server.get(base, PROBE)
     times, statuses = [], set()
-    cpu_before = _workers_cpu(master)
+    cpu_before = server_cpu(master)
     for _ in range(PROBES):
         status, seconds, _ = server.get(base, PROBE)
         statuses.add(status)
         times.append(seconds * 1000)
-    cpu_ms = (_workers_cpu(master) - cpu_before) / PROBES * 1000
+    cpu_ms = (server_cpu(master) - cpu_before) / PROBES * 1000
     times.sort()
     minimal = []
     for _ in range(PROBES):  # the same connection pattern on the smallest view: what any request costs
@@ -78,11 +78,11 @@ def overhead_benchmark(*, load_population, work: Path, log) -> dict:
             for variant in order[n % 3:] + order[:n % 3]:  # taking turns, the order rotating
                 base, master = servers[variant]
                 for page, user in PAGES.items():
-                    before = _workers_cpu(master)
+                    before = server_cpu(master)
                     run = server.locust(base, identities, [user], n_users=USERS, seconds=SLICE_S, out=out,
                                         spawn_rate=USERS)["Aggregated"]
                     s = spent[(variant, page)]
-                    cpu = _workers_cpu(master) - before
+                    cpu = server_cpu(master) - before
                     s["cpu"] += cpu
                     s["requests"] += run["requests"]
                     s["errors"] += run["errors"]

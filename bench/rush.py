@@ -145,12 +145,20 @@ def crowd(load_population, work: Path) -> dict:
     identities = load_population(companies=CROWD_USERS)
     out = work / "locust-crowd"
     out.mkdir(exist_ok=True)
-    with server.gunicorn() as (base, _):
+    from bench.overhead import server_cpu
+
+    with server.gunicorn() as (base, master):
         load_before = os.getloadavg()[0]
+        cpu_before, t0 = server_cpu(master), time.monotonic()
         mixed = server.locust(base, identities, MIX, n_users=CROWD_USERS, seconds=CROWD_SECONDS, out=out)
+        cpu, wall = server_cpu(master) - cpu_before, time.monotonic() - t0
         load_after = os.getloadavg()[0]
+    # The server's CPU per request of the mix (locust's start-up seconds included, so a little high): what the
+    # crowd would need of the cores on a quiet machine, whatever the machine's other work did to the wall times.
+    requests = max(1, sum(p["requests"] for name, p in mixed.items() if name != "Aggregated"))
     return {"users": CROWD_USERS, "seconds": CROWD_SECONDS, "workers": server.WORKERS, "mixed": mixed,
-            "loadavg": [load_before, load_after]}
+            "loadavg": [load_before, load_after], "server_cpu_ms_per_request": round(cpu / requests * 1000, 2),
+            "server_cores_busy": round(cpu / wall, 2)}
 
 
 def rush_benchmark(*, reset_database, load_population, work: Path, log) -> dict:
@@ -185,7 +193,9 @@ def markdown(r: dict, rounds: list[dict] | None = None) -> list[str]:
         lines.append(f"| slowest answer, each round | {', '.join(str(x['submit']['slowest_s']) for x in rounds)} s |")
     lines += ["", f"{c['users']} users of the load section's mix (company 6 : consultant 2 : reviewer 2 : visitor 1, "
               f"think time 1-3 s), {c['seconds']} s, every company user on a draft of their own; machine load "
-              f"{c['loadavg'][0]:.2f} before, {c['loadavg'][1]:.2f} after:", "",
+              f"{c['loadavg'][0]:.2f} before, {c['loadavg'][1]:.2f} after"
+              + (f"; the server's CPU per request {c['server_cpu_ms_per_request']} ms, {c['server_cores_busy']} cores "
+                 "busy on average" if "server_cpu_ms_per_request" in c else "") + ":", "",
               "| page | requests | errors | req/s | p50 ms | p95 ms | p99 ms |", "|---|---|---|---|---|---|---|"]
     for name, p in c["mixed"].items():
         lines.append(f"| {name} | {p['requests']} | {p['errors']} | {p['rps']} | {p['p50_ms']} | {p['p95_ms']} | "
