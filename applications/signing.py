@@ -31,16 +31,44 @@ def _outside_event_loop(fn):
 
 
 def ensure_dev_certificate(directory: Path) -> tuple[Path, Path]:
-    """A self-signed key and certificate for development; never used when a seal is configured."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.x509.oid import NameOID
+    """A self-signed key and certificate for development; never used when a seal is configured.
+
+    Made once, whoever asks first: the first seals after a start may come together from several threads and
+    worker processes (the deadline's rush, issue 35). One maker at a time under an exclusive lock on a file
+    of the folder; each file is written whole under a temporary name and renamed into place, the key before
+    the certificate, so that a caller who finds the certificate finds its whole key beside it."""
+    import fcntl
 
     directory.mkdir(parents=True, exist_ok=True)
     key_path, cert_path = directory / "seal-key.pem", directory / "seal-cert.pem"
     if key_path.exists() and cert_path.exists():
         return key_path, cert_path
+    with open(directory / ".seal.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        if not (key_path.exists() and cert_path.exists()):
+            key_pem, cert_pem = _new_dev_certificate()
+            _write_whole(key_path, key_pem, mode=0o600)
+            _write_whole(cert_path, cert_pem, mode=0o644)
+    return key_path, cert_path
+
+
+def _write_whole(path: Path, content: bytes, *, mode: int) -> None:
+    """Write under a temporary name in the same folder, then rename: readers see no file or the whole file."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode), "wb") as fh:
+        fh.write(content)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(temporary, path)
+
+
+def _new_dev_certificate() -> tuple[bytes, bytes]:
+    """A new RSA key and its self-signed certificate, as PEM."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([
         x509.NameAttribute(NameOID.COMMON_NAME, "Portale OT24 (certificato di sviluppo)"),
@@ -57,11 +85,8 @@ def ensure_dev_certificate(directory: Path) -> tuple[Path, Path]:
                                      crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
         .sign(key, hashes.SHA256())
     )
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    key_path.chmod(0o600)
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    return key_path, cert_path
+    return (key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()),
+            cert.public_bytes(serialization.Encoding.PEM))
 
 
 def _seal_files() -> tuple[tuple[str, ...], str | None]:

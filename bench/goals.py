@@ -24,6 +24,9 @@ MAX_PDF_SECONDS = 1.0  # the largest application rendered and sealed
 MAX_CSV_SECONDS = 2.0  # the consultant's CSV export of 5,000 sites, whole body consumed
 MAX_CSV_MB = 30
 MAX_POSTGRES_SHARE = 0.10  # issue 31: PostgreSQL's CPU per wizard request under a tenth of the web server's
+# Issue 35, the deadline's last hour: 20 companies pressing "Invia" within the same second, and 150 users.
+MAX_RUSH_SECONDS = 5.0
+MAX_CROWD_P95_MS = 300
 # The pages the other issues added, which must be in the load mix and in the query table.
 NEW_PAGES = ("sign-up", "log-in", "company people and mandates", "consultant clients", "injury indices",
              "stress assessment")
@@ -35,6 +38,11 @@ class Verdict:
     measured: str
     met: bool | None  # None: a figure shown as information, not a goal
     bound: str = ""  # what the same run shows about the goal's reach, when it matters
+    value: float | None = None  # the figure judged, when there is one: what the rounds are compared by
+    # How rounds combine (issue 35): "median" for what a busy machine moves (times, ratios, shares); "worst" for
+    # what noise cannot excuse (errors, a wrong count, a file let through), so that one bad round shows.
+    combine: str = "median"
+    section: str = ""  # the bench section measuring it (its rounds' machine load is shown beside it)
 
 
 def queries(runs: list[dict]) -> Verdict:
@@ -45,20 +53,22 @@ def queries(runs: list[dict]) -> Verdict:
     measured = f"{min(min(c) for c in counts.values())}–{most} per page"
     if varying:
         measured += "; grows with the data on " + ", ".join(varying)
-    return Verdict(f"queries constant, at most {MAX_QUERIES} per page", measured, not varying and most <= MAX_QUERIES)
+    return Verdict(f"queries constant, at most {MAX_QUERIES} per page", measured, not varying and most <= MAX_QUERIES,
+                   value=most, combine="worst", section="queries")
 
 
 def load_errors(load: dict) -> Verdict:
     errors = sum(s["errors"] for name, s in load["mixed"].items() if name != "Aggregated")
     errors += load.get("wizard_errors", 0) + load.get("floor_errors", 0)
-    return Verdict("zero errors under load", f"{errors} errors", errors == 0)
+    return Verdict("zero errors under load", f"{errors} errors", errors == 0, value=errors, combine="worst",
+                   section="load")
 
 
 def load_p95(load: dict) -> Verdict:
     pages = {name: s["p95_ms"] for name, s in load["mixed"].items() if name != "Aggregated"}
     worst = max(pages, key=pages.get)
     return Verdict(f"every page's p95 < {MAX_P95_MS} ms at {load['users']} users",
-                   f"worst {pages[worst]} ms ({worst})", pages[worst] < MAX_P95_MS)
+                   f"worst {pages[worst]} ms ({worst})", pages[worst] < MAX_P95_MS, value=pages[worst], section="load")
 
 
 def _share(part: float, whole: float) -> tuple[float, str]:
@@ -74,7 +84,8 @@ def floor_page(load: dict) -> Verdict:
     _, shown = _share(load["floor_rps"], load["minimal_rps"])
     return Verdict("floor page's throughput as a share of the minimal view's (information: no longer a goal)",
                    f"{shown} ({load['floor_rps']} vs {load['minimal_rps']} req/s)", None,
-                   "the floor page: session, user, the application with its permission check, the portal's layout")
+                   "the floor page: session, user, the application with its permission check, the portal's layout",
+                   value=float(shown), section="load")
 
 
 def wizard_throughput(load: dict) -> Verdict:
@@ -82,7 +93,7 @@ def wizard_throughput(load: dict) -> Verdict:
     _, shown = _share(load["wizard_rps"], load["floor_rps"])
     return Verdict("wizard pages' throughput as a share of the floor page's (information: no longer a goal)",
                    f"{shown} ({load['wizard_rps']} vs {load['floor_rps']} req/s)", None,
-                   f"as a share of the minimal view: {load['wizard_share']:.2f}")
+                   f"as a share of the minimal view: {load['wizard_share']:.2f}", value=float(shown), section="load")
 
 
 def new_pages(results: dict) -> Verdict:
@@ -93,7 +104,7 @@ def new_pages(results: dict) -> Verdict:
                or not any(n.startswith(p) for n in in_load)]
     return Verdict("the new pages are in the query table and the load mix",
                    "all of " + ", ".join(NEW_PAGES) if not missing else "missing: " + ", ".join(missing), not missing,
-                   "their queries and p95 are judged with every other page's")
+                   "their queries and p95 are judged with every other page's", value=len(missing), combine="worst")
 
 
 def scale(result: dict) -> Verdict:
@@ -102,7 +113,7 @@ def scale(result: dict) -> Verdict:
     slowest = max(v["large_p95_ms"] for v in pages.values())
     return Verdict(f"large-database p95 within {MAX_SCALE_RATIO:g}x of the small database's",
                    f"worst ratio {pages[worst]['ratio']} ({worst}); slowest large-database p95 {slowest} ms",
-                   pages[worst]["ratio"] <= MAX_SCALE_RATIO)
+                   pages[worst]["ratio"] <= MAX_SCALE_RATIO, value=pages[worst]["ratio"], section="scale")
 
 
 def pdf_per_character(result: dict) -> Verdict:
@@ -112,18 +123,20 @@ def pdf_per_character(result: dict) -> Verdict:
                    f"{per_char:.2f}", per_char <= MAX_PDF_PER_CHARACTER,
                    f"whole document {result['ratio']}x the reference ({result['portal_seconds']} vs "
                    f"{result['reference_seconds']} s), printing {chars:.2f}x its characters on the same pages"
-                   + (f"; CPU seconds per character {result['cpu_per_character']}x" if "cpu_per_character" in result else ""))
+                   + (f"; CPU seconds per character {result['cpu_per_character']}x" if "cpu_per_character" in result else ""),
+                   value=round(per_char, 2), section="pdf")
 
 
 def pdf_seconds(result: dict) -> Verdict:
     return Verdict(f"PDF: the largest application rendered and sealed in < {MAX_PDF_SECONDS:g} s",
-                   f"{result['portal_seconds']} s ({result['pages']} pages)", result["portal_seconds"] < MAX_PDF_SECONDS)
+                   f"{result['portal_seconds']} s ({result['pages']} pages)", result["portal_seconds"] < MAX_PDF_SECONDS,
+                   value=result["portal_seconds"], section="pdf")
 
 
 def upload_memory(result: dict) -> Verdict:
     growth = result["worker_peak_growth_mb"]
     return Verdict(f"upload: worker peak memory grows < {MAX_UPLOAD_GROWTH_MB} MB", f"{growth} MB",
-                   growth < MAX_UPLOAD_GROWTH_MB)
+                   growth < MAX_UPLOAD_GROWTH_MB, value=growth, section="upload")
 
 
 def upload_throughput(result: dict) -> Verdict:
@@ -131,7 +144,7 @@ def upload_throughput(result: dict) -> Verdict:
     return Verdict(f"upload of {result['size_mb']:g} MB >= {MIN_UPLOAD_SHARE_OF_FLOOR:.2f} of its floor",
                    f"{share:.2f} ({result['seconds']} s)", share >= MIN_UPLOAD_SHARE_OF_FLOOR,
                    f"the floor, timed alone: copy {result['copy_seconds']} s + SHA-256 {result['sha256_seconds']} s + "
-                   f"check {result['pdf_check_seconds']} s")
+                   f"check {result['pdf_check_seconds']} s", value=share, section="upload")
 
 
 def csv_export(result: dict) -> Verdict:
@@ -140,7 +153,8 @@ def csv_export(result: dict) -> Verdict:
                    f"< {MAX_CSV_MB} MB",
                    f"{'streamed' if result['streaming'] else 'not streamed'}, {result['seconds']} s, "
                    f"{result['peak_growth_mb']} MB", met,
-                   f"{result['rows']:,} rows; first byte after {result['first_byte_seconds']} s")
+                   f"{result['rows']:,} rows; first byte after {result['first_byte_seconds']} s",
+                   value=result["seconds"] if result["streaming"] else math.inf, section="csv")
 
 
 def crafted_uploads(result: dict) -> Verdict:
@@ -154,7 +168,9 @@ def crafted_uploads(result: dict) -> Verdict:
     return Verdict(f"crafted uploads refused within {MAX_CRAFTED_SECONDS:g} s and under {MAX_CRAFTED_MB} MB, "
                    f"other workers answering",
                    f"slowest {slowest} s, peak growth {peak} MB; minimal view during three at once: "
-                   f"{result['minimal_errors']} errors, worst {result['minimal_worst_ms']} ms", met)
+                   f"{result['minimal_errors']} errors, worst {result['minimal_worst_ms']} ms", met,
+                   value=slowest if met else math.inf, section="upload",
+                   combine="median" if all(a["refused"] for a in alone) else "worst")
 
 
 def stack(s: dict) -> list[Verdict]:
@@ -165,8 +181,72 @@ def stack(s: dict) -> list[Verdict]:
     return [Verdict(f"PostgreSQL's CPU per wizard request < {MAX_POSTGRES_SHARE} of the web server's",
                     f"{wizard['postgres_cpu_ms']} / {wizard['web_cpu_ms']} ms = {share}",
                     share is not None and share < MAX_POSTGRES_SHARE,
-                    f"one PostgreSQL core carries {wizard['web_cores_per_postgres_core']} web-server cores"),
-            Verdict("zero errors through the load balancer (1 and 2 web servers)", f"{errors} errors", errors == 0)]
+                    f"one PostgreSQL core carries {wizard['web_cores_per_postgres_core']} web-server cores",
+                    value=share if share is not None else math.inf, section="stack"),
+            Verdict("zero errors through the load balancer (1 and 2 web servers)", f"{errors} errors", errors == 0,
+                    value=errors, combine="worst", section="stack")]
+
+
+def rush_submit(r: dict) -> list[Verdict]:
+    """Issue 35: 20 companies press "Invia" within the same second. Correctness (every application sealed once,
+    none lost or duplicated, receipts unique) is judged on the worst round; the slowest answer on the median."""
+    n = r["companies"]
+    problems = [f"{r['errors']} answers not a redirect" if r["errors"] else "",
+                f"{n - r['submitted']} not submitted" if r["submitted"] != n else "",
+                f"{r['sealed_more_than_once']} sealed more than once" if r["sealed_more_than_once"] else "",
+                f"{n - r['unique_receipts']} receipts missing or repeated" if r["unique_receipts"] != n else "",
+                f"{n - r['well_formed_receipts']} receipts malformed" if r["well_formed_receipts"] != n else "",
+                f"{n - r['pdfs_stored_and_matching']} PDFs missing" if r["pdfs_stored_and_matching"] != n else ""]
+    problems = [p for p in problems if p]
+    return [Verdict(f"{n} companies pressing \"Invia\" at once: each sealed once, none lost or duplicated, receipts unique",
+                    "; ".join(problems) if problems else f"{r['sealed_once']} sealed once, {r['unique_receipts']} unique receipts",
+                    not problems, value=len(problems), combine="worst", section="rush"),
+            Verdict(f"{n} companies pressing \"Invia\" at once: the slowest answer within {MAX_RUSH_SECONDS:g} s",
+                    f"{r['slowest_s']} s", r["slowest_s"] <= MAX_RUSH_SECONDS,
+                    f"median {r['median_s']} s; the workers' CPU per submission {r['worker_cpu_per_submit_s']} s "
+                    f"({r['workers']} workers)", value=r["slowest_s"], section="rush")]
+
+
+def crowd(c: dict) -> list[Verdict]:
+    """Issue 35: the usual mix at 150 users: every page's p95 under 300 ms, and no errors."""
+    pages = {name: p["p95_ms"] for name, p in c["mixed"].items() if name != "Aggregated"}
+    worst = max(pages, key=lambda name: pages[name] or 0)
+    errors = sum(p["errors"] for name, p in c["mixed"].items() if name != "Aggregated")
+    return [Verdict(f"every page's p95 < {MAX_CROWD_P95_MS} ms at {c['users']} users",
+                    f"worst {pages[worst]} ms ({worst})", (pages[worst] or 0) < MAX_CROWD_P95_MS,
+                    value=pages[worst], section="rush"),
+            Verdict(f"zero errors at {c['users']} users", f"{errors} errors", errors == 0, value=errors,
+                    combine="worst", section="rush")]
+
+
+def combine(rounds: list[Verdict]) -> Verdict:
+    """One goal's verdict over the rounds of a run (issue 35). Median goals take the middle round by the figure
+    judged: with three rounds one noisy round, slow or fast, cannot flip the verdict. Worst goals take a round
+    that missed the goal if there is one (errors, counts), else the round with the largest figure. The figures
+    of every round are shown."""
+    if len(rounds) == 1:
+        return rounds[0]
+    if any(v.combine == "worst" for v in rounds):
+        missed = [v for v in rounds if v.met is False]
+        chosen = missed[0] if missed else max(rounds, key=lambda v: v.value if v.value is not None else 0)
+        how = "worst"
+    else:
+        valued = sorted(rounds, key=lambda v: v.value if v.value is not None else 0)
+        chosen = valued[(len(valued) - 1) // 2]  # the middle one (an even count takes the lower middle)
+        how = "median"
+    figures = ", ".join("-" if v.value is None else f"{v.value:g}" for v in rounds)
+    return Verdict(chosen.goal, f"{chosen.measured} [{how} of {len(rounds)} rounds: {figures}]", chosen.met,
+                   chosen.bound, chosen.value, chosen.combine, chosen.section)
+
+
+def verdicts_over_rounds(results: dict) -> list[Verdict]:
+    """The goals judged on each round (results["rounds"][section]: one result per round; a section measured
+    once, such as the query counts, counts in every round), then combined goal by goal."""
+    rounds = results.get("rounds", {})
+    n = max((len(r) for r in rounds.values()), default=1)
+    per_round = [verdicts({**results, **{name: r[min(i, len(r) - 1)] for name, r in rounds.items()}})
+                 for i in range(n)]
+    return [combine([judged[k] for judged in per_round]) for k in range(len(per_round[0]))]
 
 
 def verdicts(results: dict) -> list[Verdict]:
@@ -192,6 +272,8 @@ def verdicts(results: dict) -> list[Verdict]:
         judged.append(scale(results["scale"]))
     if "stack" in results:
         judged += stack(results["stack"])
+    if "rush" in results:
+        judged += rush_submit(results["rush"]["submit"]) + crowd(results["rush"]["crowd"])
     if "browser" in results:
         judged += browser(results["browser"])
     return judged
@@ -230,18 +312,28 @@ def browser(result: dict) -> list[Verdict]:
             ("repeat", "lcp_s", MAX_REPEAT_LCP_S, " s", "repeat visit: every page's LCP <= {} s")):
         name, value = _worst(pages, visit, figure)
         measured = f"no figure on {name}" if value is None else f"worst {value}{unit} ({name})"
-        verdicts.append(Verdict(goal.format(f"{bound:g}"), measured, value is not None and value <= bound, runs))
+        verdicts.append(Verdict(goal.format(f"{bound:g}"), measured, value is not None and value <= bound, runs,
+                                value=value if value is not None else math.inf, section="browser"))
     extra = sorted({f"{path} ({name})" for name, p in pages.items() for visit in ("first", "repeat")
                     for path in p[visit]["blocking"] if not path.startswith(RENDER_BLOCKING_ALLOWED)
                     or not path.endswith(".css")})
     verdicts.append(Verdict("nothing render-blocking but the stylesheets the pages need",
                             "only " + ", ".join(RENDER_BLOCKING_ALLOWED) if not extra else "also " + ", ".join(extra),
-                            not extra, "Chromium's renderBlockingStatus of each resource"))
+                            not extra, "Chromium's renderBlockingStatus of each resource",
+                            value=len(extra), combine="worst", section="browser"))
     return verdicts
 
 
-def markdown(judged: list[Verdict]) -> list[str]:
-    lines = ["| goal | measured | met | what this run shows about its reach |", "|---|---|---|---|"]
+def markdown(judged: list[Verdict], load: dict | None = None) -> list[str]:
+    """The goals table; with `load` ({section: [(1-minute loadavg at its start, at its end), ...]}) a column with
+    the machine's load during each round of the goal's section."""
     met = {True: "yes", False: "**no**", None: "information"}
-    lines += [f"| {v.goal} | {v.measured} | {met[v.met]} | {v.bound} |" for v in judged]
+    if load is None:
+        lines = ["| goal | measured | met | what this run shows about its reach |", "|---|---|---|---|"]
+        return lines + [f"| {v.goal} | {v.measured} | {met[v.met]} | {v.bound} |" for v in judged]
+    lines = ["| goal | measured | met | what this run shows about its reach | machine load (loadavg start-end, each round) |",
+             "|---|---|---|---|---|"]
+    for v in judged:
+        shown = ", ".join(f"{a:.1f}-{b:.1f}" for a, b in load.get(v.section, []))
+        lines.append(f"| {v.goal} | {v.measured} | {met[v.met]} | {v.bound} | {shown} |")
     return lines

@@ -26,15 +26,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn():
-    """Start gunicorn with the environment of this process (settings, database, media folder); yield
-    (base URL, master process); stop it at the end."""
+def gunicorn(**extra_env: str):
+    """Start gunicorn with the environment of this process (settings, database, media folder) and
+    `extra_env`; yield (base URL, master process); stop it at the end."""
     port = free_port()
     proc = subprocess.Popen(
         [str(VENV_BIN / "gunicorn"), "ot24portal.wsgi:application", "--config", str(ROOT / "gunicorn.conf.py"),
          "--workers", str(WORKERS),
          "--bind", f"127.0.0.1:{port}", "--chdir", str(ROOT), "--timeout", "300", "--log-level", "warning"],
-        env=os.environ.copy(),
+        env={**os.environ, **extra_env},
     )
     base = f"http://127.0.0.1:{port}"
     try:

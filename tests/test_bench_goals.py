@@ -209,3 +209,107 @@ def test_a_render_blocking_script_or_the_whole_bundle_fails_the_render_blocking_
     result = copy.deepcopy(BROWSER)
     result["pages"]["log-in"] = _browser_page(blocking=["/static/identity/spid.0123456789ab.css"])
     assert goals.browser(result)[4].met is True
+
+
+# --- issue 35: the goals over three rounds, the deadline's rush, the machine's load ---------------------------
+
+
+def _load(p95: float, errors: int = 0, floor_rps: float = 121.9) -> dict:
+    load = copy.deepcopy(RUN["load"])
+    load["mixed"]["dashboard"].update(p95_ms=p95, errors=errors)
+    load["floor_rps"] = floor_rps
+    return load
+
+
+def _rounds(*loads) -> dict:
+    return {**RUN, "load": loads[0], "rounds": {"load": list(loads)}}
+
+
+def _by_goal(verdicts, start: str):
+    [v] = [v for v in verdicts if v.goal.startswith(start)]
+    return v
+
+
+def test_one_noisy_round_cannot_flip_a_goal_the_median_round_judges():
+    """A round slowed by the machine's other work (260 ms) does not fail the p95 goal, nor does one lucky
+    round pass it; the measured figure is the median round's, every round's figure shown."""
+    slow_once = goals.verdicts_over_rounds(_rounds(_load(120.0), _load(260.0), _load(130.0)))
+    v = _by_goal(slow_once, "every page's p95")
+    assert v.met and v.value == 140.0  # the quiet rounds' worst page: the reviewer queue at 140 ms
+    assert v.measured == "worst 140.0 ms (reviewer queue) [median of 3 rounds: 140, 260, 140]"
+    fast_once = goals.verdicts_over_rounds(_rounds(_load(230.0), _load(120.0), _load(240.0)))
+    v = _by_goal(fast_once, "every page's p95")
+    assert not v.met and v.measured.startswith("worst 230.0 ms (dashboard) [median of 3 rounds: 230, 140, 240]")
+
+
+def test_the_median_is_the_middle_round_whatever_the_order():
+    made = [goals.Verdict("g", f"{x} s", x < 5, value=x) for x in (7.0, 1.0, 4.0)]
+    v = goals.combine(made)
+    assert v.value == 4.0 and v.met and v.measured == "4.0 s [median of 3 rounds: 7, 1, 4]"
+    assert goals.combine(made[:1]) is made[0]  # one round: its verdict as it is, no brackets
+
+
+def test_errors_and_counts_take_the_worst_round_so_one_bad_round_shows():
+    v = _by_goal(goals.verdicts_over_rounds(_rounds(_load(120.0), _load(120.0, errors=2), _load(120.0))), "zero errors")
+    assert not v.met and v.measured == "2 errors [worst of 3 rounds: 0, 2, 0]"
+    v = _by_goal(goals.verdicts_over_rounds(_rounds(_load(120.0), _load(120.0), _load(120.0))), "zero errors")
+    assert v.met and v.measured == "0 errors [worst of 3 rounds: 0, 0, 0]"
+
+
+def test_retired_ratios_stay_information_over_the_rounds():
+    judged = goals.verdicts_over_rounds(_rounds(_load(120.0, floor_rps=100.0), _load(120.0, floor_rps=300.0),
+                                                _load(120.0, floor_rps=200.0)))
+    floor = _by_goal(judged, "floor page's throughput")
+    assert floor.met is None and floor.measured.startswith("0.307 (200.0 vs 650.6 req/s) [median of 3 rounds")
+    assert _by_goal(judged, "wizard pages' throughput").met is None
+
+
+def test_sections_measured_once_count_in_every_round():
+    """The query counts are measured once (no load moves them): judged once, beside goals of three rounds."""
+    judged = goals.verdicts_over_rounds(_rounds(_load(120.0), _load(130.0), _load(140.0)))
+    q = _by_goal(judged, "queries constant")
+    assert q.met and q.measured == "5–9 per page [worst of 3 rounds: 9, 9, 9]"
+    assert [v.goal for v in judged] == [v.goal for v in goals.verdicts(RUN)]  # every goal of today's table kept
+
+
+def test_the_goals_table_shows_the_machine_load_of_each_round_of_the_goals_section():
+    judged = goals.verdicts_over_rounds(_rounds(_load(120.0), _load(130.0), _load(140.0)))
+    rows = goals.markdown(judged, load={"load": [(1.0, 2.5), (2.5, 3.04), (3.0, 1.96)]})
+    assert rows[0].endswith("| machine load (loadavg start-end, each round) |")
+    [p95] = [r for r in rows if r.startswith("| every page's p95")]
+    assert p95.endswith("| 1.0-2.5, 2.5-3.0, 3.0-2.0 |")
+    assert goals.markdown(judged)[0] == "| goal | measured | met | what this run shows about its reach |"
+
+
+RUSH = {"companies": 20, "statuses": [302] * 20, "errors": 0, "submitted": 20, "sealed_once": 20,
+        "sealed_more_than_once": 0, "unique_receipts": 20, "well_formed_receipts": 20, "pdfs_stored_and_matching": 20,
+        "slowest_s": 3.2, "median_s": 2.0, "worker_cpu_per_submit_s": 0.31, "workers": 2}
+CROWD = {"users": 150, "mixed": {"dashboard": {"errors": 0, "p95_ms": 180.0},
+                                 "reviewer queue": {"errors": 0, "p95_ms": 240.0},
+                                 "Aggregated": {"errors": 0, "p95_ms": 900.0}}}
+
+
+def test_the_rush_judges_sealed_once_unique_receipts_and_the_slowest_answer():
+    correct, slowest, p95, errors = goals.verdicts({"rush": {"submit": RUSH, "crowd": CROWD}})
+    assert correct.met and correct.measured == "20 sealed once, 20 unique receipts"
+    assert slowest.met and slowest.measured == "3.2 s" and slowest.goal.endswith("within 5 s")
+    assert p95.met and p95.measured == "worst 240.0 ms (reviewer queue)" and p95.goal.endswith("at 150 users")
+    assert errors.met
+    for change, shown in (({"sealed_more_than_once": 1}, "1 sealed more than once"),
+                          ({"unique_receipts": 19}, "1 receipts missing or repeated"),
+                          ({"submitted": 19, "sealed_once": 19}, "1 not submitted"),
+                          ({"errors": 1, "statuses": [500] + [302] * 19}, "1 answers not a redirect")):
+        v = goals.rush_submit({**RUSH, **change})[0]
+        assert not v.met and shown in v.measured
+    assert not goals.rush_submit({**RUSH, "slowest_s": 5.01})[1].met
+    assert goals.rush_submit({**RUSH, "slowest_s": 5.0})[1].met
+    crowd = copy.deepcopy(CROWD)
+    crowd["mixed"]["dashboard"].update(p95_ms=300.0, errors=1)
+    assert [v.met for v in goals.crowd(crowd)] == [False, False]
+
+
+def test_a_duplicate_receipt_in_one_round_fails_the_rush_whatever_the_other_rounds():
+    rounds = [{"submit": RUSH, "crowd": CROWD}, {"submit": {**RUSH, "unique_receipts": 19}, "crowd": CROWD},
+              {"submit": RUSH, "crowd": CROWD}]
+    judged = goals.verdicts_over_rounds({"rush": rounds[0], "rounds": {"rush": rounds}})
+    assert not judged[0].met and "[worst of 3 rounds: 0, 1, 0]" in judged[0].measured

@@ -12,3 +12,14 @@ ROOT_URLCONF = "bench.urls"
 # keeps generating them quick. E-mails stay in memory (no SMTP server on the bench machine).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+import os  # noqa: E402
+
+# The deadline's rush (bench/rush.py, issue 35) confirms each submission with the password, as people do: its
+# server checks passwords with production's hashers (Django's default, PBKDF2), whose cost is part of "Invia".
+if os.environ.get("OT24_BENCH_PASSWORD_HASHERS") == "production":
+    del PASSWORD_HASHERS
+# What the observability middlewares cost a request (bench/overhead.py): a server started without them.
+_WITHOUT = {"prometheus": "django_prometheus.middleware.", "structlog": "django_structlog.middlewares."}
+for _name in filter(None, os.environ.get("OT24_BENCH_WITHOUT_MIDDLEWARE", "").split(",")):
+    MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith(_WITHOUT[_name])]  # noqa: F405

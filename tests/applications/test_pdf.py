@@ -257,3 +257,41 @@ def test_pdf_prints_the_scheda_as_label_value_lines_and_one_footer():
     assert "Codice Ditta: 1234567" in text and "Codice Sede: 8" in text
     assert f"N° P.A.T.: {pat.number}" in text and "Matricola INPS: 7654321" in text
     assert "Unità produttiva:" in text and "Indirizzo:" in text and "Città:" in text and "CAP:" in text
+
+
+def test_development_certificate_made_once_when_first_seals_arrive_together(tmp_path):
+    """The deadline's rush (issue 35): the first submissions after a start reach the seal together, in several
+    threads (and in several workers). Each must read a whole key and the certificate that belongs to it, never
+    a file still being written or a key another caller replaced meanwhile (found by
+    tests/applications/test_submit_rush.py: 'Could not deserialize key data', and those submissions refused,
+    left as drafts, with "Non è stato possibile generare il PDF firmato")."""
+    import threading
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    from applications import signing
+
+    directory = tmp_path / "certs"
+    callers = 8
+    barrier = threading.Barrier(callers)
+    pairs, failures = [], []
+
+    def first_seal():
+        try:
+            barrier.wait(timeout=30)
+            key_path, cert_path = signing.ensure_dev_certificate(directory)
+            key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
+            cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+            pairs.append((key.public_key().public_numbers(), cert.public_key().public_numbers(), cert.serial_number))
+        except Exception as exc:  # recorded: an exception in a thread is otherwise lost
+            failures.append(repr(exc))
+
+    threads = [threading.Thread(target=first_seal) for _ in range(callers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not failures, failures
+    assert all(key == cert for key, cert, _ in pairs)  # every key read belongs to the certificate read with it
+    assert len({serial for *_, serial in pairs}) == 1  # one certificate, made once
