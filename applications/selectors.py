@@ -177,7 +177,13 @@ def application_overview(application: Application, today: dt.date | None = None,
                     % {"total": result.total, "threshold": result.threshold}, wizard.SECTIONS[0])
         )
     for row in evidence:
-        if not row.status.complete:
+        if row.status.awaiting_signature:
+            # A generated document is attached but not signed yet: say so, rather than "missing".
+            problems.append(Problem(gettext(
+                "%(code)s: il documento generato dal portale è allegato ma da firmare: va firmato dal legale "
+                "rappresentante o da un procuratore con potere di firma (firma digitale qualificata o copia firmata "
+                "a mano), altrimenti non documenta l'intervento.") % {"code": row.intervention.code}, wizard.EVIDENCE))
+        elif not row.status.complete:
             problems.append(
                 Problem(ngettext("%(code)s: manca la documentazione probante (%(n)s documento).",
                                  "%(code)s: manca la documentazione probante (%(n)s documenti).", len(row.status.missing_item_ids))
