@@ -207,6 +207,7 @@ class DashboardRow:
     missing_evidence: int | None
     days_left: int
     clarification_deadline: dt.date | None = None  # of the application's open clarification request
+    unsigned_documents: int = 0  # generated documents attached but not signed yet (they document nothing)
 
 
 def dashboard_sites(user, campaign, *, query: str = "", status: str = "", company: str = "", sort: str = "",
@@ -230,12 +231,15 @@ def dashboard_rows_for(sites: list[Site], campaign) -> list[DashboardRow]:
     for site in sites:
         application = apps.get(site.pk)
         total = missing = None
+        unsigned = 0
         if application is not None:
             selections = application_selections(application)
             total = application_score(application, edition.scoring, selections).total
-            missing = missing_evidence_count(selections, application.evidence_files.all(), evidence_items)
+            files = application.evidence_files.all()
+            missing = missing_evidence_count(selections, files, evidence_items)
+            unsigned = sum(1 for f in files if f.awaiting_signature)
         rows.append(DashboardRow(site=site, application=application, total=total, missing_evidence=missing,
-                                 days_left=days_left))
+                                 days_left=days_left, unsigned_documents=unsigned))
     return rows
 
 
