@@ -27,3 +27,25 @@ def test_demo_data_has_a_year_of_events_on_cantiere_roma_nord():
     count = Injury.objects.filter(site=site).count()
     call_command("demo_data", verbosity=0)  # idempotent
     assert Injury.objects.filter(site=site).count() == count
+
+
+def test_the_demo_draft_ticks_c5_and_c6_so_both_elaborations_attach_at_once(django_user_model):
+    """A new user attaches the C5 and C6 elaborations to the demo draft right away; they arrive "da firmare"
+    and loading the demo again changes nothing (idempotent, the attached documents stay)."""
+    from applications.models import Application
+    from indicators import services
+
+    call_command("demo_data", verbosity=0)
+    site = Site.objects.get(name="Cantiere Roma Nord")
+    draft = Application.objects.get(site=site, campaign=demo_campaign())
+    codes = set(draft.selections.values_list("intervention__code", flat=True))
+    assert {"C1", "C4", "C5", "C6"} <= codes
+    rep = django_user_model.objects.get(email="legale@edilrossi.example")
+    for code in ("C5", "C6"):
+        _app, evidence = services.attach_analysis(user=rep, site=site, code=code)
+        assert evidence.awaiting_signature
+    version = Application.objects.get(pk=draft.pk).version
+    call_command("demo_data", verbosity=0)
+    draft = Application.objects.get(pk=draft.pk)
+    assert draft.version == version and draft.evidence_files.count() == 2
+    assert set(draft.selections.values_list("intervention__code", flat=True)) == codes
