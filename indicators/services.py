@@ -79,6 +79,18 @@ def injury_delete(*, user, injury: Injury) -> None:
     injury.delete()
 
 
+@transaction.atomic
+def contractor_add(*, user, form) -> "Contractor":
+    """Add a contractor of the site (a valid ContractorForm, bound to the site)."""
+    _require(user, "applications.edit_indicators", form.instance.site)
+    return form.save()
+
+
+def contractor_delete(*, user, contractor) -> None:
+    _require(user, "applications.edit_indicators", contractor.site)
+    contractor.delete()
+
+
 # --- CSV import ---------------------------------------------------------------------------------------
 
 

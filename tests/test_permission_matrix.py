@@ -14,7 +14,7 @@ from applications import services
 from operations.demo import minimal_pdf
 from applications.models import Application
 from evidence import services as evidence_services
-from indicators.models import Injury, SiteYearHours
+from indicators.models import Contractor, Injury, SiteYearHours
 from interventions.models import EvidenceItem
 from organisations import services as org_services
 from organisations.models import FirmMembership, JoinRequest, Mandate, Membership
@@ -68,9 +68,9 @@ SECOND_FACTOR_SETUP = {"account_logout", "account_reauthenticate", "mfa_index", 
                        "mfa_generate_recovery_codes", "mfa_download_recovery_codes"}
 INDICATOR_PAGES = {"indicators_company", "indicators_site", "indicators_hours", "indicators_injury_create",
                    "indicators_injury_edit", "indicators_injury_delete", "indicators_import", "indicators_export",
-                   "indicators_pdf", "indicators_events_pdf"}
+                   "indicators_pdf", "indicators_events_pdf", "indicators_contractors"}
 INDICATOR_NAMES = {*INDICATOR_PAGES, "indicators_portfolio", "indicators_portfolio_csv", "indicators_import_confirm",
-                   "indicators_attach"}
+                   "indicators_attach", "indicators_contractor_delete"}
 
 
 def expected(name, kind, state):
@@ -115,7 +115,8 @@ def expected(name, kind, state):
         return 200 if kind in ON_THE_COMPANY else 404
     if name in INDICATOR_PAGES:  # the site's register: who works on the site, never INAIL staff
         return 200 if kind in ON_THE_SITE else 404
-    if name in ("indicators_import_confirm", "indicators_attach"):  # POST: nothing pending / no C5 in the draft
+    if name in ("indicators_import_confirm", "indicators_attach", "indicators_contractor_delete"):
+        # POST: nothing pending / no C5 in the draft / the contractor removed
         return 302 if kind in ON_THE_SITE else 404
     # Companies, people, firms and mandates (organisations): the company's legal representative manages.
     if name == "invitation_accept":  # the invited address accepts; anybody else is told it is not theirs
@@ -254,6 +255,7 @@ def world(settings):
     Injury.objects.create(site=site, event_date=dt.date(2024, 3, 1), first_absence=dt.date(2024, 3, 2),
                           last_absence=dt.date(2024, 3, 20), description="Infortunio della matrice")
     SiteYearHours.objects.create(site=site, year=2024, hours=100000)
+    Contractor.objects.create(site=site, name="Appaltatrice della matrice")
     # What the organisation pages act on: an open invitation (of "invited"), a closed one, a join request,
     # a requested mandate and a revoked one; the POSTs of the matrix are refused without changing anything.
     tokens = {}
@@ -350,6 +352,9 @@ def request_for(client, name, site, app, evidence):
         "indicators_pdf": ("get", reverse("indicators_pdf", args=[site.pk])),
         "indicators_events_pdf": ("get", reverse("indicators_events_pdf", args=[site.pk, "C5"])),
         "indicators_attach": ("post", reverse("indicators_attach", args=[site.pk])),
+        "indicators_contractors": ("get", reverse("indicators_contractors", args=[site.pk])),
+        "indicators_contractor_delete": ("post", reverse("indicators_contractor_delete",
+                                                         args=[Contractor.objects.get(site=site).pk])),
         **{page: ("get", reverse(page)) for page in ("home", "admin_landing", *PUBLIC_PAGES, *OPERATIONS)},
         "dashboard_add_site": ("get", reverse("dashboard_add_site") + f"?company={site.company.pk}"),
         "application_notify_signatories": ("post", reverse("application_notify_signatories", args=[app.pk])),

@@ -20,13 +20,16 @@ def test_demo_data_has_a_year_of_events_on_cantiere_roma_nord():
     assert {e.kind for e in c5} >= {rules.KIND_INJURY, rules.KIND_NEAR_MISS}
     c6 = list(elaboration_events(site, "C6", year))
     assert [c["name"] for c in contractors_of(c6)] == ["Ponteggi Alfa S.r.l."]
+    listed = contractors_of(c6, site.contractors.all())  # the site's list (C6), with the procedure sent
+    assert [(c["name"], c["events"], c["sent_how"]) for c in listed] == [
+        ("Ponteggi Alfa S.r.l.", 1, "PEC"), ("Scavi Beta S.p.A.", 0, "Allegato al contratto d'appalto")]
     assert any(e.actions.exists() for e in c5)
     results = {r.year: r for r in site_results(site)}
     assert set(results) == {year - 2, year - 1, year}
     assert results[year].injuries == 1  # the near miss, the dangerous situation and the contractor's do not count
     count = Injury.objects.filter(site=site).count()
     call_command("demo_data", verbosity=0)  # idempotent
-    assert Injury.objects.filter(site=site).count() == count
+    assert Injury.objects.filter(site=site).count() == count and site.contractors.count() == 2
 
 
 def test_the_demo_draft_ticks_c5_and_c6_so_both_elaborations_attach_at_once(django_user_model):
