@@ -275,10 +275,13 @@ def attach(request, site_pk: int):
         _fail(request, exc)
         return redirect("indicators_site", site_pk=site.pk)
     messages.success(request, format_html(
-        '{} <a href="{}">{}</a>',
+        '{} <a href="{}">{}</a> {} <a href="{}">{}</a>',
         _("Elaborazione allegata alla domanda come documentazione di %(code)s.") % {"code": code},
         wizard.url(application, wizard.EVIDENCE) + f"#item-{evidence.evidence_item_id}",
-        _("Vai alla documentazione")))
+        _("Vai alla documentazione"),
+        _("È da firmare: documenta l'intervento solo dopo la firma del legale rappresentante o di un procuratore "
+          "con potere di firma."),
+        reverse("evidence_sign", args=[application.pk, evidence.pk]), _("Firma il documento")))
     return redirect("indicators_site", site_pk=site.pk)
 
 
