@@ -96,7 +96,8 @@ def upload_limit(application: Application) -> tuple[int, str | None]:
     """How many bytes one more file of the application may have: the per-file limit, or what is left of
     the application's quota with its own message (None: the per-file limit's message)."""
     per_file = settings.OT24_MAX_FILE_BYTES
-    used = application.evidence_files.aggregate(total=Sum("size"))["total"] or 0
+    sizes = application.evidence_files.aggregate(total=Sum("size"), signed=Sum("signed_size"))
+    used = (sizes["total"] or 0) + (sizes["signed"] or 0)  # signed copies of generated documents count too
     remaining = settings.OT24_MAX_APPLICATION_BYTES - used
     if remaining >= per_file:
         return per_file, None

@@ -255,7 +255,7 @@ def world(settings):
     Injury.objects.create(site=site, event_date=dt.date(2024, 3, 1), first_absence=dt.date(2024, 3, 2),
                           last_absence=dt.date(2024, 3, 20), description="Infortunio della matrice")
     SiteYearHours.objects.create(site=site, year=2024, hours=100000)
-    Contractor.objects.create(site=site, name="Appaltatrice della matrice")
+    app.contractor = Contractor.objects.create(site=site, name="Appaltatrice della matrice")
     # What the organisation pages act on: an open invitation (of "invited"), a closed one, a join request,
     # a requested mandate and a revoked one; the POSTs of the matrix are refused without changing anything.
     tokens = {}
@@ -354,7 +354,7 @@ def request_for(client, name, site, app, evidence):
         "indicators_attach": ("post", reverse("indicators_attach", args=[site.pk])),
         "indicators_contractors": ("get", reverse("indicators_contractors", args=[site.pk])),
         "indicators_contractor_delete": ("post", reverse("indicators_contractor_delete",
-                                                         args=[Contractor.objects.get(site=site).pk])),
+                                                         args=[app.contractor.pk])),
         **{page: ("get", reverse(page)) for page in ("home", "admin_landing", *PUBLIC_PAGES, *OPERATIONS)},
         "dashboard_add_site": ("get", reverse("dashboard_add_site") + f"?company={site.company.pk}"),
         "application_notify_signatories": ("post", reverse("application_notify_signatories", args=[app.pk])),

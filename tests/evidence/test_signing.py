@@ -235,3 +235,13 @@ def test_removing_a_signed_document_removes_both_files(world, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         services.evidence_remove(user=rep, evidence=generated)
     assert not any(storage.exists(n) for n in names)
+
+
+def test_the_signed_copy_counts_towards_the_application_quota(world, settings):
+    app, rep, generated = world
+    scan = png_bytes()
+    used = sum(f.size for f in app.evidence_files.all())
+    settings.OT24_MAX_APPLICATION_BYTES = used + len(scan) + 10  # under the per-file limit: the quota decides
+    assert services.upload_limit(app)[0] == len(scan) + 10
+    services.evidence_sign_by_hand(user=rep, evidence=generated, uploaded_file=upload("s.png", scan))
+    assert services.upload_limit(app)[0] == 10
