@@ -21,6 +21,7 @@ from tests.applications.test_qualified_signature import pki, sign_as  # noqa: F4
 from tests.evidence.test_hostile_uploads import png_bytes
 from tests.factories import PATFactory, SiteFactory, UserFactory, draft_with, legal_rep, open_campaign
 
+from .test_accessibility import serious
 from .test_company_journey import login
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -76,6 +77,7 @@ def test_signing_journey(page, live_server, draft, shot, pki, tmp_path):  # noqa
     expect(c5.locator(".ot24-ev-badge")).to_have_text("Da firmare")
     expect(c5).to_contain_text("non è ancora firmato")
     both("01-c5-da-firmare")
+    assert serious(page) == []
 
     # The review step says what is left, with the way to the documents.
     page.goto(f"{live_server.url}/domande/{app.pk}/passo/review/")
@@ -86,6 +88,7 @@ def test_signing_journey(page, live_server, draft, shot, pki, tmp_path):  # noqa
     c5.get_by_role("link", name="Firma il documento").click()
     expect(page.get_by_role("heading", name="Firma del documento", exact=False)).to_be_visible()
     both("03-sign-page")
+    assert serious(page) == []
     with page.expect_download() as download:
         page.get_by_role("link", name="Scarica il documento generato (PDF)").click()
     original = Path(download.value.path()).read_bytes()
@@ -159,3 +162,4 @@ def test_signing_journey(page, live_server, draft, shot, pki, tmp_path):  # noqa
     expect(main).to_contain_text("verificare data e firma del datore di lavoro")
     main.get_by_text("Firmato a mano").scroll_into_view_if_needed()
     both("08-reviewer-sees-signatures")
+    assert serious(page) == []
