@@ -123,6 +123,7 @@ def test_indicator_pages_have_no_serious_accessibility_violations(page, live_ser
     problems = {}
     for path in [f"/indici/unita/{site.pk}/", f"/indici/unita/{site.pk}/ore/", f"/indici/unita/{site.pk}/importa/",
                  f"/indici/unita/{site.pk}/infortuni/nuovo/", f"/indici/infortuni/{injury.pk}/elimina/",
+                 f"/indici/unita/{site.pk}/appaltatori/",
                  f"/indici/aziende/{site.company_id}/", "/indici/"]:
         page.goto(f"{live_server.url}{path}")
         problems[path] = serious(page)
