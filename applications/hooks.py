@@ -27,14 +27,17 @@ class EvidenceChecklist:
     # (application, selections, catalogue) -> how many of the selections still lack evidence, from rows already
     # in memory (the dashboard's prefetched files).
     missing: Callable
+    # (application) -> how many generated documents are attached but not signed yet (they document nothing),
+    # from the files already in memory.
+    unsigned: Callable
 
 
 _checklist: EvidenceChecklist | None = None
 
 
-def register_evidence_checklist(*, rows: Callable, missing: Callable) -> None:
+def register_evidence_checklist(*, rows: Callable, missing: Callable, unsigned: Callable) -> None:
     global _checklist
-    _checklist = EvidenceChecklist(rows=rows, missing=missing)
+    _checklist = EvidenceChecklist(rows=rows, missing=missing, unsigned=unsigned)
 
 
 def evidence_checklist() -> EvidenceChecklist:

@@ -179,32 +179,99 @@ def visible_signature_widgets(data: bytes) -> list[str]:
 
 
 def _check_signature(signed: bytes, original: bytes, codice_fiscale: str) -> None:
-    """Raise ValidationError unless every check passes. The uploaded file is untrusted: everything that
-    parses it runs in the bounded child that checks uploads (ot24portal.filestore.filechecks.run_bounded), under the
-    same CPU and memory budgets; the worker only compares bytes. A file over the budgets is refused as
-    too complex. (Sealing, afterwards, reads the same file again in the worker: by then pyHanko has read
-    all of it, its difference analysis included, within the budgets.)"""
+    """The application's check: a PAdES signature over the prepared PDF by the declared signatory."""
+    holder = check_pades(signed, original)
+    if not holder or holder != codice_fiscale.upper():
+        raise ValidationError(_("Il titolare del certificato di firma non è il sottoscrittore dichiarato nella domanda."))
+
+
+def check_pades(signed: bytes, original: bytes) -> str:
+    """Raise ValidationError unless `signed` is `original` plus a valid, trusted, invisible PAdES signature
+    covering the whole file and nothing but signatures added; return the signer's codice fiscale ('' when
+    the certificate names none): the caller decides whether that person may sign. The uploaded file is
+    untrusted: everything that parses it runs in the bounded child that checks uploads
+    (ot24portal.filestore.filechecks.run_bounded), under the same CPU and memory budgets; the worker only
+    compares bytes. A file over the budgets is refused as too complex. Also used for the documents the
+    portal generates as evidence (evidence.signing)."""
     if not signed.startswith(original):
         raise ValidationError(_("Il PDF firmato non contiene, byte per byte, il documento preparato dal portale: "
                                 "firmare il PDF scaricato senza modificarlo (firma PAdES)."))
     filechecks.prepare_signatures()
     try:
-        filechecks.run_bounded(partial(_check_signed_file, original=original, codice_fiscale=codice_fiscale),
-                               signed, error_message=_("Il file caricato non è un PDF leggibile."))
+        return filechecks.run_bounded(partial(_check_signed_file, original=original), signed,
+                                      error_message=_("Il file caricato non è un PDF leggibile.")) or ""
     except filechecks.RejectedFile as exc:
         raise ValidationError(str(exc)) from None
 
 
-def _check_signed_file(signed: bytes, *, original: bytes, codice_fiscale: str) -> None:
-    """The checks that parse the signed file; runs in the bounded child (no database here). A refusal
-    leaves it as RejectedFile, with the ValidationError's message."""
+def check_cades(signed: bytes, original: bytes) -> str:
+    """Raise ValidationError unless `signed` is a CAdES envelope (.p7m, DER) whose enclosed content is
+    exactly `original` and whose signature is intact, valid and from a trusted authority; return the
+    signer's codice fiscale ('' when none). Parsed only in the bounded child, like check_pades."""
+    filechecks.prepare_signatures()
     try:
-        _check_parsed(signed, original, codice_fiscale)
+        return filechecks.run_bounded(partial(_check_envelope, original=original), signed,
+                                      error_message=filechecks.P7M_INVALID()) or ""
+    except filechecks.RejectedFile as exc:
+        raise ValidationError(str(exc)) from None
+
+
+def _check_envelope(signed: bytes, *, original: bytes) -> str:
+    """The checks that parse a .p7m; runs in the bounded child (no database here)."""
+    import asyncio
+
+    from asn1crypto import cms
+    from pyhanko.sign.validation.generic_cms import async_validate_cms_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    from .signing import _outside_event_loop
+
+    try:
+        info = cms.ContentInfo.load(signed)
+        if info["content_type"].native != "signed_data":
+            raise ValueError("not signed data")
+        signed_data = info["content"]
+        content = signed_data["encap_content_info"]["content"]
+        enclosed = None if content.native is None else content.native
+        signer_count = len(signed_data["signer_infos"])
+    except MemoryError:
+        raise
+    except Exception:
+        raise filechecks.RejectedFile(filechecks.P7M_INVALID()) from None
+    if enclosed is None:
+        raise filechecks.RejectedFile(_("La busta .p7m non contiene il documento (firma staccata): firmare il PDF "
+                                        "scaricato in formato CAdES con il documento incluso."))
+    if bytes(enclosed) != original:
+        raise filechecks.RejectedFile(_("Il documento contenuto nella busta .p7m non è, byte per byte, quello generato "
+                                        "dal portale: firmare il PDF scaricato senza modificarlo."))
+    if signer_count != 1:
+        raise filechecks.RejectedFile(_("La busta .p7m deve contenere una sola firma."))
+    roots = trust_roots()
+    try:
+        status = _outside_event_loop(lambda: asyncio.run(
+            async_validate_cms_signature(signed_data, validation_context=ValidationContext(trust_roots=roots))))
+    except MemoryError:
+        raise
+    except Exception:
+        raise filechecks.RejectedFile(_("La firma digitale non è integra o non è valida.")) from None
+    if not (status.intact and status.valid):
+        raise filechecks.RejectedFile(_("La firma digitale non è integra o non è valida."))
+    if not status.trusted:
+        raise filechecks.RejectedFile(
+            _("Il certificato di firma non proviene da un'autorità di certificazione riconosciuta."))
+    return holder_codice_fiscale(status.signing_cert)
+
+
+def _check_signed_file(signed: bytes, *, original: bytes) -> str:
+    """The checks that parse the signed file; runs in the bounded child (no database here). A refusal
+    leaves it as RejectedFile, with the ValidationError's message; a pass returns the holder's codice fiscale."""
+    try:
+        return _check_parsed(signed, original)
     except ValidationError as exc:
         raise filechecks.RejectedFile(" ".join(exc.messages)) from None
 
 
-def _check_parsed(signed: bytes, original: bytes, codice_fiscale: str) -> None:
+def _check_parsed(signed: bytes, original: bytes) -> str:
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.fields import enumerate_sig_fields
     from pyhanko.sign.validation import validate_pdf_signature
@@ -239,9 +306,7 @@ def _check_parsed(signed: bytes, original: bytes, codice_fiscale: str) -> None:
     _only_signatures_added(reader, original)
     if visible_signature_widgets(signed):
         raise ValidationError(VISIBLE_SIGNATURE)
-    holder = holder_codice_fiscale(status.signing_cert)
-    if not holder or holder != codice_fiscale.upper():
-        raise ValidationError(_("Il titolare del certificato di firma non è il sottoscrittore dichiarato nella domanda."))
+    return holder_codice_fiscale(status.signing_cert)
 
 
 def holder_codice_fiscale(cert) -> str:

@@ -182,7 +182,13 @@ def application_overview(application: Application, today: dt.date | None = None,
                     % {"total": result.total, "threshold": result.threshold}, wizard.SECTIONS[0])
         )
     for row in evidence:
-        if not row.status.complete:
+        if row.status.awaiting_signature:
+            # A generated document is attached but not signed yet: say so, rather than "missing".
+            problems.append(Problem(gettext(
+                "%(code)s: il documento generato dal portale è allegato ma da firmare: va firmato dal legale "
+                "rappresentante o da un procuratore con potere di firma (firma digitale qualificata o copia firmata "
+                "a mano), altrimenti non documenta l'intervento.") % {"code": row.intervention.code}, wizard.EVIDENCE))
+        elif not row.status.complete:
             problems.append(
                 Problem(ngettext("%(code)s: manca la documentazione probante (%(n)s documento).",
                                  "%(code)s: manca la documentazione probante (%(n)s documenti).", len(row.status.missing_item_ids))
@@ -206,6 +212,7 @@ class DashboardRow:
     missing_evidence: int | None
     days_left: int
     clarification_deadline: dt.date | None = None  # of the application's open clarification request
+    unsigned_documents: int = 0  # generated documents attached but not signed yet (they document nothing)
 
 
 def dashboard_sites(user, campaign, *, query: str = "", status: str = "", company: str = "", sort: str = "",
@@ -224,17 +231,20 @@ def dashboard_rows_for(sites: list[Site], campaign) -> list[DashboardRow]:
     apps = {a.site_id: a for a in Application.objects.for_dashboard(campaign, [site.pk for site in sites])}
     edition = edition_catalogue(campaign.edition)
     missing_evidence = hooks.evidence_checklist().missing
+    unsigned_documents = hooks.evidence_checklist().unsigned
     days_left = campaign.days_left()
     rows = []
     for site in sites:
         application = apps.get(site.pk)
         total = missing = None
+        unsigned = 0
         if application is not None:
             selections = application_selections(application)
             total = application_score(application, edition.scoring, selections).total
             missing = missing_evidence(application, selections, edition)
+            unsigned = unsigned_documents(application)
         rows.append(DashboardRow(site=site, application=application, total=total, missing_evidence=missing,
-                                 days_left=days_left))
+                                 days_left=days_left, unsigned_documents=unsigned))
     return rows
 
 

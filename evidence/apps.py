@@ -23,7 +23,8 @@ class EvidenceConfig(AppConfig):
         # the layers (.importlinter) and never imports it.
         wizard.register(wizard.Step(wizard.EVIDENCE, _("Documentazione"), "evidence/wizard_step.html",
                                     "evidence.views.evidence_step"), before=wizard.REVIEW)
-        hooks.register_evidence_checklist(rows=selectors.evidence_checklist, missing=selectors.missing_evidence)
+        hooks.register_evidence_checklist(rows=selectors.evidence_checklist, missing=selectors.missing_evidence,
+                                           unsigned=selectors.unsigned_documents)
         hooks.selections_removed.connect(services.remove_files_of_removed_selections,
                                          dispatch_uid="evidence.remove_files_of_removed_selections")
-        references.register(EvidenceFile, "storage_name")
+        references.register(EvidenceFile, "storage_name", "signed_storage_name")

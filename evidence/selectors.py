@@ -28,11 +28,16 @@ def evidence_checklist(application, selections) -> list[EvidenceRow]:
     catalogue = edition_catalogue(application.campaign.edition)
     for intervention in (i for i in catalogue.interventions if i.pk in selected_ids):
         items = [(item, files_by_item.get(item.pk, [])) for item in intervention.evidence_items.all()]
-        status = evidence_status(
-            ItemState(item.pk, item.alternative, bool(item.condition), len(files)) for item, files in items
-        )
+        status = evidence_status(item_state(item.pk, item.alternative, bool(item.condition), files)
+                                 for item, files in items)
         rows.append(EvidenceRow(intervention=intervention, items=items, status=status))
     return rows
+
+
+def item_state(item_id: int, alternative: int, conditional: bool, files) -> ItemState:
+    """An item's state from its files: a generated document still "da firmare" does not document it."""
+    unsigned = sum(1 for f in files if f.awaiting_signature)
+    return ItemState(item_id, alternative, conditional, len(files) - unsigned, unsigned)
 
 
 def evidence_items_by_intervention(catalogue: EditionCatalogue) -> dict[int, list[tuple[int, int, bool]]]:
@@ -53,16 +58,23 @@ def missing_evidence(application, selections, catalogue: EditionCatalogue) -> in
     return missing_evidence_count(selections, application.evidence_files.all(), evidence_items_by_intervention(catalogue))
 
 
+def unsigned_documents(application) -> int:
+    """How many generated documents of the application are attached but not signed yet, from its files already
+    read (the dashboard prefetches them)."""
+    return sum(1 for f in application.evidence_files.all() if f.awaiting_signature)
+
+
 def missing_evidence_count(selections, files, items_by_intervention) -> int:
-    """How many selected interventions still lack evidence, from rows already in memory."""
-    counts: dict[int, int] = {}
+    """How many selected interventions still lack evidence, from rows already in memory (a generated
+    document waiting for its signature is not evidence yet)."""
+    by_item: dict[int, list] = {}
     for f in files:
-        counts[f.evidence_item_id] = counts.get(f.evidence_item_id, 0) + 1
+        by_item.setdefault(f.evidence_item_id, []).append(f)
     return sum(
         1
         for s in selections
         if not evidence_status(
-            ItemState(item_id, alternative, conditional, counts.get(item_id, 0))
+            item_state(item_id, alternative, conditional, by_item.get(item_id, ()))
             for item_id, alternative, conditional in items_by_intervention.get(s.intervention_id, [])
         ).complete
     )

@@ -3,10 +3,11 @@ nothing references them any more. Applications' permission and version checks co
 applications.services."""
 from __future__ import annotations
 
+import hashlib
 import logging
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
@@ -95,7 +96,8 @@ def upload_limit(application: Application) -> tuple[int, str | None]:
     """How many bytes one more file of the application may have: the per-file limit, or what is left of
     the application's quota with its own message (None: the per-file limit's message)."""
     per_file = settings.OT24_MAX_FILE_BYTES
-    used = application.evidence_files.aggregate(total=Sum("size"))["total"] or 0
+    sizes = application.evidence_files.aggregate(total=Sum("size"), signed=Sum("signed_size"))
+    used = (sizes["total"] or 0) + (sizes["signed"] or 0)  # signed copies of generated documents count too
     remaining = settings.OT24_MAX_APPLICATION_BYTES - used
     if remaining >= per_file:
         return per_file, None
@@ -137,9 +139,9 @@ def _discard_unreferenced(storage_name: str) -> None:
 
 
 def delete_evidence_file(evidence: EvidenceFile) -> None:
-    storage_name = evidence.storage_name
+    names = [n for n in (evidence.storage_name, evidence.signed_storage_name) if n]
     evidence.delete()
-    transaction.on_commit(lambda: delete_bytes_if_unreferenced(storage_name))
+    transaction.on_commit(lambda: [delete_bytes_if_unreferenced(n) for n in names])
 
 
 def remove_files_of_removed_selections(sender, *, application, intervention_ids, **kwargs) -> None:
@@ -155,3 +157,125 @@ def evidence_remove(*, user, evidence: EvidenceFile) -> None:
     _require(user, "applications.edit_application", application)
     delete_evidence_file(evidence)
     _bump_version(application, None)
+
+
+# --- documents the portal generates: attached "da firmare", signed by the employer ------------------------
+
+def evidence_add_generated(*, user, application: Application, evidence_item: EvidenceItem, name: str,
+                           pdf: bytes) -> EvidenceFile:
+    """Attach a PDF the portal generated (an elaboration of the events, the stress report) as "da firmare":
+    through evidence_add (permission, state, quota, the upload's content checks), with an empty interactive
+    form added as an incremental update so that a qualified signature (PAdES) can be checked against
+    exactly these bytes (applications.qualified.with_empty_form). It documents its item only once signed."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from applications.qualified import with_empty_form
+
+    data = with_empty_form(pdf)
+    with transaction.atomic():
+        evidence = evidence_add(user=user, application=application, evidence_item=evidence_item,
+                                uploaded_file=SimpleUploadedFile(name, data, content_type="application/pdf"))
+        evidence.signature = EvidenceFile.Signature.PENDING
+        evidence.save(update_fields=["signature"])
+    return evidence
+
+
+def signer_codici_fiscali(application: Application) -> set[str]:
+    """Whose qualified signature a generated document of the application may carry: the company's legal
+    representative, its members with power of signature (legale rappresentante, procuratore) and the
+    signatory declared in the application."""
+    from organisations.models import SIGNING_ROLES
+
+    company = application.site.company
+    codes = {application.signatory_codice_fiscale}
+    if company.legal_representative_id:
+        codes.add(company.legal_representative.codice_fiscale)
+    codes.update(company.memberships.filter(role__in=SIGNING_ROLES).values_list("user__codice_fiscale", flat=True))
+    return {c.strip().upper() for c in codes if c and c.strip()}
+
+
+QUALIFIED_TYPES = ("application/pdf", "application/pkcs7-mime")
+SCAN_TYPES = ("application/pdf", "image/jpeg", "image/png")
+
+
+def _locked_pending(user, evidence: EvidenceFile) -> tuple[Application, EvidenceFile]:
+    application = Application.objects.select_for_update().select_related("site__company").get(pk=evidence.application_id)
+    if not application.is_draft:
+        raise PermissionDenied(gettext("La domanda è già stata inviata: i suoi documenti non cambiano più."))
+    _require(user, "applications.sign_evidence", application)
+    evidence = EvidenceFile.objects.get(pk=evidence.pk)
+    if not evidence.awaiting_signature:
+        raise ValidationError(gettext("Il documento non è da firmare: è già firmato, oppure è un file caricato."))
+    return application, evidence
+
+
+def _store_signed(application: Application, uploaded_file, accepted: tuple[str, ...], wrong_type: str):
+    name = (uploaded_file.name or "").replace("\x00", "")[-255:]
+    limit, too_big = upload_limit(application)
+    try:
+        stored = storage.save_upload(uploaded_file, name, max_bytes=limit, too_big=too_big)
+    except storage.RejectedFile as exc:
+        raise ValidationError(str(exc)) from None
+    if stored.content_type not in accepted:
+        delete_bytes_if_unreferenced(stored.storage_name)
+        raise ValidationError(wrong_type)
+    return stored, _display_name(name)
+
+
+def _record_signature(evidence: EvidenceFile, application: Application, *, user, stored, name: str, kind: str,
+                      codice_fiscale: str = "") -> EvidenceFile:
+    from django.utils import timezone
+
+    evidence.signature = kind
+    evidence.signed_storage_name, evidence.signed_sha256 = stored.storage_name, stored.sha256
+    evidence.signed_size, evidence.signed_content_type = stored.size, stored.content_type
+    evidence.signed_original_name = name
+    evidence.signed_by, evidence.signed_at = user, timezone.now()
+    evidence.signer_codice_fiscale = codice_fiscale
+    evidence.save()
+    _bump_version(application, None)
+    return evidence
+
+
+@transaction.atomic
+def evidence_sign_qualified(*, user, evidence: EvidenceFile, uploaded_file) -> EvidenceFile:
+    """The generated document signed with a qualified electronic signature: the PDF signed PAdES (the
+    generated bytes plus a signature increment) or a CAdES envelope (.p7m) holding exactly the generated
+    bytes; checked by applications.qualified (bounded, trusted roots) and refused unless the holder's codice
+    fiscale is the legal representative's or a signatory's (signer_codici_fiscali)."""
+    from applications import qualified
+
+    application, evidence = _locked_pending(user, evidence)
+    stored, name = _store_signed(application, uploaded_file, QUALIFIED_TYPES, gettext(
+        "Per la firma digitale caricare il PDF firmato (PAdES) oppure la busta firmata .p7m (CAdES)."))
+    try:
+        original = storage.read_bytes(evidence.storage_name)
+        if hashlib.sha256(original).hexdigest() != evidence.sha256:
+            raise ValidationError(gettext("Il documento generato risulta alterato nell'archivio: contattare l'assistenza."))
+        signed = storage.read_bytes(stored.storage_name)
+        if stored.content_type == "application/pdf":
+            holder = qualified.check_pades(signed, original)
+        else:
+            holder = qualified.check_cades(signed, original)
+        allowed = signer_codici_fiscali(application)
+        if not holder or holder.upper() not in allowed:
+            raise ValidationError(gettext(
+                "Il certificato di firma è intestato a %(holder)s, che non è il legale rappresentante né un "
+                "procuratore con potere di firma dell'azienda: il documento va firmato da uno di loro.")
+                % {"holder": holder or gettext("una persona senza codice fiscale nel certificato")})
+    except Exception:
+        _discard_unreferenced(stored.storage_name)
+        raise
+    return _record_signature(evidence, application, user=user, stored=stored, name=name,
+                             kind=EvidenceFile.Signature.QUALIFIED, codice_fiscale=holder.upper())
+
+
+@transaction.atomic
+def evidence_sign_by_hand(*, user, evidence: EvidenceFile, uploaded_file) -> EvidenceFile:
+    """The generated document printed, dated and signed by hand, uploaded as a scan (PDF, JPEG or PNG,
+    through the upload's content checks): "firmato a mano", judged by the INAIL reviewer."""
+    application, evidence = _locked_pending(user, evidence)
+    stored, name = _store_signed(application, uploaded_file, SCAN_TYPES, gettext(
+        "Per la copia firmata a mano caricare la scansione in PDF, JPEG o PNG."))
+    return _record_signature(evidence, application, user=user, stored=stored, name=name,
+                             kind=EvidenceFile.Signature.HANDWRITTEN, codice_fiscale=user.codice_fiscale or "")

@@ -10,8 +10,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import FileResponse, Http404, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ from ot24portal.filestore import storage, uploads
 
 from . import services
 from .selectors import evidence_checklist
+from .forms import SignForm
 
 
 def add_files(request, application, item_id, files) -> tuple[list, list[tuple[str, str]]]:
@@ -238,5 +239,74 @@ def evidence_response(application, file_pk: int, *, as_attachment: bool):
                         _("Il file risulta alterato rispetto a quello caricato e non viene consegnato. Contattare l'assistenza."))
     response = FileResponse(storage.open_stored(evidence.storage_name), as_attachment=as_attachment,
                             filename=evidence.original_name, content_type=evidence.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _signable(application, file_pk: int):
+    evidence = get_object_or_404(application.evidence_files.select_related("evidence_item__intervention", "signed_by"),
+                                 pk=file_pk)
+    if evidence.signature == evidence.Signature.NOT_REQUIRED:
+        raise Http404  # an ordinary upload: nothing to sign
+    return evidence
+
+
+@login_required
+def evidence_sign(request, pk: int, file_pk: int):
+    """A generated document to sign: download it, then upload it signed digitally (PAdES or CAdES) or the
+    scan of a printed copy signed by hand. Anybody who may see the application's evidence sees the page
+    (what the document is and its state); only the legal representative or a signatory, on a draft, signs."""
+    application = get_application(request, pk)
+    if not user_can(request, "applications.view_evidence", application):
+        raise Http404
+    evidence = _signable(application, file_pk)
+    can_sign = user_can(request, "applications.sign_evidence", application) and evidence.awaiting_signature
+    forms = {m: SignForm(method=m) for m in (SignForm.QUALIFIED, SignForm.HANDWRITTEN)}
+    if request.method == "POST":
+        if not can_sign:
+            raise PermissionDenied
+        method = request.POST.get("method")
+        if method not in forms:
+            return HttpResponseBadRequest()
+        form = forms[method] = SignForm(request.POST, request.FILES, method=method)
+        if form.is_valid():
+            sign = (services.evidence_sign_qualified if method == SignForm.QUALIFIED
+                    else services.evidence_sign_by_hand)
+            try:
+                sign(user=request.user, evidence=evidence, uploaded_file=form.cleaned_data["file"])
+            except PermissionDenied:
+                raise
+            except ValidationError as exc:
+                form.add_error("file", exc)
+            except storage.StorageUnavailable:
+                form.add_error("file", store_unavailable_message())
+            else:
+                messages.success(request, _("Documento firmato: %(name)s ora documenta l'intervento.")
+                                 % {"name": evidence.original_name})
+                return redirect(wizard.url(application, wizard.EVIDENCE) + f"#item-{evidence.evidence_item_id}")
+    return render(request, "evidence/sign.html", {
+        "application": application, "evidence": evidence, "can_sign": can_sign,
+        "may_sign_role": user_can(request, "applications.sign_evidence", application),
+        "qualified_form": forms[SignForm.QUALIFIED], "hand_form": forms[SignForm.HANDWRITTEN],
+        "evidence_url": wizard.url(application, wizard.EVIDENCE) + f"#item-{evidence.evidence_item_id}",
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def evidence_signed_download(request, pk: int, file_pk: int):
+    """The signed copy of a generated document (the signed PDF or .p7m, or the scan of the copy signed by
+    hand), after the same permission and hash checks as any evidence file."""
+    application = get_application(request, pk)
+    if not request.user.has_perm("applications.view_evidence", application):
+        raise Http404
+    evidence = get_object_or_404(application.evidence_files, pk=file_pk)
+    if not evidence.signed_storage_name or not storage.exists(evidence.signed_storage_name):
+        raise Http404
+    if not storage.matches_hash(evidence.signed_storage_name, evidence.signed_sha256):
+        return altered_response(f"signed copy of evidence file {evidence.pk} of application {application.pk}",
+                                _("Il file risulta alterato rispetto a quello caricato e non viene consegnato. "
+                                  "Contattare l'assistenza."))
+    response = FileResponse(storage.open_stored(evidence.signed_storage_name), as_attachment=True,
+                            filename=evidence.signed_original_name, content_type=evidence.signed_content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -1,6 +1,6 @@
 """Demo register of events for `manage.py demo_data` (issue 33): hours worked and a year of events on one
-site, so that a new user sees the indices, the chart and the C5 and C6 elaborations at once. Idempotent:
-a site whose register already has events is left as it is."""
+site, and its contractors, so that a new user sees the indices, the chart and the C5 and C6 elaborations at
+once. Idempotent: a site whose register already has events is left as it is."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,15 +9,21 @@ from decimal import Decimal
 from django.utils import timezone
 
 from . import rules
-from .models import CorrectiveAction, Injury, SiteYearHours
+from .models import Contractor, CorrectiveAction, Injury, SiteYearHours
 
 
 def load_register_demo(site, reference_year: int) -> None:
     """Three years of hours up to `reference_year` (the demo campaign's), injuries in each, and in the
     reference year a near miss, a dangerous situation and a subcontractor's injury with causes and actions."""
+    today = timezone.localdate()
+    # The site's contractors (C6), with when and how the event-analysis procedure was sent to them.
+    for name, party, sent_on, how in (("Ponteggi Alfa S.r.l.", rules.PARTY_SUBCONTRACTOR, dt.date(reference_year, 1, 15), "PEC"),
+                                      ("Scavi Beta S.p.A.", rules.PARTY_CONTRACTOR, dt.date(reference_year, 2, 3),
+                                       "Allegato al contratto d'appalto")):
+        Contractor.objects.get_or_create(site=site, name=name, defaults={
+            "party": party, "procedure_sent_on": min(sent_on, today), "procedure_sent_how": how})
     if site.injuries.exists():
         return
-    today = timezone.localdate()
 
     def day(year, month, dd):  # never after today: the register refuses future dates
         return min(dt.date(year, month, dd), today)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ot24portal.numbers import LocalizedDecimalField
 
 from . import bounds, rules
-from .models import CorrectiveAction, Injury
+from .models import Contractor, CorrectiveAction, Injury
 from .selectors import today
 
 DATE_INPUTS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -109,3 +109,24 @@ class ImportForm(forms.Form):
 class RangeForm(forms.Form):
     dal = forms.IntegerField(label=_("Dall'anno"), min_value=1900, max_value=2100, required=False)
     al = forms.IntegerField(label=_("All'anno"), min_value=1900, max_value=2100, required=False)
+
+
+class ContractorForm(forms.ModelForm):
+    """A contractor working in the site's places, with when and how the event-analysis procedure was sent."""
+
+    class Meta:
+        model = Contractor
+        fields = ["name", "party", "procedure_sent_on", "procedure_sent_how"]
+        widgets = {"procedure_sent_on": DateInput()}
+
+    def __init__(self, *args, site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.site = site
+        self.fields["procedure_sent_on"].input_formats = DATE_INPUTS
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if self.instance.site.contractors.filter(name__iexact=name).exists():
+            raise forms.ValidationError(_("%(name)s è già nell'elenco delle imprese di questa unità produttiva.")
+                                        % {"name": name})
+        return name

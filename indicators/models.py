@@ -158,3 +158,30 @@ def same_injury(a_reference: str, a_description: str, b_reference: str, b_descri
     if (a_reference or "").strip() and (b_reference or "").strip():
         return _folded(a_reference) == _folded(b_reference)
     return _folded(a_description) == _folded(b_description)
+
+
+class Contractor(models.Model):
+    """A contractor or subcontractor working in the site's places (seed 002, section C, intervention 6: the list
+    of contractors and subcontractors, and the evidence that the event-analysis procedure was sent to each).
+    The C6 elaboration lists them with the date and the means of sending (issue 33)."""
+
+    PARTY_CHOICES = [(code, _(label)) for code, label in rules.EVENT_PARTIES.items() if rules.is_contractor(code)]
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="contractors")
+    name = models.CharField(_("ragione sociale"), max_length=200, validators=[validate_no_control_characters])
+    party = models.CharField(_("rapporto"), max_length=30, choices=PARTY_CHOICES, default=rules.PARTY_CONTRACTOR)
+    procedure_sent_on = models.DateField(
+        _("procedura trasmessa il"), null=True, blank=True, validators=[validate_register_date],
+        help_text=_("Data in cui la procedura di raccolta e analisi degli eventi è stata trasmessa all'impresa."))
+    procedure_sent_how = models.CharField(
+        _("modalità di trasmissione"), max_length=200, blank=True, validators=[validate_no_control_characters],
+        help_text=_("Ad esempio: PEC del 10/01, verbale di riunione, allegato al contratto."))
+
+    class Meta:
+        verbose_name = _("impresa appaltatrice")
+        verbose_name_plural = _("imprese appaltatrici")
+        ordering = ["site_id", "name"]
+        constraints = [models.UniqueConstraint(fields=["site", "name"], name="unique_contractor_per_site")]
+
+    def __str__(self):
+        return self.name

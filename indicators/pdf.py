@@ -77,7 +77,8 @@ def events_context(site, code: str, year: int) -> dict:
     actions = [a for e in events for a in e.actions.all()]
     context = {
         "site": site, "company": site.company, "code": code, "year": year, "about": ELABORATION_TITLES[code],
-        "events": events, "by_kind": by_kind, "contractors": contractors_of(events),
+        "events": events, "by_kind": by_kind,
+        "contractors": contractors_of(events, site.contractors.all() if code == "C6" else ()),
         "actions_total": len(actions), "actions_done": sum(1 for a in actions if a.done),
         "printed_at": timezone.localtime(), "as_of": today(),
     }

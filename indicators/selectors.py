@@ -185,15 +185,21 @@ def elaboration_events(site: Site, code: str, year: int):
             .prefetch_related("actions").order_by("event_date", "id"))
 
 
-def contractors_of(events) -> list[dict]:
-    """The contractors named in the events, each with its kind (contractor or subcontractor) and how many
-    events; names compared ignoring case and spacing, shown as first written."""
+def contractors_of(events, registered=()) -> list[dict]:
+    """The contractors named in the events and those of the site's list (`registered`: Contractor rows),
+    each with its kind (contractor or subcontractor), how many events and when and how the event-analysis
+    procedure was sent to it (None: not recorded); names compared ignoring case and spacing, shown as first
+    written."""
     found: dict[tuple[str, str], dict] = {}
+    for c in registered:
+        key = (" ".join(c.name.split()).casefold(), c.party)
+        found.setdefault(key, {"name": " ".join(c.name.split()), "party": c.get_party_display(), "events": 0,
+                               "sent_on": c.procedure_sent_on, "sent_how": c.procedure_sent_how})
     for e in events:
         if not rules.is_contractor(e.party) or not e.contractor.strip():
             continue
         key = (" ".join(e.contractor.split()).casefold(), e.party)
         entry = found.setdefault(key, {"name": " ".join(e.contractor.split()), "party": e.get_party_display(),
-                                       "events": 0})
+                                       "events": 0, "sent_on": None, "sent_how": ""})
         entry["events"] += 1
     return sorted(found.values(), key=lambda c: c["name"].casefold())

@@ -13,7 +13,6 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -80,6 +79,18 @@ def injury_save(*, user, injury: Injury, actions=None) -> Injury:
 def injury_delete(*, user, injury: Injury) -> None:
     _require(user, "applications.edit_indicators", injury.site)
     injury.delete()
+
+
+@transaction.atomic
+def contractor_add(*, user, form) -> "Contractor":
+    """Add a contractor of the site (a valid ContractorForm, bound to the site)."""
+    _require(user, "applications.edit_indicators", form.instance.site)
+    return form.save()
+
+
+def contractor_delete(*, user, contractor) -> None:
+    _require(user, "applications.edit_indicators", contractor.site)
+    contractor.delete()
 
 
 # --- CSV import ---------------------------------------------------------------------------------------
@@ -404,7 +415,7 @@ def attach_analysis(*, user, site: Site, code: str, first_year: int | None = Non
                                 "l'elaborazione non può documentare l'intervento C6. Registrare gli eventi degli "
                                 "appaltatori, poi allegarla.") % {"year": year})
     pdf = render_events_pdf(site, code, year)
-    upload = SimpleUploadedFile(events_filename(site, code, year), pdf, content_type="application/pdf")
-    evidence = evidence_services.evidence_add(user=user, application=application, evidence_item=item,
-                                              uploaded_file=upload)
+    # Attached "da firmare": it documents the item once the employer has signed it (evidence.services).
+    evidence = evidence_services.evidence_add_generated(user=user, application=application, evidence_item=item,
+                                                        name=events_filename(site, code, year), pdf=pdf)
     return application, evidence

@@ -18,4 +18,6 @@ urlpatterns = [
     path("indici/unita/<int:site_pk>/elaborazione-eventi-<str:code>.pdf", views.events_pdf,
          name="indicators_events_pdf"),
     path("indici/unita/<int:site_pk>/allega/", views.attach, name="indicators_attach"),
+    path("indici/unita/<int:site_pk>/appaltatori/", views.contractors_page, name="indicators_contractors"),
+    path("indici/appaltatori/<int:pk>/elimina/", views.contractor_delete, name="indicators_contractor_delete"),
 ]

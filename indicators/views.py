@@ -23,7 +23,7 @@ from applications.views.common import pdf_response
 
 from . import csvio, rules, services
 from .chart import chart_svg, points_from
-from .forms import CorrectiveActionFormSet, HoursForm, ImportForm, InjuryForm, RangeForm
+from .forms import ContractorForm, CorrectiveActionFormSet, HoursForm, ImportForm, InjuryForm, RangeForm
 from .models import Injury
 from .pdf import analysis_filename, events_filename, exclusions, render_analysis_pdf, render_events_pdf, year_range
 from .selectors import (
@@ -276,10 +276,13 @@ def attach(request, site_pk: int):
         _fail(request, exc)
         return redirect("indicators_site", site_pk=site.pk)
     messages.success(request, format_html(
-        '{} <a href="{}">{}</a>',
+        '{} <a href="{}">{}</a> {} <a href="{}">{}</a>',
         _("Elaborazione allegata alla domanda come documentazione di %(code)s.") % {"code": code},
         wizard.url(application, wizard.EVIDENCE) + f"#item-{evidence.evidence_item_id}",
-        _("Vai alla documentazione")))
+        _("Vai alla documentazione"),
+        _("È da firmare: documenta l'intervento solo dopo la firma del legale rappresentante o di un procuratore "
+          "con potere di firma."),
+        reverse("evidence_sign", args=[application.pk, evidence.pk]), _("Firma il documento")))
     return redirect("indicators_site", site_pk=site.pk)
 
 
@@ -339,3 +342,32 @@ def portfolio_csv(request):
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="indici-infortunistici.csv"'
     return response
+
+
+@login_required
+def contractors_page(request, site_pk: int):
+    """The contractors and subcontractors working in the site's places, with when and how the event-analysis
+    procedure was sent to each (C6); the C6 elaboration lists them."""
+    site = site_for(request.user, site_pk, EDIT)
+    form = ContractorForm(request.POST or None, site=site)
+    if request.method == "POST" and form.is_valid():
+        contractor = services.contractor_add(user=request.user, form=form)
+        messages.success(request, _("Impresa aggiunta: %(name)s.") % {"name": contractor.name})
+        return redirect("indicators_contractors", site_pk=site.pk)
+    return render(request, "indicators/contractors.html", {
+        "site": site, "form": form, "contractors": site.contractors.all(),
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def contractor_delete(request, pk: int):
+    from .models import Contractor
+
+    contractor = Contractor.objects.select_related("site__company").filter(pk=pk).first()
+    if contractor is None:
+        raise Http404
+    site_for(request.user, contractor.site_id, EDIT)  # 404 for who may not edit the site's register
+    services.contractor_delete(user=request.user, contractor=contractor)
+    messages.success(request, _("Impresa rimossa dall'elenco: %(name)s.") % {"name": contractor.name})
+    return redirect("indicators_contractors", site_pk=contractor.site_id)

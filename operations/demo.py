@@ -201,10 +201,18 @@ def load_demo() -> list[tuple[str, str]]:
             "start_date": start, "end_date": end, "status": Mandate.Status.ACTIVE, "all_sites": True,
             "can_submit": True, "granted_at": timezone.now()})
 
-    if not Application.objects.filter(campaign=campaign, site=roma).exists():
+    # C5 and C6 ticked (issue 33): a new user attaches both elaborations of the register's events right away.
+    roma_c = {code: (frozenset(), False) for code in ("C1", "C4", "C5", "C6")}
+    draft = Application.objects.filter(campaign=campaign, site=roma).first()
+    if draft is None:
         draft = services.application_start(user=rep, site=roma, campaign=campaign)
-        _fill(draft, rep, {"C": {"C1": (frozenset(), False), "C4": (frozenset(), False)}, "D": {"D1": (frozenset(), False)}},
-              with_evidence=False)
+        _fill(draft, rep, {"C": roma_c, "D": {"D1": (frozenset(), False)}}, with_evidence=False)
+    elif draft.is_draft and not {"C5", "C6"} <= set(draft.selections.values_list("intervention__code", flat=True)):
+        # A demo loaded before C5 and C6 were in it: tick them, keeping what section C already has.
+        kept = {s.intervention.code: (frozenset(s.suboptions), s.declaration_confirmed)
+                for s in draft.selections.select_related("intervention").filter(intervention__code__startswith="C")}
+        services.application_save_section(user=rep, application=draft, section="C", version=draft.version,
+                                          chosen={**roma_c, **kept})
     from indicators.demo import load_register_demo  # issue 33: a year of events, the indices, C5 and C6
 
     load_register_demo(roma, campaign.reference_year)

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
@@ -213,8 +212,8 @@ def attach_report(*, user, assessment: Assessment, application: Application, tod
     with translation.override("it"):  # the report goes to INAIL with the application: Italian, as the other PDFs
         pdf = render_stress_pdf(assessment, today=today)
     with transaction.atomic():
-        evidence = evidence_services.evidence_add(
-            user=user, application=application, evidence_item=item,
-            uploaded_file=SimpleUploadedFile(report_filename(assessment), pdf, content_type="application/pdf"))
+        # Attached "da firmare": it documents B2d once the employer has signed it (evidence.services).
+        evidence = evidence_services.evidence_add_generated(
+            user=user, application=application, evidence_item=item, name=report_filename(assessment), pdf=pdf)
         Attachment.objects.create(assessment=assessment, evidence_file=evidence)
     return evidence

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -272,13 +273,18 @@ def stress_attach(request, pk: int):
         return redirect("stress_detail", pk=pk)
     application = form.cleaned_data["application"]
     try:
-        services.attach_report(user=request.user, assessment=assessment, application=application)
+        evidence = services.attach_report(user=request.user, assessment=assessment, application=application)
     except services.NotAttachable as exc:
         messages.error(request, format_html('{} <a href="{}">{}</a>', exc.messages[0], exc.link,
                                             _("Vai alla sezione B")))
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:
-        messages.success(request, _("Relazione allegata alla domanda di %(site)s come documentazione B2d (punto 6).")
-                         % {"site": application.site.name})
+        messages.success(request, format_html(
+            '{} {} <a href="{}">{}</a>',
+            _("Relazione allegata alla domanda di %(site)s come documentazione B2d (punto 6).")
+            % {"site": application.site.name},
+            _("È da firmare: documenta l'intervento solo dopo la firma del legale rappresentante o di un procuratore "
+              "con potere di firma."),
+            reverse("evidence_sign", args=[application.pk, evidence.pk]), _("Firma il documento")))
     return redirect("stress_detail", pk=pk)

@@ -14,7 +14,7 @@ from applications import services
 from operations.demo import minimal_pdf
 from applications.models import Application
 from evidence import services as evidence_services
-from indicators.models import Injury, SiteYearHours
+from indicators.models import Contractor, Injury, SiteYearHours
 from interventions.models import EvidenceItem
 from organisations import services as org_services
 from organisations.models import FirmMembership, JoinRequest, Mandate, Membership
@@ -68,9 +68,9 @@ SECOND_FACTOR_SETUP = {"account_logout", "account_reauthenticate", "mfa_index", 
                        "mfa_generate_recovery_codes", "mfa_download_recovery_codes"}
 INDICATOR_PAGES = {"indicators_company", "indicators_site", "indicators_hours", "indicators_injury_create",
                    "indicators_injury_edit", "indicators_injury_delete", "indicators_import", "indicators_export",
-                   "indicators_pdf", "indicators_events_pdf"}
+                   "indicators_pdf", "indicators_events_pdf", "indicators_contractors"}
 INDICATOR_NAMES = {*INDICATOR_PAGES, "indicators_portfolio", "indicators_portfolio_csv", "indicators_import_confirm",
-                   "indicators_attach"}
+                   "indicators_attach", "indicators_contractor_delete"}
 
 
 def expected(name, kind, state):
@@ -115,7 +115,8 @@ def expected(name, kind, state):
         return 200 if kind in ON_THE_COMPANY else 404
     if name in INDICATOR_PAGES:  # the site's register: who works on the site, never INAIL staff
         return 200 if kind in ON_THE_SITE else 404
-    if name in ("indicators_import_confirm", "indicators_attach"):  # POST: nothing pending / no C5 in the draft
+    if name in ("indicators_import_confirm", "indicators_attach", "indicators_contractor_delete"):
+        # POST: nothing pending / no C5 in the draft / the contractor removed
         return 302 if kind in ON_THE_SITE else 404
     # Companies, people, firms and mandates (organisations): the company's legal representative manages.
     if name == "invitation_accept":  # the invited address accepts; anybody else is told it is not theirs
@@ -158,8 +159,8 @@ def expected(name, kind, state):
         return 403 if state == "draft" else 302  # drafts are not theirs to edit; submitted -> summary
     if name == "application_step:review":
         return 200
-    if name in ("application_pdf", "evidence_download"):
-        return 200
+    if name in ("application_pdf", "evidence_download", "evidence_sign", "evidence_signed_download"):
+        return 200  # evidence_sign: the page of a generated document, read-only for who may not sign it
     if name == "section_preview":
         return 200 if can_edit else 404
     if name == "application_notify_signatories":  # POST; only who edits a draft but may not submit it
@@ -189,6 +190,7 @@ EXPECTED_NAMES = {"home", "admin_landing", *PUBLIC_PAGES, "dashboard", "dashboar
                   "verify_document", "qualified_prepare", "qualified_upload", *ACCOUNT_NAMES,
                   *INDICATOR_NAMES, *ORGANISATION_NAMES, *STRESS_NAMES,
                   "application_notify_signatories", "evidence_upload_json", "evidence_raw_upload", *OPERATIONS,
+                  "evidence_sign", "evidence_signed_download",
                   *IDENTITY_NAMES}
 
 
@@ -243,9 +245,17 @@ def world(settings):
     item = EvidenceItem.objects.filter(intervention__code="C4").order_by("order").first()
     evidence = evidence_services.evidence_add(user=rep, application=app, evidence_item=item,
                                      uploaded_file=SimpleUploadedFile("a.pdf", minimal_pdf("matrice")))
+    # Two documents the portal generated (issue 33): one still "da firmare", one signed by hand.
+    app.to_sign = evidence_services.evidence_add_generated(user=rep, application=app, evidence_item=item,
+                                                           name="da-firmare.pdf", pdf=minimal_pdf("generato 1"))
+    app.signed = evidence_services.evidence_add_generated(user=rep, application=app, evidence_item=item,
+                                                          name="firmato.pdf", pdf=minimal_pdf("generato 2"))
+    evidence_services.evidence_sign_by_hand(user=rep, evidence=app.signed,
+                                            uploaded_file=SimpleUploadedFile("scansione.pdf", minimal_pdf("firmato")))
     Injury.objects.create(site=site, event_date=dt.date(2024, 3, 1), first_absence=dt.date(2024, 3, 2),
                           last_absence=dt.date(2024, 3, 20), description="Infortunio della matrice")
     SiteYearHours.objects.create(site=site, year=2024, hours=100000)
+    app.contractor = Contractor.objects.create(site=site, name="Appaltatrice della matrice")
     # What the organisation pages act on: an open invitation (of "invited"), a closed one, a join request,
     # a requested mandate and a revoked one; the POSTs of the matrix are refused without changing anything.
     tokens = {}
@@ -320,6 +330,8 @@ def request_for(client, name, site, app, evidence):
         "section_preview": ("get", reverse("section_preview", args=[app.pk, "C"]) + "?version=1"),
         "evidence_download": ("get", reverse("evidence_download", args=[app.pk, evidence.pk])),
         "evidence_remove": ("post", reverse("evidence_remove", args=[app.pk, evidence.pk])),
+        "evidence_sign": ("get", reverse("evidence_sign", args=[app.pk, app.to_sign.pk])),
+        "evidence_signed_download": ("get", reverse("evidence_signed_download", args=[app.pk, app.signed.pk])),
         "site_create": ("get", reverse("site_create", args=[site.company.pk])),
         "site_edit": ("get", reverse("site_edit", args=[site.pk])),
         "review_detail": ("get", reverse("review_detail", args=[app.pk])),
@@ -340,6 +352,9 @@ def request_for(client, name, site, app, evidence):
         "indicators_pdf": ("get", reverse("indicators_pdf", args=[site.pk])),
         "indicators_events_pdf": ("get", reverse("indicators_events_pdf", args=[site.pk, "C5"])),
         "indicators_attach": ("post", reverse("indicators_attach", args=[site.pk])),
+        "indicators_contractors": ("get", reverse("indicators_contractors", args=[site.pk])),
+        "indicators_contractor_delete": ("post", reverse("indicators_contractor_delete",
+                                                         args=[app.contractor.pk])),
         **{page: ("get", reverse(page)) for page in ("home", "admin_landing", *PUBLIC_PAGES, *OPERATIONS)},
         "dashboard_add_site": ("get", reverse("dashboard_add_site") + f"?company={site.company.pk}"),
         "application_notify_signatories": ("post", reverse("application_notify_signatories", args=[app.pk])),
@@ -391,7 +406,8 @@ CASES = ["dashboard", "review_queue", "dashboard_csv", "application_start", "app
          "review_detail", "evidence_preview", "decision_pdf", "verify_document", *sorted(INDICATOR_NAMES),
          *ORGANISATION_NAMES, *STRESS_NAMES,
          "home", "admin_landing", "dashboard_add_site", *sorted(PUBLIC_PAGES),
-         "application_notify_signatories", "evidence_upload_json", "evidence_raw_upload", *sorted(OPERATIONS)]
+         "application_notify_signatories", "evidence_upload_json", "evidence_raw_upload", *sorted(OPERATIONS),
+         "evidence_sign", "evidence_signed_download"]
 
 
 @pytest.mark.parametrize("state", ["draft", "submitted"])
@@ -568,3 +584,29 @@ def test_identity_matrix(client, world, kind, settings, tmp_path):
     for name in sorted(IDENTITY_NAMES):
         response = client.get(reverse(name), {"state": "not-started-here"} if name == "identity:callback" else {})
         assert response.status_code == expected_identity(name, kind), (name, kind, response.status_code)
+
+
+@pytest.mark.parametrize("state", ["draft", "submitted"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_signing_generated_documents_only_by_the_legal_representative_or_a_signatory(client, world, kind, state):
+    """POST evidence_sign (issue 33): the legal representative or a signatory with power of signature signs
+    a generated document of a draft; whoever else may see the application is refused (403), anybody else
+    gets 404 (or the log-in page). Once submitted nothing changes."""
+    site, app, evidence, users = world
+    if state == "submitted":
+        Application.objects.filter(pk=app.pk).update(status=Application.Status.SUBMITTED, receipt_number="OT24-X-1")
+    if users[kind] is not None:
+        client.force_login(users[kind])
+    response = client.post(reverse("evidence_sign", args=[app.pk, app.to_sign.pk]), {
+        "method": "autografa", "autografa-confirm": "on",
+        "autografa-file": SimpleUploadedFile("scansione.pdf", minimal_pdf("firmato a mano"))})
+    app.to_sign.refresh_from_db()
+    if kind in ("legal_rep", "signatory") and state == "draft":
+        assert response.status_code == 302 and app.to_sign.is_signed
+        return
+    assert app.to_sign.awaiting_signature
+    if kind == "anonymous" or kind == "reviewer_no_2fa":
+        assert response.status_code == 302
+    else:
+        can_view = kind in ON_THE_SITE or kind == "admin" or (kind in REVIEWERS and state == "submitted")
+        assert response.status_code == (403 if can_view else 404), (kind, state, response.status_code)

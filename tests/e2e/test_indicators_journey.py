@@ -1,6 +1,6 @@
 """A company's legal representative in a real browser: import the hours and the injury register of a site
 from CSV (preview, then confirm), read the table and the chart at desktop and phone width, attach the
-dated analysis to the draft and see C5's evidence complete."""
+dated analysis to the draft and see it "da firmare" in C5's evidence."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
@@ -103,9 +103,10 @@ def test_indicators_journey(page, live_server, draft, shot, tmp_path):
     shot("05-attached")
     page.get_by_role("link", name="Vai alla documentazione").click()
     c5 = page.locator("section", has=page.locator("#ev-C5"))
-    expect(c5.get_by_text("Completa")).to_be_visible()
+    # Issue 33: a generated document is "da firmare" until the employer signs it (tests/e2e/test_signing_journey.py).
+    expect(c5.locator(".ot24-ev-badge")).to_have_text("Da firmare")
     expect(c5).to_contain_text(f"elaborazione-eventi-c5-stabilimento-nord-{app.campaign.reference_year}.pdf")
-    shot("06-evidence-c5-complete")
+    shot("06-evidence-c5-da-firmare")
 
 
 def test_indicator_pages_have_no_serious_accessibility_violations(page, live_server, draft):
@@ -122,6 +123,7 @@ def test_indicator_pages_have_no_serious_accessibility_violations(page, live_ser
     problems = {}
     for path in [f"/indici/unita/{site.pk}/", f"/indici/unita/{site.pk}/ore/", f"/indici/unita/{site.pk}/importa/",
                  f"/indici/unita/{site.pk}/infortuni/nuovo/", f"/indici/infortuni/{injury.pk}/elimina/",
+                 f"/indici/unita/{site.pk}/appaltatori/",
                  f"/indici/aziende/{site.company_id}/", "/indici/"]:
         page.goto(f"{live_server.url}{path}")
         problems[path] = serious(page)

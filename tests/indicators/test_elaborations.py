@@ -105,3 +105,28 @@ def test_c6_without_contractor_events_in_the_year_is_refused(client, site, rep, 
     assert not EvidenceFile.objects.exists()
     page = client.get(reverse("indicators_site", args=[site.pk])).content.decode()
     assert f"Elaborazioni degli eventi del {year}" in page
+
+
+def test_c6_elaboration_lists_the_site_contractors_and_when_the_procedure_was_sent(client, site, rep, year):
+    """Seed 002, C6: the list of contractors and the evidence that the procedure was sent to them. The site's
+    list (with the date and means of sending) joins the contractors named in the events (issue 33)."""
+    from indicators.models import Contractor
+
+    register(site, year)
+    client.force_login(rep)
+    url = reverse("indicators_contractors", args=[site.pk])
+    assert client.post(url, {"name": "Impianti Blu srl", "party": rules.PARTY_SUBCONTRACTOR,
+                             "procedure_sent_on": f"{year}-01-10", "procedure_sent_how": "PEC"}).status_code == 302
+    assert client.post(url, {"name": " edil  rossi SRL ", "party": rules.PARTY_CONTRACTOR}).status_code == 302
+    refused = client.post(url, {"name": "Impianti Blu SRL", "party": rules.PARTY_CONTRACTOR})
+    assert refused.status_code == 400 and "è già nell&#x27;elenco" in refused.content.decode()
+    page = client.get(url).content.decode()
+    assert "Impianti Blu srl" in page and "non indicata" in page
+    text = pdf_text(client.get(reverse("indicators_events_pdf", args=[site.pk, "C6"])).content)
+    assert "Impianti Blu srl" in text and f"10/01/{year} — PEC" in text  # no events, on the list
+    assert "Ponteggi Verdi snc" in text and "non indicata" in text  # in the events, sending not recorded
+    c5 = pdf_text(client.get(reverse("indicators_events_pdf", args=[site.pk, "C5"])).content)
+    assert "Impianti Blu srl" not in c5
+    blu = Contractor.objects.get(name="Impianti Blu srl")
+    assert client.post(reverse("indicators_contractor_delete", args=[blu.pk])).status_code == 302
+    assert not Contractor.objects.filter(pk=blu.pk).exists()

@@ -291,7 +291,9 @@ def c5_draft(site, rep):
     return app
 
 
-def test_attach_creates_evidence_on_c5_and_the_checklist_is_complete(client, site, rep):
+def test_attach_creates_evidence_on_c5_da_firmare_and_signing_completes_the_checklist(client, site, rep):
+    """Issue 33: the elaboration attaches "da firmare" and documents C5 only once the legal representative
+    has signed it (here: the scan of the printed copy signed by hand)."""
     open_campaign()
     fill_register(site, rep)
     app = c5_draft(site, rep)
@@ -304,10 +306,20 @@ def test_attach_creates_evidence_on_c5_and_the_checklist_is_complete(client, sit
     evidence = EvidenceFile.objects.get(application=app, evidence_item=item)
     assert evidence.content_type == "application/pdf" and len(evidence.sha256) == 64
     assert evidence.original_name.startswith("elaborazione-eventi-c5-")  # issue 33: the events of the reference year
+    assert evidence.awaiting_signature
     row = evidence_checklist(app, app.selections.all())[0]
-    assert row.intervention.code == "C5" and row.status.complete
+    assert row.intervention.code == "C5" and not row.status.complete and row.status.unsigned_item_ids == (item.pk,)
     page = client.get(reverse("application_step", args=[app.pk, "evidence"])).content.decode()
-    assert "Completa" in page and evidence.original_name in page
+    assert "Da firmare" in page and evidence.original_name in page
+    client.force_login(rep)
+    response = client.post(reverse("evidence_sign", args=[app.pk, evidence.pk]), {
+        "method": "autografa", "autografa-confirm": "on",
+        "autografa-file": SimpleUploadedFile("scansione.pdf", minimal_pdf("firmato a mano"))})
+    assert response.status_code == 302
+    row = evidence_checklist(app, app.selections.all())[0]
+    assert row.status.complete
+    page = client.get(reverse("application_step", args=[app.pk, "evidence"])).content.decode()
+    assert "Completa" in page and "Firmato a mano" in page
 
 
 def test_attach_without_c5_or_c6_says_so_and_offers_section_c(client, site, rep):

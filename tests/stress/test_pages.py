@@ -227,6 +227,10 @@ def test_attach_creates_the_evidence_on_b2d_point_6(client, company_user):
     assert evidence.evidence_item.alternative == 2  # issue 33: the alternative documents, not the questionnaires
     assert evidence.content_type == "application/pdf" and len(evidence.sha256) == 64
     assert assessment.attachments.get().evidence_file == evidence
+    # Issue 33: the report arrives "da firmare"; the message and the assessment's page link to signing it.
+    sign_url = reverse("evidence_sign", args=[app.pk, evidence.pk])
+    assert evidence.awaiting_signature and sign_url in response.content.decode()
+    assert "Da firmare" in client.get(reverse("stress_detail", args=[assessment.pk])).content.decode()
 
 
 def test_attach_without_b2d_says_so_and_links_section_b(client, company_user):
