@@ -204,14 +204,6 @@ class SectionForm(VersionedForm):
             ), (self[f"decl_{item.code}"] if f"decl_{item.code}" in self.fields else None)
 
 
-class EvidenceUploadForm(forms.Form):
-    evidence_item = forms.IntegerField(widget=forms.HiddenInput)
-    file = forms.FileField(
-        label=_("File (PDF, JPEG, PNG o .p7m)"),
-        error_messages={"required": _("Scegliere un file da caricare."), "empty": _("Il file è vuoto.")},
-    )
-
-
 def declaration_field(label) -> forms.BooleanField:
     return forms.BooleanField(label=label, error_messages={"required": _("Dichiarazione obbligatoria.")})
 

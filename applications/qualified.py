@@ -73,13 +73,13 @@ def qualified_prepare(*, user, application: Application, declarations: dict[str,
     from . import pdf, services
 
     application = Application.objects.select_for_update().get(pk=application.pk)
-    services._require(user, "applications.submit_application", application)
+    services.require_permission(user, "applications.submit_application", application)
     if not all(declarations.get(k) for k in Application.DECLARATIONS):
         raise ValidationError(_("Occorre spuntare tutte le dichiarazioni per inviare la domanda."))
     overview = application_overview(application)
     if overview.problems:
         raise ValidationError([p.message for p in overview.problems])
-    services._bump_version(application, version)
+    services.bump_version(application, version)
     for name in Application.DECLARATIONS:
         setattr(application, name, True)
     application.place = place
@@ -323,7 +323,7 @@ def qualified_submit(*, user, application: Application, signed: bytes) -> Applic
     from . import services, signing
 
     application = Application.objects.select_for_update().get(pk=application.pk)
-    services._require(user, "applications.submit_application", application)
+    services.require_permission(user, "applications.submit_application", application)
     if not application.presign_storage_name or application.presign_version != application.version:
         raise ValidationError(_("La domanda è cambiata dopo la preparazione del PDF da firmare: scaricarlo di nuovo."))
     original = storage.read_bytes(application.presign_storage_name)

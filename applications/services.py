@@ -34,7 +34,10 @@ class StaleVersion(ValidationError):
     pass
 
 
-def _require(user, perm: str, obj) -> None:
+def require_permission(user, perm: str, obj) -> None:
+    """Refuse (PermissionDenied, with the reason in Italian) unless `user` has `perm` on `obj`; a submitted
+    application can no longer be edited or submitted whatever the permission. Public: evidence's services use
+    it for the application they change."""
     if isinstance(obj, Application) and perm in ("applications.edit_application", "applications.submit_application") \
             and not obj.is_draft:
         raise PermissionDenied(gettext("La domanda è già stata inviata e non può più essere modificata."))
@@ -42,7 +45,7 @@ def _require(user, perm: str, obj) -> None:
         raise PermissionDenied(gettext("Operazione non consentita per questo utente."))
 
 
-def _bump_version(application: Application, expected_version: int | None, *, declared_total: int | None = None) -> None:
+def bump_version(application: Application, expected_version: int | None, *, declared_total: int | None = None) -> None:
     """Optimistic locking: refuse a save based on an older copy of the application. With
     `declared_total`, the same UPDATE keeps the draft's total: a draft's declared_total is its counted points,
     kept at every save (the dashboard sorts drafts by it in the database); submission freezes it."""
@@ -73,7 +76,7 @@ def _versioned_update(pk: int, expected_version: int, now, declared_total: int |
 @transaction.atomic
 def application_start(*, user, site: Site, campaign: Campaign) -> Application:
     """Create the draft for a site and campaign (or return the existing one), pre-filled from the records."""
-    _require(user, "applications.start_application", site)  # a mandate may cover chosen sites only
+    require_permission(user, "applications.start_application", site)  # a mandate may cover chosen sites only
     existing = Application.objects.filter(site=site, campaign=campaign).first()
     if existing:
         return existing
@@ -97,12 +100,12 @@ def application_start(*, user, site: Site, campaign: Campaign) -> Application:
 @transaction.atomic
 def application_update_scheda(*, user, application: Application, data: dict, pats: list[PAT], version: int) -> Application:
     application = Application.objects.select_for_update().get(pk=application.pk)
-    _require(user, "applications.edit_application", application)
+    require_permission(user, "applications.edit_application", application)
     if len(pats) > Application.MAX_PATS:
         raise ValidationError(gettext("Una domanda copre al massimo %(n)s PAT.") % {"n": Application.MAX_PATS})
     if any(p.site_id != application.site_id for p in pats):
         raise ValidationError(gettext("Le PAT devono appartenere all'unità produttiva della domanda."))
-    _bump_version(application, version)
+    bump_version(application, version)
     for name, value in data.items():
         setattr(application, name, value)
     application.scheda_completed = True
@@ -175,7 +178,7 @@ def application_save_section_scored(
     # Site, company, campaign and edition joined (the rules and the scoring read them); only the
     # application's row locked.
     application = Application.objects.with_context().select_for_update(of=("self",)).order_by().get(pk=application.pk)
-    _require(user, "applications.edit_application", application)
+    require_permission(user, "applications.edit_application", application)
     current = application_selections(application)
     before = application_score(application, selections=current)
     others = [s for s in current if s.intervention.section.letter != section]
@@ -185,7 +188,7 @@ def application_save_section_scored(
         raise ValidationError({code: list(msgs) for code, msgs in errors.items()})
     interventions = {i.code: i for i in edition_catalogue(application.campaign.edition).of_section(section)}
     unknown = set(chosen) - set(interventions)
-    _bump_version(application, version, declared_total=None if unknown else result.total)
+    bump_version(application, version, declared_total=None if unknown else result.total)
     if unknown:
         raise ValidationError(gettext("Interventi non appartenenti alla sezione %(section)s: %(codes)s.")
                               % {"section": section, "codes": ", ".join(sorted(unknown))})
@@ -225,7 +228,7 @@ def application_notify_signatories(*, user, application: Application, link: str)
     from .selectors import application_signatories
 
     application = Application.objects.select_for_update().get(pk=application.pk)
-    _require(user, "applications.edit_application", application)
+    require_permission(user, "applications.edit_application", application)
     if user.has_perm("applications.submit_application", application):
         raise PermissionDenied("Chi può firmare non ha bisogno di avvisare sé stesso.")
     if application.events.filter(action=READY_TO_SIGN, created_at__gte=timezone.now() - NOTIFY_INTERVAL).exists():
@@ -258,7 +261,7 @@ def application_submit(*, user, application: Application, declarations: dict[str
     """Freeze the application: refused when the total is under the threshold, evidence is missing,
     the deadline has passed, a declaration is not ticked, or the user may not submit for the company."""
     application = Application.objects.select_for_update().get(pk=application.pk)
-    _require(user, "applications.submit_application", application)
+    require_permission(user, "applications.submit_application", application)
     if settings.OT24_REQUIRE_VERIFIED_SIGNATORY and not user.codice_fiscale_verified:
         # issue 32: the signatory's codice fiscale must come from SPID/CIE (a qualified signature proves it
         # by its certificate instead: applications.qualified)
@@ -270,7 +273,7 @@ def application_submit(*, user, application: Application, declarations: dict[str
     overview = application_overview(application)
     if overview.problems:
         raise ValidationError([p.message for p in overview.problems])
-    _bump_version(application, version)
+    bump_version(application, version)
     for name in Application.DECLARATIONS:
         setattr(application, name, True)
     application.place = place

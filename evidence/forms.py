@@ -1,7 +1,15 @@
-"""The forms of signing a generated document: the signed file, and the confirmation that it cannot be undone."""
+"""The evidence forms: uploading a file for an evidence item, and signing a generated document (the signed file,
+and the confirmation that it cannot be undone)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+
+class EvidenceUploadForm(forms.Form):
+    evidence_item = forms.IntegerField(widget=forms.HiddenInput)
+    file = forms.FileField(
+        label=_("File (PDF, JPEG, PNG o .p7m)"),
+        error_messages={"required": _("Scegliere un file da caricare."), "empty": _("Il file è vuoto.")},
+    )
 
 class SignForm(forms.Form):
     """One way of signing (QUALIFIED: the file signed digitally; HANDWRITTEN: the scan of the printed copy

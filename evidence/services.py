@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext
 
 from applications.models import Application
-from applications.services import _bump_version, _require
+from applications.services import bump_version, require_permission
 from interventions.models import EvidenceItem
 
 from ot24portal import metrics
@@ -30,7 +30,7 @@ RETRY = "retry"  # ValidationError code of a refusal that may succeed when the s
 @transaction.atomic
 def evidence_add(*, user, application: Application, evidence_item: EvidenceItem, uploaded_file) -> EvidenceFile:
     application = Application.objects.select_for_update().get(pk=application.pk)
-    _require(user, "applications.edit_application", application)
+    require_permission(user, "applications.edit_application", application)
     return store_evidence(user=user, application=application, evidence_item=evidence_item, uploaded_file=uploaded_file)
 
 
@@ -88,7 +88,7 @@ def store_evidence(*, user, application: Application, evidence_item: EvidenceIte
     except Exception:
         _discard_unreferenced(stored.storage_name)
         raise
-    _bump_version(application, None)
+    bump_version(application, None)
     return evidence
 
 
@@ -154,9 +154,9 @@ def remove_files_of_removed_selections(sender, *, application, intervention_ids,
 @transaction.atomic
 def evidence_remove(*, user, evidence: EvidenceFile) -> None:
     application = Application.objects.select_for_update().get(pk=evidence.application_id)
-    _require(user, "applications.edit_application", application)
+    require_permission(user, "applications.edit_application", application)
     delete_evidence_file(evidence)
-    _bump_version(application, None)
+    bump_version(application, None)
 
 
 # --- documents the portal generates: attached "da firmare", signed by the employer ------------------------
@@ -202,7 +202,7 @@ def _locked_pending(user, evidence: EvidenceFile) -> tuple[Application, Evidence
     application = Application.objects.select_for_update().select_related("site__company").get(pk=evidence.application_id)
     if not application.is_draft:
         raise PermissionDenied(gettext("La domanda è già stata inviata: i suoi documenti non cambiano più."))
-    _require(user, "applications.sign_evidence", application)
+    require_permission(user, "applications.sign_evidence", application)
     evidence = EvidenceFile.objects.get(pk=evidence.pk)
     if not evidence.awaiting_signature:
         raise ValidationError(gettext("Il documento non è da firmare: è già firmato, oppure è un file caricato."))
@@ -233,7 +233,7 @@ def _record_signature(evidence: EvidenceFile, application: Application, *, user,
     evidence.signed_by, evidence.signed_at = user, timezone.now()
     evidence.signer_codice_fiscale = codice_fiscale
     evidence.save()
-    _bump_version(application, None)
+    bump_version(application, None)
     return evidence
 
 

@@ -19,7 +19,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from applications import wizard
-from applications.forms import EvidenceUploadForm
 from applications.selectors import application_overview, application_selections
 from applications.views.common import altered_response, get_application, user_can
 from applications.views.wizard import render_step
@@ -29,7 +28,7 @@ from ot24portal.filestore import storage, uploads
 
 from . import services
 from .selectors import evidence_checklist
-from .forms import SignForm
+from .forms import EvidenceUploadForm, SignForm
 
 
 def add_files(request, application, item_id, files) -> tuple[list, list[tuple[str, str]]]:

@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from applications.forms import EvidenceUploadForm
+from evidence.forms import EvidenceUploadForm
 from applications.models import Application
 from ot24portal.pagination import BoundedPaginator
 from applications.selectors import (application_facts, application_pats, application_score, application_selections,

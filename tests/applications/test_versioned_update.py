@@ -1,4 +1,4 @@
-"""The save's versioned UPDATE (services._bump_version: filter(pk, version).update(version=F + 1,
+"""The save's versioned UPDATE (services.bump_version: filter(pk, version).update(version=F + 1,
 updated_at, declared_total)) writes the version, time and total, and refuses a stale version writing
 nothing; the section form built from the catalogue's cached spec has the fields it had."""
 import pytest
@@ -18,7 +18,7 @@ def test_bump_version_writes_version_time_and_total(total):
     application, _rep = ready_to_submit()
     Application.objects.filter(pk=application.pk).update(declared_total=11)
     before = Application.objects.get(pk=application.pk)
-    services._bump_version(application, before.version, declared_total=total)
+    services.bump_version(application, before.version, declared_total=total)
     after = Application.objects.get(pk=application.pk)
     assert after.version == before.version + 1 == application.version
     assert after.updated_at == application.updated_at and after.updated_at > before.updated_at
@@ -30,7 +30,7 @@ def test_bump_version_refuses_a_stale_version_and_writes_nothing():
     application, _rep = ready_to_submit()
     before = Application.objects.get(pk=application.pk)
     with pytest.raises(services.StaleVersion):
-        services._bump_version(application, before.version - 1, declared_total=99)
+        services.bump_version(application, before.version - 1, declared_total=99)
     after = Application.objects.get(pk=application.pk)
     assert (after.version, after.updated_at, after.declared_total) == (before.version, before.updated_at, before.declared_total)
 

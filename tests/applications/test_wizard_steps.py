@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from applications.forms import EvidenceUploadForm
+from evidence.forms import EvidenceUploadForm
 from evidence.checklist import ItemState, evidence_status
 from evidence.models import EvidenceFile
 from evidence.selectors import EvidenceRow
