@@ -224,7 +224,7 @@ def _check_envelope(signed: bytes, *, original: bytes) -> str:
     from pyhanko.sign.validation.generic_cms import async_validate_cms_signature
     from pyhanko_certvalidator import ValidationContext
 
-    from .signing import _outside_event_loop
+    from .signing import outside_event_loop
 
     try:
         info = cms.ContentInfo.load(signed)
@@ -248,7 +248,7 @@ def _check_envelope(signed: bytes, *, original: bytes) -> str:
         raise filechecks.RejectedFile(_("La busta .p7m deve contenere una sola firma."))
     roots = trust_roots()
     try:
-        status = _outside_event_loop(lambda: asyncio.run(
+        status = outside_event_loop(lambda: asyncio.run(
             async_validate_cms_signature(signed_data, validation_context=ValidationContext(trust_roots=roots))))
     except MemoryError:
         raise
@@ -277,7 +277,7 @@ def _check_parsed(signed: bytes, original: bytes) -> str:
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
-    from .signing import SEAL_FIELD, _outside_event_loop
+    from .signing import SEAL_FIELD, outside_event_loop
 
     if filechecks.pdf_repeats_a_key(io.BytesIO(signed)):  # pyHanko would read the first value, viewers the last
         raise ValidationError(filechecks.DUPLICATE_KEYS())
@@ -296,7 +296,7 @@ def _check_parsed(signed: bytes, original: bytes) -> str:
                                 "firmare il PDF scaricato con un altro nome di campo.") % {"field": SEAL_FIELD})
     sig = signatures[-1]
     roots = trust_roots()
-    status = _outside_event_loop(lambda: validate_pdf_signature(sig, ValidationContext(trust_roots=roots)))
+    status = outside_event_loop(lambda: validate_pdf_signature(sig, ValidationContext(trust_roots=roots)))
     if not (status.intact and status.valid):
         raise ValidationError(_("La firma digitale non è integra o non è valida."))
     if not status.trusted:

@@ -16,7 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 SEAL_FIELD = "SigilloPortaleOT24"
 
 
-def _outside_event_loop(fn):
+def outside_event_loop(fn):
     """pyHanko's synchronous API calls asyncio.run(); inside a running event loop (ASGI, Playwright's sync
     API) that fails, so the work then runs in a short-lived thread of its own."""
     import asyncio
@@ -166,7 +166,7 @@ def seal_pdf(data: bytes, *, reason: str, location: str = "Portale OT24") -> byt
     signer = _signer()
     # Space for the signature container given up front: otherwise pyHanko signs once more just to
     # measure it (a third of the sealing time; bench: pdf). 32 KB holds a seal with a long chain.
-    return _outside_event_loop(
+    return outside_event_loop(
         lambda: signers.sign_pdf(writer, meta, signer=signer, bytes_reserved=SEAL_BYTES_RESERVED).getvalue())
 
 
@@ -196,7 +196,7 @@ def verify_pdf(data: bytes) -> dict:
     reader = PdfFileReader(io.BytesIO(data), strict=False)
     results = []
     for sig in reader.embedded_signatures:
-        status = _outside_event_loop(lambda: validate_pdf_signature(sig, ValidationContext(trust_roots=roots)))
+        status = outside_event_loop(lambda: validate_pdf_signature(sig, ValidationContext(trust_roots=roots)))
         results.append({
             "field": sig.field_name,
             "signer": status.signing_cert.subject.human_friendly,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from applications.models import Application
 from applications.pdf import SNAPSHOT_NAME
-from applications.signing import SEAL_FIELD, _outside_event_loop, verify_pdf
+from applications.signing import SEAL_FIELD, outside_event_loop, verify_pdf
 from ot24portal.filestore import filechecks
 
 
@@ -87,7 +87,7 @@ def qualified_signature(data: bytes) -> dict | None:
     if not applicant:
         return None
     sig, roots = applicant[-1], trust_roots()
-    status = _outside_event_loop(lambda: validate_pdf_signature(sig, ValidationContext(trust_roots=roots)))
+    status = outside_event_loop(lambda: validate_pdf_signature(sig, ValidationContext(trust_roots=roots)))
     diff = status.diff_result
     signature_fields = {name for name, _value, _ref in enumerate_sig_fields(reader)}
     return {

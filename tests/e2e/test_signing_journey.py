@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from accounts.models import User
 from applications import services as app_services
 from applications.models import Application
-from applications.signing import _outside_event_loop as outside_event_loop  # pyHanko beside Playwright's loop
+from applications.signing import outside_event_loop  # pyHanko beside Playwright's loop
 from evidence import services as evidence_services
 from indicators import services as indicator_services
 from interventions.models import EvidenceItem
