@@ -22,7 +22,7 @@ from applications import wizard
 from applications.views.common import pdf_response
 
 from . import csvio, rules, services
-from .chart import chart_svg, points_from
+from .chart import chart_data, points_from
 from .forms import CorrectiveActionFormSet, HoursForm, ImportForm, InjuryForm, RangeForm
 from .models import Injury
 from .pdf import analysis_filename, events_filename, exclusions, render_analysis_pdf, render_events_pdf, year_range
@@ -47,7 +47,7 @@ def site_page(request, site_pk: int):
     first, last = year_range(results, None, None)
     draft = services.open_draft(site)
     return render(request, "indicators/site.html", {
-        "site": site, "rows": year_rows(results), "chart": chart_svg(points_from(results)),
+        "site": site, "rows": year_rows(results), "chart": chart_data(points_from(results)),
         "exclusions": exclusions(site, results),
         "injuries": site.injuries.select_related("pat").prefetch_related("actions").order_by("-event_date", "-id"),
         "can_edit": request.user.has_perm(EDIT, site), "as_of": today(),

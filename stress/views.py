@@ -22,7 +22,7 @@ from ot24portal.pagination import BoundedPaginator
 from organisations.selectors import companies_for
 
 from . import services
-from .chart import HistoryPoint, history_svg
+from .chart import HistoryChart, HistoryPoint, history_data
 from .checklist import load_checklist
 from .forms import (AreaForm, AssessmentForm, AttachForm, CompilationAddForm, MeasureFormSet, ParticipantFormSet,
                     PeriodFiguresForm)
@@ -97,10 +97,11 @@ def result_rows(checklist, state):
     return rows
 
 
-def history_chart(assessment: Assessment, past: list[Assessment] | None = None) -> str:
-    """past: history(assessment), if already read."""
+def history_chart(assessment: Assessment, past: list[Assessment] | None = None) -> HistoryChart | None:
+    """The history chart's view-model (templates/stress/_history_chart.html draws it), None without a completed
+    assessment. past: history(assessment), if already read."""
     points = [HistoryPoint(a.date, a.area_scores, a.level) for a in (history(assessment) if past is None else past)]
-    return history_svg(points, id_prefix=f"storico-{assessment.pk}") if points else ""
+    return history_data(points, id_prefix=f"storico-{assessment.pk}") if points else None
 
 
 @login_required

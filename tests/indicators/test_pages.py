@@ -200,6 +200,35 @@ def test_site_page_shows_the_table_the_chart_and_the_exclusions(client, site, re
     assert "Obiettivo Zero" in body
 
 
+def test_the_chart_on_the_page_and_in_the_pdf_shows_the_points_labels_and_legend(client, site, rep):
+    """The chart's template is included on the site page and in the elaboration's PDF: two years of IF and IG,
+    each a marker with its value written beside it, the legend and the axis titles."""
+    import xml.etree.ElementTree as ET
+    from django.template.loader import render_to_string
+    from indicators.pdf import analysis_context
+
+    fill_register(site, rep)
+    client.force_login(rep)
+    page = client.get(reverse("indicators_site", args=[site.pk])).content.decode()
+    printed = render_to_string("pdf/indicators.html", analysis_context(site, 2023, 2024))
+    ns = "{http://www.w3.org/2000/svg}"
+    for body in (page, printed):
+        root = ET.fromstring(body[body.index("<svg"):body.index("</svg>") + 6])
+        texts = ["".join(t.itertext()) for t in root.iter(f"{ns}text")]
+        assert len(root.findall(f"{ns}circle")) == 2 and len(root.findall(f"{ns}rect")) == 2  # IF, IG markers
+        assert len(root.findall(f"{ns}polyline")) == 2
+        assert {"10,00", "8,00", "0,10", "0,24", "2023", "2024"} <= set(texts)  # values beside their points
+        assert {"Indice di frequenza (IF)", "Indice di gravità (IG)", "Anno"} <= set(texts)
+        for circle in root.iter(f"{ns}circle"):  # coordinates stay in '.' notation whatever the language
+            assert "," not in circle.get("cx") and "," not in circle.get("cy")
+    assert response_pdf_ok(client, site)
+
+
+def response_pdf_ok(client, site) -> bool:
+    response = client.get(reverse("indicators_pdf", args=[site.pk]) + "?dal=2023&al=2024")
+    return response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
 def _flat(text: str) -> str:
     return " ".join(text.split())
 
