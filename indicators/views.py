@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -268,18 +268,17 @@ def attach(request, site_pk: int):
     except PermissionDenied:
         raise Http404
     except services.NotSelected as exc:
-        messages.error(request, format_html('{} <a href="{}">{}</a>', exc.messages[0],
-                                            reverse("application_step", args=[exc.application.pk, "C"]),
-                                            _("Vai alla sezione C")))
+        messages.error(request, render_to_string("messages/_with_link.html", {
+            "text": exc.messages[0], "url": reverse("application_step", args=[exc.application.pk, "C"]),
+            "label": _("Vai alla sezione C")}))
         return redirect("indicators_site", site_pk=site.pk)
     except ValidationError as exc:
         _fail(request, exc)
         return redirect("indicators_site", site_pk=site.pk)
-    messages.success(request, format_html(
-        '{} <a href="{}">{}</a>',
-        _("Elaborazione allegata alla domanda come documentazione di %(code)s.") % {"code": code},
-        wizard.url(application, wizard.EVIDENCE) + f"#item-{evidence.evidence_item_id}",
-        _("Vai alla documentazione")))
+    messages.success(request, render_to_string("messages/_with_link.html", {
+        "text": _("Elaborazione allegata alla domanda come documentazione di %(code)s.") % {"code": code},
+        "url": wizard.url(application, wizard.EVIDENCE) + f"#item-{evidence.evidence_item_id}",
+        "label": _("Vai alla documentazione")}))
     return redirect("indicators_site", site_pk=site.pk)
 
 

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.html import format_html
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -275,8 +275,8 @@ def stress_attach(request, pk: int):
     try:
         services.attach_report(user=request.user, assessment=assessment, application=application)
     except services.NotAttachable as exc:
-        messages.error(request, format_html('{} <a href="{}">{}</a>', exc.messages[0], exc.link,
-                                            _("Vai alla sezione B")))
+        messages.error(request, render_to_string("messages/_with_link.html", {
+            "text": exc.messages[0], "url": exc.link, "label": _("Vai alla sezione B")}))
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:

@@ -329,6 +329,7 @@ def test_attach_creates_evidence_on_c5_and_the_checklist_is_complete(client, sit
     response = client.post(reverse("indicators_attach", args=[site.pk]),
                            {"intervention": "C5", "dal": "2023", "al": "2024"})
     assert response.status_code == 302
+    assert ">Vai alla documentazione</a>" in client.get(response.url).content.decode()  # the message's link
     item = EvidenceItem.objects.get(intervention__code="C5", label__startswith="Elaborazioni")
     evidence = EvidenceFile.objects.get(application=app, evidence_item=item)
     assert evidence.content_type == "application/pdf" and len(evidence.sha256) == 64
@@ -347,7 +348,8 @@ def test_attach_without_c5_or_c6_says_so_and_offers_section_c(client, site, rep)
     response = client.post(reverse("indicators_attach", args=[site.pk]), {"intervention": "C5"}, follow=True)
     body = response.content.decode()
     assert "non è selezionato" in body
-    assert reverse("application_step", args=[app.pk, "C"]) in body
+    # the message's link, from templates/messages/_with_link.html, is a real link (not escaped text)
+    assert f'<a href="{reverse("application_step", args=[app.pk, "C"])}">Vai alla sezione C</a>' in body
     assert not EvidenceFile.objects.exists()
 
 
