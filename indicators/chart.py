@@ -1,17 +1,20 @@
 """A line chart of IF and IG over the years, drawn on the server as SVG. Pure: no ORM, no JavaScript.
 
+This module keeps the geometry only (scales, coordinates, ticks, label positions, colours) and returns a
+view-model, `Chart`; the markup lives in templates/indicators/_chart.html, which pages and the PDF include.
+Coordinates are handed over as strings in '.' notation (they are data, not text); values shown as text
+are written in the active language's notation through Django's localisation.
+
 Accessible: role="img" labelled by its <title> and a <desc> that reads every value; axis titles and every
 value written as text beside its point; the two series differ by line pattern and marker shape, not only
 by colour (IF: solid line, round markers, left axis; IG: dashed line, square markers, right axis: the two
-indices have different scales). The returned string is markup: a template includes it with |safe (every
-text inside is escaped here)."""
+indices have different scales)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Iterable, Sequence
-from xml.sax.saxutils import escape
 
 from .rules import round2
 from .text import _, number
@@ -20,6 +23,8 @@ WIDTH, HEIGHT = 640, 340
 LEFT, RIGHT, TOP, BOTTOM = 70, 70, 50, 60
 IF_COLOUR = "#0066cc"  # Bootstrap Italia primary; 5.6:1 on white
 IG_COLOUR = "#a61919"  # 7.4:1 on white
+GRID_COLOUR = "#d9dadb"
+AXIS_COLOUR = "#5c6f82"
 ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
 
@@ -28,6 +33,68 @@ class ChartPoint:
     year: int
     frequency: Decimal | None
     severity: Decimal | None
+
+
+@dataclass(frozen=True)
+class Text:
+    """A <text>: its position (strings in '.' notation), what it reads, and how it is drawn."""
+    x: str
+    y: str
+    text: str
+    anchor: str = "middle"
+    cls: str = ""
+    fill: str = ""
+    transform: str = ""
+
+
+@dataclass(frozen=True)
+class Line:
+    x1: str
+    y1: str
+    x2: str
+    y2: str
+    stroke: str
+    width: str = ""
+    dash: str = ""
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A point's marker: a circle (cx, cy, r), a square (x, y, size) or a polygon (points)."""
+    shape: str
+    cls: str
+    fill: str
+    cx: str = ""
+    cy: str = ""
+    r: str = ""
+    x: str = ""
+    y: str = ""
+    size: str = ""
+    points: str = ""
+
+
+@dataclass(frozen=True)
+class Series:
+    cls: str
+    colour: str
+    dash: str
+    polylines: list[str]  # one "x,y x,y ..." per run of consecutive known values
+    points: list[tuple[Marker, Text]]  # each known value's marker and its label
+
+
+@dataclass(frozen=True)
+class Chart:
+    id_prefix: str
+    title: str
+    desc: str
+    width: int = WIDTH
+    height: int = HEIGHT
+    grid: list[tuple[Line, Text, Text]] = field(default_factory=list)  # a grid line and its two ticks
+    axes: list[Line] = field(default_factory=list)
+    years: list[Text] = field(default_factory=list)
+    axis_titles: list[Text] = field(default_factory=list)
+    legend: list[tuple[Line, Text]] = field(default_factory=list)
+    series: list[Series] = field(default_factory=list)
 
 
 def points_from(results: Iterable) -> list[ChartPoint]:
@@ -55,10 +122,9 @@ def nice_max(value: Decimal) -> Decimal:
     return Decimal(10).scaleb(exponent)  # pragma: no cover
 
 
-def _text(x, y, content, *, anchor="middle", cls="", extra=""):
-    attrs = f' class="{cls}"' if cls else ""
-    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{attrs}{extra}>'
-            f"{escape(str(content))}</text>")
+def _c(value: float) -> str:
+    """A coordinate: one decimal, '.' notation, whatever the language."""
+    return f"{value:.1f}"
 
 
 def _describe(points: Sequence[ChartPoint]) -> str:
@@ -78,11 +144,38 @@ def _describe(points: Sequence[ChartPoint]) -> str:
     )
 
 
-def chart_svg(points: Iterable[ChartPoint], *, title: str | None = None, id_prefix: str = "grafico-indici") -> str:
+def _label_positions(points, y_of, if_top, ig_top, bottom) -> dict[tuple[str, int], float]:
+    """The baseline of each value's label: the upper point's label above it, the lower one's below it; near
+    the x axis both go above, stacked, clear of the years."""
+    label_y: dict[tuple[str, int], float] = {}
+    for index, point in enumerate(points):
+        ys = {}
+        if point.frequency is not None:
+            ys["frequency"] = y_of(point.frequency, if_top)
+        if point.severity is not None:
+            ys["severity"] = y_of(point.severity, ig_top)
+        if len(ys) == 1:
+            ((attr, y),) = ys.items()
+            label_y[(attr, index)] = y - 10
+            continue
+        if not ys:
+            continue
+        upper, lower = sorted(ys, key=lambda attr: ys[attr])
+        if ys[lower] + 18 < bottom - 2 and ys[lower] - ys[upper] > 4:
+            label_y[(upper, index)] = ys[upper] - 10
+            label_y[(lower, index)] = ys[lower] + 18
+        else:
+            label_y[(lower, index)] = ys[lower] - 10
+            label_y[(upper, index)] = min(ys[upper] - 10, ys[lower] - 24)
+    return label_y
+
+
+def chart_data(points: Iterable[ChartPoint], *, title: str | None = None,
+               id_prefix: str = "grafico-indici") -> Chart:
+    """The chart's view-model, for templates/indicators/_chart.html."""
     if not ID_RE.match(id_prefix):
         raise ValueError("id_prefix must be a plain identifier")
     points = sorted(points, key=lambda p: p.year)
-    title = title or _("Indici di frequenza e di gravità per anno")
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     if_top = nice_max(max((p.frequency for p in points if p.frequency is not None), default=Decimal(0)))
     ig_top = nice_max(max((p.severity for p in points if p.severity is not None), default=Decimal(0)))
@@ -98,88 +191,60 @@ def chart_svg(points: Iterable[ChartPoint], *, title: str | None = None, id_pref
         return TOP + plot_h - float(value / top) * plot_h
 
     bottom = TOP + plot_h
-    label_y: dict[tuple[str, int], float] = {}
-    for index, point in enumerate(points):
-        ys = {}
-        if point.frequency is not None:
-            ys["frequency"] = y_of(point.frequency, if_top)
-        if point.severity is not None:
-            ys["severity"] = y_of(point.severity, ig_top)
-        if len(ys) == 1:
-            ((attr, y),) = ys.items()
-            label_y[(attr, index)] = y - 10
-            continue
-        if not ys:
-            continue
-        # The upper point's label goes above it, the lower one's below it; near the x axis both go
-        # above, stacked, clear of the years.
-        upper, lower = sorted(ys, key=lambda attr: ys[attr])
-        if ys[lower] + 18 < bottom - 2 and ys[lower] - ys[upper] > 4:
-            label_y[(upper, index)] = ys[upper] - 10
-            label_y[(lower, index)] = ys[lower] + 18
-        else:
-            label_y[(lower, index)] = ys[lower] - 10
-            label_y[(upper, index)] = min(ys[upper] - 10, ys[lower] - 24)
-
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
-        f'role="img" aria-labelledby="{id_prefix}-title {id_prefix}-desc" class="grafico-indici" '
-        f'font-family="Titillium Web, Geneva, Tahoma, sans-serif" font-size="12">',
-        f'<title id="{id_prefix}-title">{escape(str(title))}</title>',
-        f'<desc id="{id_prefix}-desc">{escape(_describe(points))}</desc>',
-    ]
+    label_y = _label_positions(points, y_of, if_top, ig_top, bottom)
+    chart = Chart(id_prefix=id_prefix, title=str(title or _("Indici di frequenza e di gravità per anno")),
+                  desc=_describe(points))
     # Grid and axis ticks: five steps on each axis.
     for step in range(5):
         fraction = Decimal(step) / 4
         y = TOP + plot_h - float(fraction) * plot_h
-        out.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{LEFT + plot_w}" y2="{y:.1f}" stroke="#d9dadb"/>')
-        out.append(_text(LEFT - 8, y + 4, format_number(if_top * fraction), anchor="end", cls="tick-if"))
-        out.append(_text(LEFT + plot_w + 8, y + 4, format_number(ig_top * fraction), anchor="start", cls="tick-ig"))
-    out.append(f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + plot_h}" stroke="#5c6f82"/>')
-    out.append(f'<line x1="{LEFT + plot_w}" y1="{TOP}" x2="{LEFT + plot_w}" y2="{TOP + plot_h}" stroke="#5c6f82"/>')
-    out.append(f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{LEFT + plot_w}" y2="{TOP + plot_h}" stroke="#5c6f82"/>')
-    for index, point in enumerate(points):
-        out.append(_text(x_of(index), TOP + plot_h + 18, point.year, cls="anno"))
-    # Axis titles.
-    out.append(_text(LEFT + plot_w / 2, HEIGHT - 12, _("Anno"), cls="asse"))
-    out.append(_text(14, TOP + plot_h / 2, _("IF (infortuni per milione di ore)"), cls="asse",
-                     extra=f' transform="rotate(-90 14 {TOP + plot_h / 2:.1f})" fill="{IF_COLOUR}"'))
-    out.append(_text(WIDTH - 14, TOP + plot_h / 2, _("IG (giornate per mille ore)"), cls="asse",
-                     extra=f' transform="rotate(90 {WIDTH - 14} {TOP + plot_h / 2:.1f})" fill="{IG_COLOUR}"'))
-    # Legend.
-    out.append(f'<line x1="{LEFT}" y1="18" x2="{LEFT + 30}" y2="18" stroke="{IF_COLOUR}" stroke-width="2"/>')
-    out.append(_text(LEFT + 36, 22, _("Indice di frequenza (IF)"), anchor="start"))
-    out.append(f'<line x1="{LEFT + 250}" y1="18" x2="{LEFT + 280}" y2="18" stroke="{IG_COLOUR}" '
-               f'stroke-width="2" stroke-dasharray="6 4"/>')
-    out.append(_text(LEFT + 286, 22, _("Indice di gravità (IG)"), anchor="start"))
+        chart.grid.append((
+            Line(_c(LEFT), _c(y), _c(LEFT + plot_w), _c(y), GRID_COLOUR),
+            Text(_c(LEFT - 8), _c(y + 4), format_number(if_top * fraction), anchor="end", cls="tick-if"),
+            Text(_c(LEFT + plot_w + 8), _c(y + 4), format_number(ig_top * fraction), anchor="start", cls="tick-ig"),
+        ))
+    chart.axes.extend([
+        Line(_c(LEFT), _c(TOP), _c(LEFT), _c(bottom), AXIS_COLOUR),
+        Line(_c(LEFT + plot_w), _c(TOP), _c(LEFT + plot_w), _c(bottom), AXIS_COLOUR),
+        Line(_c(LEFT), _c(bottom), _c(LEFT + plot_w), _c(bottom), AXIS_COLOUR),
+    ])
+    chart.years.extend(Text(_c(x_of(index)), _c(bottom + 18), str(point.year), cls="anno")
+                       for index, point in enumerate(points))
+    middle = TOP + plot_h / 2
+    chart.axis_titles.extend([
+        Text(_c(LEFT + plot_w / 2), _c(HEIGHT - 12), _("Anno"), cls="asse"),
+        Text(_c(14), _c(middle), _("IF (infortuni per milione di ore)"), cls="asse", fill=IF_COLOUR,
+             transform=f"rotate(-90 14 {_c(middle)})"),
+        Text(_c(WIDTH - 14), _c(middle), _("IG (giornate per mille ore)"), cls="asse", fill=IG_COLOUR,
+             transform=f"rotate(90 {WIDTH - 14} {_c(middle)})"),
+    ])
+    chart.legend.extend([
+        (Line(_c(LEFT), "18", _c(LEFT + 30), "18", IF_COLOUR, width="2"),
+         Text(_c(LEFT + 36), _c(22), _("Indice di frequenza (IF)"), anchor="start")),
+        (Line(_c(LEFT + 250), "18", _c(LEFT + 280), "18", IG_COLOUR, width="2", dash="6 4"),
+         Text(_c(LEFT + 286), _c(22), _("Indice di gravità (IG)"), anchor="start")),
+    ])
 
-    def series(attr, top, colour, cls, dashed, marker):
+    def series(attr, top, colour, cls, dash, marker) -> Series:
         coords = [(x_of(i), y_of(getattr(p, attr), top), getattr(p, attr)) if getattr(p, attr) is not None
                   else None for i, p in enumerate(points)]
+        polylines, run = [], []
         # One polyline per run of consecutive known values: a missing year breaks the line.
-        run: list[tuple[float, float]] = []
         for item in coords + [None]:
             if item is not None:
                 run.append(item[:2])
                 continue
             if len(run) > 1:
-                dash = ' stroke-dasharray="6 4"' if dashed else ""
-                pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in run)
-                out.append(f'<polyline class="{cls}" points="{pts}" fill="none" stroke="{colour}" '
-                           f'stroke-width="2"{dash}/>')
+                polylines.append(" ".join(f"{_c(x)},{_c(y)}" for x, y in run))
             run = []
-        for index, item in enumerate(coords):
-            if item is None:
-                continue
-            x, y, value = item
-            out.append(marker(x, y))
-            out.append(_text(x, label_y[(attr, index)], format_number(value), cls=f"valore-{cls[-2:]}",
-                             extra=f' fill="{colour}"'))
+        shown = [(marker(x, y), Text(_c(x), _c(label_y[(attr, index)]), format_number(value),
+                                     cls=f"valore-{cls[-2:]}", fill=colour))
+                 for index, (x, y, value) in ((i, item) for i, item in enumerate(coords) if item is not None)]
+        return Series(cls=cls, colour=colour, dash=dash, polylines=polylines, points=shown)
 
-    series("frequency", if_top, IF_COLOUR, "serie-if", False,
-           lambda x, y: f'<circle class="punto-if" cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{IF_COLOUR}"/>')
-    series("severity", ig_top, IG_COLOUR, "serie-ig", True,
-           lambda x, y: f'<rect class="punto-ig" x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" '
-                        f'fill="{IG_COLOUR}"/>')
-    out.append("</svg>")
-    return "\n".join(out)
+    chart.series.append(series("frequency", if_top, IF_COLOUR, "serie-if", "",
+                               lambda x, y: Marker("circle", "punto-if", IF_COLOUR, cx=_c(x), cy=_c(y), r="4")))
+    chart.series.append(series("severity", ig_top, IG_COLOUR, "serie-ig", "6 4",
+                               lambda x, y: Marker("rect", "punto-ig", IG_COLOUR, x=_c(x - 4), y=_c(y - 4),
+                                                   size="8")))
+    return chart

@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from weasyprint import HTML
 
 from . import rules
-from .chart import chart_svg, points_from
+from .chart import chart_data, points_from
 from .selectors import contractors_of, elaboration_events, site_results, today, year_rows
 
 DEFAULT_YEARS = 5
@@ -43,7 +43,7 @@ def analysis_context(site, first_year: int | None, last_year: int | None) -> dic
         "site": site, "company": site.company, "first_year": first, "last_year": last,
         "rows": year_rows(shown),
         "exclusions": exclusions(site, shown),
-        "chart": chart_svg(points_from(shown), id_prefix="grafico-pdf"),
+        "chart": chart_data(points_from(shown), id_prefix="grafico-pdf"),
         "as_of": as_of, "printed_at": timezone.localtime(),
         "frequency_factor": rules.FREQUENCY_FACTOR, "severity_factor": rules.SEVERITY_FACTOR,
         "short_days": rules.SHORT_ABSENCE_MAX_DAYS,

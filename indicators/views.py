@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -22,7 +22,7 @@ from applications import wizard
 from applications.views.common import pdf_response
 
 from . import csvio, rules, services
-from .chart import chart_svg, points_from
+from .chart import chart_data, points_from
 from .forms import ContractorForm, CorrectiveActionFormSet, HoursForm, ImportForm, InjuryForm, RangeForm
 from .models import Injury
 from .pdf import analysis_filename, events_filename, exclusions, render_analysis_pdf, render_events_pdf, year_range
@@ -47,7 +47,7 @@ def site_page(request, site_pk: int):
     first, last = year_range(results, None, None)
     draft = services.open_draft(site)
     return render(request, "indicators/site.html", {
-        "site": site, "rows": year_rows(results), "chart": chart_svg(points_from(results)),
+        "site": site, "rows": year_rows(results), "chart": chart_data(points_from(results)),
         "exclusions": exclusions(site, results),
         "injuries": site.injuries.select_related("pat").prefetch_related("actions").order_by("-event_date", "-id"),
         "can_edit": request.user.has_perm(EDIT, site), "as_of": today(),
@@ -268,21 +268,21 @@ def attach(request, site_pk: int):
     except PermissionDenied:
         raise Http404
     except services.NotSelected as exc:
-        messages.error(request, format_html('{} <a href="{}">{}</a>', exc.messages[0],
-                                            reverse("application_step", args=[exc.application.pk, "C"]),
-                                            _("Vai alla sezione C")))
+        messages.error(request, render_to_string("messages/_with_link.html", {
+            "text": exc.messages[0], "url": reverse("application_step", args=[exc.application.pk, "C"]),
+            "label": _("Vai alla sezione C")}))
         return redirect("indicators_site", site_pk=site.pk)
     except ValidationError as exc:
         _fail(request, exc)
         return redirect("indicators_site", site_pk=site.pk)
-    messages.success(request, format_html(
-        '{} <a href="{}">{}</a> {} <a href="{}">{}</a>',
-        _("Elaborazione allegata alla domanda come documentazione di %(code)s.") % {"code": code},
-        wizard.url(application, wizard.EVIDENCE) + f"#item-{evidence.evidence_item_id}",
-        _("Vai alla documentazione"),
-        _("È da firmare: documenta l'intervento solo dopo la firma del legale rappresentante o di un procuratore "
-          "con potere di firma."),
-        reverse("evidence_sign", args=[application.pk, evidence.pk]), _("Firma il documento")))
+    messages.success(request, render_to_string("messages/_with_link.html", {
+        "text": _("Elaborazione allegata alla domanda come documentazione di %(code)s.") % {"code": code},
+        "url": wizard.url(application, wizard.EVIDENCE) + f"#item-{evidence.evidence_item_id}",
+        "label": _("Vai alla documentazione"),
+        "then_text": _("È da firmare: documenta l'intervento solo dopo la firma del legale rappresentante o di un "
+                       "procuratore con potere di firma."),
+        "then_url": reverse("evidence_sign", args=[application.pk, evidence.pk]),
+        "then_label": _("Firma il documento")}))
     return redirect("indicators_site", site_pk=site.pk)
 
 

@@ -1,18 +1,22 @@
 """The history of a scope's assessments, area by area, drawn on the server as SVG. Pure: no ORM, no JS.
 
-Accessible like indicators/chart.py: role="img" labelled by its <title> and a <desc> that reads every
+This module keeps the geometry only (scale, coordinates, ticks, label positions kept apart, colours) and
+returns a view-model, `HistoryChart`; the markup lives in templates/stress/_history_chart.html. It reuses
+the drawing parts of indicators/chart.py (Text, Line, Marker: coordinates as strings in '.' notation,
+values written in the active language's notation through Django's localisation).
+
+Accessible like the indices chart: role="img" labelled by its <title> and a <desc> that reads every
 value; every value is written beside its point; the three areas differ by line pattern and marker shape
 (A: solid, circles; B: dashed, squares; C: dotted, triangles), not only by colour. One axis, 0-40 (the
-highest area score, area A's). The returned string is markup: templates include it with |safe (every text
-inside is escaped here)."""
+highest area score, area A's)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Mapping, Sequence
-from xml.sax.saxutils import escape
 
+from indicators.chart import AXIS_COLOUR, GRID_COLOUR, ID_RE, Line, Marker, Text
 from indicators.text import _, number
 
 WIDTH, HEIGHT = 640, 320
@@ -35,14 +39,38 @@ class HistoryPoint:
     level: str = ""
 
 
+@dataclass(frozen=True)
+class AreaSeries:
+    area: str
+    colour: str
+    dash: str
+    polyline: str  # "x,y x,y ...", empty for a single assessment
+    points: list[tuple[Marker, Text]]  # each assessment's marker and its value's label
+
+
+@dataclass(frozen=True)
+class HistoryChart:
+    id_prefix: str
+    title: str
+    desc: str
+    width: int = WIDTH
+    height: int = HEIGHT
+    grid: list[tuple[Line, Text]] = field(default_factory=list)
+    axes: list[Line] = field(default_factory=list)
+    dates: list[Text] = field(default_factory=list)
+    axis_titles: list[Text] = field(default_factory=list)
+    legend: list[tuple[Line, Marker, Text]] = field(default_factory=list)
+    series: list[AreaSeries] = field(default_factory=list)
+
+
 def number_text(value: float) -> str:
     """A score with two decimals in the active language's notation (10,50 in Italian, 10.50 in English)."""
     return number(Decimal(f"{value:.2f}"))
 
 
-def _text(x, y, content, *, anchor="middle", cls="", extra=""):
-    attrs = f' class="{cls}"' if cls else ""
-    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{attrs}{extra}>{escape(str(content))}</text>'
+def _c(value: float) -> str:
+    """A coordinate: one decimal, '.' notation, whatever the language."""
+    return f"{value:.1f}"
 
 
 def describe(points: Sequence[HistoryPoint]) -> str:
@@ -54,13 +82,13 @@ def describe(points: Sequence[HistoryPoint]) -> str:
         for p in points) + "."
 
 
-def _marker(area, x, y, colour):
+def _marker(area, x, y, colour) -> Marker:
     if area == "A":
-        return f'<circle class="punto-{area}" cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{colour}"/>'
+        return Marker("circle", f"punto-{area}", colour, cx=_c(x), cy=_c(y), r="4.5")
     if area == "B":
-        return f'<rect class="punto-{area}" x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="{colour}"/>'
-    return (f'<polygon class="punto-{area}" points="{x:.1f},{y - 5:.1f} {x + 5:.1f},{y + 4:.1f} {x - 5:.1f},{y + 4:.1f}" '
-            f'fill="{colour}"/>')
+        return Marker("rect", f"punto-{area}", colour, x=_c(x - 4), y=_c(y - 4), size="8")
+    return Marker("polygon", f"punto-{area}", colour,
+                  points=f"{_c(x)},{_c(y - 5)} {_c(x + 5)},{_c(y + 4)} {_c(x - 5)},{_c(y + 4)}")
 
 
 def _apart(wanted: Mapping[str, float]) -> dict[str, float]:
@@ -84,9 +112,12 @@ def _apart(wanted: Mapping[str, float]) -> dict[str, float]:
     return placed
 
 
-def history_svg(points: Sequence[HistoryPoint], *, title: str | None = None, id_prefix: str = "storico-stress") -> str:
+def history_data(points: Sequence[HistoryPoint], *, title: str | None = None,
+                 id_prefix: str = "storico-stress") -> HistoryChart:
+    """The chart's view-model, for templates/stress/_history_chart.html."""
+    if not ID_RE.match(id_prefix):
+        raise ValueError("id_prefix must be a plain identifier")
     points = sorted(points, key=lambda p: p.date)
-    title = title or _("Confronto delle valutazioni, area per area")
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     inner = 40
 
@@ -98,31 +129,27 @@ def history_svg(points: Sequence[HistoryPoint], *, title: str | None = None, id_
     def y_of(value):
         return TOP + plot_h - max(0.0, min(float(value), AXIS_TOP)) / AXIS_TOP * plot_h
 
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" '
-        f'aria-labelledby="{id_prefix}-title {id_prefix}-desc" class="grafico-stress" '
-        f'font-family="Titillium Web, Geneva, Tahoma, sans-serif" font-size="14">',
-        f'<title id="{id_prefix}-title">{escape(str(title))}</title>',
-        f'<desc id="{id_prefix}-desc">{escape(describe(points))}</desc>',
-    ]
+    chart = HistoryChart(id_prefix=id_prefix, title=str(title or _("Confronto delle valutazioni, area per area")),
+                         desc=describe(points))
     for step in range(5):
         value = AXIS_TOP * step / 4
         y = y_of(value)
-        out.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{LEFT + plot_w}" y2="{y:.1f}" stroke="#d9dadb"/>')
-        out.append(_text(LEFT - 8, y + 4, int(value), anchor="end", cls="tick"))
-    out.append(f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + plot_h}" stroke="#5c6f82"/>')
-    out.append(f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{LEFT + plot_w}" y2="{TOP + plot_h}" stroke="#5c6f82"/>')
-    for index, point in enumerate(points):
-        out.append(_text(x_of(index), TOP + plot_h + 18, f"{point.date:%d/%m/%Y}", cls="data"))
-    out.append(_text(LEFT + plot_w / 2, HEIGHT - 10, _("Data della valutazione"), cls="asse"))
-    out.append(_text(14, TOP + plot_h / 2, _("Punteggio"), cls="asse",
-                     extra=f' transform="rotate(-90 14 {TOP + plot_h / 2:.1f})"'))
+        chart.grid.append((Line(_c(LEFT), _c(y), _c(LEFT + plot_w), _c(y), GRID_COLOUR),
+                           Text(_c(LEFT - 8), _c(y + 4), str(int(value)), anchor="end", cls="tick")))
+    chart.axes.extend([Line(_c(LEFT), _c(TOP), _c(LEFT), _c(TOP + plot_h), AXIS_COLOUR),
+                       Line(_c(LEFT), _c(TOP + plot_h), _c(LEFT + plot_w), _c(TOP + plot_h), AXIS_COLOUR)])
+    chart.dates.extend(Text(_c(x_of(index)), _c(TOP + plot_h + 18), f"{point.date:%d/%m/%Y}", cls="data")
+                       for index, point in enumerate(points))
+    middle = TOP + plot_h / 2
+    chart.axis_titles.extend([
+        Text(_c(LEFT + plot_w / 2), _c(HEIGHT - 10), _("Data della valutazione"), cls="asse"),
+        Text(_c(14), _c(middle), _("Punteggio"), cls="asse", transform=f"rotate(-90 14 {_c(middle)})"),
+    ])
     for n, (area, colour, dash, _offset) in enumerate(SERIES):
         x0 = LEFT + n * 190
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        out.append(f'<line x1="{x0}" y1="18" x2="{x0 + 30}" y2="18" stroke="{colour}" stroke-width="2"{dash_attr}/>')
-        out.append(_marker(area, x0 + 15, 18, colour))
-        out.append(_text(x0 + 36, 22, _("Area %(area)s") % {"area": area}, anchor="start"))
+        chart.legend.append((Line(_c(x0), "18", _c(x0 + 30), "18", colour, width="2", dash=dash),
+                             _marker(area, x0 + 15, 18, colour),
+                             Text(_c(x0 + 36), _c(22), _("Area %(area)s") % {"area": area}, anchor="start")))
     label_y = {}  # (index, area): the baseline of the value's label, the three of a date kept apart
     for index, point in enumerate(points):
         wanted = {area: y_of(point.scores.get(area, 0)) - 9 for area, *_rest in SERIES}
@@ -130,15 +157,12 @@ def history_svg(points: Sequence[HistoryPoint], *, title: str | None = None, id_
                        {(index, area): y for area, y in wanted.items()})
     for area, colour, dash, offset in SERIES:
         coords = [(x_of(i, area), y_of(p.scores.get(area, 0)), p.scores.get(area, 0)) for i, p in enumerate(points)]
-        if len(coords) > 1:
-            dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-            pts = " ".join(f"{x:.1f},{y:.1f}" for x, y, _v in coords)
-            out.append(f'<polyline class="serie-{area}" points="{pts}" fill="none" stroke="{colour}" '
-                       f'stroke-width="2"{dash_attr}/>')
+        polyline = " ".join(f"{_c(x)},{_c(y)}" for x, y, _v in coords) if len(coords) > 1 else ""
+        shown = []
         for index, (x, y, value) in enumerate(coords):
-            out.append(_marker(area, x, y, colour))
             label_x = x if len(points) == 1 else x + offset
-            out.append(_text(label_x, label_y[(index, area)], number_text(value), cls=f"valore-{area}",
-                             extra=f' fill="{colour}"'))
-    out.append("</svg>")
-    return "\n".join(out)
+            shown.append((_marker(area, x, y, colour),
+                          Text(_c(label_x), _c(label_y[(index, area)]), number_text(value), cls=f"valore-{area}",
+                               fill=colour)))
+        chart.series.append(AreaSeries(area=area, colour=colour, dash=dash, polyline=polyline, points=shown))
+    return chart

@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -23,7 +23,7 @@ from ot24portal.pagination import BoundedPaginator
 from organisations.selectors import companies_for
 
 from . import services
-from .chart import HistoryPoint, history_svg
+from .chart import HistoryChart, HistoryPoint, history_data
 from .checklist import load_checklist
 from .forms import (AreaForm, AssessmentForm, AttachForm, CompilationAddForm, MeasureFormSet, ParticipantFormSet,
                     PeriodFiguresForm)
@@ -98,10 +98,11 @@ def result_rows(checklist, state):
     return rows
 
 
-def history_chart(assessment: Assessment, past: list[Assessment] | None = None) -> str:
-    """past: history(assessment), if already read."""
+def history_chart(assessment: Assessment, past: list[Assessment] | None = None) -> HistoryChart | None:
+    """The history chart's view-model (templates/stress/_history_chart.html draws it), None without a completed
+    assessment. past: history(assessment), if already read."""
     points = [HistoryPoint(a.date, a.area_scores, a.level) for a in (history(assessment) if past is None else past)]
-    return history_svg(points, id_prefix=f"storico-{assessment.pk}") if points else ""
+    return history_data(points, id_prefix=f"storico-{assessment.pk}") if points else None
 
 
 @login_required
@@ -275,16 +276,16 @@ def stress_attach(request, pk: int):
     try:
         evidence = services.attach_report(user=request.user, assessment=assessment, application=application)
     except services.NotAttachable as exc:
-        messages.error(request, format_html('{} <a href="{}">{}</a>', exc.messages[0], exc.link,
-                                            _("Vai alla sezione B")))
+        messages.error(request, render_to_string("messages/_with_link.html", {
+            "text": exc.messages[0], "url": exc.link, "label": _("Vai alla sezione B")}))
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:
-        messages.success(request, format_html(
-            '{} {} <a href="{}">{}</a>',
-            _("Relazione allegata alla domanda di %(site)s come documentazione B2d (punto 6).")
-            % {"site": application.site.name},
-            _("È da firmare: documenta l'intervento solo dopo la firma del legale rappresentante o di un procuratore "
-              "con potere di firma."),
-            reverse("evidence_sign", args=[application.pk, evidence.pk]), _("Firma il documento")))
+        messages.success(request, render_to_string("messages/_with_link.html", {
+            "text": " ".join((
+                _("Relazione allegata alla domanda di %(site)s come documentazione B2d (punto 6).")
+                % {"site": application.site.name},
+                _("È da firmare: documenta l'intervento solo dopo la firma del legale rappresentante o di un procuratore "
+                  "con potere di firma."))),
+            "url": reverse("evidence_sign", args=[application.pk, evidence.pk]), "label": _("Firma il documento")}))
     return redirect("stress_detail", pk=pk)

@@ -1,14 +1,21 @@
-"""The server-side SVG chart of IF and IG over the years: well-formed, accessible, values as text, no JS."""
+"""The server-side SVG chart of IF and IG over the years, as its template draws it (indicators/chart.py gives the
+geometry, templates/indicators/_chart.html the markup): well-formed, accessible, values as text, no JS."""
 import xml.etree.ElementTree as ET
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.template.loader import render_to_string
 
-from indicators.chart import ChartPoint, chart_svg, points_from
+from indicators.chart import ChartPoint, chart_data, points_from
 from indicators.rules import Injury, compute
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
+
+
+def chart_svg(points, **options):
+    """The chart as the site page and the PDF include it."""
+    return render_to_string("indicators/_chart.html", {"chart": chart_data(points, **options)})
 
 
 def parse(svg):

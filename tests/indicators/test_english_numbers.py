@@ -8,7 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from indicators.chart import ChartPoint, chart_svg
+from indicators.chart import ChartPoint
+
+from .test_chart import chart_svg
 from indicators.text import number
 
 from .test_pages import fill_register

@@ -200,6 +200,35 @@ def test_site_page_shows_the_table_the_chart_and_the_exclusions(client, site, re
     assert "Obiettivo Zero" in body
 
 
+def test_the_chart_on_the_page_and_in_the_pdf_shows_the_points_labels_and_legend(client, site, rep):
+    """The chart's template is included on the site page and in the elaboration's PDF: two years of IF and IG,
+    each a marker with its value written beside it, the legend and the axis titles."""
+    import xml.etree.ElementTree as ET
+    from django.template.loader import render_to_string
+    from indicators.pdf import analysis_context
+
+    fill_register(site, rep)
+    client.force_login(rep)
+    page = client.get(reverse("indicators_site", args=[site.pk])).content.decode()
+    printed = render_to_string("pdf/indicators.html", analysis_context(site, 2023, 2024))
+    ns = "{http://www.w3.org/2000/svg}"
+    for body in (page, printed):
+        root = ET.fromstring(body[body.index("<svg"):body.index("</svg>") + 6])
+        texts = ["".join(t.itertext()) for t in root.iter(f"{ns}text")]
+        assert len(root.findall(f"{ns}circle")) == 2 and len(root.findall(f"{ns}rect")) == 2  # IF, IG markers
+        assert len(root.findall(f"{ns}polyline")) == 2
+        assert {"10,00", "8,00", "0,10", "0,24", "2023", "2024"} <= set(texts)  # values beside their points
+        assert {"Indice di frequenza (IF)", "Indice di gravità (IG)", "Anno"} <= set(texts)
+        for circle in root.iter(f"{ns}circle"):  # coordinates stay in '.' notation whatever the language
+            assert "," not in circle.get("cx") and "," not in circle.get("cy")
+    assert response_pdf_ok(client, site)
+
+
+def response_pdf_ok(client, site) -> bool:
+    response = client.get(reverse("indicators_pdf", args=[site.pk]) + "?dal=2023&al=2024")
+    return response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
 def _flat(text: str) -> str:
     return " ".join(text.split())
 
@@ -302,6 +331,7 @@ def test_attach_creates_evidence_on_c5_da_firmare_and_signing_completes_the_chec
     response = client.post(reverse("indicators_attach", args=[site.pk]),
                            {"intervention": "C5", "dal": "2023", "al": "2024"})
     assert response.status_code == 302
+    assert ">Vai alla documentazione</a>" in client.get(response.url).content.decode()  # the message's link
     item = EvidenceItem.objects.get(intervention__code="C5", label__startswith="Elaborazioni")
     evidence = EvidenceFile.objects.get(application=app, evidence_item=item)
     assert evidence.content_type == "application/pdf" and len(evidence.sha256) == 64
@@ -330,7 +360,8 @@ def test_attach_without_c5_or_c6_says_so_and_offers_section_c(client, site, rep)
     response = client.post(reverse("indicators_attach", args=[site.pk]), {"intervention": "C5"}, follow=True)
     body = response.content.decode()
     assert "non è selezionato" in body
-    assert reverse("application_step", args=[app.pk, "C"]) in body
+    # the message's link, from templates/messages/_with_link.html, is a real link (not escaped text)
+    assert f'<a href="{reverse("application_step", args=[app.pk, "C"])}">Vai alla sezione C</a>' in body
     assert not EvidenceFile.objects.exists()
 
 

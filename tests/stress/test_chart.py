@@ -1,8 +1,16 @@
-"""The history chart: accessible SVG, every value readable, series told apart without colour."""
+"""The history chart, as its template draws it (stress/chart.py gives the geometry, templates/stress/
+_history_chart.html the markup): accessible SVG, every value readable, series told apart without colour."""
 import datetime as dt
 from xml.etree import ElementTree
 
-from stress.chart import HistoryPoint, history_svg
+from django.template.loader import render_to_string
+
+from stress.chart import HistoryPoint, history_data
+
+
+def history_svg(points, **options):
+    """The chart as the assessment's page includes it."""
+    return render_to_string("stress/_history_chart.html", {"chart": history_data(points, **options)})
 
 
 def test_history_svg_is_accessible_and_escaped():

@@ -244,7 +244,7 @@ def test_attach_without_b2d_says_so_and_links_section_b(client, company_user):
     response = client.post(reverse("stress_attach", args=[assessment.pk]), {"application": app.pk}, follow=True)
     body = response.content.decode()
     assert "non è selezionato l&#x27;intervento B2d" in body
-    assert reverse("application_step", args=[app.pk, "B"]) in body
+    assert f'<a href="{reverse("application_step", args=[app.pk, "B"])}">Vai alla sezione B</a>' in body
     assert not EvidenceFile.objects.exists()
     app4 = draft_with_b2d(SiteFactory(company=site.company), rep, suboptions={1, 2, 3, 4})
     body = client.post(reverse("stress_attach", args=[assessment.pk]), {"application": app4.pk}, follow=True).content.decode()

@@ -8,12 +8,13 @@ import pytest
 from django.template.loader import render_to_string
 from weasyprint import HTML
 
-from stress.chart import HistoryPoint, history_svg
+from stress.chart import HistoryPoint
 from stress.models import Measure
 from stress.pdf import report_context
 from tests.factories import PATFactory, SiteFactory, legal_rep
 
 from .pages import create
+from .test_chart import history_svg
 
 
 def _rows_by_page(document):
