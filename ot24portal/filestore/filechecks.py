@@ -500,13 +500,51 @@ def P7M_INVALID() -> str:  # noqa: N802
     return _("Il file .p7m non è una busta firmata (CAdES) valida.")
 
 
+_BER_MAX_DEPTH = 32  # indefinite lengths nest; a hostile envelope must not recurse without end
+
+
+def _ber_element(data: bytes, start: int, end: int, depth: int = 0) -> tuple[int, int]:
+    """(start of contents, end) of the BER/DER element at `start`, read from its header alone (tag, length;
+    an indefinite length is followed through its children to the end-of-contents marker). Nothing is copied,
+    so a 20 MB signed document costs its own size, not three times it: asn1crypto's public parse() copies
+    every value it reads, and its header reader is private."""
+    if depth > _BER_MAX_DEPTH or start >= end:
+        raise ValueError("truncated or too deep")
+    tag, p = data[start], start + 1
+    if tag & 0x1F == 0x1F:  # high tag number: base-128 digits, the last without the top bit
+        while True:
+            if p >= end:
+                raise ValueError("truncated tag")
+            p += 1
+            if not data[p - 1] & 0x80:
+                break
+    if p >= end:
+        raise ValueError("truncated length")
+    length, p = data[p], p + 1
+    if length == 0x80:  # indefinite: constructed only, children until 00 00
+        if not tag & 0x20:
+            raise ValueError("indefinite length on a primitive value")
+        contents = p
+        while data[p:p + 2] != b"\x00\x00":
+            if p + 2 > end:
+                raise ValueError("no end-of-contents")
+            p = _ber_element(data, p, end, depth + 1)[1]
+        return contents, p + 2
+    if length & 0x80:
+        size = length & 0x7F
+        if not 0 < size <= 8 or p + size > end:
+            raise ValueError("bad length")
+        length, p = int.from_bytes(data[p:p + size], "big"), p + size
+    if p + length > end:
+        raise ValueError("truncated value")
+    return p, p + length
+
+
 def _der_children(data: bytes, start: int, end: int):
     """(start, end) of each element between start and end (stopping at an end-of-contents marker), from
-    the headers alone: nothing is copied, so a 20 MB signed document costs its own size, not three times it."""
-    from asn1crypto.parser import _parse
-
+    the headers alone."""
     while start < end and data[start:start + 2] != b"\x00\x00":
-        _, element_end = _parse(data, len(data), start, lengths_only=True)
+        _, element_end = _ber_element(data, start, end)
         yield start, element_end
         start = element_end
 
@@ -516,12 +554,11 @@ def p7m_structure(path: str) -> None:
     version, digestAlgorithms, encapContentInfo, [certificates], [crls], signerInfos } }, whose signer
     information parses in full. Runs inside the bounded child."""
     from asn1crypto import cms
-    from asn1crypto.parser import _parse
 
     try:
         with open(path, "rb") as fh:
             data = fh.read()
-        contents_start, contents_end = _parse(data, len(data), 0, lengths_only=True)
+        contents_start, contents_end = _ber_element(data, 0, len(data))
         if data[0] != 0x30 or contents_end != len(data) and data[contents_end:].strip(b"\x00"):
             raise ValueError("not one SEQUENCE")
         parts = list(_der_children(data, contents_start, contents_end))
@@ -529,9 +566,9 @@ def p7m_structure(path: str) -> None:
             raise ValueError("not signed data")
         if data[parts[1][0]] != 0xA0:
             raise ValueError("no [0] content")
-        explicit_start, explicit_end = _parse(data, len(data), parts[1][0], lengths_only=True)
+        explicit_start, explicit_end = _ber_element(data, parts[1][0], len(data))
         signed_start = next(_der_children(data, explicit_start, explicit_end))[0]
-        inner_start, inner_end = _parse(data, len(data), signed_start, lengths_only=True)
+        inner_start, inner_end = _ber_element(data, signed_start, len(data))
         fields = list(_der_children(data, inner_start, inner_end))
         if data[signed_start] != 0x30 or len(fields) < 4 or data[fields[-1][0]] != 0x31:
             raise ValueError("not a SignedData")
