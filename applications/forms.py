@@ -18,6 +18,36 @@ SCHEDA_FIELDS = [
 ]
 
 
+class BootstrapClassesMixin:
+    """The Bootstrap classes crispy-forms' `crispy_field` tag puts on a widget, set once by the form: the
+    widget's class name in lower case, then `form-select` (a select) or `form-control`, and `is-invalid`
+    when the field has errors. Fields rendered with templates/applications/wizard/_field.html (the scheda)
+    get the same markup as `|as_crispy_field` gave them, without crispy's generic field template: under
+    cProfile the scheda's 16 `as_crispy_field` calls were 21 of its 37 ms; bench/server_cpu.py measured the
+    scheda at 22.5 -> 18.0 ms of CPU per request (docs/performance.md). Checkboxes, radio buttons,
+    multiple choices and files are left to crispy-forms."""
+
+    def set_bootstrap_classes(self, names) -> None:
+        for name in names:
+            widget = self.fields[name].widget
+            classes = widget.attrs.get("class", "").split()
+            kind = type(widget).__name__.lower()
+            for css in (kind, "form-select" if isinstance(widget, forms.Select) else "form-control"):
+                if css not in classes:
+                    classes.append(css)
+            widget.attrs["class"] = " ".join(classes)
+
+    def add_error(self, field, error):
+        """Every error reaches the form through here (the fields' and the form's cleaning, the model's
+        validation, the view's own): its field's widget is marked at once, before the page renders it."""
+        super().add_error(field, error)
+        for name in self._errors:
+            widget = self.fields[name].widget if name in self.fields else None
+            classes = widget.attrs.get("class", "").split() if widget is not None else []
+            if ("form-control" in classes or "form-select" in classes) and "is-invalid" not in classes:
+                widget.attrs["class"] = " ".join([*classes, "is-invalid"])
+
+
 class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -44,7 +74,7 @@ def birth_date_from_codice_fiscale(code: str) -> str | None:
         return None
 
 
-class SchedaForm(forms.ModelForm):
+class SchedaForm(BootstrapClassesMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     pats = forms.ModelMultipleChoiceField(
         queryset=None,  # the site's PATs, set for a posted form (a queryset is cloned at every form's deepcopy)
@@ -80,6 +110,7 @@ class SchedaForm(forms.ModelForm):
         self.fields["signatory_birth_place"].help_text = _("Se lo lasci vuoto, è ricavato dal codice fiscale.")
         self.fields["workers"].widget.attrs["min"] = 1
         self.fields["codice_ditta"].widget.attrs["inputmode"] = "numeric"
+        self.set_bootstrap_classes(SCHEDA_FIELDS)
 
     def _birth_from_codice_fiscale(self) -> None:
         """A birth date or place left empty is taken from the codice fiscale posted with it (issue 34); what

@@ -1,4 +1,4 @@
-"""The checks of /readyz (django-health-check): the library's database check, and ours for migrations,
+"""The checks of /readyz (django-health-check): a SELECT 1 on the request's connection, and ours for migrations,
 writable storage and a task queue that moves. Each raises ServiceUnavailable with a short reason that
 names no secret (no host, user or path)."""
 from __future__ import annotations
@@ -16,20 +16,22 @@ from health_check.checks import Database, Storage
 from health_check.exceptions import ServiceUnavailable
 
 
-def close_thread_connection(alias: str) -> None:
-    """The checks run in the view's worker threads: their connections are closed after each check rather
-    than left open in idle threads (a connection inside a transaction, a test's, is left alone)."""
-    connection = connections[alias]
-    if not connection.in_atomic_block:
-        connection.close()
-
-
 @dataclasses.dataclass
 class DatabaseReachable(Database):
-    """The library's SELECT 1, reported as 'database'."""
+    """A SELECT 1 on the request's own connection (opened if it is not, kept for the next request as any
+    page's), reported as 'database'. The library's check opens a connection of its own for each probe."""
 
     def __repr__(self):
         return "database"
+
+    def run(self):
+        try:
+            with connections[self.alias].cursor() as cursor:
+                cursor.execute("SELECT 1")
+                if cursor.fetchone() != (1,):
+                    raise ServiceUnavailable("database answered wrongly")
+        except DatabaseError as exc:
+            raise ServiceUnavailable("database unreachable") from exc
 
 
 @dataclasses.dataclass
@@ -57,8 +59,6 @@ class MigrationsApplied(HealthCheck):
             plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
         except DatabaseError as exc:
             raise ServiceUnavailable("database unreachable") from exc
-        finally:
-            close_thread_connection(self.alias)
         if plan:
             raise ServiceUnavailable(f"{len(plan)} migration(s) not applied")
         self._applied_for.add(key)
@@ -104,8 +104,6 @@ class TaskQueueMoving(HealthCheck):
                 Q(run_after=get_date_max(), enqueued_at__lt=limit) | Q(run_after__lt=limit)).count()
         except DatabaseError as exc:
             raise ServiceUnavailable("database unreachable") from exc
-        finally:
-            close_thread_connection(self.alias)
         if stuck:
             raise ServiceUnavailable(f"{stuck} task(s) due for more than {settings.OT24_QUEUE_STUCK_SECONDS} s "
                                      "and not started: are the workers running?")

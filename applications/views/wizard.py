@@ -168,7 +168,8 @@ def section_step(request, application, step: wizard.Step):
     rows = section_rows(catalogue, letter, application.sector or "altri",
                         form if request.method == "POST" else None, line_errors, selections=selections)
     section = catalogue.sections[letter]
-    return render_step(request, application, step, score=saved_score, form=form, rows=rows, section=section)
+    return render_step(request, application, step, score=saved_score, form=form, rows=rows, section=section,
+                       catalogue=catalogue)
 
 
 @login_required

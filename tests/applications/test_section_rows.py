@@ -52,7 +52,8 @@ def _form(app, letter, data=None, selections=None):
 
 def _rows(catalogue, letter, sector, form, line_errors, **kwargs):
     return parse(render_to_string("applications/wizard/_section_rows.html",
-                                  {"rows": section_rows(catalogue, letter, sector, form, line_errors, **kwargs)}))
+                                  {"rows": section_rows(catalogue, letter, sector, form, line_errors, **kwargs),
+                                   "catalogue": catalogue}))  # as the page: the catalogue's details cached
 
 
 @pytest.mark.parametrize("letter", ["A", "B", "C", "D"])
@@ -167,3 +168,17 @@ def test_the_saved_selections_show_ticked_as_the_page_loads(letter, client):
                 (item.code, sub.number)
         if list(item.declarations.all()):
             assert checked(doc, f"decl_{item.code}") == (item in with_decl[:1] and item.code in picked)
+
+
+def test_an_intervention_s_details_change_at_once_though_rendered_once_per_catalogue():
+    """The notes and documents under each intervention are rendered once per catalogue revision and language
+    (interventions/templatetags/catalogue_fragments.py): a catalogue write shows at the next request."""
+    app, rep = _draft({"C": ["C4"]})
+    client = Client()
+    client.force_login(rep)
+    assert "Nota cambiata dall&#x27;amministratore" not in _page(client, app, "C")
+    assert "Nota cambiata dall&#x27;amministratore" not in _page(client, app, "C")  # the details cached
+    c4 = Intervention.objects.get(code="C4", section__edition=app.campaign.edition)
+    c4.notes = "Nota cambiata dall'amministratore"
+    c4.save()
+    assert "Nota cambiata dall&#x27;amministratore" in _page(client, app, "C")

@@ -35,19 +35,21 @@ def test_readyz_lists_every_check(client):
 
 @pytest.fixture
 def database_port():
-    """/readyz runs its checks in threads, each on a new connection made from the database's settings,
-    while this test's own connection stays open. Changing the port in those settings stops the database
-    for the checks ("stopped") and restoring it brings it back, without touching the test's connection."""
+    """/readyz runs its checks on the request's connection (the worker's persistent one). Closing it and
+    changing the port in the database's settings stops the database for the next request ("stopped");
+    restoring the port brings it back at the next connection."""
     conf = connections["default"].settings_dict
     real = conf["PORT"]
     yield conf, real
     conf["PORT"] = real
+    connections["default"].close()
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_readyz_answers_503_with_the_reason_while_the_database_is_unreachable(client, database_port):
     conf, real_port = database_port
     assert client.get("/readyz").status_code == 200
+    connections["default"].close()
     conf["PORT"] = str(closed_port())  # the database stops answering
     MigrationsApplied._applied_for.clear()  # as in a process that has not seen them applied yet
     response = client.get("/readyz")
@@ -58,6 +60,24 @@ def test_readyz_answers_503_with_the_reason_while_the_database_is_unreachable(cl
     assert "127.0.0.1" not in response.content.decode()  # no host, port or user in the answer
     conf["PORT"] = real_port  # back
     assert client.get("/readyz").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_balancer_s_probe_opens_no_connection_of_its_own(client):
+    """The probe's checks run on the connection the request has (a worker's persistent one), not on a new
+    PostgreSQL connection each (a new server process per probe: most of a probe's cost)."""
+    from django.db.backends.signals import connection_created
+
+    opened = []
+    connection_created.connect(receiver := lambda sender, connection, **kwargs: opened.append(connection.alias))
+    try:
+        client.get("/readyz", {"check": ["database", "migrations"]})  # the worker's connection, if it had none
+        opened.clear()
+        for _ in range(3):
+            assert client.get("/readyz", {"check": ["database", "migrations"]}).status_code == 200
+    finally:
+        connection_created.disconnect(receiver)
+    assert opened == []
 
 
 @pytest.mark.django_db
