@@ -1,4 +1,4 @@
-"""The portal under gunicorn (production settings over loopback HTTP, 2 sync workers), and the clients
+"""The portal under gunicorn (production settings over loopback HTTP, OT24_WEB_WORKERS sync workers, 2 by default), and the clients
 the benchmark drives it with: locust for load, plain HTTP for sequential latency and the big upload."""
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 BENCH_VENV_BIN = ROOT / ".venv-bench" / "bin"
-WORKERS = 2
+# The same count as gunicorn.conf.py reads in production (OT24_WEB_WORKERS, 2 by default): the bench measures
+# what a server runs.
+WORKERS = int(os.environ.get("OT24_WEB_WORKERS", "2"))
 
 
 def free_port() -> int:
