@@ -7,8 +7,10 @@ need=()
 python3 -c "import venv, ensurepip" 2>/dev/null || need+=(python3-venv)
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 # WeasyPrint renders with Pango; DejaVu gives it fonts with every Italian letter.
-ldconfig -p | grep -q 'libpango-1.0.so' || need+=(libpango-1.0-0)
-ldconfig -p | grep -q 'libpangoft2-1.0.so' || need+=(libpangoft2-1.0-0)
+# (grep without -q: -q stops reading at the first match, ldconfig dies of SIGPIPE and pipefail reports the
+# library missing when it is there.)
+ldconfig -p | grep 'libpango-1.0.so' >/dev/null || need+=(libpango-1.0-0)
+ldconfig -p | grep 'libpangoft2-1.0.so' >/dev/null || need+=(libpangoft2-1.0-0)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 # The stylesheet and script build (scripts/build-frontend.sh) runs npm packages under Node.js.
 command -v node >/dev/null 2>&1 || need+=(nodejs)
