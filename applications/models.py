@@ -68,11 +68,11 @@ class ApplicationQuerySet(models.QuerySet):
         return queryset
 
     def for_dashboard(self, campaign, site_ids) -> ApplicationQuerySet:
-        """The applications of these sites for the campaign, with their selections and evidence files (the
-        dashboard's points and missing evidence), unsorted: the caller keys them by site."""
+        """The applications of these sites for the campaign, with their evidence files (the dashboard's
+        missing evidence), unsorted: the caller keys them by site and reads their selections as values
+        (applications.selectors.dashboard_selections)."""
         return (self.filter(campaign=campaign, site_id__in=site_ids).select_related("campaign__edition")
-                .prefetch_related(models.Prefetch("selections", queryset=Selection.objects.order_by()),
-                                  "evidence_files")
+                .prefetch_related("evidence_files")
                 .order_by())
 
     def for_review(self) -> ApplicationQuerySet:

@@ -226,10 +226,43 @@ def dashboard_sites(user, campaign, *, query: str = "", status: str = "", compan
     return sites(user, campaign, query=query, status=status, company=company, sort=sort, visibility=visibility)
 
 
+@dataclass(frozen=True)
+class SelectionRow:
+    """A Selection read as values, with its intervention from the cached catalogue: what scoring and the
+    evidence checklist read of one. The dashboard's page and the CSV export read their rows this way because
+    building Selection instances was most of a 5,000-site export's time (bench: csv, 0.8 s as values against
+    2.5 s as instances)."""
+
+    intervention: object
+    intervention_id: int
+    suboptions: list
+    declaration_confirmed: bool
+
+
+def dashboard_selections(applications, catalogue: EditionCatalogue) -> dict[int, list[SelectionRow]]:
+    """Application id -> its selections as SelectionRow, in the catalogue's order, in one query."""
+    by_app: dict[int, list[SelectionRow]] = {}
+    rows = list(Selection.objects.filter(application__in=[a.pk for a in applications]).order_by().values_list(
+        "application_id", "intervention_id", "suboptions", "declaration_confirmed"))
+    interventions = dict(catalogue.by_id)
+    unknown = {intervention_id for _, intervention_id, _, _ in rows} - interventions.keys()
+    if unknown:  # not in the campaign's catalogue: read as the model's relation would
+        from interventions.models import Intervention
+
+        interventions.update(Intervention.objects.in_bulk(unknown))
+    for application_id, intervention_id, suboptions, declared in rows:
+        by_app.setdefault(application_id, []).append(
+            SelectionRow(interventions[intervention_id], intervention_id, suboptions, declared))
+    for selections in by_app.values():
+        selections.sort(key=lambda s: s.intervention.order)
+    return by_app
+
+
 def dashboard_rows_for(sites: list[Site], campaign) -> list[DashboardRow]:
     """The rows of these sites (a page of dashboard_sites, a chunk of the CSV export), in their order."""
     apps = {a.site_id: a for a in Application.objects.for_dashboard(campaign, [site.pk for site in sites])}
     edition = edition_catalogue(campaign.edition)
+    selections_of = dashboard_selections(apps.values(), edition)
     missing_evidence = hooks.evidence_checklist().missing
     unsigned_documents = hooks.evidence_checklist().unsigned
     days_left = campaign.days_left()
@@ -239,7 +272,7 @@ def dashboard_rows_for(sites: list[Site], campaign) -> list[DashboardRow]:
         total = missing = None
         unsigned = 0
         if application is not None:
-            selections = application_selections(application)
+            selections = selections_of.get(application.pk, [])
             total = application_score(application, edition.scoring, selections).total
             missing = missing_evidence(application, selections, edition)
             unsigned = unsigned_documents(application)

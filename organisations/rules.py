@@ -138,8 +138,14 @@ def has_tie_to_company(user, obj) -> bool:
     """The user has or had any tie to the company of obj (selectors.tied_company_ids, read once a request):
     such a person never reviews its applications."""
     company_id = _company_id_of(obj)
-    return (company_id is not None and user.is_authenticated
-            and company_id in _remembered(user, ("tied",), lambda: tied_company_ids(user)))
+    return company_id is not None and user.is_authenticated and company_id in tied_companies(user)
+
+
+def tied_companies(user) -> frozenset[int]:
+    """selectors.tied_company_ids(user), asked once a request (has_tie_to_company reads it). A page listing
+    applications that may or may not be takeable (the reviewers' queue) asks for it up front, so its query
+    count does not depend on the rows' states (bench: queries)."""
+    return _remembered(user, ("tied",), lambda: tied_company_ids(user))
 
 
 @rules.predicate

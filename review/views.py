@@ -33,6 +33,7 @@ from evidence.views import evidence_response
 from interventions.models import EvidenceItem
 from interventions.scoring import benefit
 from interventions.sectors import SECTOR_CHOICES
+from organisations.rules import tied_companies
 
 from . import services
 from .forms import ACTIONS
@@ -60,6 +61,7 @@ def review_queue(request):
     qs, filters = review_queue_filtered(request.user, params)
     page = BoundedPaginator(qs, settings.OT24_PAGINATE_BY, late_rows=True).get_page(request.GET.get("page"))
     today = timezone.localdate()
+    tied_companies(request.user)  # read once now, whether or not a row can be taken: same queries for any rows
     rows = []
     for a in page:
         days = a.days_to_decision(today)
