@@ -173,9 +173,13 @@ def test_a_web_server_killed_under_load_loses_only_its_requests_in_flight(stack)
             stop.set()
     finally:
         stop.set()
-    late = [f for f in failures if f[0] > killed_at + 4]
-    assert len(failures) <= clients, f"only requests in flight on web1 fail: {len(failures)}: {failures[:20]}"
-    assert not late, f"the balancer stopped sending to web1 within 4 s: {late[:20]}"
+    # What may fail: each client's request in flight on web1, and at most one more sent in the few milliseconds
+    # between the SIGKILL and the last process's exit, while web1's listening socket still accepts connections
+    # (a whole `make test` once counted 9 failures for 8 clients, all within 10 ms of the kill). A balancer that
+    # did not send refused connections to web2 would keep failing until its checks took web1 out (3 x 1 s).
+    late = [f for f in failures if f[0] > killed_at + 0.5]
+    assert len(failures) <= 2 * clients, f"only requests in flight on web1 fail: {len(failures)}: {failures[:20]}"
+    assert not late, f"failures only as web1 died, none once it was gone: {late[:20]}"
     assert served.get("web2", 0) > after_kill.get("web2", 0), "web2 went on serving"
 
 
