@@ -230,7 +230,7 @@ def dashboard_sites(user, campaign, *, query: str = "", status: str = "", compan
 class SelectionRow:
     """A Selection read as values, with its intervention from the cached catalogue: what scoring and the
     evidence checklist read of one. The dashboard's page and the CSV export read their rows this way because
-    building Selection instances was most of a 5,000-site export's time (bench: csv, 0.8 s as values against
+    building Selection instances was most of a 5,000-site export's time (bench: csv, 1.3-1.5 s as values against
     2.5 s as instances)."""
 
     intervention: object
