@@ -4,6 +4,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from accounts.models import User
 from applications import services
+from tests.e2e.login import log_in
 from tests.factories import DEFAULT_PASSWORD, PATFactory, SiteFactory, UserFactory, legal_rep, open_campaign
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -36,13 +37,6 @@ def serious(page):
     return [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in found]
 
 
-def login(page, live_server, email):
-    page.goto(f"{live_server.url}/accesso/")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.locator("main").get_by_role("button", name="Accedi").click()
-
-
 def test_pages_have_no_serious_accessibility_violations(page, live_server, world, shot):
     rep, app, reviewer, sub = world
     page.goto(f"{live_server.url}/accesso/")
@@ -50,14 +44,14 @@ def test_pages_have_no_serious_accessibility_violations(page, live_server, world
     for path in ["/", "/aiuto/", "/contatti/", "/privacy/", "/accessibilita/", "/note-legali/"]:  # pages/
         page.goto(f"{live_server.url}{path}")
         problems[path] = serious(page)
-    login(page, live_server, rep.email)
+    log_in(page, live_server, rep.email)
     for path in ["/domande/", f"/domande/{app.pk}/passo/scheda/", f"/domande/{app.pk}/passo/A/", f"/domande/{app.pk}/passo/C/",
                  f"/domande/{app.pk}/passo/evidence/", f"/domande/{app.pk}/passo/review/", f"/domande/{app.pk}/passo/submit/",
                  f"/unita/{app.site_id}/"]:
         page.goto(f"{live_server.url}{path}")
         problems[path] = serious(page)
     page.context.clear_cookies()
-    login(page, live_server, reviewer.email)
+    log_in(page, live_server, reviewer.email)
     for path in ["/istruttoria/", f"/istruttoria/{sub.pk}/"]:
         page.goto(f"{live_server.url}{path}")
         problems[path] = serious(page)

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from operations.demo import minimal_pdf
 from applications.models import Application
 from tests.e2e.counting import counted  # noqa: F401
+from tests.e2e.login import log_in
 from tests.factories import DEFAULT_PASSWORD, PATFactory, SiteFactory, legal_rep, open_campaign
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,16 +29,9 @@ def company(django_db_blocker):
     return site, legal_rep(site.company)
 
 
-def login(page, live_server, user):
-    page.goto(f"{live_server.url}/accesso/")
-    page.get_by_label("E-mail").fill(user.email)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.locator("main").get_by_role("button", name="Accedi").click()
-
-
 def test_company_journey(page, live_server, company, shot, tmp_path, counted):
     site, rep = company
-    login(page, live_server, rep)
+    log_in(page, live_server, rep)
     expect(page.get_by_role("heading", name="Le unità produttive della tua azienda")).to_be_visible()
     counted.clicks = counted.loads = 0  # from the dashboard, after logging in
     shot("01-dashboard")

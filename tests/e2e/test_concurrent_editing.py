@@ -3,7 +3,8 @@ import pytest
 from playwright.sync_api import expect
 
 from applications import services
-from tests.factories import DEFAULT_PASSWORD, PATFactory, SiteFactory, consultant, legal_rep, open_campaign
+from tests.e2e.login import log_in
+from tests.factories import PATFactory, SiteFactory, consultant, legal_rep, open_campaign
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,10 +23,7 @@ def test_second_browser_save_is_refused(browser, live_server, shot):
     for user in (rep, adviser):
         context = browser.new_context()
         page = context.new_page()
-        page.goto(f"{live_server.url}/accesso/")
-        page.get_by_label("E-mail").fill(user.email)
-        page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-        page.locator("main").get_by_role("button", name="Accedi").click()
+        log_in(page, live_server, user)
         page.goto(f"{live_server.url}/domande/{app.pk}/passo/C/")
         pages.append(page)
     first, second = pages

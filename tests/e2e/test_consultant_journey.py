@@ -5,7 +5,8 @@ from playwright.sync_api import expect
 
 from applications import services
 from applications.models import Application
-from tests.factories import DEFAULT_PASSWORD, PATFactory, SiteFactory, consultant, legal_rep, open_campaign
+from tests.e2e.login import log_in
+from tests.factories import PATFactory, SiteFactory, consultant, legal_rep, open_campaign
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,16 +35,9 @@ def clients():
     return adviser, edil, food, draft, foreign
 
 
-def login(page, live_server, user):
-    page.goto(f"{live_server.url}/accesso/")
-    page.get_by_label("E-mail").fill(user.email)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.locator("main").get_by_role("button", name="Accedi").click()
-
-
 def test_consultant_journey(page, live_server, clients, shot):
     adviser, edil, food, draft, foreign = clients
-    login(page, live_server, adviser)
+    log_in(page, live_server, adviser)
     expect(page.get_by_role("heading", name="Clienti e unità produttive")).to_be_visible()
     expect(page.get_by_text("Cantiere Nord")).to_be_visible()
     expect(page.get_by_text("Stabilimento Sud")).to_be_visible()
@@ -70,7 +64,7 @@ def test_consultant_journey(page, live_server, clients, shot):
 
 def test_other_tenants_urls_give_nothing(page, live_server, clients, shot):
     adviser, edil, food, draft, foreign = clients
-    login(page, live_server, adviser)
+    log_in(page, live_server, adviser)
     for path in (f"/domande/{foreign.pk}/", f"/domande/{foreign.pk}/passo/scheda/", f"/domande/{foreign.pk}/domanda.pdf",
                  f"/unita/{foreign.site_id}/"):
         response = page.goto(f"{live_server.url}{path}")

@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from tests.accounts.conftest import give_totp, totp_code
-from tests.e2e.test_accessibility import login, world  # noqa: F401 - the same world of pages
+from tests.e2e.login import log_in
+from tests.e2e.test_accessibility import world  # noqa: F401 - the same world of pages
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -20,7 +21,7 @@ def test_no_content_security_policy_violation_on_the_main_pages(page, live_serve
             if "Content Security Policy" in message.text else None)
     for path in ["/accesso/", "/", "/aiuto/", "/contatti/", "/account/signup/", "/account/password/reset/"]:
         page.goto(f"{live_server.url}{path}")
-    login(page, live_server, rep.email)
+    log_in(page, live_server, rep.email)
     for path in ["/domande/", f"/domande/{app.pk}/passo/scheda/", f"/domande/{app.pk}/passo/C/",
                  f"/domande/{app.pk}/passo/evidence/", f"/domande/{app.pk}/passo/review/", f"/unita/{app.site_id}/",
                  "/account/email/", "/account/password/change/", "/account/profilo/"]:
@@ -28,7 +29,7 @@ def test_no_content_security_policy_violation_on_the_main_pages(page, live_serve
         if "/passo/" in path:  # the score bar's width comes from a class now, not a style attribute
             assert page.locator("#score-bar-saved").bounding_box()["width"] > 0, path
     page.context.clear_cookies()
-    login(page, live_server, reviewer.email)  # no authenticator yet: the set-up page with its QR code
+    log_in(page, live_server, reviewer.email)  # no authenticator yet: the set-up page with its QR code
     page.wait_for_url(f"{live_server.url}{reverse('mfa_activate_totp')}")
     page.context.clear_cookies()
     admin = UserFactory(role=User.Role.ADMIN, is_staff=True, is_superuser=True)

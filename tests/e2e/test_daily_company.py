@@ -9,7 +9,7 @@ from applications import services
 from operations.demo import minimal_pdf
 from applications.models import Application
 from interventions.models import EvidenceItem
-from tests.e2e.test_company_journey import login
+from tests.e2e.login import log_in
 from tests.factories import PATFactory, SIGNATORY, SiteFactory, legal_rep, member, open_campaign
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,7 +38,7 @@ def url(live_server, app, step):
 
 def test_score_header_and_leave_warning(page, live_server, draft, shot):
     site, rep, app = draft
-    login(page, live_server, rep)
+    log_in(page, live_server, rep)
     page.goto(url(live_server, app, "C"))
     bar = page.locator("#score-bar")
     expect(bar).to_have_attribute("aria-valuemax", "100")
@@ -71,7 +71,7 @@ def test_a_change_of_workers_names_what_stops_counting(page, live_server, draft,
     services.application_save_section(user=rep, application=app, section="C", version=app.version,
                                       chosen={"C1": (frozenset(), False), "C2": (frozenset(), False),
                                               "C4": (frozenset(), False)})
-    login(page, live_server, rep)
+    log_in(page, live_server, rep)
     page.goto(url(live_server, app, "scheda"))
     page.locator("#id_workers").fill("20")
     page.locator("#id_signatory_birth_date").fill("1970-05-17")
@@ -96,7 +96,7 @@ def test_uploads_several_files_with_progress_and_duplicates(page, live_server, d
         path = tmp_path / name
         path.write_bytes(minimal_pdf(name))
         files.append(str(path))
-    login(page, live_server, rep)
+    log_in(page, live_server, rep)
     page.goto(url(live_server, app, "evidence"))
     loads = []
     page.on("load", lambda p: loads.append(p.url))
@@ -125,7 +125,7 @@ def test_signing_routes_and_dialogs(page, live_server, draft, shot):
     for item in EvidenceItem.objects.filter(intervention__code="C4", alternative=1, condition=""):
         evidence_services.evidence_add(user=rep, application=app, evidence_item=item,
                                        uploaded_file=SimpleUploadedFile(f"{item.pk}.pdf", minimal_pdf(str(item.pk))))
-    login(page, live_server, rep)
+    log_in(page, live_server, rep)
     page.goto(url(live_server, app, "submit"))
     expect(page.locator("#route-password")).to_be_visible()
     expect(page.locator("#route-qualified")).to_be_visible()
@@ -152,7 +152,7 @@ def test_signing_routes_and_dialogs(page, live_server, draft, shot):
 def test_site_page_checks_like_inail_and_starts_the_application(page, live_server, draft, shot):
     site, rep, app = draft
     Application.objects.filter(pk=app.pk).delete()
-    login(page, live_server, rep)
+    log_in(page, live_server, rep)
     page.goto(f"{live_server.url}/unita/{site.pk}/")
     page.get_by_label("Provincia").select_option("BG")
     rows_before = page.locator(".ot24-pat-row").count()
@@ -179,7 +179,7 @@ def test_site_page_checks_like_inail_and_starts_the_application(page, live_serve
 def test_member_tells_the_signatory(page, live_server, draft, shot, mailoutbox):
     site, rep, app = draft
     office = member(site.company)
-    login(page, live_server, office)
+    log_in(page, live_server, office)
     page.goto(url(live_server, app, "review"))
     page.get_by_role("button", name="Avvisa il legale rappresentante che la domanda è pronta").click()
     expect(page.get_by_text("1 persona avvisata per e-mail")).to_be_visible()
@@ -188,7 +188,7 @@ def test_member_tells_the_signatory(page, live_server, draft, shot, mailoutbox):
 
 def test_wizard_in_english_at_390(page, live_server, draft, shot):
     site, rep, app = draft
-    login(page, live_server, rep)
+    log_in(page, live_server, rep)
     page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
     page.set_viewport_size(PHONE)
     page.goto(url(live_server, app, "C"))

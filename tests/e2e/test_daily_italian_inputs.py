@@ -13,7 +13,7 @@ from stress.models import Assessment, PeriodFigures
 from tests.factories import PATFactory, SiteFactory, legal_rep, open_campaign
 from tests.stress.pages import draft_with_b2d, figures
 
-from .test_company_journey import login
+from tests.e2e.login import answered, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,7 +34,7 @@ def test_italian_decimals_on_the_stress_figures(page, live_server, company, shot
     site, rep, _app = company
     assessment = Assessment.objects.create(company=site.company, date=dt.date(2025, 1, 15), year=2024,
                                            method="Check-list", created_by=rep)
-    login(page, live_server, rep)
+    log_in(page, live_server, rep)
     page.goto(live_server.url + reverse("stress_figures", args=[assessment.pk]))
     for year, values in ((2024, figures(injury_frequency="42,02", sick_leave_hours="320,50")), (2023, figures())):
         for field, value in values.items():
@@ -59,7 +59,7 @@ def test_register_import_takes_the_printed_pat(page, live_server, company, shot,
     path.write_text("data_evento;primo_giorno_assenza;ultimo_giorno_assenza;in_itinere;mortale;invalidita_permanente;pat\n"
                     "10/03/2023;11/03/2023;20/03/2023;no;no;0;12345678/90\n"
                     "05/06/2023;05/06/2023;09/06/2023;no;no;0;12345678\n", encoding="utf-8")
-    login(page, live_server, rep)
+    log_in(page, live_server, rep)
     page.goto(live_server.url + reverse("indicators_site", args=[site.pk]))
     page.get_by_role("link", name="Importa da CSV").click()
     page.locator("label.form-check-label", has_text="Registro infortuni").click()
@@ -76,13 +76,14 @@ def test_register_import_takes_the_printed_pat(page, live_server, company, shot,
 
 def test_scheda_birth_place_from_the_codice_fiscale(page, live_server, company, shot):
     site, rep, app = company
-    login(page, live_server, rep)
+    log_in(page, live_server, rep)
     page.goto(live_server.url + reverse("application_step", args=[app.pk, "scheda"]))
     page.locator("#id_signatory_codice_fiscale").fill("RSSMRA70E17H501S")
     page.locator("#id_signatory_birth_place").fill("")
     page.locator("#id_signatory_birth_date").fill("")
     shot("05-scheda-empty-place")
-    page.locator("main form").get_by_role("button", name="Salva").first.click()
+    with answered(page):
+        page.locator("main form").get_by_role("button", name="Salva").first.click()
     page.goto(live_server.url + reverse("application_step", args=[app.pk, "scheda"]))
     expect(page.locator("#id_signatory_birth_place")).to_have_value("Roma (RM)")
     expect(page.locator("#id_signatory_birth_date")).to_have_value("1970-05-17")

@@ -3,7 +3,7 @@ reachable without sideways scrolling."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_company_journey import login
+from tests.e2e.login import log_in
 from tests.e2e.test_daily_company import draft, url  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -17,7 +17,7 @@ def _inside(page, locator):
 def test_at_390_px_the_action_button_and_the_step_tabs_are_in_reach(page, live_server, draft, shot):  # noqa: F811
     site, rep, app = draft
     page.set_viewport_size({"width": 390, "height": 844})
-    login(page, live_server, rep)
+    log_in(page, live_server, rep)
     page.goto(live_server.url + "/domande/")
     button = page.locator("main").get_by_role("link", name="Riprendi")
     expect(button).to_be_visible()

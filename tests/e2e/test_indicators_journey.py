@@ -10,7 +10,7 @@ from evidence import services as evidence_services
 from interventions.models import EvidenceItem
 from tests.factories import PATFactory, SiteFactory, draft_with, legal_rep, open_campaign
 
-from .test_company_journey import login
+from tests.e2e.login import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,7 +52,7 @@ def import_csv(page, label, path):
 
 def test_indicators_journey(page, live_server, draft, shot, tmp_path):
     site, rep, app = draft
-    login(page, live_server, rep)
+    log_in(page, live_server, rep)
     page.locator("#main").get_by_role("link", name="Indici infortunistici").first.click()  # the row's link, not the menu's
     expect(page.get_by_role("heading", name="Indici infortunistici — Stabilimento Nord")).to_be_visible()
 
@@ -119,7 +119,7 @@ def test_indicator_pages_have_no_serious_accessibility_violations(page, live_ser
     services.import_rows(user=rep, site=site, kind="hours", text=HOURS)
     services.import_rows(user=rep, site=site, kind="injuries", text=REGISTER)
     injury = Injury.objects.filter(site=site).first()
-    login(page, live_server, rep)
+    log_in(page, live_server, rep)
     problems = {}
     for path in [f"/indici/unita/{site.pk}/", f"/indici/unita/{site.pk}/ore/", f"/indici/unita/{site.pk}/importa/",
                  f"/indici/unita/{site.pk}/infortuni/nuovo/", f"/indici/infortuni/{injury.pk}/elimina/",

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from operations.demo import codice_fiscale, partita_iva
 from organisations.models import Company, Invitation, Mandate, Membership
+from tests.e2e import login
 from tests.factories import firm_with, open_campaign
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,20 +47,14 @@ def sign_up_and_verify(page, live_server, email, role):
     page.locator("main form button[type=submit]").click()
     expect(page.get_by_text("Se l'indirizzo è registrato riceverai un'e-mail")).to_be_visible()
     page.goto(live_server.url + link_to(email))
-    page.locator("main form button[type=submit]").click()
+    with login.answered(page):  # the confirmation's POST, before log_in navigates away
+        page.locator("main form button[type=submit]").click()
     log_in(page, live_server, email)
 
 
 def log_in(page, live_server, email):
-    page.goto(f"{live_server.url}/accesso/")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Accedi").click()
+    login.log_in(page, live_server, email, PASSWORD)
     expect(page.locator("header").get_by_role("button", name="Esci")).to_be_visible()
-
-
-def log_out(page):
-    page.locator("header").get_by_role("button", name="Esci").click()
 
 
 def fill_company(page, ragione_sociale, piva):
@@ -97,7 +92,7 @@ def test_consultant_signs_up_registers_a_client_whose_legal_representative_confi
     expect(page.get_by_text("Cliente registrato")).to_be_visible()
     expect(page.locator("main table")).to_contain_text("In attesa del legale rappresentante")
     shot("04-client-pending")
-    log_out(page)
+    login.log_out(page)
 
     # The legal representative opens the invitation, signs up, comes back to the link and confirms.
     invitation_path = link_to(rep_email)
@@ -122,7 +117,7 @@ def test_consultant_signs_up_registers_a_client_whose_legal_representative_confi
     company = Company.objects.get(codice_fiscale=piva)
     assert company.legal_rep_confirmed and company.legal_representative.email == rep_email
     assert Mandate.objects.get(company=company).status == Mandate.Status.ACTIVE
-    log_out(page)
+    login.log_out(page)
 
     # The consultant adds the client's productive unit and starts its application up to the scheda.
     log_in(page, live_server, consultant_email)

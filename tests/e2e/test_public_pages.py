@@ -4,16 +4,10 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import User
-from tests.factories import DEFAULT_PASSWORD, SiteFactory, UserFactory, legal_rep, open_campaign
+from tests.e2e.login import log_in
+from tests.factories import SiteFactory, UserFactory, legal_rep, open_campaign
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def login(page, live_server, user):
-    page.goto(f"{live_server.url}/accesso/")
-    page.get_by_label("E-mail").fill(user.email)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.locator("main").get_by_role("button", name="Accedi").click()
 
 
 @pytest.mark.parametrize("width", [1280, 390])
@@ -54,7 +48,7 @@ def test_logged_in_menu(page, live_server, shot, width):
     open_campaign()
     rep = legal_rep(SiteFactory().company)
     page.set_viewport_size({"width": width, "height": 900})
-    login(page, live_server, rep)
+    log_in(page, live_server, rep)
     expect(page).to_have_url(f"{live_server.url}/domande/")
     menu = page.get_by_role("navigation", name="Menu principale")
     expect(menu.get_by_role("link", name="Domande")).to_have_attribute("aria-current", "page")
@@ -70,7 +64,7 @@ def test_logged_in_menu(page, live_server, shot, width):
 def test_administrator_lands_on_the_admin_page(page, live_server, shot, settings):
     settings.OT24_REQUIRE_STAFF_MFA = False
     admin = UserFactory(role=User.Role.ADMIN, is_superuser=True, is_staff=True)
-    login(page, live_server, admin)
+    log_in(page, live_server, admin)
     expect(page.get_by_role("heading", name="Amministrazione del portale")).to_be_visible()
     expect(page.get_by_role("button", name="Avvia la domanda")).to_have_count(0)
     shot("01-admin-landing")

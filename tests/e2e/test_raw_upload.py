@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from applications import services
 from operations.demo import minimal_pdf
 from interventions.models import EvidenceItem
-from tests.e2e.test_company_journey import login
+from tests.e2e.login import log_in
 from tests.e2e.test_daily_company import draft, url  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,7 +23,7 @@ def test_evidence_upload_sends_the_raw_body(page, live_server, draft, tmp_path, 
     content = minimal_pdf("verbale diretto") + b"%" + b"0" * (2 * 1024 * 1024)  # more than one piece of 1 MB
     path = tmp_path / "verbale diretto.pdf"
     path.write_bytes(content)
-    login(page, live_server, rep)
+    log_in(page, live_server, rep)
     page.goto(url(live_server, app, "evidence"))
     posts, loads = [], []
     page.on("request", lambda r: posts.append((r.url, r.headers.get("content-type", ""), r.headers.get("x-csrftoken")))
@@ -74,7 +74,7 @@ def test_four_files_chosen_at_once_all_arrive_one_after_another(page, live_serve
         return send.call(this, body);
       };
     """)
-    login(page, live_server, rep)
+    log_in(page, live_server, rep)
     page.goto(url(live_server, app, "evidence"))
     page.set_input_files(f"#file-{item.pk}", paths)
     files = page.locator(f"#item-{item.pk} .ot24-files li")

@@ -9,7 +9,8 @@ from operations.demo import minimal_pdf
 from interventions.models import Intervention
 from review import services as review_services
 from review.models import Verdict
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.e2e.login import log_in
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,14 +33,6 @@ def world():
     return app, rep, reviewer
 
 
-def login(page, live_server, user):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accesso/")
-    page.get_by_label("E-mail").fill(user.email)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.locator("main").get_by_role("button", name="Accedi").click()
-
-
 def border(locator) -> float:
     return float(locator.evaluate("e => parseFloat(getComputedStyle(e).borderTopWidth) + parseFloat(getComputedStyle(e).borderLeftWidth)"))
 
@@ -47,7 +40,8 @@ def border(locator) -> float:
 def test_review_screen_one_form_declared_facts_and_state(page, live_server, world, shot):
     app, rep, reviewer = world
     page.on("dialog", lambda dialog: dialog.accept())
-    login(page, live_server, reviewer)
+    page.context.clear_cookies()
+    log_in(page, live_server, reviewer)
 
     # Item 9: the queue's text filters show their border without focus.
     for label in ("Campagna", "Prov.", "Punti da", "a"):
@@ -131,7 +125,8 @@ def test_supervisor_sees_workloads_and_selects_all(page, live_server, world, sho
     second, _ = submit_four("Seconda Unità")
     review_services.review_take(user=reviewer, application=second)
     supervisor = UserFactory(role=User.Role.SUPERVISOR, first_name="Sara", last_name="Supervisori")
-    login(page, live_server, supervisor)
+    page.context.clear_cookies()
+    log_in(page, live_server, supervisor)
     workload = page.locator("section", has=page.get_by_role("heading", name="Carico di lavoro dei revisori"))
     expect(workload.locator("tr", has_text="Rita Revisori")).to_contain_text("1")
     expect(workload.locator("tr", has_text="Non assegnate")).to_contain_text("1")
@@ -168,7 +163,8 @@ def test_company_answers_a_clarification_from_the_dashboard(page, live_server, w
     clarification = review_services.clarification_request(user=reviewer, application=app, interventions=[d4],
                                                           request="Inviare la fattura leggibile.")
     page.set_viewport_size({"width": width, "height": 900})
-    login(page, live_server, rep)
+    page.context.clear_cookies()
+    log_in(page, live_server, rep)
     row = page.locator("tr.ot24-clarification-row")
     expect(row).to_contain_text(f"Rispondere entro il {clarification.deadline:%d/%m/%Y}")
     shot(f"01-dashboard-{width}")

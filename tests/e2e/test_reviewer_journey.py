@@ -14,7 +14,8 @@ from operations.demo import minimal_pdf
 from applications.models import Application
 from evidence import services as evidence_services
 from interventions.models import Intervention
-from tests.factories import DEFAULT_PASSWORD, PATFactory, SiteFactory, UserFactory, draft_with, legal_rep
+from tests.e2e.login import log_in
+from tests.factories import PATFactory, SiteFactory, UserFactory, draft_with, legal_rep
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,18 +38,11 @@ def submitted():
     return app, rep, UserFactory(role=User.Role.REVIEWER, first_name="Rita", last_name="Revisori")
 
 
-def login(page, live_server, user):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accesso/")
-    page.get_by_label("E-mail").fill(user.email)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.locator("main").get_by_role("button", name="Accedi").click()
-
-
 def test_reviewer_journey(page, live_server, submitted, shot, tmp_path):
     app, rep, reviewer = submitted
     page.on("dialog", lambda dialog: dialog.accept())
-    login(page, live_server, reviewer)
+    page.context.clear_cookies()
+    log_in(page, live_server, reviewer)
     expect(page.get_by_role("heading", name="Domande da istruire")).to_be_visible()
     shot("01-queue")
     page.get_by_role("button", name="Prendi in carico").click()
@@ -74,7 +68,8 @@ def test_reviewer_journey(page, live_server, submitted, shot, tmp_path):
     expect(page.get_by_text("Richiesta di chiarimenti inviata.")).to_be_visible()
 
     # The company answers with a new document.
-    login(page, live_server, rep)
+    page.context.clear_cookies()
+    log_in(page, live_server, rep)
     page.goto(f"{live_server.url}/domande/{app.pk}/passo/review/")
     expect(page.get_by_text("Inviare la fattura quietanzata.", exact=True)).to_be_visible()
     path = tmp_path / "fattura-quietanzata.pdf"
@@ -88,7 +83,8 @@ def test_reviewer_journey(page, live_server, submitted, shot, tmp_path):
     shot("03-company-answered")
 
     # The reviewer approves.
-    login(page, live_server, reviewer)
+    page.context.clear_cookies()
+    log_in(page, live_server, reviewer)
     page.goto(f"{live_server.url}/istruttoria/{app.pk}/")
     expect(page.get_by_text("Allegata la fattura quietanzata.").first).to_be_visible()
     d4 = page.locator("section", has_text="D4 —")
@@ -100,7 +96,8 @@ def test_reviewer_journey(page, live_server, submitted, shot, tmp_path):
     shot("04-decided")
 
     # The company downloads the decision letter and reads it.
-    login(page, live_server, rep)
+    page.context.clear_cookies()
+    log_in(page, live_server, rep)
     page.goto(f"{live_server.url}/domande/{app.pk}/passo/review/")
     with page.expect_download() as download:
         page.get_by_role("link", name="Scarica il provvedimento (PDF)").click()

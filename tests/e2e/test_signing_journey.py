@@ -22,7 +22,7 @@ from tests.evidence.test_hostile_uploads import png_bytes
 from tests.factories import PATFactory, SiteFactory, UserFactory, draft_with, legal_rep, open_campaign
 
 from .test_accessibility import serious
-from .test_company_journey import login
+from tests.e2e.login import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SHOTS = Path("/tmp/signing-shots")
@@ -68,7 +68,7 @@ def test_signing_journey(page, live_server, draft, shot, pki, tmp_path):  # noqa
 
     site, rep, app = draft
     page.on("dialog", lambda dialog: dialog.accept())  # the confirmation before signing
-    login(page, live_server, rep)
+    log_in(page, live_server, rep)
     page.goto(f"{live_server.url}/indici/unita/{site.pk}/")
     page.get_by_role("button", name="Allega alla domanda (C5)").click()
     expect(page.get_by_text("Elaborazione allegata alla domanda come documentazione di C5.")).to_be_visible()
@@ -153,7 +153,7 @@ def test_signing_journey(page, live_server, draft, shot, pki, tmp_path):  # noqa
                                     declarations=dict.fromkeys(Application.DECLARATIONS, True))
     page.context.clear_cookies()
     reviewer = UserFactory(role=User.Role.REVIEWER)
-    login(page, live_server, reviewer)
+    log_in(page, live_server, reviewer)
     page.goto(f"{live_server.url}/istruttoria/{app.pk}/")
     main = page.locator("main")
     expect(main).to_contain_text("Firmato con firma digitale qualificata")

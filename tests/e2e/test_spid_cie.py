@@ -12,6 +12,7 @@ from accounts.models import User
 from operations.demo import partita_iva
 from identity.models import FederatedIdentity
 from organisations.models import Company
+from tests.e2e.login import log_out
 from tests.federation.fixtures import LAURA, MARIO, local_federation, spid_settings  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -48,10 +49,6 @@ def logged_in_as(page, person):
     expect(page.locator("header").get_by_role("button", name="Esci")).to_be_visible()
     user = User.objects.get(codice_fiscale=person.codice_fiscale, codice_fiscale_verified=True)
     return user
-
-
-def log_out(page):
-    page.locator("header").get_by_role("button", name="Esci").click()
 
 
 def test_spid_journey_creates_verified_account_registers_company_and_logs_in_again(page, live_server, shot,

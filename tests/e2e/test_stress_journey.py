@@ -10,7 +10,7 @@ from stress.checklist import load_checklist
 from tests.factories import PATFactory, SiteFactory, legal_rep, open_campaign
 from tests.stress.pages import LOWER, draft_with_b2d, figures, seed_answers_of
 
-from .test_company_journey import login
+from tests.e2e.login import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,7 +41,7 @@ def expected_level():
 
 def test_three_compilers_level_and_b2d_attachment(page, live_server, company, shot):
     site, rep, app = company
-    login(page, live_server, rep)
+    log_in(page, live_server, rep)
     page.locator("#main").get_by_role("link", name="Stress lavoro-correlato").click()
     expect(page.get_by_role("heading", name="Valutazioni dello stress lavoro-correlato")).to_be_visible()
     page.get_by_role("link", name=f"Nuova valutazione per {site.company.ragione_sociale}").click()
