@@ -8,9 +8,9 @@ from django.core import mail
 from django.core.cache import cache
 from playwright.sync_api import expect
 
-from accounts.demo import current_code
 from accounts.models import User
 from ot24portal.settings.base import AUTHENTICATION_BACKENDS as ALL_BACKENDS
+from tests.accounts.conftest import totp_code
 from tests.e2e.login import answered, log_in, log_out
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
@@ -101,7 +101,7 @@ def test_reviewer_refused_until_second_factor(page, live_server, shot, settings)
         page.locator("main form button[type=submit]").click()
     expect(page.locator("main")).to_contain_text("Codice errato.")
     shot("02-wrong-code")
-    page.locator("input[name=code]").fill(current_code(secret))
+    page.locator("input[name=code]").fill(totp_code(secret))
     with answered(page):
         page.locator("main form button[type=submit]").click()
     expect(page.locator("main")).to_contain_text("Applicazione di autenticazione attivata.")
