@@ -111,7 +111,7 @@ class AccountAdapter(DefaultAccountAdapter):
         request = context.request
         if not required or request is None or not request.user.is_authenticated:
             return required
-        from allauth.account.internal.flows.login import get_authentication_records
+        from allauth.account.authentication import get_authentication_records
 
         records = get_authentication_records(request, request.user)
         return not any(time.time() - record.get("at", 0) < app_settings.REAUTHENTICATION_TIMEOUT

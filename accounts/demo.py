@@ -13,7 +13,6 @@ def ensure_demo_second_factors() -> list[str]:
     """Gives every demo user who needs a second factor (reviewers, supervisors, administrators) a TOTP
     authenticator with DEMO_TOTP_SECRET. Idempotent; returns their e-mails."""
     from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import TOTP
 
     from .models import User
 
@@ -24,16 +23,28 @@ def ensure_demo_second_factors() -> list[str]:
         if not user.requires_second_factor:
             continue
         if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-            TOTP.activate(user, DEMO_TOTP_SECRET)
+            add_authenticator(user, DEMO_TOTP_SECRET)
         emails.append(user.email)
     return emails
 
 
-def current_code(secret: str = DEMO_TOTP_SECRET) -> str:
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+def add_authenticator(user, secret: str):
+    """Give `user` an authenticator app with this base32 secret, stored as allauth's own set-up page stores it
+    (the secret encrypted by allauth.mfa.utils.encrypt, the MFA adapter's hook)."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import encrypt
 
-    counters = list(yield_hotp_counters_from_time())
-    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
+    return Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(secret)})
+
+
+def current_code(secret: str = DEMO_TOTP_SECRET, at: float | None = None) -> str:
+    """The code an authenticator app shows for `secret` now (or at the Unix time `at`): RFC 6238 through pyotp,
+    with allauth's defaults (30-second period, 6 digits, SHA-1)."""
+    import pyotp
+
+    totp = pyotp.TOTP(secret, digits=getattr(settings, "MFA_TOTP_DIGITS", 6),
+                      interval=getattr(settings, "MFA_TOTP_PERIOD", 30))
+    return totp.now() if at is None else totp.at(at)
 
 
 def otpauth_uri(email: str, secret: str = DEMO_TOTP_SECRET) -> str:

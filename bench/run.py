@@ -74,12 +74,14 @@ STEPS = ("scheda", "A", "B", "C", "D", "evidence", "review", "submit")
 def bench_reviewer():
     """A reviewer with a TOTP authenticator: INAIL staff without a second factor reach no reviewer page
     (accounts' StaffSecondFactorMiddleware), so the bench measures the pages reviewers really see."""
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    import pyotp
+
+    from accounts.demo import add_authenticator
 
     from tests.factories import UserFactory
 
     user = UserFactory(role="reviewer")
-    TOTP.activate(user, generate_totp_secret())
+    add_authenticator(user, pyotp.random_base32())
     return user
 
 def log(message: str) -> None:

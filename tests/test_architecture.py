@@ -79,3 +79,32 @@ def test_no_module_builds_markup_in_python():
     built from strings (or wraps it with mark_safe/format_html) fails here."""
     offenders = markup_built_in_python(ROOT)
     assert not offenders, "\n".join(offenders)
+
+
+def imports_of_library_internals(root: Path) -> list[str]:
+    """Imports of a third-party package's internal or private modules (allauth.*.internal, a _name module) in the
+    portal's modules, the tests and the bench."""
+    ours = {p.parent.name for p in root.glob("*/apps.py")} | {"ot24portal", "tests", "bench", "deploy", "scripts"}
+    offenders = []
+    for path in root.rglob("*.py"):
+        if {".venv", ".venv-bench", "node_modules", "build"} & set(path.relative_to(root).parts):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            for name in names:
+                parts = name.split(".")
+                if parts[0] not in ours and ("internal" in parts[1:] or any(p.startswith("_") for p in parts[1:])):
+                    offenders.append(f"{path.relative_to(root)}:{node.lineno}: {name}")
+    return offenders
+
+
+def test_no_module_imports_a_librarys_internals():
+    """Libraries through their public modules only: allauth's `internal` packages change without notice between
+    releases (the demo authenticator goes through allauth.mfa.utils.encrypt, codes through pyotp)."""
+    offenders = imports_of_library_internals(ROOT)
+    assert not offenders, "\n".join(offenders)

@@ -201,7 +201,7 @@ def test_every_url_is_in_the_matrix():
 
 @pytest.fixture
 def world(settings):
-    from allauth.mfa.totp.internal.auth import TOTP
+    from accounts.demo import add_authenticator
 
     settings.OT24_REQUIRE_STAFF_MFA = True  # as in production (the test settings turn it off)
     campaign = open_campaign()
@@ -238,7 +238,7 @@ def world(settings):
         "consultant_other_site": consultant(site.company, sites=[other_site]),
     }
     for kind in ("reviewer", "other_reviewer", "supervisor", "admin"):
-        TOTP.activate(users[kind], "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+        add_authenticator(users[kind], "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
     app = services.application_start(user=rep, site=site, campaign=campaign)
     services.application_save_section(user=rep, application=app, section="C", version=app.version,
                                       chosen={"C4": (frozenset(), False)})

@@ -4,7 +4,7 @@ import time
 import pytest
 from django.core.cache import cache
 
-from accounts.demo import current_code
+from accounts.demo import add_authenticator, current_code
 
 
 @pytest.fixture(autouse=True)
@@ -37,10 +37,9 @@ def link_in(message) -> str:
 
 def give_totp(user, secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"):
     from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import TOTP
 
     if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-        TOTP.activate(user, secret)
+        add_authenticator(user, secret)
     return secret
 
 

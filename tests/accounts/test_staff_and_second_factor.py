@@ -176,6 +176,25 @@ def test_demo_staff_have_the_documented_totp(settings):
     assert len(out.getvalue().strip()) == 6
 
 
+def test_demo_codes_follow_rfc_6238():
+    """The codes `demo_totp` prints are the RFC's: its SHA-1 test vectors, six digits (RFC 6238, appendix B)."""
+    from accounts.demo import current_code
+
+    rfc_secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"  # base32 of "12345678901234567890"
+    assert [current_code(rfc_secret, at=t) for t in (59, 1111111109, 1234567890, 2000000000)] == [
+        "287082", "081804", "005924", "279037"]
+
+
+def test_an_authenticator_added_for_a_demo_user_accepts_its_code(client, staff_mfa):
+    from accounts.demo import DEMO_TOTP_SECRET, add_authenticator
+
+    reviewer = UserFactory(role=User.Role.REVIEWER)
+    add_authenticator(reviewer, DEMO_TOTP_SECRET)
+    client.post(reverse("login"), {"login": reviewer.email, "password": DEFAULT_PASSWORD})
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(DEMO_TOTP_SECRET)})
+    assert response.status_code == 302 and client.session.get("_auth_user_id") == str(reviewer.pk)
+
+
 def test_demo_users_log_in_without_verifying_their_email(client):
     call_command("loaddata", "ot24", verbosity=0)
     call_command("demo_data", stdout=StringIO())

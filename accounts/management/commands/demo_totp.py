@@ -14,7 +14,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, email, uri, **options):
         from allauth.mfa.models import Authenticator
-        from allauth.mfa.totp.internal.auth import TOTP  # noqa: F401  (allauth.mfa loaded)
         from allauth.mfa.utils import decrypt
 
         if not settings.OT24_DEMO_DATA:
