@@ -65,3 +65,10 @@ class EvidenceFile(models.Model):
     @property
     def is_signed(self) -> bool:
         return self.signature in (Signature.QUALIFIED, Signature.HANDWRITTEN)
+
+    # What a browser shows by itself: a signed PDF (PAdES) or a scan. A CAdES .p7m envelope is only downloaded.
+    PREVIEWABLE_TYPES = ("application/pdf", "image/jpeg", "image/png")
+
+    @property
+    def signed_copy_previewable(self) -> bool:
+        return self.is_signed and self.signed_content_type in self.PREVIEWABLE_TYPES

@@ -299,13 +299,19 @@ def evidence_signed_download(request, pk: int, file_pk: int):
     if not request.user.has_perm("applications.view_evidence", application):
         raise Http404
     evidence = get_object_or_404(application.evidence_files, pk=file_pk)
+    return signed_copy_response(application, evidence, as_attachment=True)
+
+
+def signed_copy_response(application, evidence, *, as_attachment: bool):
+    """The signed copy of one of the application's generated documents, after its hash check: 404 when it has
+    none or it is gone, 409 when the stored bytes no longer match. Callers have checked who may see it."""
     if not evidence.signed_storage_name or not storage.exists(evidence.signed_storage_name):
         raise Http404
     if not storage.matches_hash(evidence.signed_storage_name, evidence.signed_sha256):
         return altered_response(f"signed copy of evidence file {evidence.pk} of application {application.pk}",
                                 _("Il file risulta alterato rispetto a quello caricato e non viene consegnato. "
                                   "Contattare l'assistenza."))
-    response = FileResponse(storage.open_stored(evidence.signed_storage_name), as_attachment=True,
+    response = FileResponse(storage.open_stored(evidence.signed_storage_name), as_attachment=as_attachment,
                             filename=evidence.signed_original_name, content_type=evidence.signed_content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response

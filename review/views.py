@@ -29,7 +29,7 @@ from applications import wizard, workflow
 from applications.workflow import OPEN_STATES, REVIEWABLE_STATES
 from ot24portal.filestore import storage, uploads
 from evidence.selectors import evidence_checklist
-from evidence.views import evidence_response
+from evidence.views import evidence_response, signed_copy_response
 from interventions.models import EvidenceItem
 from interventions.scoring import benefit
 from interventions.sectors import SECTOR_CHOICES
@@ -217,11 +217,26 @@ def _detail_page(request, application, *, posted=None, errors=None, status=200):
 @login_required
 def evidence_preview(request, pk: int, file_pk: int):
     """Inline preview of an evidence file for reviewers, sandboxed, after the hash check."""
-    response = evidence_response(_reviewable(request, pk), file_pk, as_attachment=False)
-    if response.status_code != 200:
-        return response
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
-    response["X-Frame-Options"] = "SAMEORIGIN"
+    return _sandboxed(evidence_response(_reviewable(request, pk), file_pk, as_attachment=False))
+
+
+@login_required
+def signed_copy_preview(request, pk: int, file_pk: int):
+    """Inline preview of the signed copy of a generated document (a signed PDF or the scan of the copy signed by
+    hand: the reviewer checks date and signature beside the verdicts), sandboxed, after the hash check. A .p7m
+    envelope has no preview: 404, its download stays on the review screen."""
+    application = _reviewable(request, pk)
+    evidence = get_object_or_404(application.evidence_files, pk=file_pk)
+    if not evidence.signed_copy_previewable:
+        raise Http404
+    return _sandboxed(signed_copy_response(application, evidence, as_attachment=False))
+
+
+def _sandboxed(response):
+    """An uploaded file shown inline in the review screen's frame: no script, no plugin, no request elsewhere."""
+    if response.status_code == 200:
+        response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+        response["X-Frame-Options"] = "SAMEORIGIN"
     return response
 
 

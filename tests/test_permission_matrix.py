@@ -97,7 +97,7 @@ def expected(name, kind, state):
         return 302 if kind in REVIEWERS or kind == "admin" else 200  # reviewers: their queue; admins: their landing
     if name == "review_queue":  # administrators may look at it; taking needs the reviewer role
         return 200 if kind in REVIEWERS or kind == "admin" else 404
-    if name in ("review_detail", "evidence_preview"):  # reviewers (admins read-only), never on drafts
+    if name in ("review_detail", "evidence_preview", "signed_copy_preview"):  # reviewers (admins read-only), never on drafts
         return 200 if (kind in REVIEWERS or kind == "admin") and state == "submitted" else 404
     if name == "verify_document":
         return 200 if kind in REVIEWERS or kind == "admin" else 404
@@ -186,7 +186,7 @@ IDENTITY_NAMES = {"identity:entity_configuration", "identity:resolve", "identity
 EXPECTED_NAMES = {"home", "admin_landing", *PUBLIC_PAGES, "dashboard", "dashboard_add_site", "dashboard_csv", "application_start", "application_detail", "application_step",
                   "application_pdf", "section_preview", "evidence_download", "evidence_remove", "site_create", "site_edit",
                   "application_withdraw", "review_queue", "review_take", "review_assign", "review_detail",
-                  "evidence_preview", "decision_pdf", "clarification_upload", "clarification_answer", "clarification_file_remove",
+                  "evidence_preview", "signed_copy_preview", "decision_pdf", "clarification_upload", "clarification_answer", "clarification_file_remove",
                   "verify_document", "qualified_prepare", "qualified_upload", *ACCOUNT_NAMES,
                   *INDICATOR_NAMES, *ORGANISATION_NAMES, *STRESS_NAMES,
                   "application_notify_signatories", "evidence_upload_json", "evidence_raw_upload", *OPERATIONS,
@@ -336,6 +336,7 @@ def request_for(client, name, site, app, evidence):
         "site_edit": ("get", reverse("site_edit", args=[site.pk])),
         "review_detail": ("get", reverse("review_detail", args=[app.pk])),
         "evidence_preview": ("get", reverse("evidence_preview", args=[app.pk, evidence.pk])),
+        "signed_copy_preview": ("get", reverse("signed_copy_preview", args=[app.pk, app.signed.pk])),
         "decision_pdf": ("get", reverse("decision_pdf", args=[app.pk])),
         "verify_document": ("get", reverse("verify_document")),
         "indicators_portfolio": ("get", reverse("indicators_portfolio")),
@@ -403,7 +404,7 @@ def request_for(client, name, site, app, evidence):
 # they have their own tests (test_workflow, test_review_queue, test_review_flow).
 CASES = ["dashboard", "review_queue", "dashboard_csv", "application_start", "application_detail", "application_step:scheda",
          "application_step:review", "application_pdf", "section_preview", "evidence_download", "site_create", "site_edit",
-         "review_detail", "evidence_preview", "decision_pdf", "verify_document", *sorted(INDICATOR_NAMES),
+         "review_detail", "evidence_preview", "signed_copy_preview", "decision_pdf", "verify_document", *sorted(INDICATOR_NAMES),
          *ORGANISATION_NAMES, *STRESS_NAMES,
          "home", "admin_landing", "dashboard_add_site", *sorted(PUBLIC_PAGES),
          "application_notify_signatories", "evidence_upload_json", "evidence_raw_upload", *sorted(OPERATIONS),

@@ -163,3 +163,8 @@ def test_signing_journey(page, live_server, draft, shot, pki, tmp_path):  # noqa
     main.get_by_text("Firmato a mano").scroll_into_view_if_needed()
     both("08-reviewer-sees-signatures")
     assert serious(page) == []
+    # The scan opens in the preview pane beside the verdicts, where the reviewer checks date and signature.
+    main.locator(".ot24-signature", has_text="Firmato a mano").locator(".ot24-preview-link").click()
+    page.frame(name="ot24-preview").wait_for_url("**/firmato/anteprima/")
+    expect(page.frame_locator("iframe[name=ot24-preview]").locator("img")).to_be_visible()
+    both("09-reviewer-previews-the-scan")
