@@ -1,6 +1,8 @@
 """The review screen and queue in a real browser (issue 18, items 9-12): visible inputs, one form for
 every verdict, what the company declared, forms that match the state, the timeline in words, the queue's
 default filter, supervisors' workload and "select all"."""
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -132,6 +134,7 @@ def test_supervisor_sees_workloads_and_selects_all(page, live_server, world, sho
     expect(workload.locator("tr", has_text="Non assegnate")).to_contain_text("1")
     page.get_by_label("Revisore", exact=True).select_option("")  # every open application, assigned or not
     page.get_by_role("button", name="Filtra").click()
+    expect(page).to_have_url(re.compile(r"[?&]reviewer=(&|$)"))  # the filtered page, not the one it leaves
     page.get_by_label("Seleziona tutte le domande della pagina").check()
     boxes = page.locator("input[name=applications]")
     assert boxes.count() == 2
