@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -11,6 +12,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make there are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# How long an expect() waits for the page to get there: 15 s instead of Playwright's 5 s. A passing check returns
+# as soon as it holds; only a failing one waits longer. On a busy 2-core machine (two e2e suites at once) an
+# evidence upload through the bounded file check once took more than 5 s and failed the company journey.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="session")
