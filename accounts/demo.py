@@ -29,8 +29,9 @@ def ensure_demo_second_factors() -> list[str]:
 
 
 def add_authenticator(user, secret: str):
-    """Give `user` an authenticator app with this base32 secret, stored as allauth's own set-up page stores it
-    (the secret encrypted by allauth.mfa.utils.encrypt, the MFA adapter's hook)."""
+    """Give `user` an authenticator app with this base32 secret: the row allauth's set-up page stores (the secret
+    encrypted by allauth.mfa.utils.encrypt, the MFA adapter's hook). Unlike that page it creates no recovery
+    codes and sends no signal or e-mail: for demo accounts and tests."""
     from allauth.mfa.models import Authenticator
     from allauth.mfa.utils import encrypt
 

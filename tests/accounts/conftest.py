@@ -47,7 +47,10 @@ def totp_code(secret, margin: float = 5.0) -> str:
     """The authenticator's current code, read at least `margin` seconds before its 30-second period ends: a code
     read at the end of one period and checked in the next is refused (allauth's MFA_TOTP_TOLERANCE is 0), so a
     test that reads it then posts it could fail about once in a few hundred runs."""
-    left = 30 - time.time() % 30
+    from django.conf import settings
+
+    period = getattr(settings, "MFA_TOTP_PERIOD", 30)
+    left = period - time.time() % period
     if left < margin:
         time.sleep(left + 0.05)
     return current_code(secret)

@@ -8,7 +8,7 @@ from accounts.models import User
 from tests.accounts.conftest import give_totp, totp_code
 from tests.e2e.login import log_in
 from tests.e2e.test_accessibility import world  # noqa: F401 - the same world of pages
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,10 +34,7 @@ def test_no_content_security_policy_violation_on_the_main_pages(page, live_serve
     page.context.clear_cookies()
     admin = UserFactory(role=User.Role.ADMIN, is_staff=True, is_superuser=True)
     secret = give_totp(admin)
-    page.goto(f"{live_server.url}/admin/")
-    page.get_by_label("E-mail").fill(admin.email)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.locator("main").get_by_role("button", name="Accedi").click()
+    log_in(page, live_server, admin, path="/admin/")
     page.wait_for_url(f"{live_server.url}{reverse('mfa_authenticate')}")
     page.locator("input[name=code]").fill(totp_code(secret))
     page.locator("input[name=code]").press("Enter")

@@ -100,6 +100,7 @@ def test_consultant_signs_up_registers_a_client_whose_legal_representative_confi
     expect(page.get_by_role("heading", name="Hai ricevuto un invito")).to_be_visible()
     shot("05-invitation-anonymous")
     page.locator("main").get_by_role("link", name="Registrati").click()
+    page.wait_for_url(re.compile(r"/account/signup/"))  # the invitation's link leads to the sign-up
     sign_up_and_verify(page, live_server, rep_email, "company")
     page.goto(live_server.url + invitation_path)
     expect(page.get_by_text("Studio Ponti ha registrato l'azienda e chiede la delega")).to_be_visible()
@@ -132,6 +133,7 @@ def test_consultant_signs_up_registers_a_client_whose_legal_representative_confi
     page.get_by_role("button", name="Salva").click()
     expect(page.get_by_text("Unità produttiva salvata.")).to_be_visible()
     page.get_by_role("link", name="Domande").first.click()
+    page.wait_for_url(re.compile(r"/domande/$"))  # the site page has an "Avvia la domanda" button too
     page.get_by_role("button", name="Avvia la domanda").click()
     expect(page.locator("input[name=signatory_codice_fiscale]")).to_have_value(REP_CF)  # the signature's chain
     shot("08-scheda")

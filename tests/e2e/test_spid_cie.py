@@ -12,7 +12,7 @@ from accounts.models import User
 from operations.demo import partita_iva
 from identity.models import FederatedIdentity
 from organisations.models import Company
-from tests.e2e.login import log_out
+from tests.e2e.login import log_in, log_out
 from tests.federation.fixtures import LAURA, MARIO, local_federation, spid_settings  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -251,10 +251,7 @@ def test_existing_email_account_is_not_taken_over_and_links_after_password_log_i
     user.refresh_from_db()
     assert not user.codice_fiscale_verified and not FederatedIdentity.objects.exists()
 
-    page.goto(spid_settings.portal + "/accesso/")
-    page.get_by_label("E-mail").fill(MARIO.email)
-    page.get_by_label("Password").fill("Password-Lunga-2027")
-    page.locator("main").get_by_role("button", name="Accedi").click()
+    log_in(page, spid_settings.portal, MARIO.email, "Password-Lunga-2027")
     expect(page.locator("header").get_by_role("button", name="Esci")).to_be_visible()
     page.goto(spid_settings.portal + "/account/profilo/")
     page.get_by_role("button", name="Collega SPID").click()

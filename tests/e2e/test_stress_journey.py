@@ -107,7 +107,9 @@ def test_three_compilers_level_and_b2d_attachment(page, live_server, company, sh
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
     shot("07-result-390")
+    before = page.url
     page.locator("table a").first.click()
+    page.wait_for_url(lambda url: url != before)
     shot("08-checklist-390")
 
     # axe-core: no serious or critical violation on any stress page.

@@ -36,7 +36,7 @@ def test_the_reviewer_previews_a_hand_signed_scan_beside_the_verdicts(world, cli
     app = submitted(app, rep)
     client.force_login(UserFactory(role=User.Role.REVIEWER))
     page = client.get(reverse("review_detail", args=[app.pk])).content.decode()
-    assert f'href="{preview_url(app, generated)}" target="ot24-preview"' in page
+    assert f'href="{preview_url(app, generated)}" target="ot24-preview">[anteprima della copia firmata]' in page
     assert reverse("evidence_signed_download", args=[app.pk, generated.pk]) in page  # the download stays
     preview = client.get(preview_url(app, generated))
     assert preview.status_code == 200 and preview["Content-Disposition"].startswith("inline")
@@ -79,8 +79,8 @@ def test_only_reviewers_preview_and_only_submitted_applications(world, client):
     client.force_login(rep)
     assert client.get(preview_url(app, generated)).status_code == 404  # the company downloads its own copy
     client.force_login(reviewer)
-    unsigned = app.evidence_files.exclude(pk=generated.pk).first()
-    assert client.get(preview_url(app, unsigned)).status_code == 404  # an ordinary upload has no signed copy
+    upload_only = app.evidence_files.exclude(pk=generated.pk).first()
+    assert client.get(preview_url(app, upload_only)).status_code == 404  # an ordinary upload has no signed copy
 
 
 def scan_of_its_own() -> bytes:
@@ -102,3 +102,5 @@ def test_an_altered_signed_copy_is_not_shown(world, client):
     client.force_login(UserFactory(role=User.Role.REVIEWER))
     response = client.get(preview_url(app, generated))
     assert response.status_code == 409 and "alterato" in response.content.decode()
+    # shown in the preview pane (a frame of the review screen), sandboxed like the file would have been
+    assert response["X-Frame-Options"] == "SAMEORIGIN" and response["Content-Security-Policy"].startswith("sandbox")
