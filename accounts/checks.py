@@ -2,10 +2,9 @@
 and its record of used TOTP codes live in Django's default cache: with a cache per process every gunicorn
 worker (and every server) counts on its own, so N workers let N times the limit through. Where
 OT24_REQUIRE_SHARED_CACHE is on (production) a per-process cache is an error: `check --deploy`, `migrate`
-and the WSGI application (ot24portal/wsgi.py) refuse to start with it."""
+and the WSGI application (ot24portal/wsgi.py runs the checks tagged "caches") refuse to start with it."""
 from django.conf import settings
 from django.core import checks
-from django.core.exceptions import ImproperlyConfigured
 
 # Caches that live inside one process (or keep nothing at all).
 PER_PROCESS_CACHES = {
@@ -27,13 +26,6 @@ def shared_cache_errors(app_configs=None, **kwargs) -> list:
                  "`migrate` creates its table) or another shared cache (Redis, Memcached).",
             id="ot24.E001")]
     return []
-
-
-def refuse_to_start_without_a_shared_cache() -> None:
-    """Called by the WSGI application: gunicorn runs no system checks of its own."""
-    errors = shared_cache_errors()
-    if errors:
-        raise ImproperlyConfigured("; ".join(f"{error.id}: {error.msg} {error.hint}" for error in errors))
 
 
 def create_cache_tables(sender, using="default", **kwargs) -> None:
