@@ -28,23 +28,25 @@ def ensure_demo_second_factors() -> list[str]:
     return emails
 
 
-def add_authenticator(user, secret: str):
-    """Give `user` an authenticator app with this base32 secret: the row allauth's set-up page stores (the secret
-    encrypted by allauth.mfa.utils.encrypt, the MFA adapter's hook). Unlike that page it creates no recovery
-    codes and sends no signal or e-mail: for demo accounts and tests."""
+def add_authenticator(user, secret: str | None = None):
+    """Give `user` an authenticator app with this base32 secret (a random one if none): the row allauth's set-up
+    page stores (the secret encrypted by allauth.mfa.utils.encrypt, the MFA adapter's hook). Unlike that page it
+    creates no recovery codes and sends no signal or e-mail: for demo accounts, tests and the bench."""
+    import pyotp
     from allauth.mfa.models import Authenticator
     from allauth.mfa.utils import encrypt
 
-    return Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(secret)})
+    return Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP,
+                                        data={"secret": encrypt(secret or pyotp.random_base32())})
 
 
 def current_code(secret: str = DEMO_TOTP_SECRET, at: float | None = None) -> str:
     """The code an authenticator app shows for `secret` now (or at the Unix time `at`): RFC 6238 through pyotp,
-    with allauth's defaults (30-second period, 6 digits, SHA-1)."""
+    with allauth's period and digits (allauth.mfa.app_settings; SHA-1 as allauth)."""
     import pyotp
+    from allauth.mfa import app_settings
 
-    totp = pyotp.TOTP(secret, digits=getattr(settings, "MFA_TOTP_DIGITS", 6),
-                      interval=getattr(settings, "MFA_TOTP_PERIOD", 30))
+    totp = pyotp.TOTP(secret, digits=app_settings.TOTP_DIGITS, interval=app_settings.TOTP_PERIOD)
     return totp.now() if at is None else totp.at(at)
 
 

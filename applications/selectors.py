@@ -244,12 +244,12 @@ def dashboard_selections(applications, catalogue: EditionCatalogue) -> dict[int,
     by_app: dict[int, list[SelectionRow]] = {}
     rows = list(Selection.objects.filter(application__in=[a.pk for a in applications]).order_by().values_list(
         "application_id", "intervention_id", "suboptions", "declaration_confirmed"))
-    interventions = dict(catalogue.by_id)
+    interventions = catalogue.by_id  # shared between requests: read, never changed
     unknown = {intervention_id for _, intervention_id, _, _ in rows} - interventions.keys()
-    if unknown:  # not in the campaign's catalogue: read as the model's relation would
+    if unknown:  # not in the campaign's catalogue (its edition changed after saving): read as the relation would
         from interventions.models import Intervention
 
-        interventions.update(Intervention.objects.in_bulk(unknown))
+        interventions = {**interventions, **Intervention.objects.in_bulk(unknown)}
     for application_id, intervention_id, suboptions, declared in rows:
         by_app.setdefault(application_id, []).append(
             SelectionRow(interventions[intervention_id], intervention_id, suboptions, declared))

@@ -74,14 +74,12 @@ STEPS = ("scheda", "A", "B", "C", "D", "evidence", "review", "submit")
 def bench_reviewer():
     """A reviewer with a TOTP authenticator: INAIL staff without a second factor reach no reviewer page
     (accounts' StaffSecondFactorMiddleware), so the bench measures the pages reviewers really see."""
-    import pyotp
-
     from accounts.demo import add_authenticator
 
     from tests.factories import UserFactory
 
     user = UserFactory(role="reviewer")
-    add_authenticator(user, pyotp.random_base32())
+    add_authenticator(user)
     return user
 
 def log(message: str) -> None:

@@ -66,9 +66,8 @@ class EvidenceFile(models.Model):
     def is_signed(self) -> bool:
         return self.signature in (Signature.QUALIFIED, Signature.HANDWRITTEN)
 
-    # What a browser shows by itself: a signed PDF (PAdES) or a scan. A CAdES .p7m envelope is only downloaded.
-    PREVIEWABLE_TYPES = ("application/pdf", "image/jpeg", "image/png")
-
     @property
     def signed_copy_previewable(self) -> bool:
-        return self.is_signed and self.signed_content_type in self.PREVIEWABLE_TYPES
+        """A browser shows the signed copy by itself: a signed PDF (PAdES) or a scan (services.SCAN_TYPES). A
+        CAdES .p7m envelope is only downloaded."""
+        return self.is_signed and self.signed_content_type != "application/pkcs7-mime"

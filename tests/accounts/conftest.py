@@ -44,13 +44,12 @@ def give_totp(user, secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"):
 
 
 def totp_code(secret, margin: float = 5.0) -> str:
-    """The authenticator's current code, read at least `margin` seconds before its 30-second period ends: a code
+    """The authenticator's current code, read at least `margin` seconds before its period (30 s) ends: a code
     read at the end of one period and checked in the next is refused (allauth's MFA_TOTP_TOLERANCE is 0), so a
     test that reads it then posts it could fail about once in a few hundred runs."""
-    from django.conf import settings
+    from allauth.mfa import app_settings
 
-    period = getattr(settings, "MFA_TOTP_PERIOD", 30)
-    left = period - time.time() % period
+    left = app_settings.TOTP_PERIOD - time.time() % app_settings.TOTP_PERIOD
     if left < margin:
         time.sleep(left + 0.05)
     return current_code(secret)
